@@ -1,0 +1,1 @@
+"""conflict-kg: server."""
