@@ -176,3 +176,20 @@ def strip_article(token: str) -> str:
     if token.startswith(_ARTICLE) and len(token) - 2 >= _MIN_STEM:
         return token[2:]
     return token
+
+
+def detect_language(text: str) -> str:
+    """``ar`` when Arabic letters outnumber Latin ones, else ``en``.
+
+    >>> detect_language("قالت قوات سوريا الديمقراطية (SDF)")
+    'ar'
+    >>> detect_language("The SDF said on Monday")
+    'en'
+    """
+    arabic = latin = 0
+    for ch in text[:20_000]:
+        if "\u0600" <= ch <= "\u06ff" or "\u0750" <= ch <= "\u077f":
+            arabic += 1
+        elif ch.isascii() and ch.isalpha():
+            latin += 1
+    return "ar" if arabic >= latin and arabic > 0 else "en"

@@ -20,7 +20,7 @@ from typing import Any
 
 
 def default_data_dir() -> Path:
-    """The per-user data folder (``$XDG_DATA_HOME/conflict-kg`` or ``~/.local/share/conflict-kg``)."""
+    """The per-user data folder: ``$XDG_DATA_HOME/conflict-kg`` or ``~/.local/share/...``."""
     base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
     return Path(base) / "conflict-kg"
 
@@ -82,7 +82,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("max_concurrent_queries", 2, int,
             "Most queries the server runs at the same time; others wait briefly, then get 503."),
     Setting("allow_updates", False, _bool,
-            "Enable SPARQL Update, the Graph Store Protocol and ingestion over HTTP (needs write_token)."),
+            "Enable SPARQL Update, the Graph Store Protocol and ingestion over HTTP "
+            "(needs write_token)."),
     Setting("write_token", None, _optional_str,
             "Bearer token required for every write over HTTP. Writes stay off without one."),
     Setting("allowed_service_endpoints", [], _list,

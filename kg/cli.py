@@ -1,0 +1,293 @@
+"""The ``kg`` command: thin wrappers over library functions.
+
+Each command parses its options, resolves the settings and calls one library
+function. Run ``kg COMMAND --help`` for details; ``kg settings`` lists every setting.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import click
+
+from kg import __version__
+from kg.settings import Settings, SettingsError, load_settings, settings_help
+from kg.store import GraphStore, StoreError, open_store
+
+EXAMPLE_QUERY = """PREFIX ckg: <https://w3id.org/conflict-kg/ontology#>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+SELECT ?event ?type ?date ?placeName WHERE {
+  ?event a ?type ; ckg:date ?date ; ckg:place ?place .
+  ?type rdfs:subClassOf* ckg:Event .
+  OPTIONAL { ?place rdfs:label ?placeName FILTER(lang(?placeName) = "en") }
+} ORDER BY ?date"""
+
+
+def _settings(ctx: click.Context, **overrides: Any) -> Settings:
+    config = ctx.find_root().obj.get("config") if ctx.find_root().obj else None
+    try:
+        return load_settings(overrides, config_file=config if config else True)
+    except SettingsError as exc:
+        raise click.UsageError(str(exc)) from None
+
+
+@contextmanager
+def _opened(settings: Settings, *, read_only: bool = False) -> Iterator[GraphStore]:
+    try:
+        store = open_store(settings.store, read_only=read_only)
+    except StoreError as exc:
+        raise click.ClickException(str(exc)) from None
+    try:
+        yield store
+    finally:
+        store.close()
+
+
+store_option = click.option(
+    "--store", "store", type=click.Path(file_okay=False, path_type=Path), default=None,
+    help="Store folder (setting store, env KG_STORE).")
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]},
+             epilog="Settings (defaults < config file < KG_* env < flags):\n\n\b\n" + settings_help())
+@click.option("--config", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="TOML config file (default: KG_CONFIG or ~/.config/conflict-kg/config.toml).")
+@click.version_option(__version__, prog_name="conflict-kg")
+@click.pass_context
+def main(ctx: click.Context, config: Path | None) -> None:
+    """conflict-kg: turn conflict reporting into a knowledge graph you can query."""
+    ctx.obj = {"config": config}
+
+
+# --------------------------------------------------------------------------- ingest
+
+
+def _print_summary(summary: Any) -> None:
+    click.echo(f"reports ingested: {summary.reports} ({summary.replaced} replaced)")
+    click.echo(f"events: {summary.events}"
+               + (" (" + ", ".join(f"{k} {v}" for k, v in sorted(summary.events_by_type.items()))
+                  + ")" if summary.events_by_type else ""))
+    click.echo(f"entities mentioned: {summary.entities}")
+    click.echo(f"quads written: {summary.quads_written} (net change {summary.quads_added:+d})")
+    if summary.failures:
+        click.echo(f"failures: {len(summary.failures)}", err=True)
+        for failure in summary.failures:
+            click.echo(f"  {failure}", err=True)
+
+
+def _ingest_sources(store: GraphStore, paths: list[str], options: Any) -> Any:
+    from kg.ingest import ingest, read_documents
+
+    items = read_documents(paths, options)
+    with click.progressbar(items, label="Ingesting", file=sys.stderr, show_pos=True,
+                           item_show_func=lambda d: getattr(d, "origin", None)) as bar:
+        return ingest(store, bar)
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=str))
+@click.option("--published", default=None, metavar="DATE",
+              help="Publication date (YYYY-MM-DD) for reports that carry none.")
+@click.option("--lang", type=click.Choice(["auto", "ar", "en"]), default=None,
+              help="Language of the reports (setting lang).")
+@click.option("--encoding", default="utf-8", show_default=True,
+              help="Text encoding of the files (e.g. cp1256 for Windows Arabic).")
+@click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
+@store_option
+@click.pass_context
+def ingest(ctx: click.Context, paths: tuple[str, ...], published: str | None, lang: str | None,
+           encoding: str, as_json: bool, store: Path | None) -> None:
+    """Extract reports from files or folders into the store, one named graph each.
+
+    PATHS are .txt, .md, .html, .json or .jsonl files, or folders of them. A JSONL
+    file holds one report per line: {"text": …, "url", "title", "published",
+    "source", "lang"}. Exits with 1 when some reports failed (they are listed).
+    """
+    from kg.ingest import ReadOptions, parse_date
+
+    settings = _settings(ctx, store=store, lang=lang)
+    try:
+        options = ReadOptions(published=parse_date(published), lang=settings.lang,
+                              max_bytes=settings.max_report_bytes, encoding=encoding)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--published") from None
+    with _opened(settings) as opened:
+        summary = _ingest_sources(opened, list(paths), options)
+    if as_json:
+        click.echo(json.dumps(summary.as_dict(), ensure_ascii=False, indent=2))
+    else:
+        _print_summary(summary)
+    ctx.exit(0 if summary.ok else 1)
+
+
+# --------------------------------------------------------------------------- query
+
+_RESULT_FORMATS = ("table", "json", "csv", "tsv", "xml")
+
+
+def _query_text(text: str) -> str:
+    if text.startswith("@"):
+        path = Path(text[1:])
+        try:
+            return path.read_text(encoding="utf-8")
+        except OSError as exc:
+            raise click.BadParameter(f"cannot read {path}: {exc.strerror}") from None
+    if text == "-":
+        return sys.stdin.read()
+    return text
+
+
+@main.command()
+@click.argument("sparql")
+@click.option("--format", "fmt", type=click.Choice(_RESULT_FORMATS), default="table",
+              show_default=True, help="Output format (graphs are printed as N-Triples).")
+@click.option("--no-union", is_flag=True,
+              help="Default graph is the store's default graph, not the union of all graphs.")
+@store_option
+@click.pass_context
+def query(ctx: click.Context, sparql: str, fmt: str, no_union: bool, store: Path | None) -> None:
+    """Run a SPARQL query (text, @file.rq or - for stdin) against the store."""
+    from kg.query import render_result
+
+    settings = _settings(ctx, store=store)
+    text = _query_text(sparql)
+    with _opened(settings) as opened:
+        try:
+            result = opened.query(text, union_default_graph=not no_union)
+            output = render_result(result, fmt)
+        except SyntaxError as exc:
+            raise click.ClickException(f"invalid SPARQL: {exc}") from None
+    click.echo(output, nl=not output.endswith("\n"))
+
+
+# --------------------------------------------------------------------------- stats
+
+
+@main.command()
+@click.option("--json", "as_json", is_flag=True, help="Print as JSON.")
+@store_option
+@click.pass_context
+def stats(ctx: click.Context, as_json: bool, store: Path | None) -> None:
+    """Reports, events by type, actors, places, quads and size of the store."""
+    from kg.query import store_stats
+
+    settings = _settings(ctx, store=store)
+    with _opened(settings) as opened:
+        data = store_stats(opened)
+    if as_json:
+        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+        return
+    click.echo(f"store: {data['store']}")
+    click.echo(f"reports: {data['reports']}")
+    click.echo(f"events: {data['events']}")
+    for name, count in data["events_by_type"].items():
+        click.echo(f"  {name}: {count}")
+    click.echo(f"actors: {data['actors']}")
+    click.echo(f"places: {data['places']}")
+    click.echo(f"named graphs: {data['graphs']}")
+    click.echo(f"quads: {data['quads']}")
+    click.echo(f"size on disk: {data['size_bytes'] / 1e6:.1f} MB")
+
+
+# --------------------------------------------------------------------------- serve / demo
+
+
+def _serve(settings: Settings) -> None:
+    from server.wsgi import serve as run_server
+
+    def ready(url: str) -> None:
+        click.echo(f"SPARQL endpoint: {url}/sparql")
+        click.echo(f"Query page:      {url}/")
+        click.echo("Try:")
+        click.echo(f"  curl -G {url}/sparql -H 'Accept: text/csv' --data-urlencode "
+                   "'query=SELECT ?type (COUNT(?e) AS ?n) WHERE { ?e a ?type ; "
+                   "<https://w3id.org/conflict-kg/ontology#reportedIn> ?r } GROUP BY ?type'")
+        click.echo("Press Ctrl+C to stop.")
+
+    run_server(settings, ready=ready)
+
+
+@main.command()
+@click.option("--host", default=None, help="Listen address (setting host).")
+@click.option("--port", type=int, default=None, help="Port (setting port).")
+@store_option
+@click.pass_context
+def serve(ctx: click.Context, host: str | None, port: int | None, store: Path | None) -> None:
+    """Serve the SPARQL endpoint, query page and linked-data pages (production WSGI)."""
+    _serve(_settings(ctx, store=store, host=host, port=port))
+
+
+def sample_paths() -> list[Path]:
+    """The bundled sample reports."""
+    folder = resources.files("kg").joinpath("samples")
+    return sorted(Path(str(p)) for p in folder.iterdir()
+                  if p.name.endswith((".txt", ".jsonl", ".html", ".md", ".json"))
+                  and p.name != "README.md")
+
+
+@main.command()
+@click.option("--serve/--no-serve", "then_serve", default=True, show_default=True,
+              help="Serve the endpoint after ingesting.")
+@click.option("--host", default=None, help="Listen address (setting host).")
+@click.option("--port", type=int, default=None, help="Port (setting port).")
+@store_option
+@click.pass_context
+def demo(ctx: click.Context, then_serve: bool, host: str | None, port: int | None,
+         store: Path | None) -> None:
+    """Ingest the bundled sample reports, then serve the SPARQL endpoint."""
+    from kg.ingest import ReadOptions
+
+    settings = _settings(ctx, store=store, host=host, port=port)
+    click.echo(f"Store: {settings.store}")
+    with _opened(settings) as opened:
+        summary = _ingest_sources(opened, [str(p) for p in sample_paths()],
+                                  ReadOptions(max_bytes=settings.max_report_bytes))
+        _print_summary(summary)
+        click.echo(f"quads in store: {len(opened)}")
+    if not summary.ok:
+        ctx.exit(1)
+    if then_serve:
+        _serve(settings)
+
+
+# --------------------------------------------------------------------------- export
+
+
+@main.command()
+@click.option("--format", "fmt", type=click.Choice(["nq", "trig", "ttl"]), default="nq",
+              show_default=True, help="RDF format.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Output file (default: standard output).")
+@store_option
+@click.pass_context
+def export(ctx: click.Context, fmt: str, output: Path | None, store: Path | None) -> None:
+    """Write the store as N-Quads, TriG or Turtle (Turtle: union of all graphs)."""
+    from kg.query import dump_store
+
+    settings = _settings(ctx, store=store)
+    with _opened(settings) as opened:
+        dump_store(opened, fmt, output)
+
+
+# --------------------------------------------------------------------------- settings
+
+
+@main.command(name="settings")
+@click.pass_context
+def show_settings(ctx: click.Context) -> None:
+    """Show every setting, its value and where the value came from."""
+    settings = _settings(ctx)
+    for name, value in settings.as_dict().items():
+        if name == "write_token" and value:
+            value = "***"
+        click.echo(f"{name} = {value!r}  [{settings.sources[name]}]")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()
