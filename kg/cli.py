@@ -289,5 +289,30 @@ def show_settings(ctx: click.Context) -> None:
         click.echo(f"{name} = {value!r}  [{settings.sources[name]}]")
 
 
+# --------------------------------------------------------------------------- eval
+
+
+@main.command(name="eval")
+@click.argument("gold", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--lang", type=click.Choice(["auto", "ar", "en"]), default=None,
+              help="Language of every report (default: each gold record's lang).")
+@click.option("--json", "as_json", is_flag=True, help="Print metrics and diffs as JSON.")
+@click.option("--no-diff", is_flag=True, help="Print the metrics table only.")
+def eval_command(gold: Path, lang: str | None, as_json: bool, no_diff: bool) -> None:
+    """Extract the reports of GOLD (a *.gold.jsonl file) and score them against it."""
+    from kg.evaluation import EvalFormatError, evaluate
+
+    try:
+        result = evaluate(gold, lang=lang)
+    except EvalFormatError as err:
+        raise click.ClickException(str(err)) from err
+    except ImportError as err:
+        raise click.ClickException(f"the extractor is not available: {err}") from err
+    if as_json:
+        click.echo(json.dumps(result.as_dict(), ensure_ascii=False, indent=2))
+    else:
+        click.echo(result.format_table(diffs=not no_diff))
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()
