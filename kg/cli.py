@@ -54,8 +54,9 @@ store_option = click.option(
     help="Store folder (setting store, env KG_STORE).")
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]},
-             epilog="Settings (defaults < config file < KG_* env < flags):\n\n\b\n" + settings_help())
+@click.group(name="kg", context_settings={"help_option_names": ["-h", "--help"]},
+             epilog="Settings (defaults < config file < KG_* env < flags):\n\n\b\n"
+             + settings_help())
 @click.option("--config", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="TOML config file (default: KG_CONFIG or ~/.config/conflict-kg/config.toml).")
 @click.version_option(__version__, prog_name="conflict-kg")
