@@ -25,6 +25,7 @@ True
 from __future__ import annotations
 
 import gzip
+import hashlib
 import json
 import re
 import unicodedata
@@ -43,8 +44,20 @@ FORMAT_VERSION = 1
 
 #: Order of the fields of one entity row in the resource.
 FIELDS: tuple[str, ...] = (
-    "key", "type", "label_ar", "label_en", "aliases", "wikidata", "parent",
-    "lat", "lon", "pcode", "geonames", "admin_level", "country", "prominence",
+    "key",
+    "type",
+    "label_ar",
+    "label_en",
+    "aliases",
+    "wikidata",
+    "parent",
+    "lat",
+    "lon",
+    "pcode",
+    "geonames",
+    "admin_level",
+    "country",
+    "prominence",
 )
 
 #: Score of a candidate by how its name matched (exact, clitic removed, folded).
@@ -106,14 +119,47 @@ class Candidate:
 _LATIN_DROP = re.compile(r"[ʿʾʼ'\"`´‘’.]")
 _LATIN_SPLIT = re.compile(r"[-_/\s]+")
 _LATIN_ARTICLES = frozenset(
-    {"al", "el", "il", "as", "ad", "ar", "an", "at", "az", "ash", "ath", "adh", "aj",
-     "es", "ed", "er", "en", "et", "ez", "the", "ul"}
+    {
+        "al",
+        "el",
+        "il",
+        "as",
+        "ad",
+        "ar",
+        "an",
+        "at",
+        "az",
+        "ash",
+        "ath",
+        "adh",
+        "aj",
+        "es",
+        "ed",
+        "er",
+        "en",
+        "et",
+        "ez",
+        "the",
+        "ul",
+    }
 )
 #: Letter groups that transliterations spell differently, folded to one spelling.
 _LATIN_FOLDS: tuple[tuple[str, str], ...] = (
-    ("ou", "u"), ("oo", "u"), ("ee", "i"), ("ei", "ay"), ("ai", "ay"), ("ey", "ay"),
-    ("kh", "k"), ("q", "k"), ("dh", "d"), ("th", "t"), ("sh", "s"), ("gh", "g"),
-    ("w", "u"), ("o", "u"), ("e", "a"),
+    ("ou", "u"),
+    ("oo", "u"),
+    ("ee", "i"),
+    ("ei", "ay"),
+    ("ai", "ay"),
+    ("ey", "ay"),
+    ("kh", "k"),
+    ("q", "k"),
+    ("dh", "d"),
+    ("th", "t"),
+    ("sh", "s"),
+    ("gh", "g"),
+    ("w", "u"),
+    ("o", "u"),
+    ("e", "a"),
 )
 _DOUBLE = re.compile(r"(.)\1+")
 
@@ -298,6 +344,21 @@ class KnowledgeBase:
         return dict(self._redirects)
 
 
+def kb_version(kb: KnowledgeBase) -> str:
+    """A short hash of the KB content and of the code that turns it into RDF.
+
+    Stores compare it to decide whether the KB graph must be rewritten.
+    """
+    digest = hashlib.sha256()
+    for ent in sorted(kb, key=lambda e: e.key):
+        digest.update(json.dumps(entity_to_row(ent), ensure_ascii=False).encode("utf-8"))
+    digest.update(json.dumps(sorted(kb.redirects().items())).encode("utf-8"))
+    rdf_code = Path(__file__).with_name("rdf.py")
+    if rdf_code.is_file():
+        digest.update(rdf_code.read_bytes())
+    return digest.hexdigest()[:16]
+
+
 def _add(index: dict[str, list[str]], name: str, key: str) -> None:
     keys = index.setdefault(name, [])
     if key not in keys:
@@ -331,9 +392,20 @@ def entity_from_row(row: list[object]) -> KBEntity:
 def entity_to_row(ent: KBEntity) -> list[object]:
     """Turn an entity into a resource row (fields in :data:`FIELDS` order)."""
     return [
-        ent.key, ent.type, ent.label_ar, ent.label_en, list(ent.aliases), ent.wikidata,
-        ent.parent, ent.lat, ent.lon, ent.pcode, ent.geonames, ent.admin_level,
-        ent.country, ent.prominence,
+        ent.key,
+        ent.type,
+        ent.label_ar,
+        ent.label_en,
+        list(ent.aliases),
+        ent.wikidata,
+        ent.parent,
+        ent.lat,
+        ent.lon,
+        ent.pcode,
+        ent.geonames,
+        ent.admin_level,
+        ent.country,
+        ent.prominence,
     ]
 
 
@@ -390,6 +462,7 @@ __all__ = [
     "KnowledgeBase",
     "alias_key",
     "fold_key",
+    "kb_version",
     "load_kb",
     "read_resource",
 ]

@@ -69,9 +69,23 @@ ACTOR_KINDS: dict[str, tuple[str, str]] = {
 
 #: Words that make a name the formal name of an admin unit (not of its seat town).
 ADMIN_WORDS: frozenset[str] = frozenset(
-    fold_key(w) for w in (
-        "ناحية", "منطقة", "محافظة", "مركز", "قضاء", "subdistrict", "district", "governorate",
-        "province", "nahiyat", "nahiya", "markaz", "mintaqat", "muhafazat", "qada",
+    fold_key(w)
+    for w in (
+        "ناحية",
+        "منطقة",
+        "محافظة",
+        "مركز",
+        "قضاء",
+        "subdistrict",
+        "district",
+        "governorate",
+        "province",
+        "nahiyat",
+        "nahiya",
+        "markaz",
+        "mintaqat",
+        "muhafazat",
+        "qada",
     )
 )
 
@@ -80,8 +94,15 @@ LEVEL_PROMINENCE: dict[int, float] = {0: 1.0, 1: 0.85, 2: 0.65, 3: 0.5, 4: 0.3}
 
 #: Prominence of non-place entities by kind.
 KIND_PROMINENCE: dict[str, float] = {
-    "actor": 0.7, "outlet": 0.6, "person": 0.5, "operation": 0.6, "facility": 0.5,
+    "actor": 0.7,
+    "outlet": 0.6,
+    "person": 0.5,
+    "operation": 0.6,
+    "facility": 0.5,
 }
+
+#: Words that open an operation's name and are often left out (``عملية ردع الإرهاب``).
+OPERATION_PREFIXES: tuple[str, ...] = ("عملية ", "معركة ", "Operation ", "Battle of ")
 
 #: Population from which a GeoNames place is a City rather than a Town.
 CITY_POPULATION = 100_000
@@ -119,7 +140,7 @@ class Row:
         """Add names not yet present (exact normalised comparison)."""
         have = {alias_key(n) for n in self.names()}
         for name in names:
-            if name and alias_key(name) not in have:
+            if name and alias_key(name) not in have and plausible_name(name):
                 self.aliases.append(name.strip())
                 have.add(alias_key(name))
 
@@ -137,11 +158,34 @@ class Row:
         names = {alias_key(n) for n in (self.label_ar, self.label_en) if n}
         aliases = [a for a in self.aliases if alias_key(a) not in names]
         return [
-            self.key, self.type, self.label_ar, self.label_en, aliases,
-            None if self.qid_conflict else self.wikidata, self.parent,
-            _round(self.lat), _round(self.lon), self.pcode, self.geonames, self.admin_level,
-            self.country, round(self.prominence, 3),
+            self.key,
+            self.type,
+            self.label_ar,
+            self.label_en,
+            aliases,
+            None if self.qid_conflict else self.wikidata,
+            self.parent,
+            _round(self.lat),
+            _round(self.lon),
+            self.pcode,
+            self.geonames,
+            self.admin_level,
+            self.country,
+            round(self.prominence, 3),
         ]
+
+
+def plausible_name(name: str) -> bool:
+    """False for machine romanisations that dropped the vowels (``nahyt albsyrt``).
+
+    >>> plausible_name("Busayrah"), plausible_name("nahyt albsyrt"), plausible_name("البصيرة")
+    (True, False, True)
+    """
+    letters = [ch for ch in name if ch.isalpha()]
+    if not letters or not name.isascii() or not name.islower():
+        return bool(letters)
+    vowels = sum(ch in "aeiou" for ch in letters)
+    return vowels / len(letters) >= 0.25
 
 
 def _round(value: float | None) -> float | None:
@@ -168,12 +212,21 @@ def _core_fold(name: str) -> str:
     return " ".join(w for w in fold_key(name).split() if w not in ADMIN_WORDS)
 
 
+def _without_prefix(name: str, prefixes: tuple[str, ...]) -> str | None:
+    for prefix in prefixes:
+        if name.startswith(prefix) and len(name) > len(prefix) + 2:
+            return name[len(prefix) :]
+    return None
+
+
 def _town_prominence(population: int) -> float:
     return min(0.95, 0.3 + math.log10(population + 10) / 12)
 
 
 def _admin_prominence(level: int, population: int) -> float:
-    return min(1.0, LEVEL_PROMINENCE[level] + (math.log10(population + 1) / 100 if population else 0))
+    return min(
+        1.0, LEVEL_PROMINENCE[level] + (math.log10(population + 1) / 100 if population else 0)
+    )
 
 
 def _distance(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
@@ -210,8 +263,11 @@ class Builder:
 
     def admin_units(self, country: str, level: int) -> list[Row]:
         """Admin rows of one country and level."""
-        return [r for r in self.rows.values()
-                if r.country == country and r.admin_level == level and r.type == ADMIN_TYPES.get(level)]
+        return [
+            r
+            for r in self.rows.values()
+            if r.country == country and r.admin_level == level and r.type == ADMIN_TYPES.get(level)
+        ]
 
     def governorate_of(self, row: Row) -> str | None:
         """Key of the level-1 unit above ``row``."""
@@ -228,15 +284,26 @@ class Builder:
     def add_countries(self) -> None:
         """Country rows for the countries built from admin data (names come from the actor list)."""
         for code in self.config["countries"]:  # type: ignore[union-attr]
-            self.add(Row(key=f"place:{code}", type="Country", pcode=code, admin_level=0,
-                         country=code, prominence=LEVEL_PROMINENCE[0]))
+            self.add(
+                Row(
+                    key=f"place:{code}",
+                    type="Country",
+                    pcode=code,
+                    admin_level=0,
+                    country=code,
+                    prominence=LEVEL_PROMINENCE[0],
+                )
+            )
 
     def add_opensyria(self) -> None:
         """Syrian governorates, districts and subdistricts (OpenSyria, OCHA P-codes)."""
         base = self.shared / str(self.config["opensyria"])
         by_id: dict[str, str] = {}
-        for level, name, parent_field in ((1, "governorates", None), (2, "districts", "governorateId"),
-                                          (3, "subdistricts", "districtId")):
+        for level, name, parent_field in (
+            (1, "governorates", None),
+            (2, "districts", "governorateId"),
+            (3, "subdistricts", "districtId"),
+        ):
             for rec in json.loads((base / f"{name}.json").read_text(encoding="utf-8")):
                 ext = rec.get("externalIds") or {}
                 pcode = ext.get("ochaPcode")
@@ -246,11 +313,19 @@ class Builder:
                 centroid = rec.get("centroid") or {}
                 population = int((rec.get("population") or {}).get("value") or 0)
                 row = Row(
-                    key=key, type=ADMIN_TYPES[level], label_ar=rec["name"].get("ar"),
-                    label_en=rec["name"].get("en"), parent=parent,
-                    lat=centroid.get("latitude"), lon=centroid.get("longitude"), pcode=pcode,
-                    geonames=ext.get("geonames"), admin_level=level, country="SY",
-                    prominence=_admin_prominence(level, population), population=population,
+                    key=key,
+                    type=ADMIN_TYPES[level],
+                    label_ar=rec["name"].get("ar"),
+                    label_en=rec["name"].get("en"),
+                    parent=parent,
+                    lat=centroid.get("latitude"),
+                    lon=centroid.get("longitude"),
+                    pcode=pcode,
+                    geonames=ext.get("geonames"),
+                    admin_level=level,
+                    country="SY",
+                    prominence=_admin_prominence(level, population),
+                    population=population,
                 )
                 row.set_qid(ext.get("wikidata"))
                 row.add_aliases(a["value"] for a in rec.get("aliases") or [])
@@ -269,12 +344,19 @@ class Builder:
                         self.notes.append(f"community {rec['pcode']}: unknown parent {parent}")
                         continue
                     row = Row(
-                        key=f"place:{rec['pcode']}", type="Community", label_ar=rec.get("name_ar"),
-                        label_en=rec.get("name_en"), parent=parent, pcode=rec["pcode"],
-                        admin_level=4, country=self.rows[parent].country,
+                        key=f"place:{rec['pcode']}",
+                        type="Community",
+                        label_ar=rec.get("name_ar"),
+                        label_en=rec.get("name_en"),
+                        parent=parent,
+                        pcode=rec["pcode"],
+                        admin_level=4,
+                        country=self.rows[parent].country,
                         prominence=LEVEL_PROMINENCE[4],
                     )
-                    row.add_aliases([*(rec.get("alt_names_ar") or []), *(rec.get("alt_names_en") or [])])
+                    row.add_aliases(
+                        [*(rec.get("alt_names_ar") or []), *(rec.get("alt_names_en") or [])]
+                    )
                     self.add(row)
 
     def add_iraq_geo(self) -> None:
@@ -292,7 +374,9 @@ class Builder:
             for sub in prov.get("subdistricts") or []:
                 self._iraq_unit(sub, 3, row.key, {})
 
-    def _iraq_unit(self, rec: dict[str, object], level: int, parent: str, seen: dict[str, Row]) -> Row:
+    def _iraq_unit(
+        self, rec: dict[str, object], level: int, parent: str, seen: dict[str, Row]
+    ) -> Row:
         en = str(rec.get("engName") or "").strip()
         ar = str(rec.get("arbName") or "").strip()
         krd = str(rec.get("krdName") or "").strip()
@@ -309,9 +393,16 @@ class Builder:
         key_base = slug(en or ar)
         parent_local = parent.split(":", 1)[1]
         key = f"place:{parent_local}-{key_base}" if level > 1 else f"place:IQ-{key_base}"
-        row = Row(key=key, type=ADMIN_TYPES[level], label_ar=ar_label or None, label_en=en or None,
-                  parent=parent, admin_level=level, country="IQ",
-                  prominence=_admin_prominence(level, 0))
+        row = Row(
+            key=key,
+            type=ADMIN_TYPES[level],
+            label_ar=ar_label or None,
+            label_en=en or None,
+            parent=parent,
+            admin_level=level,
+            country="IQ",
+            prominence=_admin_prominence(level, 0),
+        )
         row.add_aliases([ar, krd])
         if level == 1 and ar_label:
             row.add_aliases([f"محافظة {ar_label}", f"{en} Governorate", f"{en} Province"])
@@ -372,7 +463,9 @@ class Builder:
             if n > 1.5 * runner:
                 mapping[code] = best
             else:
-                self.notes.append(f"GeoNames {country}.{code}: no clear governorate {dict(counter)}")
+                self.notes.append(
+                    f"GeoNames {country}.{code}: no clear governorate {dict(counter)}"
+                )
         return mapping
 
     def _add_town(self, city: dict[str, object], gov: str | None) -> None:
@@ -381,11 +474,17 @@ class Builder:
         names = self._town_names(city)
         arabic = [n for n in names if _is_arabic(n)]
         row = Row(
-            key=f"place:gn-{city['geonameid']}", type="City" if population >= CITY_POPULATION else "Town",
-            label_ar=arabic[0] if arabic else None, label_en=str(city["name"]),
-            lat=float(city["latitude"]), lon=float(city["longitude"]),  # type: ignore[arg-type]
-            geonames=str(city["geonameid"]), admin_level=4, country=country,
-            prominence=_town_prominence(population), population=population,
+            key=f"place:gn-{city['geonameid']}",
+            type="City" if population >= CITY_POPULATION else "Town",
+            label_ar=arabic[0] if arabic else None,
+            label_en=str(city["name"]),
+            lat=float(city["latitude"]),
+            lon=float(city["longitude"]),  # type: ignore[arg-type]
+            geonames=str(city["geonameid"]),
+            admin_level=4,
+            country=country,
+            prominence=_town_prominence(population),
+            population=population,
         )
         row.add_aliases(names)
         row.parent = self._town_parent(row, gov) or gov or f"place:{country}"
@@ -395,9 +494,13 @@ class Builder:
         """The subdistrict (or district) a town is the seat of, else the nearest subdistrict."""
         if gov is None:
             return None
-        units = [r for r in self.rows.values()
-                 if r.admin_level in (2, 3) and r.type in ("District", "Subdistrict")
-                 and self.governorate_of(r) == gov]
+        units = [
+            r
+            for r in self.rows.values()
+            if r.admin_level in (2, 3)
+            and r.type in ("District", "Subdistrict")
+            and self.governorate_of(r) == gov
+        ]
         town_folds = {_core_fold(n) for n in town.names()}
         seats = [u for u in units if town_folds & {_core_fold(n) for n in u.names()}]
         seats.sort(key=lambda u: (-(u.admin_level or 0), self._km(town, u)))
@@ -405,7 +508,11 @@ class Builder:
             seat = seats[0]
             if seat.admin_level == 2:
                 # the seat of a district lies in the district's own subdistrict, if named alike
-                inner = [u for u in self.children(seat.key) if town_folds & {_core_fold(n) for n in u.names()}]
+                inner = [
+                    u
+                    for u in self.children(seat.key)
+                    if town_folds & {_core_fold(n) for n in u.names()}
+                ]
                 seat = inner[0] if inner else seat
             town.add_aliases(n for n in seat.names() if _core_fold(n) == fold_key(n))
             return seat.key
@@ -422,16 +529,22 @@ class Builder:
 
     def add_actors(self, types: dict[str, str]) -> None:
         """The actor authority list; its places are merged into the geography."""
-        entries = [json.loads(line) for line in
-                   (self.shared / str(self.config["actors"])).read_text(encoding="utf-8").splitlines()
-                   if line.strip()]
+        entries = [
+            json.loads(line)
+            for line in (self.shared / str(self.config["actors"]))
+            .read_text(encoding="utf-8")
+            .splitlines()
+            if line.strip()
+        ]
         keys: dict[str, str] = {}
         for rec in entries:
             kind, cls = ACTOR_KINDS[rec["type"]]
             keys[rec["id"]] = f"{kind}:{rec['id']}"
         places = [r for r in entries if r["type"] == "Place"]
         # countries and governorates first, so towns can look for them
-        places.sort(key=lambda r: (types.get(r["id"]) != "Country", not r["id"].endswith("_governorate")))
+        places.sort(
+            key=lambda r: (types.get(r["id"]) != "Country", not r["id"].endswith("_governorate"))
+        )
         for rec in places:
             keys[rec["id"]] = self._merge_place(rec, types.get(rec["id"]), keys)
         for rec in entries:
@@ -450,11 +563,19 @@ class Builder:
                     self.redirects[f"place:{rec['id']}"] = key
                 continue
             kind, cls = ACTOR_KINDS[rec["type"]]
-            row = Row(key=key, type=types.get(rec["id"], cls), label_ar=rec.get("label_ar"),
-                      label_en=rec.get("label_en"), parent=parent, country=rec.get("country"),
-                      prominence=KIND_PROMINENCE[kind] - (0.05 if parent else 0.0))
+            row = Row(
+                key=key,
+                type=types.get(rec["id"], cls),
+                label_ar=rec.get("label_ar"),
+                label_en=rec.get("label_en"),
+                parent=parent,
+                country=rec.get("country"),
+                prominence=KIND_PROMINENCE[kind] - (0.05 if parent else 0.0),
+            )
             row.set_qid(rec.get("wikidata"))
             row.add_aliases(names)
+            if kind == "operation":
+                row.add_aliases(_without_prefix(n, OPERATION_PREFIXES) for n in row.names())
             self.add(row)
 
     def _merge_place(self, rec: dict[str, object], cls: str | None, keys: dict[str, str]) -> str:
@@ -464,30 +585,63 @@ class Builder:
         if cls == "Country" and country:
             key = f"place:{country}"
             if key not in self.rows:
-                self.add(Row(key=key, type="Country", pcode=None, admin_level=0, country=str(country),
-                             prominence=LEVEL_PROMINENCE[0]))
+                self.add(
+                    Row(
+                        key=key,
+                        type="Country",
+                        pcode=None,
+                        admin_level=0,
+                        country=str(country),
+                        prominence=LEVEL_PROMINENCE[0],
+                    )
+                )
             return key
         if qid:
             for row in self.rows.values():
                 if row.wikidata == qid:
                     return row.key
-        names = {_core_fold(str(n)) for n in [rec.get("label_ar"), rec.get("label_en"),
-                                              *(rec.get("aliases_ar") or []),  # type: ignore[misc]
-                                              *(rec.get("aliases_en") or [])] if n}
+        names = {
+            _core_fold(str(n))
+            for n in [
+                rec.get("label_ar"),
+                rec.get("label_en"),
+                *(rec.get("aliases_ar") or []),  # type: ignore[misc]
+                *(rec.get("aliases_en") or []),
+            ]
+            if n
+        }
         parent = keys.get(str(rec.get("parent"))) if rec.get("parent") else None
         governorate = str(rec["id"]).endswith("_governorate")
-        pool = [r for r in self.rows.values() if r.country == country
-                and (r.admin_level == 1 if governorate else r.type in ("City", "Town"))]
-        if parent and not governorate and parent in self.rows and self.rows[parent].admin_level == 1:
+        pool = [
+            r
+            for r in self.rows.values()
+            if r.country == country
+            and (r.admin_level == 1 if governorate else r.type in ("City", "Town"))
+        ]
+        if (
+            parent
+            and not governorate
+            and parent in self.rows
+            and self.rows[parent].admin_level == 1
+        ):
             pool = [r for r in pool if self.governorate_of(r) == parent]
         matches = [r for r in pool if names & {_core_fold(n) for n in r.names()}]
         if matches:
             return max(matches, key=lambda r: (r.population, r.prominence)).key
         key = f"place:{rec['id']}"
-        level = 1 if governorate else None
-        self.add(Row(key=key, type=cls or ("Governorate" if governorate else "Place"),
-                     admin_level=level, country=str(country) if country else None,
-                     prominence=LEVEL_PROMINENCE[1] if governorate else 0.6))
+        # an unmerged place under a governorate is a town of the list ("بلدة الباغوز")
+        parent_row = self.rows.get(str(parent)) if parent else None
+        town = not governorate and parent_row is not None and parent_row.admin_level == 1
+        level = 1 if governorate else 4 if town else None
+        self.add(
+            Row(
+                key=key,
+                type=cls or ("Governorate" if governorate else "Town" if town else "Place"),
+                admin_level=level,
+                country=str(country) if country else None,
+                prominence=LEVEL_PROMINENCE[1] if governorate else 0.45,
+            )
+        )
         return key
 
     def add_supplement(self, supplement: dict[str, object]) -> None:
@@ -533,8 +687,9 @@ def default_shared_dir() -> Path:
     return base / "data"
 
 
-def build(shared: Path, config_path: Path = CONFIG_PATH,
-          supplement_path: Path = SUPPLEMENT_PATH) -> tuple[dict[str, object], list[str]]:
+def build(
+    shared: Path, config_path: Path = CONFIG_PATH, supplement_path: Path = SUPPLEMENT_PATH
+) -> tuple[dict[str, object], list[str]]:
     """Build the KB resource from the shared data folder.
 
     Args:
@@ -573,7 +728,9 @@ def write_resource(resource: dict[str, object], out: Path) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     """Command line: build the resource and print a summary."""
-    parser = argparse.ArgumentParser(prog="python -m kg.kb.build", description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(
+        prog="python -m kg.kb.build", description=__doc__.split("\n")[0]
+    )
     parser.add_argument("--shared", type=Path, default=None, help="shared data folder")
     parser.add_argument("--out", type=Path, default=DEFAULT_PATH, help="resource file to write")
     parser.add_argument("--notes", action="store_true", help="print every build note")
