@@ -490,7 +490,8 @@ def ingest(
         for event in report.events:
             summary.events_by_type[event.type] = summary.events_by_type.get(event.type, 0) + 1
         entities.update(q.object.value for q in quads
-                        if q.predicate.value == "https://schema.org/mentions")
+                        if q.predicate.value == "https://schema.org/mentions"
+                        and isinstance(q.object, NamedNode))
     summary.entities = len(entities)
     store.flush()
     return summary
