@@ -179,6 +179,7 @@ def test_casualties_need_status_count_and_affiliation() -> None:
         ({"status": "injured", "count": 5, "affiliation": "Q2429253"}, 0),
         ({"status": "killed", "count": None, "affiliation": "Q2429253"}, 0),
         ({"status": "killed", "count": 5, "affiliation": "قسد"}, 0),
+        ({"status": "killed", "count": 5, "affiliation": "الدولة الإسلامية"}, 0),  # no alias
     ]
     for casualty, right in cases:
         result = score(gold, [record(event(casualties=[casualty]))])
@@ -195,6 +196,9 @@ def test_attribution_is_set_equality_by_name() -> None:
     gold = [record(event(according_to=["المرصد السوري لحقوق الإنسان", "قسد"]))]
     same = event(according_to=["قسد", "للمرصد السوري لحقوق الانسان"])
     assert score(gold, [record(same)]).attribution.value == 1.0
+    # a source written as another gold alias of a gold actor of the report
+    alias = event(according_to=["المرصد السوري لحقوق الإنسان", "قوات سوريا الديموقراطية"])
+    assert score(gold, [record(alias)]).attribution.value == 1.0
     partial = score(gold, [record(event(according_to=["قسد"]))])
     assert partial.attribution.value == 0.0
     assert (partial.sources.tp, partial.sources.fn) == (1, 1)
@@ -301,3 +305,12 @@ def test_read_gold_resolves_text_files_and_rejects_bad_lines(tmp_path: Path) -> 
     gold.write_text("not json\n", encoding="utf-8")
     with pytest.raises(EvalFormatError, match="not JSON"):
         list(read_gold(gold))
+
+
+def test_casualty_affiliation_name_resolved_through_gold_actors() -> None:
+    injured = {"status": "injured", "count": None, "affiliation": "قوات سوريا الديموقراطية"}
+    gold = [record(event(casualties=[injured]))]
+    pred = [record(event(casualties=[{**injured, "affiliation": "قسد"}]))]
+    assert score(gold, pred).casualties.value == 1.0
+    by_qid = {**injured, "affiliation": "Q2429253"}  # the other side
+    assert score(gold, [record(event(casualties=[by_qid]))]).casualties.value == 0.0
