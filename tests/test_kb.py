@@ -33,11 +33,25 @@ def shared_data() -> Path | None:
     return base / "data" if (base / "data").is_dir() else None
 
 
-def place(key: str, type_: str, ar: str, en: str, parent: str | None = None, **kw: object) -> KBEntity:
+def place(
+    key: str, type_: str, ar: str, en: str, parent: str | None = None, **kw: object
+) -> KBEntity:
     fields: dict[str, object] = dict(
-        key=key, kind=key.split(":")[0], type=type_, label_ar=ar, label_en=en, aliases=(),
-        wikidata=None, parent=parent, lat=None, lon=None, pcode=None, geonames=None,
-        admin_level=None, country="SY", prominence=0.5,
+        key=key,
+        kind=key.split(":")[0],
+        type=type_,
+        label_ar=ar,
+        label_en=en,
+        aliases=(),
+        wikidata=None,
+        parent=parent,
+        lat=None,
+        lon=None,
+        pcode=None,
+        geonames=None,
+        admin_level=None,
+        country="SY",
+        prominence=0.5,
     )
     fields.update(kw)
     return KBEntity(**fields)  # type: ignore[arg-type]
@@ -85,11 +99,25 @@ def tiny() -> KnowledgeBase:
     return KnowledgeBase.from_entities(
         [
             place("place:SY", "Country", "سوريا", "Syria", admin_level=0),
-            place("place:SY09", "Governorate", "دير الزور", "Deir ez-Zor", "place:SY", admin_level=1),
-            place("place:T1", "Town", "البصيرة", "al-Busayrah", "place:SY09",
-                  aliases=("Busayrah",), admin_level=4),
-            place("actor:isis", "TerroristOrganization", "تنظيم الدولة الإسلامية", "Islamic State",
-                  aliases=("داعش",)),
+            place(
+                "place:SY09", "Governorate", "دير الزور", "Deir ez-Zor", "place:SY", admin_level=1
+            ),
+            place(
+                "place:T1",
+                "Town",
+                "البصيرة",
+                "al-Busayrah",
+                "place:SY09",
+                aliases=("Busayrah",),
+                admin_level=4,
+            ),
+            place(
+                "actor:isis",
+                "TerroristOrganization",
+                "تنظيم الدولة الإسلامية",
+                "Islamic State",
+                aliases=("داعش",),
+            ),
         ],
         redirects={"place:old": "place:T1"},
     )
@@ -151,7 +179,11 @@ def test_build_places_town_under_its_subdistrict(mini_kb: KnowledgeBase) -> None
     town = mini_kb.entity("place:gn-173927")
     assert town.type == "Town" and town.label_en == "al-Busayrah"  # actor-list label wins
     assert [a.key for a in mini_kb.ancestors(town.key)] == [
-        "place:SY090102", "place:SY0901", "place:SY09", "place:SY"]
+        "place:SY090102",
+        "place:SY0901",
+        "place:SY09",
+        "place:SY",
+    ]
     assert (town.lat, town.lon) == (35.15618, 40.42716)
     # the seat town takes the subdistrict's plain names, not its formal ones
     assert "Basira" in town.aliases and "ناحية البصيرة" not in town.aliases
@@ -193,8 +225,14 @@ def test_build_actors_communities_and_operations(mini_kb: KnowledgeBase) -> None
 
 
 def test_build_is_reproducible(tmp_path: Path) -> None:
-    args = ["--shared", str(FIXTURE), "--config", str(FIXTURE / "build.json"),
-            "--supplement", str(FIXTURE / "supplement.json")]
+    args = [
+        "--shared",
+        str(FIXTURE),
+        "--config",
+        str(FIXTURE / "build.json"),
+        "--supplement",
+        str(FIXTURE / "supplement.json"),
+    ]
     assert main([*args, "--out", str(tmp_path / "a.json.gz")]) == 0
     assert main([*args, "--out", str(tmp_path / "b.json.gz")]) == 0
     assert (tmp_path / "a.json.gz").read_bytes() == (tmp_path / "b.json.gz").read_bytes()
@@ -225,13 +263,19 @@ def test_shipped_kb_busayrah_town_chain() -> None:
 
 def test_shipped_kb_actors_have_both_labels() -> None:
     kb = load_kb()
-    for key in ("actor:sdf", "actor:cjtf_oir", "actor:sohr", "actor:rojava_information_center",
-                "actor:isis"):
+    for key in (
+        "actor:sdf",
+        "actor:cjtf_oir",
+        "actor:sohr",
+        "actor:rojava_information_center",
+        "actor:isis",
+    ):
         ent = kb.entity(key)
         assert ent.label_ar and ent.label_en
     assert kb.entity("actor:isis").wikidata == "Q2429253"
     assert [e.key for e in kb.candidates("مركز معلومات شمال وشرق سوريا")] == [
-        "actor:rojava_information_center"]
+        "actor:rojava_information_center"
+    ]
 
 
 # --------------------------------------------------------------------------- RDF
@@ -268,10 +312,16 @@ def test_rdf_links_qids_units_and_stays_in_kb_graph(mini_kb: KnowledgeBase) -> N
     assert {q.graph_name.value for q in quads} == {iris.KB_GRAPH}
     triples = {(q.subject.value, q.predicate.value, q.object.value) for q in quads}
     owl_same = "http://www.w3.org/2002/07/owl#sameAs"
-    assert (iris.entity_iri("actor", "isis"), owl_same,
-            "http://www.wikidata.org/entity/Q2429253") in triples
-    assert (iris.entity_iri("actor", "dmc"), "https://w3id.org/conflict-kg/ontology#subUnitOf",
-            iris.entity_iri("actor", "sdf")) in triples
+    assert (
+        iris.entity_iri("actor", "isis"),
+        owl_same,
+        "http://www.wikidata.org/entity/Q2429253",
+    ) in triples
+    assert (
+        iris.entity_iri("actor", "dmc"),
+        "https://w3id.org/conflict-kg/ontology#subUnitOf",
+        iris.entity_iri("actor", "sdf"),
+    ) in triples
     # no sameAs for entities without a QID from a source
     assert not any(s == iris.entity_iri("actor", "sdf") and p == owl_same for s, p, _ in triples)
     assert list(kb_quads(mini_kb)) == quads  # deterministic

@@ -1,0 +1,259 @@
+"""Tests of entity linking (kg.link) against small KBs and the shipped one."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from kg.kb import KBEntity, KnowledgeBase, load_kb
+from kg.link import Linker, find_context_places, link_report, resolve_name
+from kg.model import Document, Event, Mention, Participation, PlaceRef, Report, Span
+
+
+def ent(
+    key: str, type_: str, ar: str, en: str | None = None, parent: str | None = None, **kw: object
+) -> KBEntity:
+    fields: dict[str, object] = dict(
+        key=key,
+        kind=key.split(":")[0],
+        type=type_,
+        label_ar=ar,
+        label_en=en,
+        aliases=(),
+        wikidata=None,
+        parent=parent,
+        lat=None,
+        lon=None,
+        pcode=None,
+        geonames=None,
+        admin_level=None,
+        country="SY",
+        prominence=0.5,
+    )
+    fields.update(kw)
+    return KBEntity(**fields)  # type: ignore[arg-type]
+
+
+@pytest.fixture()
+def homonyms() -> KnowledgeBase:
+    """Two towns called الطيبة in different governorates, a homonymous subdistrict."""
+    return KnowledgeBase.from_entities(
+        [
+            ent("place:SY", "Country", "سوريا", "Syria", admin_level=0, prominence=1.0),
+            ent(
+                "place:SY09",
+                "Governorate",
+                "دير الزور",
+                "Deir ez-Zor",
+                "place:SY",
+                aliases=("محافظة دير الزور",),
+                admin_level=1,
+                prominence=0.9,
+            ),
+            ent(
+                "place:SY04",
+                "Governorate",
+                "حمص",
+                "Homs",
+                "place:SY",
+                aliases=("محافظة حمص",),
+                admin_level=1,
+                prominence=0.9,
+            ),
+            ent(
+                "place:SY0401",
+                "Subdistrict",
+                "الطيبة",
+                "Taybeh",
+                "place:SY04",
+                aliases=("ناحية الطيبة",),
+                admin_level=3,
+                prominence=0.5,
+            ),
+            ent(
+                "place:T-homs",
+                "Town",
+                "الطيبة",
+                "Taybeh",
+                "place:SY0401",
+                admin_level=4,
+                prominence=0.4,
+            ),
+            ent(
+                "place:T-dz",
+                "Town",
+                "الطيبة",
+                "al-Tayyibah",
+                "place:SY09",
+                admin_level=4,
+                prominence=0.45,
+            ),
+            ent(
+                "actor:isis",
+                "TerroristOrganization",
+                "تنظيم الدولة الإسلامية",
+                "Islamic State",
+                aliases=("داعش",),
+                prominence=0.7,
+            ),
+        ]
+    )
+
+
+def mention_all(text: str, names: dict[str, list[str]]) -> list[Mention]:
+    """Mentions for every occurrence of the given names (what an extractor would find)."""
+    found = []
+    for kind, items in names.items():
+        for name in items:
+            start = text.find(name)
+            while start >= 0:
+                found.append(Mention(Span(start, start + len(name), name), kind, name=name))  # type: ignore[arg-type]
+                start = text.find(name, start + len(name))
+    return found
+
+
+def report_of(text: str, names: dict[str, list[str]]) -> Report:
+    return Report(Document(text), "ar", mentions=mention_all(text, names))
+
+
+# --------------------------------------------------------------------------- ranking
+
+
+def test_context_governorate_picks_the_homonym(homonyms: KnowledgeBase) -> None:
+    homs = Linker(homonyms, "اشتباكات في قرية الطيبة بريف حمص الشرقي")
+    dz = Linker(homonyms, "اشتباكات في قرية الطيبة بريف دير الزور")
+    assert homs.resolve("الطيبة", "place", start=17, end=23)[0].key == "place:T-homs"  # type: ignore[union-attr]
+    assert dz.resolve("الطيبة", "place", start=17, end=23)[0].key == "place:T-dz"  # type: ignore[union-attr]
+
+
+def test_cue_word_selects_admin_level(homonyms: KnowledgeBase) -> None:
+    text = "دخلت القوات ناحية الطيبة في محافظة حمص"
+    start = text.index("الطيبة")
+    entity, _ = Linker(homonyms, text).resolve("الطيبة", "place", start=start, end=start + 6)
+    assert entity is not None and entity.key == "place:SY0401"
+    text = "دخلت القوات بلدة الطيبة في محافظة حمص"
+    entity, _ = Linker(homonyms, text).resolve("الطيبة", "place", start=start, end=start + 6)
+    assert entity is not None and entity.key == "place:T-homs"
+
+
+def test_cue_inside_the_name_is_understood(homonyms: KnowledgeBase) -> None:
+    entity, _ = resolve_name("ناحية الطيبة", "place", kb=homonyms)
+    assert entity is not None and entity.type == "Subdistrict"
+
+
+def test_type_must_fit_the_mention_kind(homonyms: KnowledgeBase) -> None:
+    assert resolve_name("داعش", "place", kb=homonyms) == (None, 0.0)
+    assert resolve_name("الطيبة", "actor", kb=homonyms) == (None, 0.0)
+    entity, confidence = resolve_name("لداعش", "actor", kb=homonyms)
+    assert entity is not None and entity.key == "actor:isis" and confidence > 0.5
+
+
+def test_nil_for_unknown_names_and_under_threshold(homonyms: KnowledgeBase) -> None:
+    assert resolve_name("كفرنبل", "place", kb=homonyms) == (None, 0.0)
+    entity, confidence = resolve_name("داعش", "actor", kb=homonyms)
+    assert entity is not None
+    assert resolve_name("داعش", "actor", kb=homonyms, threshold=confidence + 0.01) == (None, 0.0)
+
+
+def test_ambiguity_lowers_confidence(homonyms: KnowledgeBase) -> None:
+    _, clear = resolve_name("الطيبة", "place", "قرية الطيبة في ريف حمص", kb=homonyms)
+    _, unsure = resolve_name("الطيبة", "place", kb=homonyms)
+    assert clear > unsure
+
+
+def test_find_context_places_with_clitics() -> None:
+    keys = [p.key for p in find_context_places("وقعت في ريف دير الزور وبالعراق", load_kb())]
+    assert keys == ["place:SY09", "place:IQ"]
+
+
+# --------------------------------------------------------------------------- reports
+
+
+def test_link_report_fills_mentions_and_precision(homonyms: KnowledgeBase) -> None:
+    text = "قصف على ريف دير الزور. هاجم داعش بلدة الطيبة في ريف دير الزور، وفي الطيبة حظر تجول."
+    report = report_of(text, {"place": ["دير الزور", "الطيبة"], "actor": ["داعش", "كتيبة مجهولة"]})
+    gov = report.mentions[0]
+    report.events.append(
+        Event("Shelling", trigger=Span(0, 3, "قصف"), sentence=Span(0, 21, ""), place=PlaceRef(gov))
+    )
+    unknown = Mention(Span(0, 3, "قصف"), "actor", name="كتيبة مجهولة")
+    report.events[0].actors.append(Participation(unknown, "perpetrator"))
+    link_report(report, homonyms)
+    by_text: dict[str, set[str | None]] = {}
+    for m in report.mentions:
+        by_text.setdefault(m.span.text, set()).add(m.entity)
+    assert by_text["دير الزور"] == {"place:SY09"}
+    # the second الطيبة has no cue of its own: it shares its namesake's (بلدة)
+    assert by_text["الطيبة"] == {"place:T-dz"}
+    assert by_text["داعش"] == {"actor:isis"}
+    assert all(m.label == "Town" for m in report.mentions if m.span.text == "الطيبة")
+    assert report.events[0].place is not None and report.events[0].place.precision == "admin"
+    assert unknown.entity is None and unknown.link_confidence == 0.0  # reached via the event
+
+
+# --------------------------------------------------------------------------- the seed
+
+
+SEED_NAMES = {
+    "place": ["البصيرة", "دير الزور", "سوريا", "العراق"],
+    "actor": [
+        "قوات سوريا الديموقراطية",
+        "قسد",
+        "التحالف الدولي",
+        "داعش",
+        "المرصد السوري لحقوق الإنسان",
+        "مركز معلومات شمال وشرق سوريا",
+    ],
+}
+
+
+def seed_text() -> str | None:
+    env = os.environ.get("KG_SHARED_DIR")
+    base = Path(env) if env else Path(__file__).resolve().parents[2] / "shared"
+    path = base / "seed" / "report-ar-000.txt"
+    return path.read_text(encoding="utf-8") if path.is_file() else None
+
+
+@pytest.mark.skipif(seed_text() is None, reason="needs ../shared/seed")
+def test_seed_links() -> None:
+    kb = load_kb()
+    report = report_of(seed_text() or "", SEED_NAMES)
+    link_report(report, kb)
+    linked: dict[str, set[str | None]] = {}
+    for m in report.mentions:
+        linked.setdefault(m.span.text, set()).add(m.entity)
+    (busayrah,) = linked["البصيرة"]
+    assert busayrah is not None
+    town = kb.entity(busayrah)
+    assert town.type == "Town" and town.lat is not None
+    chain = kb.ancestors(town.key)
+    assert [e.type for e in chain] == ["Subdistrict", "District", "Governorate", "Country"]
+    assert [chain[2].wikidata, chain[3].wikidata] == ["Q232387", "Q858"]
+    (isis,) = linked["داعش"]
+    assert isis and kb.entity(isis).wikidata == "Q2429253"
+    assert linked["قسد"] == linked["قوات سوريا الديموقراطية"] == {"actor:sdf"}
+    assert linked["التحالف الدولي"] == {"actor:cjtf_oir"}
+    assert linked["المرصد السوري لحقوق الإنسان"] == {"actor:sohr"}
+    assert linked["مركز معلومات شمال وشرق سوريا"] == {"actor:rojava_information_center"}
+    assert linked["العراق"] == {"place:IQ"}
+    assert all(m.link_confidence > 0.5 for m in report.mentions)
+
+
+def test_shipped_kb_subdistrict_only_when_the_text_says_nahiya() -> None:
+    kb = load_kb()
+    town, _ = resolve_name("البصيرة", "place", "قرية البصيرة في محافظة دير الزور", kb=kb)
+    sub, _ = resolve_name("البصيرة", "place", "ناحية البصيرة في محافظة دير الزور", kb=kb)
+    bare, _ = resolve_name("البصيرة", "place", kb=kb)
+    assert town is not None and town.type == "Town"
+    assert sub is not None and sub.type == "Subdistrict" and sub.pcode == "SY090102"
+    assert bare == town
+    assert town.parent == sub.key
+
+
+def test_shipped_kb_english_transliterations() -> None:
+    kb = load_kb()
+    for name in ("al-Busayrah", "Busayrah", "Al Busayrah", "Busayra"):
+        entity, _ = resolve_name(name, "place", "in Deir ez-Zor province", kb=kb)
+        assert entity is not None and entity.key == kb.entity("place:al_busayrah").key, name
