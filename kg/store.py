@@ -24,7 +24,9 @@ from pathlib import Path
 from typing import IO, Any
 
 from pyoxigraph import (
+    BlankNode,
     DefaultGraph,
+    Literal,
     NamedNode,
     Quad,
     QueryBoolean,
@@ -33,6 +35,8 @@ from pyoxigraph import (
     RdfFormat,
     Store,
 )
+
+Term = NamedNode | BlankNode | Literal
 
 QueryResult = QuerySolutions | QueryBoolean | QueryTriples
 
@@ -70,6 +74,20 @@ class GraphStore:
         """Quads of one named graph, or of the whole store."""
         graph_name = None if graph is None else NamedNode(graph)
         return self._store.quads_for_pattern(None, None, None, graph_name)
+
+    def match(
+        self,
+        subject: NamedNode | BlankNode | None = None,
+        predicate: NamedNode | None = None,
+        object: Term | None = None,
+        graph: NamedNode | BlankNode | DefaultGraph | None = None,
+    ) -> Iterator[Quad]:
+        """Quads matching a pattern; ``None`` matches anything.
+
+        ``graph=DefaultGraph()`` restricts the match to the default graph, ``None`` to
+        no graph in particular (every graph).
+        """
+        return self._store.quads_for_pattern(subject, predicate, object, graph)
 
     def graphs(self) -> list[str]:
         """IRIs of the named graphs, sorted."""
@@ -118,9 +136,18 @@ class GraphStore:
         return sum(f.stat().st_size for f in self.path.rglob("*") if f.is_file())
 
     def dump(self, output: IO[bytes] | str | Path, fmt: RdfFormat, *,
-             graph: str | None = None) -> None:
-        """Serialise the store (or one graph) to a file or binary stream."""
-        if graph is not None:
+             graph: str | DefaultGraph | None = None) -> None:
+        """Serialise the store (or one graph) to a file or binary stream.
+
+        Args:
+            output: a path or a binary stream.
+            fmt: the RDF format.
+            graph: IRI of one named graph, ``DefaultGraph()`` for the default graph, or
+                ``None`` for the whole store (the format must then support datasets).
+        """
+        if isinstance(graph, DefaultGraph):
+            self._store.dump(output, fmt, from_graph=graph)
+        elif graph is not None:
             self._store.dump(output, fmt, from_graph=NamedNode(graph))
         else:
             self._store.dump(output, fmt)
@@ -179,6 +206,15 @@ class GraphStore:
             self._store.bulk_load(source, fmt, to_graph=NamedNode(graph))
         else:
             self._store.bulk_load(source, fmt)
+
+    def bulk_extend(self, quads: Iterable[Quad]) -> None:
+        """Add many quads fast, without a transaction (for imports; memory stays flat).
+
+        Raises:
+            StoreError: the store is read-only.
+        """
+        self._writable()
+        self._store.bulk_extend(quads)
 
     def extend(self, quads: Iterable[Quad]) -> None:
         """Add quads in one transaction."""

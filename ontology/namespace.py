@@ -21,6 +21,7 @@ class CKG(DefinedNamespace):
 
     # --- agents
     Actor: URIRef
+    Organization: URIRef
     ArmedActor: URIRef
     ArmedGroup: URIRef
     StateForce: URIRef
@@ -107,6 +108,7 @@ class CKG(DefinedNamespace):
     agent: URIRef
     role: URIRef
     Role: URIRef
+    roleProperty: URIRef
     PerpetratorRole: URIRef
     SupporterRole: URIRef
     TargetRole: URIRef
@@ -123,6 +125,7 @@ class CKG(DefinedNamespace):
     YearPrecision: URIRef
     UnknownTimePrecision: URIRef
     place: URIRef
+    occurredIn: URIRef
     placePrecision: URIRef
     placeRelation: URIRef
     PlacePrecision: URIRef
@@ -164,6 +167,7 @@ WD = Namespace("http://www.wikidata.org/entity/")
 WDT = Namespace("http://www.wikidata.org/prop/direct/")
 GN = Namespace("https://sws.geonames.org/")
 TIME = Namespace("http://www.w3.org/2006/time#")
+OA = Namespace("http://www.w3.org/ns/oa#")
 
 #: Prefixes declared in every export, query page and serialisation.
 PREFIXES: dict[str, str] = {
@@ -179,6 +183,7 @@ PREFIXES: dict[str, str] = {
     "sf": str(SF),
     "sem": str(SEM),
     "time": str(TIME),
+    "oa": str(OA),
     "wd": str(WD),
     "wdt": str(WDT),
     "gn": str(GN),
