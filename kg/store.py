@@ -105,6 +105,7 @@ class GraphStore:
         default_graph: list[str] | None = None,
         named_graphs: list[str] | None = None,
         base_iri: str | None = None,
+        prefixes: dict[str, str] | None = None,
     ) -> QueryResult:
         """Run a SPARQL query.
 
@@ -115,12 +116,13 @@ class GraphStore:
                 (overrides ``union_default_graph``).
             named_graphs: IRIs of the named graphs the query may see.
             base_iri: base IRI for relative IRIs in the query.
+            prefixes: prefixes the query may use without declaring them.
 
         Raises:
             SyntaxError: the query is not valid SPARQL.
             OSError: the store cannot be read.
         """
-        options: dict[str, Any] = {"base_iri": base_iri}
+        options: dict[str, Any] = {"base_iri": base_iri, "prefixes": prefixes}
         if default_graph:
             options["default_graph"] = [NamedNode(g) for g in default_graph]
         else:
@@ -189,14 +191,20 @@ class GraphStore:
         self._store.remove_graph(node)
         return True
 
-    def update(self, sparql: str) -> None:
+    def update(self, sparql: str, *, base_iri: str | None = None,
+               prefixes: dict[str, str] | None = None) -> None:
         """Run a SPARQL update (one transaction).
+
+        Args:
+            sparql: the update.
+            base_iri: base IRI for relative IRIs in the update.
+            prefixes: prefixes the update may use without declaring them.
 
         Raises:
             SyntaxError: the update is not valid SPARQL.
         """
         self._writable()
-        self._store.update(sparql)
+        self._store.update(sparql, base_iri=base_iri, prefixes=prefixes)
 
     def load(self, source: IO[bytes] | str | Path, fmt: RdfFormat, *,
              graph: str | None = None) -> None:

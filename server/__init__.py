@@ -1,1 +1,70 @@
-"""conflict-kg: server."""
+"""conflict-kg server: the SPARQL endpoint, the query page and linked-data pages.
+
+Build the app with :func:`create_app`; serve it with :func:`server.wsgi.serve`.
+The web process never opens the store itself: a killable worker process does
+(see :mod:`server.workers`).
+"""
+
+from __future__ import annotations
+
+import atexit
+from dataclasses import dataclass, field
+from pathlib import Path
+from threading import Lock
+from typing import Any
+
+from flask import Flask, current_app
+
+from kg.settings import Settings
+
+
+@dataclass
+class ServerState:
+    """What the app's routes share: settings, the worker pool, the ingestion lock."""
+
+    settings: Settings
+    pool: Any  # server.workers.WorkerPool
+    ingest_lock: Lock = field(default_factory=Lock)
+    processor: Any = None
+    cache: dict[str, Any] = field(default_factory=dict)
+
+
+def state() -> ServerState:
+    """The :class:`ServerState` of the app handling the current request."""
+    return current_app.extensions["kg"]  # type: ignore[no-any-return]
+
+
+def create_app(settings: Settings, *, pool: Any = None) -> Flask:
+    """Build the WSGI app.
+
+    Args:
+        settings: the resolved settings (store, limits, auth, CORS, ...).
+        pool: a :class:`server.workers.WorkerPool` to use; by default one is started
+            on ``settings.store`` (and stopped when the process exits).
+
+    Returns:
+        The Flask app; ``app.extensions["kg"]`` is its :class:`ServerState`.
+    """
+    from server import graphstore, pages, reports, sparql
+    from server.errors import register_error_handlers
+    from server.workers import WorkerPool
+
+    app = Flask(__name__, static_folder="static", template_folder="templates")
+    app.config["MAX_CONTENT_LENGTH"] = settings.max_request_bytes
+    app.config["MAX_FORM_MEMORY_SIZE"] = settings.max_request_bytes
+    app.json.ensure_ascii = False  # type: ignore[attr-defined]
+    if pool is None:
+        pool = WorkerPool(Path(settings.store).expanduser(),
+                          slots=settings.max_concurrent_queries,
+                          timeout=settings.query_timeout)
+        atexit.register(pool.close)
+    app.extensions["kg"] = ServerState(settings=settings, pool=pool)
+    register_error_handlers(app)
+    app.register_blueprint(sparql.blueprint)
+    app.register_blueprint(graphstore.blueprint)
+    app.register_blueprint(reports.blueprint)
+    app.register_blueprint(pages.blueprint)
+    return app
+
+
+__all__ = ["ServerState", "create_app", "state"]

@@ -48,3 +48,105 @@ def runner(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> CliRunner:
         if name.startswith("KG_") and name != "KG_SHARED_DIR":
             monkeypatch.delenv(name)
     return CliRunner()
+
+
+# --------------------------------------------------------------------------- server fixtures
+# A store with the hand-built sample (tests/data/server_sample.trig), an app over it
+# (its query worker owns the store), a test client, and a real served process on a
+# free 127.0.0.1 port. App and live server each get their own store folder: a store
+# has one owner.
+
+SERVER_SAMPLE = REPO / "tests" / "data" / "server_sample.trig"
+SERVER_TOKEN = "test-token-6f1c"
+
+
+def make_sample_store(folder: Path) -> Path:
+    """Create an on-disk store holding the server sample; returns its folder."""
+    from pyoxigraph import RdfFormat
+
+    from kg.store import open_store
+
+    with open_store(folder) as store, open(SERVER_SAMPLE, "rb") as data:
+        store.load(data, RdfFormat.TRIG)
+    return folder
+
+
+def server_settings(store: Path, **overrides: object):  # type: ignore[no-untyped-def]
+    """Settings for a test server: no config file or environment, writes on with a token."""
+    from kg.settings import load_settings
+
+    values: dict[str, object] = {"store": str(store), "allow_updates": True,
+                                 "write_token": SERVER_TOKEN, "query_timeout": 2.0,
+                                 "max_result_rows": 1000}
+    values.update(overrides)
+    return load_settings(values, env={}, config_file=None)
+
+
+@pytest.fixture(scope="session")
+def server_app(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+    """The Flask app over a sample store (shared by the session's server tests)."""
+    from server import create_app
+
+    store = make_sample_store(tmp_path_factory.mktemp("server-app") / "store")
+    app = create_app(server_settings(store))
+    assert app.extensions["kg"].pool.wait_ready()
+    yield app
+    app.extensions["kg"].pool.close()
+
+
+@pytest.fixture
+def client(server_app):  # type: ignore[no-untyped-def]
+    """A Flask test client of :func:`server_app`."""
+    return server_app.test_client()
+
+
+def free_port() -> int:
+    """A TCP port free on 127.0.0.1 right now."""
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+    """A real ``server.wsgi.serve`` process on 127.0.0.1; yields its base URL."""
+    import subprocess
+    import sys
+    import time
+    import urllib.request
+
+    store = make_sample_store(tmp_path_factory.mktemp("server-live") / "store")
+    port = free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("KG_")}
+    env.update({"KG_STORE": str(store), "KG_PORT": str(port), "KG_HOST": "127.0.0.1",
+                "KG_ALLOW_UPDATES": "true", "KG_WRITE_TOKEN": SERVER_TOKEN,
+                "KG_QUERY_TIMEOUT": "2", "KG_MAX_RESULT_ROWS": "1000",
+                "KG_CONFIG": str(tmp_path_factory.mktemp("cfg") / "none.toml"),
+                "PYTHONPATH": str(REPO) + os.pathsep + env.get("PYTHONPATH", "")})
+    (Path(env["KG_CONFIG"])).write_text("", encoding="utf-8")
+    log = tmp_path_factory.mktemp("server-log") / "server.log"
+    with open(log, "wb") as out:
+        process = subprocess.Popen([sys.executable, "-m", "server.wsgi"], cwd=REPO, env=env,
+                                   stdout=out, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            with urllib.request.urlopen(url + "/api/status", timeout=2) as response:
+                if response.status == 200:
+                    break
+        except OSError:
+            pass
+        if process.poll() is not None or time.monotonic() > deadline:
+            process.kill()
+            pytest.fail("server did not start:\n" + log.read_text(errors="replace"))
+        time.sleep(0.1)
+    yield url
+    process.terminate()
+    try:
+        process.wait(15)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait(5)

@@ -1,0 +1,295 @@
+"""The work a query worker does against the store: one function per job kind.
+
+A job is a plain dict (it crosses a process boundary) with a ``kind`` key; its
+answer is a dict with ``ok`` and either the response parts (``body``,
+``media_type``, extra ``headers``) or an error ``code`` and ``message`` that the
+web process turns into an :class:`server.errors.ApiError`.
+
+Results are capped at ``max_rows`` rows (or triples): the answer then carries
+``truncated`` so the client is told. Engine exception text never leaves this
+module except for syntax errors, whose position is re-worded.
+
+>>> from kg.store import open_store
+>>> store = open_store(None)
+>>> answer = run_job(store, {"kind": "query", "sparql": "ASK {}", "form": "ASK",
+...                          "results_format": "JSON", "graph_format": None})
+>>> answer["body"]
+b'{"head":{},"boolean":true}'
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable, Iterable
+from itertools import islice
+from typing import Any
+
+import pyoxigraph as ox
+
+from kg.store import GraphStore, StoreError
+from ontology.namespace import PREFIXES
+
+Job = dict[str, Any]
+Answer = dict[str, Any]
+
+_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
+_WHERE = re.compile(r"error at (\d+):(\d+)(?:-\d+:\d+)?:\s*(.*)", re.DOTALL)
+
+
+def _error(code: str, message: str) -> Answer:
+    return {"ok": False, "code": code, "message": message}
+
+
+def syntax_message(exc: SyntaxError) -> str:
+    """A short, engine-neutral message saying where a SPARQL text is wrong.
+
+    >>> syntax_message(SyntaxError("error at 1:26: expected OPTIONAL"))
+    'line 1, column 26: expected OPTIONAL'
+    """
+    text = str(exc.args[0] if exc.args else exc)
+    match = _WHERE.search(text)
+    if match:
+        detail = match.group(3).strip().splitlines()[0][:200]
+        return f"line {match.group(1)}, column {match.group(2)}: {detail}"
+    return text.splitlines()[0][:200] if text else "not valid SPARQL"
+
+
+def term_json(term: Any) -> dict[str, Any]:
+    """A term in the SPARQL 1.1 results JSON form (with the SPARQL-star ``triple`` type)."""
+    if isinstance(term, ox.NamedNode):
+        return {"type": "uri", "value": term.value}
+    if isinstance(term, ox.BlankNode):
+        return {"type": "bnode", "value": term.value}
+    if isinstance(term, ox.Literal):
+        out: dict[str, Any] = {"type": "literal", "value": term.value}
+        if term.language:
+            out["xml:lang"] = term.language
+        elif term.datatype.value != _XSD_STRING:
+            out["datatype"] = term.datatype.value
+        return out
+    return {"type": "triple", "value": {"subject": term_json(term.subject),
+                                        "predicate": term_json(term.predicate),
+                                        "object": term_json(term.object)}}
+
+
+def solutions_json(variables: list[str], rows: Iterable[ox.QuerySolution]) -> bytes:
+    """SPARQL results JSON for ``rows`` of a ``SELECT``."""
+    bindings = []
+    for row in rows:
+        binding = {}
+        for name, value in zip(variables, row, strict=True):
+            if value is not None:
+                binding[name] = term_json(value)
+        bindings.append(binding)
+    document = {"head": {"vars": variables}, "results": {"bindings": bindings}}
+    return json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+def _query(store: GraphStore, job: Job) -> Answer:
+    max_rows = int(job.get("max_rows") or 0) or None
+    try:
+        result = store.query(
+            job["sparql"],
+            union_default_graph=job.get("union", True),
+            default_graph=job.get("default_graph") or None,
+            named_graphs=job.get("named_graphs") or None,
+            base_iri=job.get("base_iri"),
+            prefixes=PREFIXES,
+        )
+        if isinstance(result, ox.QueryBoolean):
+            fmt = job.get("results_format")
+            if fmt is None:
+                return _error("not_acceptable", "no acceptable format for ASK results")
+            body = result.serialize(format=getattr(ox.QueryResultsFormat, fmt))
+            return {"ok": True, "form": "ASK", "body": body, "truncated": False}
+        if isinstance(result, ox.QuerySolutions):
+            fmt = job.get("results_format")
+            if fmt is None:
+                return _error("not_acceptable", "no acceptable format for SELECT results")
+            variables = [v.value for v in result.variables]
+            rows = list(islice(result, max_rows + 1 if max_rows else None))
+            truncated = bool(max_rows and len(rows) > max_rows)
+            body = solutions_json(variables, rows[:max_rows] if truncated else rows)
+            if fmt != "JSON":
+                parsed = ox.parse_query_results(body, ox.QueryResultsFormat.JSON)
+                assert isinstance(parsed, ox.QuerySolutions)
+                body = parsed.serialize(format=getattr(ox.QueryResultsFormat, fmt))
+            return {"ok": True, "form": "SELECT", "body": body, "truncated": truncated,
+                    "rows": len(rows) - int(truncated)}
+        fmt = job.get("graph_format")
+        if fmt is None:
+            return _error("not_acceptable", "no acceptable format for an RDF graph")
+        triples = list(islice(result, max_rows + 1 if max_rows else None))
+        truncated = bool(max_rows and len(triples) > max_rows)
+        if truncated:
+            triples = triples[:max_rows]
+        return {"ok": True, "form": "GRAPH", "body": graph_bytes(triples, fmt),
+                "truncated": truncated, "rows": len(triples)}
+    except SyntaxError as exc:
+        return _error("query_syntax", syntax_message(exc))
+
+
+def graph_bytes(triples: list[Any], fmt: str) -> bytes:
+    """Serialise triples (or quads) in the pyoxigraph RDF format named ``fmt``."""
+    rdf_format = getattr(ox.RdfFormat, fmt)
+    items: list[Any] = triples
+    if rdf_format.supports_datasets:
+        items = [t if isinstance(t, ox.Quad) else ox.Quad(t.subject, t.predicate, t.object)
+                 for t in triples]
+    else:
+        items = [ox.Triple(t.subject, t.predicate, t.object) if isinstance(t, ox.Quad) else t
+                 for t in triples]
+    body = ox.serialize(items, format=rdf_format, prefixes=_used_prefixes(items))
+    return body if body is not None else b""
+
+
+def _used_prefixes(items: list[Any]) -> dict[str, str]:
+    """Only the prefixes some term uses, so small answers stay small."""
+    seen: set[str] = set()
+    for item in items:
+        for term in (item.subject, item.predicate, item.object):
+            if isinstance(term, ox.NamedNode):
+                seen.add(term.value)
+            elif isinstance(term, ox.Literal):
+                seen.add(term.datatype.value)
+    return {name: ns for name, ns in PREFIXES.items()
+            if any(iri.startswith(ns) for iri in seen)}
+
+
+def _update(store: GraphStore, job: Job) -> Answer:
+    try:
+        store.update(job["sparql"], base_iri=job.get("base_iri"), prefixes=PREFIXES)
+    except SyntaxError as exc:
+        return _error("query_syntax", syntax_message(exc))
+    return {"ok": True, "body": b"", "status": 204}
+
+
+def _graph_name(job: Job) -> Any:
+    graph = job.get("graph")
+    return ox.DefaultGraph() if graph is None else ox.NamedNode(graph)
+
+
+def _graph_get(store: GraphStore, job: Job) -> Answer:
+    name = _graph_name(job)
+    if isinstance(name, ox.NamedNode) and not store.has_graph(name.value):
+        return _error("not_found", f"no graph <{name.value}> in this store")
+    quads = list(store.raw.quads_for_pattern(None, None, None, name))
+    return {"ok": True, "body": graph_bytes(quads, job["graph_format"])}
+
+
+def _parse_body(job: Job) -> list[ox.Quad]:
+    rdf_format = ox.RdfFormat.from_media_type(job["media_type"])
+    if rdf_format is None:
+        raise ValueError(f"cannot read {job['media_type']}")
+    name = _graph_name(job)
+    options: dict[str, Any] = {"base_iri": job.get("graph") or None}
+    if rdf_format.supports_datasets:
+        raise ValueError("send a graph (e.g. Turtle or N-Triples), not a dataset")
+    return [ox.Quad(t.subject, t.predicate, t.object, name)
+            for t in ox.parse(job["body"], rdf_format, **options)]
+
+
+def _graph_write(store: GraphStore, job: Job) -> Answer:
+    try:
+        quads = _parse_body(job)
+    except SyntaxError as exc:
+        return _error("rdf_syntax", "the request body is not valid RDF: "
+                      + syntax_message(exc))
+    except ValueError as exc:
+        return _error("unsupported_media_type", str(exc))
+    name = _graph_name(job)
+    existed = True if isinstance(name, ox.DefaultGraph) else store.has_graph(name.value)
+    if job["kind"] == "graph_put":
+        if isinstance(name, ox.DefaultGraph):
+            store.update("DROP SILENT DEFAULT")
+            store.extend(quads)
+        else:
+            store.replace_graph(name.value, quads)
+    else:
+        store.extend(quads)
+    return {"ok": True, "body": b"", "status": 204 if existed else 201}
+
+
+def _graph_delete(store: GraphStore, job: Job) -> Answer:
+    name = _graph_name(job)
+    if isinstance(name, ox.DefaultGraph):
+        store.update("DROP SILENT DEFAULT")
+        return {"ok": True, "body": b"", "status": 204}
+    if not store.drop_graph(name.value):
+        return _error("not_found", f"no graph <{name.value}> in this store")
+    return {"ok": True, "body": b"", "status": 204}
+
+
+def _replace_graphs(store: GraphStore, job: Job) -> Answer:
+    """Replace named graphs by N-Quads sent by the web process (ingestion over HTTP)."""
+    total = 0
+    for graph, nquads in job["graphs"].items():
+        quads = list(ox.parse(nquads, ox.RdfFormat.N_QUADS))
+        total += store.replace_graph(graph, quads)
+    return {"ok": True, "quads": total}
+
+
+def _has_graphs(store: GraphStore, job: Job) -> Answer:
+    return {"ok": True, "present": [g for g in job["graphs"] if store.has_graph(g)]}
+
+
+def _count(store: GraphStore, job: Job) -> Answer:
+    return {"ok": True, "count": store.count(job.get("graph"))}
+
+
+def _flush(store: GraphStore, job: Job) -> Answer:
+    store.flush()
+    return {"ok": True}
+
+
+def _stats(store: GraphStore, job: Job) -> Answer:
+    return {"ok": True, "quads": len(store), "graphs": len(store.graphs())}
+
+
+def _void(store: GraphStore, job: Job) -> Answer:
+    """The VoID/DCAT description of the store, made by :mod:`kg.describe`."""
+    try:
+        from kg import describe
+    except ImportError:
+        return _error("unavailable", "the dataset description is not available on this server")
+    graph = describe.describe_store(store, base_url=job.get("base_url"))
+    return {"ok": True, "body": graph_bytes(list(graph), job["graph_format"])}
+
+
+def _ping(store: GraphStore, job: Job) -> Answer:
+    return {"ok": True}
+
+
+JOBS: dict[str, Callable[[GraphStore, Job], Answer]] = {
+    "query": _query,
+    "update": _update,
+    "graph_get": _graph_get,
+    "graph_put": _graph_write,
+    "graph_post": _graph_write,
+    "graph_delete": _graph_delete,
+    "replace_graphs": _replace_graphs,
+    "has_graphs": _has_graphs,
+    "count": _count,
+    "flush": _flush,
+    "stats": _stats,
+    "void": _void,
+    "ping": _ping,
+}
+
+
+def run_job(store: GraphStore, job: Job) -> Answer:
+    """Do one job against ``store``; never raises for a bad request, only answers.
+
+    Returns:
+        The answer dict (``ok`` true or false).
+    """
+    handler = JOBS.get(job.get("kind", ""))
+    if handler is None:
+        return _error("bad_request", f"unknown job kind {job.get('kind')!r}")
+    try:
+        return handler(store, job)
+    except (StoreError, OSError) as exc:
+        return {"ok": False, "code": "store", "message": "the store could not do this",
+                "detail": str(exc)}

@@ -1,0 +1,188 @@
+"""The SPARQL 1.1 Protocol endpoint: ``/sparql`` for queries, updates and the service description.
+
+Queries come as ``GET ?query=``, as a form (``POST``,
+``application/x-www-form-urlencoded``) or as the body of a ``POST`` with
+``application/sparql-query``; ``default-graph-uri`` and ``named-graph-uri`` choose
+the dataset, which is otherwise the union of all graphs. Updates come as
+``update=`` in a form or as ``application/sparql-update`` and need the write token.
+``GET /sparql`` without a query answers with the service description.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, Response, request
+
+from ontology.namespace import PREFIXES
+from server import state
+from server.access import add_cors, check_query_string, read_body, require_writer
+from server.describe import service_description
+from server.errors import (
+    BadRequest,
+    NotAcceptable,
+    NotFound,
+    QuerySyntaxError,
+    UnsupportedMediaType,
+)
+from server.formats import GRAPHS, RESULTS, Format, by_override, negotiate, override_or_error
+from server.policy import check_request, is_update, query_form
+from server.workers import run_checked
+
+blueprint = Blueprint("sparql", __name__)
+
+FORM = "application/x-www-form-urlencoded"
+QUERY_BODY = "application/sparql-query"
+UPDATE_BODY = "application/sparql-update"
+
+#: Answer codes from the worker and the error each becomes.
+JOB_ERRORS: dict[str, Any] = {
+    "query_syntax": QuerySyntaxError,
+    "not_acceptable": NotAcceptable,
+    "not_found": NotFound,
+    "rdf_syntax": BadRequest,
+    "unsupported_media_type": UnsupportedMediaType,
+}
+
+
+def _single(values: list[str], name: str) -> str | None:
+    if len(values) > 1:
+        raise BadRequest(f"give the parameter {name!r} once, not {len(values)} times")
+    return values[0] if values else None
+
+
+def _read_operation() -> tuple[str | None, str | None, dict[str, list[str]]]:
+    """The operation a request carries: (``"query"``/``"update"``/``None``, text, graph params)."""
+    check_query_string()
+    args = request.args
+    graphs = {name: args.getlist(name) for name in
+              ("default-graph-uri", "named-graph-uri", "using-graph-uri",
+               "using-named-graph-uri")}
+    if request.method == "GET":
+        if "update" in args:
+            raise BadRequest("updates must be sent with POST, not GET")
+        return ("query", _single(args.getlist("query"), "query"), graphs) \
+            if "query" in args else (None, None, graphs)
+    mimetype = request.mimetype
+    if mimetype == FORM:
+        read_body()
+        form = request.form
+        for name in graphs:
+            graphs[name] = graphs[name] + form.getlist(name)
+        if "query" in form and "update" in form:
+            raise BadRequest("send either 'query' or 'update', not both")
+        if "update" in form:
+            return "update", _single(form.getlist("update"), "update"), graphs
+        if "query" in form:
+            return "query", _single(form.getlist("query"), "query"), graphs
+        raise BadRequest("the form has no 'query' or 'update' field")
+    if mimetype in (QUERY_BODY, UPDATE_BODY):
+        body = read_body()
+        try:
+            text = body.decode("utf-8")
+        except UnicodeDecodeError:
+            raise BadRequest("the request body is not UTF-8 text") from None
+        return ("query" if mimetype == QUERY_BODY else "update"), text, graphs
+    raise UnsupportedMediaType(
+        f"cannot read a {mimetype or 'body without Content-Type'}",
+        hint=f"POST a form ({FORM}), {QUERY_BODY} or {UPDATE_BODY}")
+
+
+def _format_param() -> str | None:
+    return request.args.get("format") or (request.form.get("format")
+                                          if request.mimetype == FORM else None)
+
+
+def _respond(body: bytes, fmt: Format, *, extra: dict[str, str] | None = None) -> Response:
+    response = Response(body, status=200, content_type=fmt.content_type)
+    response.headers["Vary"] = "Accept"
+    if request.args.get("download"):
+        response.headers["Content-Disposition"] = \
+            f'attachment; filename="results.{fmt.extension}"'
+    response.headers.update(extra or {})
+    return response
+
+
+def run_query(text: str, graphs: dict[str, list[str]]) -> Response:
+    """Check, run and serialise one query as the request's ``Accept`` asks.
+
+    Raises:
+        ApiError: for every way the query can fail (syntax, policy, format, limits).
+    """
+    settings = state().settings
+    if not text or not text.strip():
+        raise BadRequest("the query is empty")
+    if is_update(text):
+        raise BadRequest("this is an update, not a query",
+                         hint="send updates as 'update=' in a POST form or as "
+                              f"{UPDATE_BODY}")
+    if graphs["using-graph-uri"] or graphs["using-named-graph-uri"]:
+        raise BadRequest("using-graph-uri and using-named-graph-uri apply to updates")
+    check_request(text, allowed=settings.allowed_service_endpoints, prefixes=PREFIXES)
+    override = _format_param()
+    form = query_form(text)
+    families = {"SELECT": (RESULTS,), "ASK": (RESULTS,), "CONSTRUCT": (GRAPHS,),
+                "DESCRIBE": (GRAPHS,)}.get(form or "", (RESULTS, GRAPHS))
+    if override and all(by_override(f, override) is None for f in (RESULTS, GRAPHS)):
+        override_or_error(RESULTS + GRAPHS, override)
+    accept = request.headers.get("Accept")
+    results_fmt = negotiate(RESULTS, accept, override=override)
+    graph_fmt = negotiate(GRAPHS, accept, override=override)
+    chosen = [negotiate(f, accept, override=override) for f in families]
+    if all(c is None for c in chosen):
+        offered = ", ".join(f.media_type for family in families for f in family)
+        raise NotAcceptable(f"cannot answer this {form or 'query'} in an acceptable format; "
+                            f"offered: {offered}")
+    default_graphs = graphs["default-graph-uri"]
+    named_graphs = graphs["named-graph-uri"]
+    job = {
+        "kind": "query",
+        "sparql": text,
+        "form": form,
+        "results_format": results_fmt.engine if results_fmt else None,
+        "graph_format": graph_fmt.engine if graph_fmt else None,
+        "default_graph": default_graphs,
+        "named_graphs": named_graphs,
+        # named graphs alone: the default graph is the store's own (not the union)
+        "union": not named_graphs,
+        "max_rows": settings.max_result_rows,
+    }
+    answer = run_checked(state().pool, job, errors=JOB_ERRORS)
+    fmt = results_fmt if answer["form"] in ("SELECT", "ASK") else graph_fmt
+    assert fmt is not None
+    extra = {}
+    if answer.get("truncated"):
+        extra["KG-Truncated"] = f"results cut at {settings.max_result_rows} rows " \
+                                "(setting max_result_rows)"
+    return _respond(answer["body"], fmt, extra=extra)
+
+
+def run_update(text: str, graphs: dict[str, list[str]]) -> Response:
+    """Check and run one update (the caller has checked the write token).
+
+    Raises:
+        ApiError: syntax, policy or limit errors.
+    """
+    if not text or not text.strip():
+        raise BadRequest("the update is empty")
+    if any(graphs.values()):
+        raise BadRequest("dataset parameters (using-graph-uri, ...) are not supported for "
+                         "updates; use USING / WITH in the update itself")
+    check_request(text, allowed=state().settings.allowed_service_endpoints,
+                  prefixes=PREFIXES)
+    run_checked(state().pool, {"kind": "update", "sparql": text}, errors=JOB_ERRORS)
+    return Response(status=204)
+
+
+@blueprint.route("/sparql", methods=["GET", "POST", "OPTIONS"])
+def endpoint() -> Response:
+    """The SPARQL endpoint (query, update, service description)."""
+    if request.method == "OPTIONS":
+        return add_cors(Response(status=204))
+    kind, text, graphs = _read_operation()
+    if kind == "update":
+        require_writer()
+        return run_update(text or "", graphs)
+    if kind is None:
+        return add_cors(service_description())
+    return add_cors(run_query(text or "", graphs))

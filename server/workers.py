@@ -1,0 +1,332 @@
+"""The query-execution model: one killable worker process owns the store.
+
+pyoxigraph cannot cancel a running query, and RocksDB lets one process at a time
+open a store for writing. So the web process never opens the store: a *worker
+process* does, and runs every job (queries, updates, Graph Store writes,
+ingestion writes) on a few threads (pyoxigraph releases the GIL while it
+evaluates). The web process talks to it over one pipe per *slot*; there are
+``max_concurrent_queries`` slots, so that is the most jobs that run at once.
+
+When a job outlives ``query_timeout`` the web process kills the worker (SIGKILL:
+a RocksDB write that was under way is rolled back, the store stays consistent),
+answers that request with a timeout error, and promotes a *standby* process that
+was started earlier and has already imported everything, so it only has to open
+the store (tens of milliseconds). Jobs that were running beside the runaway one
+are re-sent to the new worker if they only read; writes are answered with
+``interrupted`` (retrying them is safe: each write is one transaction and
+ingestion is idempotent). A fresh standby is then started in the background.
+
+>>> WorkerPool.__name__
+'WorkerPool'
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import multiprocessing
+import os
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from multiprocessing.connection import Connection
+from pathlib import Path
+from typing import Any
+
+from server.errors import ApiError, Busy, Interrupted, QueryTimeout
+from server.jobs import Answer, Job
+
+log = logging.getLogger(__name__)
+
+#: Job kinds that only read, so they may be re-sent after a worker restart.
+READ_ONLY_JOBS = frozenset({"query", "graph_get", "has_graphs", "count", "stats", "ping"})
+
+#: How long a new worker keeps trying to open a store still locked by the old one.
+OPEN_RETRY_SECONDS = 10.0
+
+
+# --------------------------------------------------------------------------- worker side
+def _serve_slot(store: Any, conn: Connection) -> None:
+    from server.jobs import run_job
+
+    while True:
+        try:
+            job = conn.recv()
+        except (EOFError, OSError):
+            os._exit(0)
+        answer = run_job(store, job)
+        try:
+            conn.send(answer)
+        except (BrokenPipeError, OSError):
+            os._exit(0)
+
+
+def worker_main(path: str, slots: list[Connection], control: Connection) -> None:
+    """Entry point of a worker process: wait to be promoted, open the store, serve slots.
+
+    Args:
+        path: the store folder.
+        slots: one pipe end per slot.
+        control: the pipe the web process promotes (``"open"``) and watches us on.
+    """
+    from kg.store import StoreLockedError, open_store
+    from server import jobs  # noqa: F401  (import now, not when the first job comes)
+
+    try:
+        message = control.recv()
+    except (EOFError, OSError):
+        os._exit(0)
+    if message != "open":
+        os._exit(0)
+    started = time.monotonic()
+    while True:
+        try:
+            store = open_store(path)
+            break
+        except StoreLockedError:
+            if time.monotonic() - started > OPEN_RETRY_SECONDS:
+                control.send(("failed", "store is locked by another process"))
+                os._exit(1)
+            time.sleep(0.01)
+        except OSError as exc:
+            control.send(("failed", str(exc)))
+            os._exit(1)
+    for conn in slots:
+        threading.Thread(target=_serve_slot, args=(store, conn), daemon=True).start()
+    control.send(("ready", time.monotonic() - started))
+    with contextlib.suppress(EOFError, OSError):
+        control.recv()  # returns only when the web process goes away
+    store.flush()
+    os._exit(0)
+
+
+# --------------------------------------------------------------------------- web side
+@dataclass
+class _Worker:
+    process: multiprocessing.process.BaseProcess
+    slots: list[Connection]
+    control: Connection
+    free: list[int] = field(default_factory=list)
+    dead: bool = False
+    ready: threading.Event = field(default_factory=threading.Event)
+    open_seconds: float | None = None
+    failure: str | None = None
+
+
+@dataclass
+class PoolStats:
+    """What the pool has done, for ``/api/status`` and the benchmark."""
+
+    restarts: int = 0
+    timeouts: int = 0
+    #: seconds from killing a worker to its successor having the store open
+    last_restart_seconds: float | None = None
+    #: seconds the current worker took to open the store
+    open_seconds: float | None = None
+
+
+class WorkerPool:
+    """Runs jobs in a killable worker process that owns the store.
+
+    Args:
+        store_path: the store folder (the worker opens it read-write).
+        slots: most jobs running at once (``max_concurrent_queries``).
+        timeout: seconds a job may run before the worker is killed.
+        queue_wait: seconds a job may wait for a free slot before ``Busy``.
+    """
+
+    def __init__(self, store_path: str | Path, *, slots: int, timeout: float,
+                 queue_wait: float = 5.0) -> None:
+        self.store_path = str(store_path)
+        self.slot_count = max(1, slots)
+        self.timeout = timeout
+        self.queue_wait = queue_wait
+        self.stats = PoolStats()
+        self._context = multiprocessing.get_context("spawn")
+        self._lock = threading.Lock()
+        self._admission = threading.BoundedSemaphore(self.slot_count)
+        self._closed = False
+        self._current = self._spawn()
+        self._promote(self._current)
+        self._standby: _Worker | None = self._spawn()
+
+    # --- process management
+    def _spawn(self) -> _Worker:
+        pairs = [self._context.Pipe() for _ in range(self.slot_count)]
+        control_parent, control_child = self._context.Pipe()
+        process = self._context.Process(
+            target=worker_main,
+            args=(self.store_path, [child for _, child in pairs], control_child),
+            name="kg-query-worker", daemon=True)
+        process.start()
+        control_child.close()
+        for _, child in pairs:
+            child.close()
+        return _Worker(process, [parent for parent, _ in pairs], control_parent,
+                       free=list(range(self.slot_count)))
+
+    def _promote(self, worker: _Worker, killed_at: float | None = None) -> None:
+        worker.control.send("open")
+
+        def wait_ready() -> None:
+            try:
+                status, detail = worker.control.recv()
+            except (EOFError, OSError):
+                status, detail = "failed", "worker exited"
+            if status == "ready":
+                worker.open_seconds = float(detail)
+                self.stats.open_seconds = worker.open_seconds
+                if killed_at is not None:
+                    self.stats.last_restart_seconds = time.monotonic() - killed_at
+            else:
+                worker.failure = str(detail)
+                log.error("query worker could not open the store: %s", detail)
+            worker.ready.set()
+
+        threading.Thread(target=wait_ready, daemon=True, name="kg-worker-ready").start()
+
+    def wait_ready(self, timeout: float = 30.0) -> bool:
+        """Block until the current worker has the store open; ``False`` if it failed."""
+        worker = self._current
+        worker.ready.wait(timeout)
+        return worker.ready.is_set() and worker.failure is None
+
+    def _kill(self, worker: _Worker) -> None:
+        worker.dead = True
+        if worker.process.is_alive():
+            worker.process.kill()
+        worker.process.join(5)
+        for conn in (*worker.slots, worker.control):
+            conn.close()
+
+    def restart(self, worker: _Worker) -> None:
+        """Kill ``worker`` (if it is still the current one) and promote the standby."""
+        with self._lock:
+            if worker is not self._current or self._closed:
+                return
+            killed_at = time.monotonic()
+            self._kill(worker)
+            successor = self._standby if self._standby is not None else self._spawn()
+            self._standby = None
+            self._current = successor
+            self.stats.restarts += 1
+            self._promote(successor, killed_at)
+
+        def refill() -> None:
+            spare = self._spawn()
+            with self._lock:
+                if self._closed or self._standby is not None:
+                    self._kill(spare)
+                else:
+                    self._standby = spare
+
+        threading.Thread(target=refill, daemon=True, name="kg-worker-spawn").start()
+
+    def close(self) -> None:
+        """Stop the worker processes (the current one flushes the store first)."""
+        with self._lock:
+            self._closed = True
+            workers = [w for w in (self._current, self._standby) if w is not None]
+        for worker in workers:
+            worker.dead = True
+            with contextlib.suppress(OSError):
+                worker.control.close()
+            worker.process.join(5)
+            if worker.process.is_alive():
+                worker.process.kill()
+                worker.process.join(5)
+
+    # --- running jobs
+    def _checkout(self) -> tuple[_Worker, int]:
+        with self._lock:
+            worker = self._current
+            return worker, worker.free.pop()
+
+    def _checkin(self, worker: _Worker, slot: int) -> None:
+        with self._lock:
+            if not worker.dead:
+                worker.free.append(slot)
+
+    def run(self, job: Job, *, timeout: float | None = None) -> Answer:
+        """Run one job and return the worker's answer.
+
+        Args:
+            job: the job dict (see :mod:`server.jobs`).
+            timeout: seconds before the worker is killed (default: the pool's).
+
+        Raises:
+            Busy: no slot came free within ``queue_wait`` seconds.
+            QueryTimeout: the job ran too long and was stopped.
+            Interrupted: the worker died under a write job (or twice under a read).
+        """
+        limit = self.timeout if timeout is None else timeout
+        if not self._admission.acquire(timeout=self.queue_wait):
+            raise Busy(f"all {self.slot_count} query slots are busy; try again shortly",
+                       headers={"Retry-After": "1"})
+        try:
+            attempts = 2 if job.get("kind") in READ_ONLY_JOBS else 1
+            for _ in range(attempts):
+                worker, slot = self._checkout()
+                try:
+                    return self._run_on(worker, slot, job, limit)
+                except _WorkerGone:
+                    continue
+                finally:
+                    self._checkin(worker, slot)
+            raise Interrupted("the query worker restarted while this request ran; "
+                              "send it again", headers={"Retry-After": "1"})
+        finally:
+            self._admission.release()
+
+    def _run_on(self, worker: _Worker, slot: int, job: Job, limit: float) -> Answer:
+        if not worker.ready.wait(OPEN_RETRY_SECONDS + 5):
+            raise ApiError("the store is not available yet", status=503, code="starting")
+        if worker.failure is not None:
+            raise ApiError("the store could not be opened; see the server log", status=503,
+                           code="store_unavailable")
+        conn = worker.slots[slot]
+        started = time.monotonic()
+        try:
+            conn.send(job)
+            if conn.poll(limit):
+                return conn.recv()  # type: ignore[no-any-return]
+        except (EOFError, OSError, BrokenPipeError):
+            self.restart(worker)
+            raise _WorkerGone() from None
+        # still running after the limit: stop it the only way there is
+        self.stats.timeouts += 1
+        self.restart(worker)
+        elapsed = time.monotonic() - started
+        raise QueryTimeout(f"the query was stopped after {elapsed:.1f} s (limit "
+                           f"{limit:g} s, setting query_timeout)",
+                           hint="narrow the query, add LIMIT, or ask the operator for a "
+                                "longer query_timeout")
+
+
+class _WorkerGone(Exception):
+    """The worker a job was sent to died (killed for another job, or crashed)."""
+
+
+def run_checked(pool: WorkerPool, job: Job, *,
+                errors: dict[str, Callable[[str], ApiError]]) -> Answer:
+    """Run a job and turn a failed answer into the matching :class:`ApiError`.
+
+    Args:
+        pool: the worker pool.
+        job: the job.
+        errors: error class (or factory) by answer ``code``.
+
+    Raises:
+        ApiError: the answer was not ``ok``.
+    """
+    answer = pool.run(job)
+    if not answer.get("ok"):
+        if answer.get("detail"):
+            log.error("store error on %s job: %s", job.get("kind"), answer["detail"])
+        factory = errors.get(answer.get("code", ""))
+        if factory is None:
+            raise ApiError(answer.get("message", "the request failed"), status=500,
+                           code=answer.get("code", "internal"))
+        raise factory(answer.get("message", ""))
+    return answer

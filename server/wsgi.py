@@ -1,0 +1,94 @@
+"""Serve the app with gunicorn, started from Python (``kg serve``).
+
+One gunicorn worker process with ``workers`` threads (setting ``workers``) runs
+the Flask app; that process starts the query worker that owns the store (see
+:mod:`server.workers`). One web process is deliberate: the store has a single
+owner, and the threads are enough to keep answering while queries run (the
+engine releases the GIL, and each query runs in the worker process anyway).
+gunicorn is used because it is already a dependency, is a production server,
+can be driven in-process through :class:`gunicorn.app.base.BaseApplication`,
+handles signals and restarts a crashed web worker on its own.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from gunicorn.app.base import BaseApplication
+
+from kg.settings import Settings
+from kg.store import open_store
+
+#: gunicorn's largest accepted request line; longer queries must be POSTed.
+MAX_REQUEST_LINE = 8190
+
+
+class _Server(BaseApplication):  # type: ignore[misc]
+    """gunicorn configured from our settings instead of its command line."""
+
+    def __init__(self, settings: Settings, ready: Callable[[str], None] | None) -> None:
+        self.settings = settings
+        self.ready = ready
+        super().__init__()
+
+    def load_config(self) -> None:
+        s = self.settings
+        options: dict[str, Any] = {
+            "bind": f"{s.host}:{s.port}",
+            "workers": 1,
+            "worker_class": "gthread",
+            "threads": max(1, s.workers),
+            # gunicorn's own watchdog: longer than any query may run
+            "timeout": int(s.query_timeout) + 60,
+            "graceful_timeout": 10,
+            "keepalive": 5,
+            "limit_request_line": MAX_REQUEST_LINE,
+            "accesslog": None,
+            "errorlog": "-",
+            "loglevel": "warning",
+            "proc_name": "kg-serve",
+            "when_ready": self._when_ready,
+        }
+        for key, value in options.items():
+            self.cfg.set(key, value)
+
+    def _when_ready(self, arbiter: Any) -> None:
+        if self.ready is None:
+            return
+        host, port = arbiter.LISTENERS[0].sock.getsockname()[:2]
+        shown = self.settings.base_url or f"http://{host}:{port}"
+        self.ready(shown.rstrip("/"))
+
+    def load(self) -> Any:
+        from server import create_app
+
+        return create_app(self.settings)
+
+
+def serve(settings: Settings, *, ready: Callable[[str], None] | None = None) -> None:
+    """Run the server until it is stopped (Ctrl+C / SIGTERM).
+
+    Args:
+        settings: host, port, workers, store and every limit.
+        ready: called with the server's URL once it listens.
+
+    Raises:
+        kg.store.StoreLockedError: another process has the store open.
+        kg.store.StoreError: the store cannot be opened.
+    """
+    # Fail here, with a clear message, rather than later inside the worker process.
+    open_store(Path(settings.store).expanduser()).close()
+    _Server(settings, ready).run()
+
+
+def main() -> None:
+    """``python -m server.wsgi``: serve with settings from config and ``KG_*`` variables."""
+    from kg.settings import load_settings
+
+    serve(load_settings(), ready=lambda url: print(f"listening on {url}", flush=True))
+
+
+if __name__ == "__main__":
+    main()
