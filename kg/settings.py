@@ -100,6 +100,12 @@ SETTINGS: tuple[Setting, ...] = (
             "Allow the online Wikidata reconciliation (kg link --online)."),
     Setting("wikidata_api", "https://www.wikidata.org/w/api.php", str,
             "Wikidata API URL used by online reconciliation."),
+    Setting("wikidata_cache", str(default_data_dir() / "wikidata-cache"), str,
+            "Folder where online reconciliation caches Wikidata API answers."),
+    Setting("wikidata_min_interval", 1.0, float,
+            "Seconds between two Wikidata API requests (rate limit)."),
+    Setting("link_threshold", 0.35, float,
+            "Confidence under which a mention stays unlinked (NIL) and gets a local entity."),
 )
 
 _BY_NAME = {s.name: s for s in SETTINGS}
