@@ -315,5 +315,69 @@ def eval_command(gold: Path, lang: str | None, as_json: bool, no_diff: bool) -> 
         click.echo(result.format_table(diffs=not no_diff))
 
 
+# --------------------------------------------------------------------------- link
+
+
+@main.command(name="link")
+@click.argument("names", nargs=-1)
+@click.option("--kind", type=click.Choice(["place", "actor", "person", "operation", "outlet",
+                                           "facility"]), default="place", show_default=True,
+              help="Kind of the NAMES to resolve.")
+@click.option("--context", default=None, help="Text the NAMES were read from (cues, governorates).")
+@click.option("--online", is_flag=True,
+              help="Look up the store's unlinked entities in the Wikidata API (opt-in).")
+@click.option("--limit", type=int, default=None, help="With --online: at most this many entities.")
+@click.option("--quickstatements", is_flag=True,
+              help="Print statements Wikidata could take from the store, as QuickStatements.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="With --quickstatements: output file (default: standard output).")
+@store_option
+@click.pass_context
+def link_command(ctx: click.Context, names: tuple[str, ...], kind: str, context: str | None,
+                 online: bool | None, limit: int | None, quickstatements: bool,
+                 output: Path | None, store: Path | None) -> None:
+    """Resolve NAMES against the knowledge base, or work on the store's links.
+
+    With NAMES: print the entity each resolves to (or NIL), its chain and confidence.
+    With --online: reconcile the store's unlinked entities with Wikidata (opt-in;
+    needs network access to the setting wikidata_api). With --quickstatements: list
+    statements about linked places, each citing a report URL.
+    """
+    from kg.kb import load_kb
+    from kg.link import describe
+
+    settings = _settings(ctx, store=store, online=True if online else None)
+    kb = load_kb()
+    for name in names:
+        click.echo(json.dumps(describe(name, kind, context, kb=kb,
+                                       threshold=settings.link_threshold), ensure_ascii=False))
+    if online:
+        from kg.wikidata import WikidataClient, WikidataError, reconcile_store
+
+        client = WikidataClient(settings.wikidata_api, settings.wikidata_cache,
+                                min_interval=settings.wikidata_min_interval)
+        with _opened(settings) as opened:
+            try:
+                summary = reconcile_store(opened, kb, client, limit=limit)
+            except WikidataError as exc:
+                raise click.ClickException(str(exc)) from None
+        click.echo(f"entities considered: {summary.considered}, linked: {len(summary.linked)}, "
+                   f"API requests: {summary.fetched} (+{summary.cached} from cache)")
+        for iri, qid in summary.linked.items():
+            click.echo(f"  {iri} -> {qid}")
+    if quickstatements:
+        from kg.wikidata import quickstatements as statements
+
+        with _opened(settings, read_only=True) as opened:
+            lines = list(statements(opened, kb))
+        text = "".join(line + "\n" for line in lines)
+        if output:
+            output.write_text(text, encoding="utf-8")
+        else:
+            click.echo(text, nl=False)
+    if not (names or online or quickstatements):
+        raise click.UsageError("give NAMES, --online or --quickstatements")
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()

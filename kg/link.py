@@ -552,3 +552,35 @@ def resolve_name(
     if start >= 0:
         return linker.resolve(name, kind, label=label, start=start, end=start + len(name))
     return linker.resolve(name, kind, label=label)
+
+
+def describe(
+    name: str,
+    kind: str,
+    context: str | None = None,
+    *,
+    kb: KnowledgeBase | None = None,
+    threshold: float = DEFAULT_THRESHOLD,
+) -> dict[str, object]:
+    """What ``name`` resolves to, as a JSON-ready dict (for ``kg link NAME``).
+
+    >>> describe("داعش", "actor")["wikidata"]
+    'Q2429253'
+    """
+    kb = kb or load_kb()
+    entity, confidence = resolve_name(name, kind, context, kb=kb, threshold=threshold)
+    if entity is None:
+        return {"name": name, "kind": kind, "entity": None, "confidence": 0.0}
+    return {
+        "name": name,
+        "kind": kind,
+        "entity": entity.key,
+        "type": entity.type,
+        "label_ar": entity.label_ar,
+        "label_en": entity.label_en,
+        "wikidata": entity.wikidata,
+        "confidence": confidence,
+        "lat": entity.lat,
+        "lon": entity.lon,
+        "chain": [f"{e.key} {e.type} {e.label}" for e in kb.ancestors(entity.key)],
+    }
