@@ -196,7 +196,8 @@ def _union(data: Graph | Dataset | ConjunctiveGraph, skipped: Iterable[str]) -> 
         return data
     skip = {URIRef(g) for g in skipped}
     merged = Graph()
-    for context in data.contexts():
+    graphs = data.graphs() if isinstance(data, Dataset) else data.contexts()
+    for context in graphs:
         if context.identifier not in skip:
             for triple in context:
                 merged.add(triple)
