@@ -257,23 +257,93 @@ def demo(ctx: click.Context, then_serve: bool, host: str | None, port: int | Non
         _serve(settings)
 
 
-# --------------------------------------------------------------------------- export
+# --------------------------------------------------------------------------- export / import
+# (owned by the export engineer: thin wrappers over kg.export and kg.importer)
+
+_DATE = click.DateTime(formats=["%Y-%m-%d"])
 
 
 @main.command()
-@click.option("--format", "fmt", type=click.Choice(["nq", "trig", "ttl"]), default="nq",
-              show_default=True, help="RDF format.")
+@click.option("--format", "fmt", default=None, metavar="FORMAT",
+              help="nq, trig, nt, ttl, jsonld, rdfxml, acled (CSV) or geojson "
+                   "(default: from the file name, else nq).")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="Output file (default: standard output).")
+              help="Output file; a name ending in .gz is compressed (default: standard output).")
+@click.option("--graph", "graphs", multiple=True, metavar="IRI", help="Named graph to export.")
+@click.option("--report", "reports", multiple=True, metavar="KEY",
+              help="Report key (or report graph IRI).")
+@click.option("--source", "sources", multiple=True, help="Publisher of the reports.")
+@click.option("--since", type=_DATE, default=None, help="Events on or after this date.")
+@click.option("--until", type=_DATE, default=None, help="Events on or before this date.")
+@click.option("--place", "places", multiple=True, metavar="IRI-OR-NAME",
+              help="Events in this place or any place located in it.")
+@click.option("--type", "types", multiple=True, metavar="EVENT-TYPE",
+              help="Event type, e.g. Raid or Airstrike.")
+@click.option("--with-kb", is_flag=True, help="With filters: also export the knowledge-base graph.")
+@click.option("--dataset", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Write a publishable package (data, tables, VoID/DCAT, ontology, README) "
+                   "into this new folder.")
+@click.option("--title", default=None, help="Dataset title (with --dataset).")
+@click.option("--licence", default=None, help="Licence IRI of the data (with --dataset).")
+@click.option("--publisher", default=None, help="Publisher name or IRI (with --dataset).")
 @store_option
 @click.pass_context
-def export(ctx: click.Context, fmt: str, output: Path | None, store: Path | None) -> None:
-    """Write the store as N-Quads, TriG or Turtle (Turtle: union of all graphs)."""
-    from kg.query import dump_store
+def export(ctx: click.Context, fmt: str | None, output: Path | None, graphs: tuple[str, ...],
+           reports: tuple[str, ...], sources: tuple[str, ...], since: Any, until: Any,
+           places: tuple[str, ...], types: tuple[str, ...], with_kb: bool,
+           dataset: Path | None, title: str | None, licence: str | None,
+           publisher: str | None, store: Path | None) -> None:
+    """Export the store, or the graphs/events the filters choose, as RDF or tables."""
+    from kg.export import ExportError, export_dataset
+    from kg.export import export as run_export
+    from kg.selection import Selection
+
+    selection = Selection(graphs=graphs, reports=reports, sources=sources,
+                          since=since.date() if since else None,
+                          until=until.date() if until else None,
+                          places=places, types=types, include_kb=with_kb)
+    settings = _settings(ctx, store=store)
+    with _opened(settings) as opened:
+        try:
+            if dataset is not None:
+                if output is not None:
+                    raise click.UsageError("give either --dataset DIR or -o FILE, not both")
+                package = export_dataset(opened, dataset, fmt=fmt or "nq", selection=selection,
+                                         title=title, licence=licence, publisher=publisher)
+                click.echo(f"wrote {package.folder}: {len(package.files)} files, "
+                           f"{package.quads} quads, {package.events} events", err=True)
+                return
+            result = run_export(opened, output, fmt=fmt, selection=selection)
+        except ExportError as exc:
+            raise click.ClickException(str(exc)) from None
+    if result.path is not None:
+        unit = "rows" if result.format in ("acled", "geojson") else "quads"
+        click.echo(f"wrote {result.path} ({result.format}, {result.items} {unit})", err=True)
+
+
+@main.command(name="import")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--format", "fmt", default=None, metavar="FORMAT",
+              help="nq, trig, nt, ttl, jsonld or rdfxml (default: from the file name; .gz ok).")
+@click.option("--graph", default=None, metavar="IRI",
+              help="Named graph for the triples of a triple format (default: the default graph).")
+@click.option("--merge", is_flag=True,
+              help="Add to graphs of the same name instead of replacing them.")
+@store_option
+@click.pass_context
+def import_command(ctx: click.Context, file: Path, fmt: str | None, graph: str | None,
+                   merge: bool, store: Path | None) -> None:
+    """Load an RDF file (e.g. a `kg export`) into the store."""
+    from kg.importer import ImportFileError, import_file
 
     settings = _settings(ctx, store=store)
     with _opened(settings) as opened:
-        dump_store(opened, fmt, output)
+        try:
+            result = import_file(opened, file, fmt=fmt, graph=graph, replace=not merge)
+        except (ImportFileError, StoreError) as exc:
+            raise click.ClickException(str(exc)) from None
+    click.echo(f"imported {result.quads} quads from {result.path} ({result.format}) into "
+               f"{len(result.graphs)} named graphs ({len(result.replaced)} replaced)")
 
 
 # --------------------------------------------------------------------------- settings

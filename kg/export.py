@@ -35,6 +35,7 @@ import hashlib
 import io
 import json
 import os
+import shutil
 import sys
 import tempfile
 from collections import defaultdict
@@ -590,6 +591,293 @@ def _nothing_message(store: GraphStore, selection: Selection) -> str:
             "no file was written")
 
 
-__all__ = ["ExportError", "ExportFormat", "ExportResult", "FORMATS", "atomic_output",
-           "context_path", "export", "format_for", "graph_lines", "jsonld_context",
-           "write_context", "write_rdf"]
+
+
+# --------------------------------------------------------------------------- dataset packages
+
+
+@dataclass(slots=True)
+class PackageResult:
+    """What :func:`export_dataset` wrote."""
+
+    folder: Path
+    #: file paths relative to ``folder``, sorted
+    files: list[str] = field(default_factory=list)
+    quads: int = 0
+    events: int = 0
+
+
+_README = """# {title}
+
+{description}
+
+Published by {publisher} on {issued} under {licence}.
+Made with conflict-kg {version}; ontology version {ontology_version}.
+
+## Files
+
+| file | what | bytes |
+|---|---|---|
+{file_rows}
+
+`SHA256SUMS` lists a checksum for every file (`sha256sum -c SHA256SUMS`).
+
+## Contents
+
+- {quads} quads in {graphs} named graphs: one per report
+  (`https://w3id.org/conflict-kg/graph/report/…`), plus the knowledge base of places and
+  actors (`…/graph/kb`) and, when present, the ontology and inferred graphs.
+- Reports: {reports}; events: {events}, by type:
+{event_rows}
+- Links: {links}.
+
+`void.ttl` describes the dataset in VoID and DCAT (counts per class, property and
+graph, linksets, files with sizes and checksums); it is the machine-readable version
+of this page.
+
+## Using it
+
+- Load into a conflict-kg store: `kg import {data_name} --store DIR`, then
+  `kg serve --store DIR` for a SPARQL endpoint.
+- Any RDF store loads `{data_name}` directly (e.g. Oxigraph:
+  `oxigraph load --location DIR --file {data_name}`; Apache Jena:
+  `riot --validate {data_name}`); rdflib: `rdflib.Dataset().parse("{data_name}")`.
+- `ontology/conflict.ttl` defines the vocabulary (`ckg:`); `ontology/context.jsonld`
+  is the JSON-LD context used by JSON-LD exports.
+{table_notes}
+## How the data was made
+
+Events were extracted automatically from the text of each report; every fact links
+to the sentence it was read from (`ckg:evidence`), so it can be checked. Automatic
+extraction makes mistakes: check important facts against the sentence and the source.
+Dates carry their precision (`ckg:timePrecision`), places theirs (`ckg:placePrecision`).
+"""
+
+_TABLE_NOTES = """
+## Tables
+
+- `{csv}`: one row per reported event (background events left out) in ACLED's
+  column names: event type and sub-type mapped from the ontology's event classes,
+  actors and associated actors, admin1–admin3, coordinates and precision codes,
+  fatalities, and a note quoting the sentence. `event_iri` links a row to the graph.
+- `{geojson}`: every event as a GeoJSON feature (point of the place, or of the
+  smallest enclosing unit with coordinates) for map tools.
+"""
+
+
+def _write_checksums(folder: Path, files: list[str]) -> None:
+    lines = []
+    for name in files:
+        digest = hashlib.sha256()
+        with (folder / name).open("rb") as handle:
+            for block in iter(lambda: handle.read(1 << 20), b""):
+                digest.update(block)
+        lines.append(f"{digest.hexdigest()}  {name}\n")
+    (folder / "SHA256SUMS").write_text("".join(lines), encoding="utf-8")
+
+
+def export_dataset(
+    store: GraphStore,
+    folder: str | Path,
+    *,
+    fmt: str = "nq",
+    selection: Selection | None = None,
+    title: str | None = None,
+    licence: str | None = None,
+    publisher: str | None = None,
+    issued: str | None = None,
+    base_url: str | None = None,
+    tables: bool = True,
+) -> PackageResult:
+    """Write a publishable dataset package into the new folder ``folder``.
+
+    The package holds the data (``data/conflict-kg.<ext>.gz``), the ACLED-style CSV and
+    GeoJSON of the events (``tables``), ``void.ttl`` (VoID + DCAT, see
+    :func:`kg.describe.describe`), the ontology and JSON-LD context, a README for people
+    and ``SHA256SUMS``. It is built in a temporary folder next to ``folder`` and renamed
+    into place at the end, so a failure leaves nothing behind.
+
+    Args:
+        store: the store to read.
+        folder: where to write; must not exist yet (or be empty).
+        fmt: data format, one that keeps graph names: ``nq``, ``trig`` or ``jsonld``.
+        selection: filters (default: everything).
+        title: dataset title.
+        licence: IRI of the data licence.
+        publisher: name or IRI of the publisher.
+        issued: issue date ``YYYY-MM-DD`` (default: today).
+        base_url: URL the package will be published under (makes download URLs absolute).
+        tables: also write the CSV and GeoJSON tables.
+
+    Returns:
+        What was written.
+
+    Raises:
+        ExportError: bad format, ``folder`` exists and is not empty, it cannot be
+            written, or nothing matches the filters.
+    """
+    from kg import __version__
+    from kg.describe import (
+        DEFAULT_DESCRIPTION,
+        DEFAULT_LICENCE,
+        DEFAULT_PUBLISHER,
+        DEFAULT_TITLE,
+        Distribution,
+        describe,
+        ontology_version,
+    )
+    from kg.importer import import_file
+    from kg.store import open_store
+
+    chosen = format_for(fmt, None)
+    if chosen.kind not in ("dataset", "jsonld"):
+        raise ExportError(f"a dataset package needs a format that keeps graph names "
+                          f"(nq, trig or jsonld), not {chosen.name}")
+    target = Path(folder)
+    if target.exists() and (not target.is_dir() or any(target.iterdir())):
+        raise ExportError(f"{target} already exists and is not an empty folder; "
+                          "choose a new folder for the package")
+    parent = target.parent if str(target.parent) else Path(".")
+    if not parent.is_dir():
+        raise ExportError(f"cannot write {target}: folder {parent} does not exist")
+    try:
+        work = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".part", dir=parent))
+    except OSError as exc:
+        raise ExportError(f"cannot write {target}: {exc.strerror or exc}") from None
+    selection = selection or Selection()
+    issued = issued or _today()
+    try:
+        (work / "data").mkdir()
+        data_name = f"data/conflict-kg{chosen.extension}.gz"
+        written = export(store, work / data_name, fmt=chosen.name, selection=selection)
+        result = PackageResult(target, [data_name], written.items)
+        distributions = [Distribution.of_file(work / data_name, data_name, chosen.media_type,
+                                              f"All quads ({chosen.name}, gzip)")]
+        csv_name, geojson_name = "data/events.csv", "data/events.geojson"
+        if tables:
+            try:
+                rows = export(store, work / csv_name, fmt="acled", selection=selection)
+                features = export(store, work / geojson_name, fmt="geojson",
+                                  selection=selection)
+            except ExportError:
+                rows = features = None  # no events: the package has only RDF
+            if rows is not None and features is not None:
+                result.events = features.items
+                result.files += [csv_name, geojson_name]
+                distributions += [
+                    Distribution.of_file(work / csv_name, csv_name, "text/csv",
+                                         "Events, ACLED-style CSV", rdf=False),
+                    Distribution.of_file(work / geojson_name, geojson_name,
+                                         "application/geo+json", "Events, GeoJSON",
+                                         rdf=False)]
+        (work / "ontology").mkdir()
+        shipped = resources.files("ontology").joinpath("conflict.ttl")
+        if shipped.is_file():
+            (work / "ontology" / "conflict.ttl").write_bytes(shipped.read_bytes())
+            result.files.append("ontology/conflict.ttl")
+            distributions.append(Distribution.of_file(
+                work / "ontology/conflict.ttl", "ontology/conflict.ttl", "text/turtle",
+                "The conflict-kg ontology", rdf=False))
+        write_context(work / "ontology" / "context.jsonld")
+        result.files.append("ontology/context.jsonld")
+
+        info = {
+            "title": title or DEFAULT_TITLE,
+            "licence": licence or DEFAULT_LICENCE,
+            "publisher": publisher or DEFAULT_PUBLISHER,
+        }
+        if selection.is_everything:
+            description = describe(store, base_url=base_url, issued=issued,
+                                   distributions=distributions, **info)
+            version = ontology_version(store)[0]
+        else:
+            # describe exactly what was exported: reload it into a scratch store on disk
+            with tempfile.TemporaryDirectory(dir=work) as scratch:
+                exported = open_store(Path(scratch) / "store")
+                try:
+                    import_file(exported, work / data_name)
+                    description = describe(exported, base_url=base_url, issued=issued,
+                                           distributions=distributions, **info)
+                    version = ontology_version(exported)[0]
+                finally:
+                    exported.close()
+        void_bytes = description.serialize(format="turtle", encoding="utf-8")
+        (work / "void.ttl").write_bytes(void_bytes)
+        result.files.append("void.ttl")
+        (work / "README.md").write_text(_readme(
+            description, info, issued=issued, version=__version__,
+            ontology=version or "unknown", data_name=data_name, work=work,
+            files=result.files, tables=result.events > 0, csv_name=csv_name,
+            geojson_name=geojson_name, default_description=DEFAULT_DESCRIPTION),
+            encoding="utf-8")
+        result.files.append("README.md")
+        result.files.sort()
+        _write_checksums(work, result.files)
+        result.files.append("SHA256SUMS")
+        os.chmod(work, 0o777 & ~_umask())
+        if target.exists():
+            target.rmdir()
+        os.replace(work, target)
+    except BaseException:
+        shutil.rmtree(work, ignore_errors=True)
+        raise
+    return result
+
+
+def _today() -> str:
+    import datetime as dt
+
+    return dt.datetime.now(dt.UTC).date().isoformat()
+
+
+def _readme(description: Any, info: dict[str, str], *, issued: str, version: str,
+            ontology: str, data_name: str, work: Path, files: list[str], tables: bool,
+            csv_name: str, geojson_name: str, default_description: str) -> str:
+    from rdflib.namespace import RDFS, VOID
+
+    from kg.model import EVENT_TYPES
+    from ontology.namespace import CKG
+
+    what = {
+        data_name: "all quads, one named graph per report (gzip)",
+        csv_name: "events, ACLED-style CSV",
+        geojson_name: "events, GeoJSON FeatureCollection",
+        "ontology/conflict.ttl": "the ontology (Turtle)",
+        "ontology/context.jsonld": "JSON-LD context",
+        "void.ttl": "VoID + DCAT description",
+    }
+    file_rows = "\n".join(
+        f"| `{name}` | {what.get(name, '')} | {(work / name).stat().st_size} |"
+        for name in sorted(files))
+    counts: dict[str, int] = {}
+    for part in description.objects(None, VOID.classPartition):
+        cls = description.value(part, VOID["class"])
+        n = description.value(part, VOID.entities)
+        if cls is not None and n is not None:
+            counts[str(cls)] = int(n)
+    event_counts = {name: counts.get(str(CKG[name]), 0) for name in EVENT_TYPES}
+    event_rows = "\n".join(f"  - {name}: {n}" for name, n in event_counts.items() if n) \
+        or "  - (none)"
+    links = []
+    for linkset in description.subjects(VOID.linkPredicate, None):
+        label = description.value(linkset, RDFS.label)
+        n = description.value(linkset, VOID.triples)
+        links.append(f"{n} {label}")
+    dataset = next(iter(description.subjects(VOID.classPartition, None)), None)
+    quads = int(description.value(dataset, VOID.triples) or 0) if dataset is not None else 0
+    graphs = len([s for s in description.objects(dataset, VOID.subset)
+                  if description.value(s, VOID.linkPredicate) is None])
+    reports = int(description.value(dataset, VOID.documents) or 0) if dataset is not None \
+        else 0
+    return _README.format(
+        title=info["title"], description=default_description, publisher=info["publisher"],
+        issued=issued, licence=info["licence"], version=version, ontology_version=ontology,
+        file_rows=file_rows, quads=quads, graphs=graphs, reports=reports,
+        events=sum(event_counts.values()), event_rows=event_rows,
+        links=", ".join(sorted(links)) or "none", data_name=data_name,
+        table_notes=_TABLE_NOTES.format(csv=csv_name, geojson=geojson_name) if tables else "")
+
+
+__all__ = ["ExportError", "ExportFormat", "ExportResult", "FORMATS", "PackageResult",
+           "atomic_output", "context_path", "export", "export_dataset", "format_for",
+           "graph_lines", "jsonld_context", "write_context", "write_rdf"]
