@@ -262,6 +262,13 @@ def _ping(store: GraphStore, job: Job) -> Answer:
     return {"ok": True}
 
 
+#: What a client is told when the engine fails to evaluate a well-formed request.
+EVALUATION_ERRORS = {
+    "update": "the update could not be applied (does it name a graph that does not exist? "
+              "add SILENT to ignore that)",
+    "query": "the query could not be evaluated (check function arguments and types)",
+}
+
 JOBS: dict[str, Callable[[GraphStore, Job], Answer]] = {
     "query": _query,
     "update": _update,
@@ -293,3 +300,7 @@ def run_job(store: GraphStore, job: Job) -> Answer:
     except (StoreError, OSError) as exc:
         return {"ok": False, "code": "store", "message": "the store could not do this",
                 "detail": str(exc)}
+    except Exception as exc:  # noqa: BLE001 - the engine's evaluation errors (RuntimeError …)
+        message = EVALUATION_ERRORS.get(job.get("kind", ""), "the request could not be done")
+        return {"ok": False, "code": "evaluation", "message": message,
+                "detail": f"{type(exc).__name__}: {exc}"}

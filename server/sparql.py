@@ -42,6 +42,7 @@ JOB_ERRORS: dict[str, Any] = {
     "not_found": NotFound,
     "rdf_syntax": BadRequest,
     "unsupported_media_type": UnsupportedMediaType,
+    "evaluation": lambda message: BadRequest(message, code="evaluation_failed"),
 }
 
 

@@ -55,7 +55,11 @@ def _serve_slot(store: Any, conn: Connection) -> None:
             job = conn.recv()
         except (EOFError, OSError):
             os._exit(0)
-        answer = run_job(store, job)
+        try:
+            answer = run_job(store, job)
+        except BaseException as exc:  # noqa: BLE001 - the slot must outlive any job
+            answer = {"ok": False, "code": "internal", "message": "the job failed",
+                      "detail": f"{type(exc).__name__}: {exc}"}
         try:
             conn.send(answer)
         except (BrokenPipeError, OSError):
