@@ -449,5 +449,63 @@ def link_command(ctx: click.Context, names: tuple[str, ...], kind: str, context:
         raise click.UsageError("give NAMES, --online or --quickstatements")
 
 
+
+# --------------------------------------------------------------------------- validate, reason
+# (ontology: thin wrappers over ontology.validation and ontology.reasoning)
+
+
+@main.command(name="validate")
+@click.option("--graph", "graph", default=None, metavar="IRI",
+              help="Check only this named graph (e.g. one report); the KB graph is context.")
+@store_option
+@click.pass_context
+def validate_command(ctx: click.Context, graph: str | None, store: Path | None) -> None:
+    """Check the store against the ontology's SHACL shapes and closed vocabulary.
+
+    Prints one line per violation (focus node, path, message, value), then a summary.
+    The inferred and ontology graphs are not checked. Exits with 1 on violations.
+    """
+    from ontology.validation import iter_lines, validate_store
+
+    settings = _settings(ctx, store=store)
+    with _opened(settings, read_only=True) as opened:
+        try:
+            report = validate_store(opened, graph)
+        except KeyError:
+            raise click.BadParameter(f"no graph {graph} in the store",
+                                     param_hint="--graph") from None
+    for line in iter_lines(report):
+        click.echo(line)
+    ctx.exit(0 if report.conforms else 1)
+
+
+@main.command(name="reason")
+@click.option("--consistency/--no-consistency", default=False, show_default=True,
+              help="First check the ontology with HermiT (needs Java; skipped without it).")
+@store_option
+@click.pass_context
+def reason_command(ctx: click.Context, consistency: bool, store: Path | None) -> None:
+    """Materialise what the ontology entails into the inferred graph.
+
+    Types implied by roles and by the class hierarchy, the located-in closure, where
+    events occurred (ckg:occurredIn), operation membership (transitive ckg:partOf),
+    direct roles from qualified participations. Replaces the inferred graph in one
+    transaction; report graphs are never touched. Exits with 1 if HermiT finds the
+    ontology inconsistent.
+    """
+    from ontology.reasoning import check_consistency, materialise
+
+    if consistency:
+        result = check_consistency()
+        click.echo(f"HermiT: {result.message}", err=not result.checked)
+        if result.checked and not result.ok:
+            ctx.exit(1)
+    settings = _settings(ctx, store=store)
+    with _opened(settings) as opened:
+        summary = materialise(opened)
+    for line in summary.lines():
+        click.echo(line)
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()
