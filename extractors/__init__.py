@@ -1,1 +1,54 @@
-"""conflict-kg: extractors."""
+"""conflict-kg extractors: from a report's text to a typed :class:`kg.model.Report`.
+
+>>> from kg.model import Document
+>>> report = extract(Document("قصفت طائرات حربية بلدة البصيرة أمس.", lang="ar"),
+...                  nlp=make_nlp("ar", {"use_kb": False, "ner": False}))
+>>> [(e.type, e.place.mention.name) for e in report.events]
+[('Airstrike', 'البصيرة')]
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from spacy.language import Language
+
+from extractors.annotations import state
+from extractors.normalize import detect_language
+from extractors.pipeline import make_nlp
+from kg.model import Document, Report
+
+__all__ = ["extract", "make_nlp", "EXTRACTOR_VERSION"]
+
+#: Recorded on every report.
+EXTRACTOR_VERSION = "0.1"
+
+
+def extract(document: Document, *, nlp: Language | None = None,
+            today: dt.date | None = None) -> Report:
+    """Read the events, mentions and sources of one report.
+
+    Pure: no I/O besides loading package data (pattern tables, the KB, the optional
+    NER model) when ``nlp`` is not given.
+
+    Args:
+        document: the report; ``lang="auto"`` detects the language.
+        nlp: a pipeline from :func:`make_nlp` (built for the document's language when
+            omitted; pass one to reuse it across reports).
+        today: the date that bounds "the most recent year" for texts without a
+            publication date (default: today).
+
+    Returns:
+        The report with its mentions and events.
+    """
+    lang = document.lang if document.lang in ("ar", "en") else detect_language(document.text)
+    if nlp is None:
+        nlp = make_nlp(lang)
+    doc = nlp.make_doc(document.text)
+    doc.user_data["published"] = document.published
+    doc.user_data["today"] = today
+    for _name, proc in nlp.pipeline:
+        doc = proc(doc)
+    st = state(doc)
+    return Report(document=document, lang=nlp.lang, mentions=[h.mention for h in st.mentions],
+                  events=st.events, extractor="conflict-kg", extractor_version=EXTRACTOR_VERSION)

@@ -1,0 +1,138 @@
+"""What the pipeline components write on a spaCy ``Doc`` (``doc._.ckg``).
+
+Each component reads what earlier ones wrote and adds its own layer: token keys and
+sentences, entity mentions, time expressions, triggers, casualties, speakers, and at
+the end the events. Token indexes are ``Doc`` token indexes; character offsets are
+offsets into the original text (the ``Doc`` text is the original text).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from spacy.tokens import Doc
+
+from kg.model import Event, Mention
+
+
+@dataclass(slots=True)
+class MentionHit:
+    """An entity mention found in the text."""
+
+    start: int  # first token
+    end: int  # token after the last
+    mention: Mention
+    #: how it was found: ``kb``, ``pattern``, ``propagated``, ``ner``, ``anaphor``
+    source: str = "kb"
+    #: for a person with a title that names an organisation: that organisation's hit
+    speaks_for: MentionHit | None = None
+
+
+@dataclass(slots=True)
+class TimeHit:
+    """A time expression and its parts, resolved against the reference date."""
+
+    start: int
+    end: int
+    weekday: int | None = None
+    day: int | None = None
+    month: int | None = None
+    year: int | None = None
+    days_back: int | None = None
+    period: str | None = None
+    same_day: bool = False
+    vague: bool = False
+    value: str | None = None
+    precision: str = "unknown"
+
+
+@dataclass(slots=True)
+class TriggerHit:
+    """A word or phrase that reports a happening."""
+
+    start: int
+    end: int
+    type: str | None
+    kind: str
+    confidence: float
+    definite: bool = False
+
+
+@dataclass(slots=True)
+class CasualtyHit:
+    """People killed, injured, arrested, abducted or missing, as told at one place."""
+
+    start: int
+    end: int
+    status: str
+    count: int | None
+    qualifier: str | None = None
+    affiliation: MentionHit | None = None
+    #: a generic group word (خلية) that stands for the last group named with it
+    group_word: str | None = None
+
+
+@dataclass(slots=True)
+class SpeakerHit:
+    """Who a sentence is attributed to."""
+
+    sentence: int
+    start: int
+    end: int
+    speakers: list[MentionHit]
+    carried: bool = False
+
+
+@dataclass(slots=True)
+class DocState:
+    """All layers of one document."""
+
+    lang: str
+    published: dt.date | None
+    today: dt.date
+    norms: list[str] = field(default_factory=list)
+    keys: list[tuple[tuple[str, int], ...]] = field(default_factory=list)
+    #: ``(start, end)`` token ranges of sentences
+    sentences: list[tuple[int, int]] = field(default_factory=list)
+    sentence_of: list[int] = field(default_factory=list)
+    mentions: list[MentionHit] = field(default_factory=list)
+    times: list[TimeHit] = field(default_factory=list)
+    reference: dt.date | None = None
+    triggers: list[TriggerHit] = field(default_factory=list)
+    casualties: list[CasualtyHit] = field(default_factory=list)
+    speakers: list[SpeakerHit] = field(default_factory=list)
+    #: token indexes of participles that attribute a clause to its subject
+    claims: list[int] = field(default_factory=list)
+    events: list[Event] = field(default_factory=list)
+    #: the KB's parent organisation of each actor key (for sub-units and sides)
+    parents: dict[str, str] = field(default_factory=dict)
+
+    def mention_at(self, token: int) -> MentionHit | None:
+        """The mention covering ``token``, if any."""
+        for hit in self.mentions:
+            if hit.start <= token < hit.end:
+                return hit
+        return None
+
+
+def ensure_extensions() -> None:
+    """Register the ``Doc._.ckg`` extension (idempotent)."""
+    if not Doc.has_extension("ckg"):
+        Doc.set_extension("ckg", default=None)
+
+
+def state(doc: Doc) -> DocState:
+    """The layers of ``doc``; creates an empty state if the normaliser did not run.
+
+    The publication date comes from ``doc.user_data["published"]`` and the date used
+    for "the most recent year" from ``doc.user_data["today"]`` (default: today).
+    """
+    ensure_extensions()
+    current = doc._.ckg
+    if current is None:
+        lang = doc.lang_ if doc.lang_ in ("ar", "en") else "ar"
+        current = DocState(lang=lang, published=doc.user_data.get("published"),
+                           today=doc.user_data.get("today") or dt.date.today())
+        doc._.ckg = current
+    return current

@@ -1,0 +1,140 @@
+"""Attribution: who a sentence is according to.
+
+An attribution verb (قال، ذكر، أفاد، أعلن، أضاف …) or preposition (بحسب، وفقاً لـ،
+نقلاً عن) names its speakers between itself and the complementizer (إن/أن) or the
+next comma. A continuation verb with no speaker (وأضافت، وتابع) refers back to the
+last speaker. A person whose title names an organisation (مدير المرصد …) speaks for
+it. Sentences with no attribution cue are the outlet's own voice (no speaker).
+"""
+
+from __future__ import annotations
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from extractors.annotations import DocState, MentionHit, SpeakerHit, state
+from extractors.lexicon import Lexicon, load_lexicon
+from extractors.normalize import normalize_text
+
+#: Mention kinds that can speak.
+SPEAKER_KINDS = frozenset({"actor", "outlet", "person"})
+#: How many tokens after the cue the speaker part may run.
+SPEAKER_WINDOW = 12
+_BREAKS = frozenset({"،", ",", ".", "؛", ";", ":", "\n"})
+#: "أشار إلى أن": the preposition between a verb and its complementizer.
+_TO = frozenset({normalize_text("إلى"), "to"})
+
+
+class AttributionFinder:
+    """Find speakers per sentence and write them to ``doc._.ckg.speakers``."""
+
+    def __init__(self, lexicon: Lexicon) -> None:
+        """Use the attribution tables of ``lexicon``."""
+        self.lex = lexicon
+
+    def __call__(self, doc: Doc) -> Doc:
+        """Annotate ``doc``."""
+        st = state(doc)
+        st.speakers, st.claims = self.find(st)
+        return doc
+
+    def find(self, st: DocState) -> tuple[list[SpeakerHit], list[int]]:
+        """Speakers of each sentence that has a cue, and the claim participles."""
+        lex = self.lex
+        verbs = lex.tables["attribution_verbs"]
+        preps = lex.tables["attribution_prepositions"]
+        participles = lex.sets["participles"]
+        by_start: dict[int, MentionHit] = {}
+        for hit in st.mentions:
+            if hit.mention.kind in SPEAKER_KINDS:
+                by_start.setdefault(hit.start, hit)
+        out: list[SpeakerHit] = []
+        claims: list[int] = []
+        last: list[MentionHit] = []
+        for index, (s_start, s_end) in enumerate(st.sentences):
+            claims.extend(i for i in range(s_start, s_end)
+                          if {k for k, _ in st.keys[i]} & participles)
+            for i in range(s_start, s_end):
+                cue = verbs.first(st.keys, i, i + 1)
+                is_prep = False
+                if cue is None:
+                    cue = preps.first(st.keys, i, i + 1)
+                    is_prep = cue is not None
+                if cue is None:
+                    continue
+                # a verb deep inside a clause ("... التي أعلن عنها") is not a cue
+                if not is_prep and i - s_start > 4 and not self._before_complementizer(st, i,
+                                                                                       s_end):
+                    continue
+                speakers, part_end = self._speakers(st, i + 1, s_end, by_start, is_prep)
+                if speakers:
+                    last = speakers
+                    out.append(SpeakerHit(index, i, part_end, speakers))
+                elif not is_prep and last and self._bare(st, i, s_end):
+                    out.append(SpeakerHit(index, i, i + 1, list(last), carried=True))
+                else:
+                    continue
+                break
+        return out, claims
+
+    def _before_complementizer(self, st: DocState, i: int, s_end: int) -> bool:
+        comps = self.lex.sets["complementizers"]
+        return any(st.norms[j] in comps for j in range(i + 1, min(s_end, i + SPEAKER_WINDOW)))
+
+    @staticmethod
+    def _organisation(st: DocState, person: MentionHit) -> MentionHit | None:
+        """The mention of the organisation a person belongs to (KB parent), if the
+        report names it: officials speak for their organisation."""
+        parent = st.parents.get(person.mention.entity or "")
+        if not parent:
+            return None
+        named = [h for h in st.mentions if h.mention.entity == parent]
+        if not named:
+            return None
+        return min(named, key=lambda h: abs(h.start - person.start))
+
+    def _bare(self, st: DocState, i: int, s_end: int) -> bool:
+        """A verb followed directly by a complementizer (وأضافت أن، وتابع إن)."""
+        comps = self.lex.sets["complementizers"]
+        j = i + 1
+        if j < s_end and st.norms[j] in _TO:
+            j += 1
+        return j < s_end and st.norms[j] in comps
+
+    def _speakers(self, st: DocState, start: int, s_end: int,
+                  by_start: dict[int, MentionHit],
+                  is_prep: bool) -> tuple[list[MentionHit], int]:
+        """The speakers after a cue and the token where the speaker part ends."""
+        comps = self.lex.sets["complementizers"]
+        found: list[MentionHit] = []
+        j = start
+        stop = min(s_end, start + SPEAKER_WINDOW)
+        while j < stop:
+            norm = st.norms[j]
+            if norm in comps or (norm in _BREAKS and found) or (is_prep and norm in _BREAKS):
+                break
+            hit = by_start.get(j)
+            if hit is not None:
+                speaker = hit.speaks_for if hit.speaks_for is not None else hit
+                if speaker.mention.kind == "person":
+                    speaker = self._organisation(st, speaker) or speaker
+                if speaker not in found:
+                    found.append(speaker)
+                j = hit.end
+                continue
+            j += 1
+        return found, j
+
+
+@Language.factory("ckg_attribution", default_config={"lang": "ar"})
+def make_attribution_finder(nlp: Language, name: str, lang: str) -> AttributionFinder:
+    """Factory of :class:`AttributionFinder`."""
+    return AttributionFinder(load_lexicon(lang))
+
+
+def speakers_of(st: DocState, sentence: int) -> SpeakerHit | None:
+    """The speaker record of a sentence, if any."""
+    for hit in st.speakers:
+        if hit.sentence == sentence:
+            return hit
+    return None

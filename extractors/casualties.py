@@ -1,0 +1,196 @@
+"""Numbers and casualties: "مقتل 5 عناصر من داعش", "أصيب ثلاثة مدنيين", "عدة جرحى".
+
+A casualty is a status cue (killed, injured, arrested, abducted, missing) with a count
+nearby — digits, number words, dual nouns (عنصرين = 2), a bare singular (شاب = 1), or
+a vague word (عدة، عشرات = unknown) — an optional qualifier (أكثر من، ما لا يقل عن،
+نحو) and the side the people belonged to (من داعش، في صفوف قسد، مقاتلي قسد).
+
+>>> from extractors.lexicon import load_lexicon, token_keys
+>>> from extractors.normalize import normalize_text
+>>> lex = load_lexicon("ar")
+>>> words = [normalize_text(w) for w in "ما لا يقل عن خمسة عشر".split()]
+>>> read_number([token_keys(w, "ar") for w in words], words, 0, lex)
+(6, 15, 'at_least')
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from extractors.annotations import CasualtyHit, DocState, MentionHit, state
+from extractors.lexicon import Lexicon, load_lexicon
+
+#: Tokens that end the search for a count or an affiliation.
+_BREAKS = frozenset({"،", ",", ".", "؛", ";", ":", "\n", "؟", "?", "!"})
+#: How far after a status cue a count may stand, and how far after the people noun
+#: an affiliation may stand.
+COUNT_WINDOW = 5
+AFFILIATION_WINDOW = 5
+
+Keys = Sequence[Sequence[tuple[str, int]]]
+
+
+def read_number(keys: Keys, norms: Sequence[str], i: int,
+                lex: Lexicon) -> tuple[int, int | None, str | None] | None:
+    """Read a count at token ``i``: ``(end, value or None if vague, qualifier)``."""
+    qualifier = None
+    q = lex.tables["qualifiers"].first(keys, i)
+    j = i
+    if q is not None:
+        j, qualifier = q[0], str(q[1])
+    if j >= len(norms):
+        return None
+    norm = norms[j]
+    if norm.replace(",", "").isdigit():
+        return j + 1, int(norm.replace(",", "")), qualifier
+    word = lex.tables["number_words"].first(keys, j, j + 1)
+    if word is not None:
+        value = int(word[1])
+        end = j + 1
+        if end < len(norms) and norms[end] in lex.sets["teen"] and value < 10:
+            value, end = value + 10, end + 1
+        return end, value, qualifier
+    if {k for k, _ in keys[j]} & lex.sets["vague"]:
+        end = j + 1
+        if end < len(norms) and norms[end] == "من":
+            end += 1
+        return end, None, qualifier
+    return None
+
+
+class CasualtyFinder:
+    """Find casualties and write them to ``doc._.ckg.casualties``."""
+
+    def __init__(self, lexicon: Lexicon) -> None:
+        """Use the casualty, people and number tables of ``lexicon``."""
+        self.lex = lexicon
+
+    def __call__(self, doc: Doc) -> Doc:
+        """Annotate ``doc``."""
+        st = state(doc)
+        st.casualties = self.find(st)
+        return doc
+
+    def _people(self, st: DocState, j: int) -> tuple[int, int | None] | None:
+        """A people noun at ``j``: ``(end, implied count)``."""
+        keys = {k for k, _ in st.keys[j]}
+        lex = self.lex
+        if keys & lex.sets["people_dual"]:
+            return j + 1, 2
+        if keys & lex.sets["people_singular"]:
+            return j + 1, 1
+        if keys & lex.sets["people_plural"]:
+            return j + 1, None
+        return None
+
+    def find(self, st: DocState) -> list[CasualtyHit]:
+        """All casualties, left to right."""
+        lex = self.lex
+        table = lex.tables["casualties"]
+        mention_at = {h.start: h for h in st.mentions
+                      if h.mention.kind in ("actor", "person", "outlet")}
+        n = len(st.norms)
+        out: list[CasualtyHit] = []
+        i = 0
+        while i < n:
+            match = table.first(st.keys, i)
+            if match is None:
+                i += 1
+                continue
+            end, status = match
+            hit = self._read(st, i, end, str(status), mention_at)
+            if hit is not None:
+                out.append(hit)
+                i = max(end, hit.end)
+            else:
+                i = end
+        return out
+
+    def _read(self, st: DocState, start: int, end: int, status: str,
+              mention_at: dict[int, MentionHit]) -> CasualtyHit | None:
+        lex = self.lex
+        n = len(st.norms)
+        count: int | None = None
+        qualifier: str | None = None
+        found_count = False
+        people_end: int | None = None
+        # a count before a plural status noun: "5 قتلى", "سقوط 3 جرحى"
+        if start > 0:
+            back = read_number(st.keys, st.norms, start - 1, lex)
+            if back is not None and back[0] == start:
+                count, qualifier, found_count = back[1], back[2], True
+                people_end = end
+            elif start > 1:
+                back = read_number(st.keys, st.norms, start - 2, lex)
+                if back is not None and back[0] == start:
+                    count, qualifier, found_count = back[1], back[2], True
+                    people_end = end
+        j = end
+        stop = min(n, end + COUNT_WINDOW)
+        while j < stop and not found_count and st.norms[j] not in _BREAKS:
+            number = read_number(st.keys, st.norms, j, lex)
+            if number is not None:
+                count, qualifier, found_count = number[1], number[2], True
+                j = number[0]
+                people = self._people(st, j) if j < n else None
+                if people is not None:
+                    people_end = people[0]
+                elif j < n and j in mention_at:
+                    people = self._people(st, mention_at[j].end) \
+                        if mention_at[j].end < n else None
+                    if people is not None:
+                        people_end = people[0]
+                break
+            people = self._people(st, j)
+            if people is not None:
+                count, found_count, people_end = people[1], True, people[0]
+                break
+            j += 1
+        if not found_count:
+            # "عناصر الخلية الذين قتلوا": people before the status verb, no count
+            for k in range(max(0, start - 4), start):
+                if self._people(st, k) is not None and st.norms[k] not in _BREAKS:
+                    people_end = k + 1
+                    found_count = True
+                    break
+        if not found_count:
+            return None
+        hit = CasualtyHit(start, max(end, people_end or end), status, count, qualifier)
+        if people_end is not None:
+            self._affiliation(st, hit, people_end, mention_at)
+        return hit
+
+    def _affiliation(self, st: DocState, hit: CasualtyHit, j: int,
+                     mention_at: dict[int, MentionHit]) -> None:
+        lex = self.lex
+        links = lex.tables["affiliation_links"]
+        n = len(st.norms)
+        stop = min(n, j + AFFILIATION_WINDOW)
+        k = j
+        # an actor named right before the people noun (English: "5 ISIS members")
+        for h in mention_at.values():
+            if h.end == j - 1 and h.start > hit.start:
+                hit.affiliation = h
+                return
+        while k < stop and st.norms[k] not in _BREAKS:
+            if k in mention_at:
+                hit.affiliation = mention_at[k]
+                hit.end = max(hit.end, mention_at[k].end)
+                return
+            keys = {kk for kk, _ in st.keys[k]}
+            if keys & lex.sets["anaphoric_groups"]:
+                hit.group_word = next(iter(keys & lex.sets["anaphoric_groups"]))
+            link = links.first(st.keys, k)
+            k = link[0] if link is not None else k + 1
+        for h in mention_at.values():
+            if h.start <= j - 1 < h.end:
+                hit.affiliation = h
+
+
+@Language.factory("ckg_casualties", default_config={"lang": "ar"})
+def make_casualty_finder(nlp: Language, name: str, lang: str) -> CasualtyFinder:
+    """Factory of :class:`CasualtyFinder`."""
+    return CasualtyFinder(load_lexicon(lang))

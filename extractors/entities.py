@@ -1,0 +1,592 @@
+"""Entity mentions: the KB gazetteer, well-founded patterns, and the optional NER.
+
+* ``ckg_gazetteer`` matches the aliases of the shipped knowledge base
+  (:func:`kg.kb.load_kb`, the one source of names) over token keys, so names match
+  with attached و ف ب ل ك (لقوات قسد، وداعش، بالبصيرة). Single-word place names that
+  are also common words count only in a place context (في، قرب، قرية …) or once the
+  same name was seen in one.
+* ``ckg_entity_patterns`` finds what no list has: places after admin words
+  (قرية/بلدة/مدينة/ناحية + name), regions (شرق سوريا), persons after titles
+  (مدير المرصد … رامي عبد الرحمن), sources after attribution words (بحسب مركز …),
+  named operations (عملية «…»), and short definite references to a named
+  organisation or place (المركز، المدينة). Names found once are then matched
+  everywhere in the report.
+* ``ckg_statistical_ner`` adds the ANERcorp model's names where nothing else found
+  one; it is skipped when the model folder is missing.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from extractors.annotations import DocState, MentionHit, state
+from extractors.lexicon import Lexicon, load_lexicon
+from extractors.normalize import clitic_variants, normalize, normalize_text
+from kg.model import Mention, Span
+
+log = logging.getLogger(__name__)
+
+#: Place types whose one-word names are safe without a place context.
+SAFE_PLACE_TYPES = frozenset({"Country", "Governorate", "City", "District", "Region", "Polity",
+                              "River"})
+#: Words before a place name that make a one-word name a place.
+PLACE_CONTEXT = frozenset(normalize_text(w) for w in (
+    "في", "قرب", "بالقرب", "من", "الى", "إلى", "على", "نحو", "باتجاه", "داخل", "محيط",
+    "أطراف", "مدخل", "شرق", "غرب", "شمال", "جنوب", "شرقي", "غربي", "شمالي", "جنوبي", "ريف",
+    "in", "near", "at", "from", "to", "of", "outside", "around"))
+#: Clitics that make a one-word name a place (بالبصيرة، لدير الزور).
+PLACE_CLITICS = ("ب", "وب", "فب", "ل", "ول")
+
+#: Definite head nouns that refer back to the last organisation named with them.
+ORG_ANAPHORS = frozenset(normalize_text(w) for w in (
+    "المركز", "المرصد", "الشبكة", "الوكالة", "التنظيم", "الحركة", "الهيئة", "الفصيل",
+    "المنظمة", "المجلس", "الجيش", "اللجنة", "the observatory", "the group", "the center"))
+
+
+@dataclass(frozen=True, slots=True)
+class GazetteerEntry:
+    """One alias of a KB entity."""
+
+    rest: tuple[str, ...]
+    key: str
+    kind: str
+    type: str
+    prominence: float
+
+
+class Gazetteer:
+    """KB aliases indexed by first word, with each entity's kind, type and parent."""
+
+    def __init__(self, rows: Iterable[tuple[str, str, str, str, str | None, float]]) -> None:
+        """Index ``(alias, key, kind, type, parent, prominence)`` rows."""
+        self.index: dict[str, list[GazetteerEntry]] = {}
+        self.parents: dict[str, str] = {}
+        self.names: dict[str, str] = {}
+        for alias, key, kind, etype, parent, prominence in rows:
+            words = normalize_text(alias).split()
+            if not words:
+                continue
+            self.index.setdefault(words[0], []).append(
+                GazetteerEntry(tuple(words[1:]), key, kind, etype, prominence))
+            if parent:
+                self.parents[key] = parent
+        for entries in self.index.values():
+            entries.sort(key=lambda e: (-len(e.rest), -e.prominence))
+
+    def lookup(self, name: str) -> GazetteerEntry | None:
+        """The best entry whose alias is exactly ``name`` (normalised), or ``None``."""
+        words = normalize_text(name).split()
+        if not words:
+            return None
+        for form, _cut in clitic_variants(words[0]) if _is_arabic(words[0]) else [(words[0], 0)]:
+            for entry in self.index.get(form, ()):
+                if entry.rest == tuple(words[1:]):
+                    return entry
+        return None
+
+
+def _is_arabic(word: str) -> bool:
+    return bool(word) and "\u0621" <= word[0] <= "\u064a"
+
+
+@lru_cache(maxsize=2)
+def kb_gazetteer(path: str | None = None) -> Gazetteer:
+    """The gazetteer of the shipped knowledge base (read once per process).
+
+    Args:
+        path: a KB resource file other than the shipped one.
+    """
+    from kg.kb import load_kb
+
+    kb = load_kb(Path(path)) if path else load_kb()
+    rows = []
+    for alias, key in kb.aliases():
+        ent = kb.entity(key)
+        rows.append((alias, ent.key, ent.kind, ent.type, ent.parent, ent.prominence))
+    return Gazetteer(rows)
+
+
+def make_mention(doc: Doc, start: int, end: int, kind: str, *, cut: int = 0,
+                 label: str | None = None, entity: str | None = None,
+                 confidence: float = 1.0) -> Mention:
+    """A mention over tokens ``[start, end)`` whose first ``cut`` normalised characters
+    (proclitics) are left out of the span and the name."""
+    first = doc[start]
+    char_start = first.idx
+    if cut:
+        local = normalize(first.text)
+        char_start = first.idx + local.original_span(min(cut, len(local.text) - 1),
+                                                     len(local.text))[0]
+    char_end = doc[end - 1].idx + len(doc[end - 1].text)
+    text = doc.text[char_start:char_end]
+    return Mention(span=Span(char_start, char_end, text), kind=kind,  # type: ignore[arg-type]
+                   label=label, entity=entity, name=text, confidence=confidence)
+
+
+# --------------------------------------------------------------------------- gazetteer
+
+
+class GazetteerMatcher:
+    """Find KB names in the text (longest match first, no overlaps)."""
+
+    def __init__(self, gazetteer: Gazetteer, lexicon: Lexicon) -> None:
+        """Match ``gazetteer`` names; context words come from ``lexicon``."""
+        self.gazetteer = gazetteer
+        self.lexicon = lexicon
+        #: words of the pattern tables: never a one-word place name on their own
+        self.common_words = frozenset(
+            w[2:] if w.startswith("ال") else w
+            for name in ("admin_words", "place_anaphors", "relations")
+            for w in lexicon.maps[name]) | lexicon.sets["facility_words"]
+
+    def __call__(self, doc: Doc) -> Doc:
+        """Add ``kb`` mentions to ``doc._.ckg.mentions``."""
+        st = state(doc)
+        st.parents.update(self.gazetteer.parents)
+        found = self.match(doc, st)
+        accepted_names = {normalize_text(h.mention.name or "") for h, ok in found if ok}
+        for hit, ok in found:
+            if ok or normalize_text(hit.mention.name or "") in accepted_names:
+                st.mentions.append(hit)
+        st.mentions.sort(key=lambda h: h.start)
+        return doc
+
+    def match(self, doc: Doc, st: DocState) -> list[tuple[MentionHit, bool]]:
+        """All matches with whether each stands on its own (see module doc)."""
+        out: list[tuple[MentionHit, bool]] = []
+        n = len(doc)
+        i = 0
+        while i < n:
+            best: tuple[int, int, GazetteerEntry] | None = None
+            variants = (clitic_variants(st.norms[i]) if _is_arabic(st.norms[i])
+                        else [(st.norms[i], 0)])
+            for form, cut in variants:
+                for entry in self.gazetteer.index.get(form, ()):
+                    end = i + 1 + len(entry.rest)
+                    if end > n or tuple(st.norms[i + 1:end]) != entry.rest:
+                        continue
+                    if best is None or end > best[1]:
+                        best = (cut, end, entry)
+                    break
+            if best is None:
+                i += 1
+                continue
+            cut, end, entry = best
+            if not self._case_ok(doc, i, end):
+                i += 1
+                continue
+            mention = make_mention(doc, i, end, entry.kind, cut=cut, label=entry.type,
+                                   entity=entry.key,
+                                   confidence=0.95 if cut == 0 else 0.9)
+            hit = MentionHit(i, end, mention, "kb")
+            out.append((hit, self._stands(st, i, end, cut, entry)))
+            i = end
+        return out
+
+    @staticmethod
+    def _case_ok(doc: Doc, start: int, end: int) -> bool:
+        text = doc[start:end].text
+        if text.isascii() and len(text) <= 4:
+            return text.isupper()
+        if text.isascii():
+            return text[:1].isupper()
+        return True
+
+    def _stands(self, st: DocState, start: int, end: int, cut: int,
+                entry: GazetteerEntry) -> bool:
+        if entry.kind != "place" or end - start > 1:
+            return True
+        form = st.norms[start][cut:]
+        bare = form[2:] if form.startswith("ال") else form
+        if bare in self.common_words:
+            return False
+        if entry.type in SAFE_PLACE_TYPES:
+            return True
+        prefix = st.norms[start][:cut]
+        if prefix and prefix in PLACE_CLITICS:
+            return True
+        prev = st.norms[start - 1] if start > 0 else ""
+        admin = self.lexicon.maps["admin_words"]
+        return prev in PLACE_CONTEXT or any(k in admin for k, _ in st.keys[start - 1]) \
+            if start > 0 else False
+
+
+@Language.factory("ckg_gazetteer", default_config={"lang": "ar", "use_kb": True,
+                                                   "kb_path": None, "aliases": []})
+def make_gazetteer(nlp: Language, name: str, lang: str, use_kb: bool, kb_path: str | None,
+                   aliases: list[list[object]]) -> GazetteerMatcher:
+    """Factory of :class:`GazetteerMatcher`.
+
+    Args:
+        lang: language of the pattern tables.
+        use_kb: read the shipped KB (``kb_path`` to read another file).
+        aliases: more ``[alias, key, kind, type, parent, prominence]`` rows (tests,
+            users' own lists); with ``use_kb`` false they are the whole gazetteer.
+    """
+    rows = [(str(a[0]), str(a[1]), str(a[2]), str(a[3]),
+             str(a[4]) if len(a) > 4 and a[4] else None,
+             float(a[5]) if len(a) > 5 else 0.5)  # type: ignore[arg-type]
+            for a in aliases]
+    if use_kb:
+        base = kb_gazetteer(kb_path)
+        gaz = Gazetteer([])
+        gaz.index = {k: list(v) for k, v in base.index.items()}
+        gaz.parents = dict(base.parents)
+        extra = Gazetteer(rows)
+        for word, entries in extra.index.items():
+            gaz.index.setdefault(word, []).extend(entries)
+            gaz.index[word].sort(key=lambda e: (-len(e.rest), -e.prominence))
+        gaz.parents.update(extra.parents)
+    else:
+        gaz = Gazetteer(rows)
+    return GazetteerMatcher(gaz, load_lexicon(lang))
+
+
+# --------------------------------------------------------------------------- patterns
+
+
+class EntityPatterns:
+    """Places, regions, persons, sources and operations that no list names."""
+
+    def __init__(self, lexicon: Lexicon) -> None:
+        """Use the place, person and organisation tables of ``lexicon``."""
+        self.lex = lexicon
+
+    def __call__(self, doc: Doc) -> Doc:
+        """Add ``pattern``, ``anaphor`` and ``propagated`` mentions."""
+        st = state(doc)
+        taken = [False] * len(doc)
+        for hit in st.mentions:
+            for i in range(hit.start, hit.end):
+                taken[i] = True
+        added: list[MentionHit] = []
+        self._admin_places(doc, st, taken, added)
+        self._regions(doc, st, added)
+        self._persons(doc, st, taken, added)
+        self._sources(doc, st, taken, added)
+        self._operations(doc, st, taken, added)
+        st.mentions.extend(added)
+        st.mentions.sort(key=lambda h: (h.start, -h.end))
+        self._propagate(doc, st)
+        self._anaphors(doc, st)
+        st.mentions.sort(key=lambda h: (h.start, -h.end))
+        return doc
+
+    # -- places ---------------------------------------------------------------
+
+    def _name_end(self, st: DocState, start: int, limit: int) -> int:
+        """End token of a place name starting at ``start``."""
+        stops = self.lex.sets["place_name_stops"]
+        heads = self.lex.sets["name_heads"]
+        end = start
+        while end < limit and end - start < 3:
+            norm = st.norms[end]
+            if not _is_arabic(norm) and not (norm[:1].isalpha() and norm[:1].isupper()):
+                if not norm.isalpha():
+                    break
+            if norm in stops or norm in self.lex.sets["complementizers"]:
+                break
+            if end > start:
+                prev = st.norms[end - 1]
+                if not (prev in heads or (norm.startswith("ال") and end == start + 1
+                                          and st.norms[start] in heads)):
+                    if not (prev in heads):
+                        break
+            end += 1
+        return end
+
+    def _admin_places(self, doc: Doc, st: DocState, taken: list[bool],
+                      added: list[MentionHit]) -> None:
+        admin = self.lex.tables["admin_words"]
+        facilities = self.lex.sets["facility_words"]
+        n = len(doc)
+        for i in range(n - 1):
+            hit = admin.first(st.keys, i, i + 1)
+            if hit is None or taken[i + 1] or any(  # المدينة: a reference back, not a name
+                    k.startswith("ال") and k[2:] in self.lex.maps["admin_words"]
+                    for k, _ in st.keys[i]):
+                continue
+            label = hit[1]
+            word = next((k for k, _ in st.keys[i] if k in self.lex.maps["admin_words"]), "")
+            end = self._name_end(st, i + 1, min(n, st.sentences[st.sentence_of[i]][1]))
+            if end <= i + 1:
+                continue
+            self._add_place(doc, st, i + 1, end, label, word in facilities, taken, added)
+            # coordinated second name after a dual or plural admin word (مدينتي X وY)
+            if end < n and st.norms[end].startswith("و") and len(st.norms[end]) > 3 \
+                    and not taken[end]:
+                end2 = self._name_end(st, end, min(n, end + 3))
+                if end2 > end:
+                    self._add_place(doc, st, end, end2, label, word in facilities, taken,
+                                    added, cut=1)
+
+    def _add_place(self, doc: Doc, st: DocState, start: int, end: int, label: str,
+                   facility: bool, taken: list[bool], added: list[MentionHit],
+                   cut: int = 0) -> None:
+        mention = make_mention(doc, start, end, "facility" if facility else "place", cut=cut,
+                               label=label, confidence=0.8)
+        for i in range(start, end):
+            taken[i] = True
+        added.append(MentionHit(start, end, mention, "pattern"))
+
+    def _regions(self, doc: Doc, st: DocState, added: list[MentionHit]) -> None:
+        directions = self.lex.sets["directions"]
+        places = [h for h in [*st.mentions, *added] if h.mention.kind == "place"]
+        for hit in places:
+            i = hit.start - 1
+            if i < 0:
+                continue
+            keys = {k for k, _ in st.keys[i]}
+            if not keys & directions:
+                continue
+            start = i
+            if i > 0 and {k for k, _ in st.keys[i - 1]} & directions:
+                start = i - 1
+            cut = next(c for k, c in st.keys[start] if k in directions)
+            region = make_mention(doc, start, hit.end, "place", cut=cut, label="Region",
+                                  entity=None, confidence=0.8)
+            new = MentionHit(start, hit.end, region, "pattern")
+            target = st.mentions if hit in st.mentions else added
+            target[target.index(hit)] = new
+
+    # -- persons --------------------------------------------------------------
+
+    def _persons(self, doc: Doc, st: DocState, taken: list[bool],
+                 added: list[MentionHit]) -> None:
+        titles = self.lex.tables["titles"]
+        stops = self.lex.sets["person_name_stops"] | self.lex.sets["complementizers"]
+        n = len(doc)
+        by_start = {h.start: h for h in st.mentions}
+        for i in range(n):
+            hit = titles.first(st.keys, i)
+            if hit is None:
+                continue
+            title_end = hit[0]
+            title = " ".join(st.norms[i:title_end])
+            j = title_end
+            org: MentionHit | None = None
+            if j in by_start and by_start[j].mention.kind in ("actor", "outlet"):
+                org = by_start[j]
+                j = org.end
+            if j in by_start and by_start[j].mention.kind == "person":
+                person = by_start[j]
+                if org is not None and title in self.lex.sets["speaks_for"]:
+                    person.speaks_for = org
+                continue
+            end = j
+            while end < n and end - j < 4 and _is_arabic(st.norms[end]) and not taken[end] \
+                    and st.norms[end] not in stops:
+                if end > j and st.norms[end].startswith("و"):
+                    break
+                end += 1
+            if end - j < 2 or st.norms[j].startswith("ال"):
+                continue
+            mention = make_mention(doc, j, end, "person", label="Person", confidence=0.75)
+            person = MentionHit(j, end, mention, "pattern")
+            if org is not None and title in self.lex.sets["speaks_for"]:
+                person.speaks_for = org
+            for k in range(j, end):
+                taken[k] = True
+            added.append(person)
+
+    # -- sources and operations ------------------------------------------------
+
+    def _sources(self, doc: Doc, st: DocState, taken: list[bool],
+                 added: list[MentionHit]) -> None:
+        preps = self.lex.tables["attribution_prepositions"]
+        verbs = self.lex.tables["attribution_verbs"]
+        heads = self.lex.sets["org_heads"]
+        n = len(doc)
+        for i in range(n - 1):
+            cue = preps.first(st.keys, i, i + 1) or verbs.first(st.keys, i, i + 1)
+            if cue is None:
+                continue
+            j = cue[0]
+            if j < n and st.norms[j] in ("ل", "عن"):
+                j += 1
+            if j >= n or taken[j] or not ({k for k, _ in st.keys[j]} & heads):
+                continue
+            if any(k.startswith("ال") and k[2:] in heads for k, _ in st.keys[j]):
+                continue
+            stops = self.lex.sets["complementizers"] | self.lex.sets["person_name_stops"]
+            end = j + 1
+            while end < n and end - j < 7 and (_is_arabic(st.norms[end]) or taken[end]) \
+                    and st.norms[end] not in stops:
+                end += 1
+            if end - j < 2:
+                continue
+            cut = next(c for k, c in st.keys[j] if k in heads)
+            mention = make_mention(doc, j, end, "outlet", cut=cut, label="Organisation",
+                                   confidence=0.75)
+            st.mentions[:] = [h for h in st.mentions if not (j <= h.start and h.end <= end)]
+            for k in range(j, end):
+                taken[k] = True
+            added.append(MentionHit(j, end, mention, "pattern"))
+
+    def _operations(self, doc: Doc, st: DocState, taken: list[bool],
+                    added: list[MentionHit]) -> None:
+        heads = self.lex.sets["operation_heads"]
+        n = len(doc)
+        for i in range(n - 2):
+            if taken[i] or not ({k for k, _ in st.keys[i]} & heads):
+                continue
+            if st.norms[i + 1] != '"':
+                continue
+            end = i + 2
+            while end < n and end - i < 8 and st.norms[end] != '"' and st.norms[end] != "\n":
+                end += 1
+            if end >= n or st.norms[end] != '"' or end == i + 2:
+                continue
+            mention = make_mention(doc, i, end + 1, "operation", label="MilitaryOperation",
+                                   confidence=0.8)
+            for k in range(i, end + 1):
+                taken[k] = True
+            added.append(MentionHit(i, end + 1, mention, "pattern"))
+
+    # -- whole report -----------------------------------------------------------
+
+    def _propagate(self, doc: Doc, st: DocState) -> None:
+        """Match names found by patterns everywhere else in the report."""
+        names: dict[str, MentionHit] = {}
+        for hit in st.mentions:
+            if hit.source == "pattern" and hit.mention.kind in ("place", "outlet") \
+                    and hit.mention.label != "Region":
+                names.setdefault(normalize_text(hit.mention.name or ""), hit)
+        if not names:
+            return
+        taken = [False] * len(doc)
+        for hit in st.mentions:
+            for i in range(hit.start, hit.end):
+                taken[i] = True
+        firsts: dict[str, list[tuple[tuple[str, ...], MentionHit]]] = {}
+        for name, hit in names.items():
+            words = name.split()
+            if words:
+                firsts.setdefault(words[0], []).append((tuple(words[1:]), hit))
+        for i in range(len(doc)):
+            if taken[i]:
+                continue
+            for form, cut in st.keys[i]:
+                for rest, source in firsts.get(form, ()):
+                    end = i + 1 + len(rest)
+                    if tuple(st.norms[i + 1:end]) != rest or any(taken[i:end]):
+                        continue
+                    if form != st.norms[i][cut:]:
+                        continue
+                    mention = make_mention(doc, i, end, source.mention.kind, cut=cut,
+                                           label=source.mention.label,
+                                           entity=source.mention.entity, confidence=0.75)
+                    st.mentions.append(MentionHit(i, end, mention, "propagated"))
+                    for k in range(i, end):
+                        taken[k] = True
+                    break
+
+    def _anaphors(self, doc: Doc, st: DocState) -> None:
+        """Short definite references (المركز، المدينة) to the last fitting name."""
+        place_anaphors = self.lex.maps["place_anaphors"]
+        covered = {i for h in st.mentions for i in range(h.start, h.end)}
+        new: list[MentionHit] = []
+        ordered = sorted(st.mentions, key=lambda h: h.start)
+        for i in range(len(doc)):
+            if i in covered:
+                continue
+            forms = [(k, c) for k, c in st.keys[i] if k.startswith("ال")]
+            for form, cut in forms:
+                antecedent: MentionHit | None = None
+                if form in ORG_ANAPHORS:
+                    head = form[2:]
+                    antecedent = _last(ordered, i, lambda h, head=head: h.mention.kind in (
+                        "actor", "outlet") and _first_stem(h.mention.name) == head)
+                elif form in place_anaphors:
+                    antecedent = _last(ordered, i, lambda h: h.mention.kind == "place"
+                                       and h.mention.label != "Region")
+                if antecedent is None:
+                    continue
+                mention = make_mention(doc, i, i + 1, antecedent.mention.kind, cut=cut,
+                                       label=antecedent.mention.label,
+                                       entity=antecedent.mention.entity, confidence=0.7)
+                mention.name = antecedent.mention.name
+                new.append(MentionHit(i, i + 1, mention, "anaphor"))
+                break
+        st.mentions.extend(new)
+
+
+def _first_stem(name: str | None) -> str:
+    words = normalize_text(name or "").split()
+    if not words:
+        return ""
+    word = words[0]
+    return word[2:] if word.startswith("ال") else word
+
+
+def _last(hits: Sequence[MentionHit], before: int, pred: object) -> MentionHit | None:
+    best = None
+    for hit in hits:
+        if hit.start >= before:
+            break
+        if pred(hit):  # type: ignore[operator]
+            best = hit
+    return best
+
+
+@Language.factory("ckg_entity_patterns", default_config={"lang": "ar"})
+def make_entity_patterns(nlp: Language, name: str, lang: str) -> EntityPatterns:
+    """Factory of :class:`EntityPatterns`."""
+    return EntityPatterns(load_lexicon(lang))
+
+
+# --------------------------------------------------------------------------- statistical NER
+
+
+class StatisticalNames:
+    """Names from the ANERcorp model where no list or pattern found one."""
+
+    def __init__(self, model_dir: str | None) -> None:
+        """Load the model from ``model_dir`` (default: the shipped one), if present."""
+        self.model = None
+        try:
+            from extractors import ner_model
+
+            path = Path(model_dir) if model_dir else ner_model.DEFAULT_MODEL_DIR
+            if (path / "config.cfg").is_file():
+                self.model = ner_model.load_ner(path)
+        except (ImportError, OSError, AttributeError, ValueError) as err:
+            log.info("statistical NER not available: %s", err)
+        if self.model is None:
+            log.info("statistical NER model missing; the component does nothing")
+
+    def __call__(self, doc: Doc) -> Doc:
+        """Add ``ner`` mentions that overlap nothing already found."""
+        if self.model is None:
+            return doc
+        from extractors import ner_model
+
+        st = state(doc)
+        covered = {i for h in st.mentions for i in range(h.start, h.end)}
+        by_char = {t.idx: t.i for t in doc}
+        ends = {t.idx + len(t.text): t.i + 1 for t in doc}
+        for ent in ner_model.find_entities(self.model, doc.text):
+            kind = ner_model.LABEL_KINDS.get(ent.label)
+            start, end = by_char.get(ent.start), ends.get(ent.end)
+            if kind is None or start is None or end is None:
+                continue
+            if any(i in covered for i in range(start, end)):
+                continue
+            mention = make_mention(doc, start, end, kind, label=ent.label,
+                                   confidence=ner_model.STATISTICAL_CONFIDENCE)
+            st.mentions.append(MentionHit(start, end, mention, "ner"))
+        st.mentions.sort(key=lambda h: (h.start, -h.end))
+        return doc
+
+
+@Language.factory("ckg_statistical_ner", default_config={"model_dir": None})
+def make_statistical_names(nlp: Language, name: str, model_dir: str | None) -> StatisticalNames:
+    """Factory of :class:`StatisticalNames` (does nothing without a model)."""
+    return StatisticalNames(model_dir)

@@ -1,0 +1,715 @@
+"""Events: triggers with their actors and roles, place, date, casualties, sources.
+
+Per sentence, triggers are grouped (a specific trigger absorbs a generic one next to
+it: داهمت … فاعتقلت is one raid), each group reads its arguments from its clause,
+and then mentions of the same happening across the report are merged:
+
+* a definite or demonstrative mention (المداهمة، هذه الاشتباكات) refers back to the
+  last event of its type (or to an untyped ``عملية``, which then takes the type);
+* other mentions join an earlier event when type, date, place, background and the
+  sides agree, unless a word says it is another one (أخرى، أيضا، جديد);
+* mentions that say nothing new in a sentence that refers back to an event are part
+  of that event (… قتلت خلال المداهمة 5 عناصر في المعركة التي تلت ذلك).
+
+Roles come from cue words (بدعم → supporter; على، ضد، مواقع → target; بين … و،
+مع → participant of a clash; من قبل، شنتها → perpetrator) and word order (the subject
+of the trigger verb or of a support verb نفذ/شن/أطلق carried it out; what follows
+it was the target). A sub-unit (وحدات مكافحة الإرهاب التابعة لقوات قسد) stands for
+the named force it belongs to.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from dataclasses import dataclass, field
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from extractors.annotations import (
+    CasualtyHit,
+    DocState,
+    MentionHit,
+    TimeHit,
+    TriggerHit,
+    state,
+)
+from extractors.attribution import speakers_of
+from extractors.lexicon import Lexicon, load_lexicon
+from extractors.normalize import normalize_text
+from kg.model import Casualty, Event, Participation, PlaceRef, Span, TimeValue
+
+_CLAUSE_BREAKS = frozenset({"،", ",", ";", "؛", ":"})
+_ACTOR_KINDS = frozenset({"actor", "person"})
+#: Event types whose object is the side acted on (all but clashes, curfews, escapes).
+DIRECTED = frozenset({"Attack", "Raid", "Airstrike", "Shelling", "Explosion", "SuicideBombing",
+                      "Assassination", "Arrest", "Abduction", "MilitaryOperation", None})
+#: Nominal triggers whose genitive is the side acted on (اعتقال عناصر، اغتيال قيادي).
+PATIENT_GENITIVE = frozenset({"Arrest", "Abduction", "Assassination", "Raid", "Curfew"})
+#: Place labels too coarse to be an event's place when the report names a finer one.
+COARSE_PLACES = frozenset({"Country", "Region", "Polity", "Governorate"})
+#: Role strength: explicit cue words beat word order.
+CUE, ORDER, INFERRED = 0.9, 0.6, 0.4
+#: Background when an explicit date lies this many days before the reference date.
+BACKGROUND_DAYS = 7
+
+
+@dataclass(slots=True)
+class EventMention:
+    """One trigger group in one sentence with the arguments read from its clause."""
+
+    type: str | None
+    trigger: TriggerHit
+    sentence: int
+    window: tuple[int, int]
+    roles: list[tuple[MentionHit, str, float]] = field(default_factory=list)
+    casualties: list[CasualtyHit] = field(default_factory=list)
+    time: TimeHit | None = None
+    place: MentionHit | None = None
+    relation: str | None = None
+    background: bool | None = None
+    anaphoric: bool = False
+    distinct: bool = False
+    speakers: list[MentionHit] = field(default_factory=list)
+    name: str | None = None
+
+
+@dataclass(slots=True)
+class EventDraft:
+    """An event being assembled from its mentions."""
+
+    type: str | None
+    mentions: list[EventMention]
+    roles: dict[str, tuple[MentionHit, str, float]] = field(default_factory=dict)
+    casualties: list[CasualtyHit] = field(default_factory=list)
+    speakers: dict[str, MentionHit] = field(default_factory=dict)
+    time: TimeHit | None = None
+    place: MentionHit | None = None
+    relation: str | None = None
+    background: bool | None = None
+    name: str | None = None
+
+    def add(self, m: EventMention) -> None:
+        """Merge a mention into the draft."""
+        self.mentions.append(m)
+        if self.type is None and m.type is not None:
+            self.type = m.type
+        for hit, role, strength in m.roles:
+            key = identity(hit)
+            old = self.roles.get(key)
+            if old is None or strength > old[2]:
+                self.roles[key] = (hit, role, strength)
+        for cas in m.casualties:
+            add_casualty(self.casualties, cas)
+        for hit in m.speakers:
+            self.speakers.setdefault(identity(hit), hit)
+        if self.time is None or (self.time.value is None and m.time is not None
+                                 and m.time.value is not None):
+            self.time = m.time if m.time is not None else self.time
+        elif m.time is not None and m.time.value and _finer(m.time, self.time):
+            self.time = m.time
+        if m.place is not None and (self.place is None or _coarse(self.place)
+                                    and not _coarse(m.place)):
+            self.place, self.relation = m.place, m.relation
+        if m.background is True or self.background is None:
+            self.background = m.background if m.background is not None else self.background
+        self.name = self.name or m.name
+
+
+def identity(hit: MentionHit) -> str:
+    """The identity of a mentioned entity: its KB key, else its normalised name."""
+    if hit.mention.entity:
+        return hit.mention.entity
+    name = normalize_text(hit.mention.name or hit.mention.span.text)
+    words = [w[2:] if w.startswith("ال") and len(w) > 3 else w for w in name.split()]
+    return " ".join(words)
+
+
+def _coarse(hit: MentionHit) -> bool:
+    return (hit.mention.label or "") in COARSE_PLACES
+
+
+_PRECISION_RANK = {"day": 0, "week": 1, "month": 2, "year": 3, "unknown": 4}
+
+
+def _finer(a: TimeHit, b: TimeHit) -> bool:
+    return _PRECISION_RANK.get(a.precision, 4) < _PRECISION_RANK.get(b.precision, 4)
+
+
+def add_casualty(into: list[CasualtyHit], new: CasualtyHit) -> None:
+    """Add a casualty unless it repeats one already told (same status and side, count
+    equal or unknown); a known count replaces an unknown one."""
+    for i, old in enumerate(into):
+        if old.status != new.status:
+            continue
+        same_side = (old.affiliation is None or new.affiliation is None
+                     or identity(old.affiliation) == identity(new.affiliation))
+        if not same_side:
+            continue
+        if old.count == new.count or new.count is None:
+            if old.affiliation is None and new.affiliation is not None:
+                old.affiliation = new.affiliation
+            return
+        if old.count is None:
+            if new.affiliation is None:
+                new.affiliation = old.affiliation
+            into[i] = new
+            return
+    into.append(new)
+
+
+def _period(hit: TimeHit) -> tuple[dt.date, dt.date] | None:
+    if hit.value is None:
+        return None
+    parts = [int(p) for p in hit.value.split("-")]
+    if hit.precision == "week":
+        start = dt.date(*parts)
+        return start, start + dt.timedelta(days=6)
+    if len(parts) == 3:
+        day = dt.date(*parts)
+        return day, day
+    if len(parts) == 2:
+        start = dt.date(parts[0], parts[1], 1)
+        nxt = dt.date(parts[0] + (parts[1] == 12), parts[1] % 12 + 1, 1)
+        return start, nxt - dt.timedelta(days=1)
+    return dt.date(parts[0], 1, 1), dt.date(parts[0], 12, 31)
+
+
+def times_compatible(a: TimeHit | None, b: TimeHit | None) -> bool:
+    """Whether two explicit times can be the same happening (unknown fits anything)."""
+    if a is None or b is None:
+        return True
+    pa, pb = _period(a), _period(b)
+    if pa is None or pb is None:
+        return True
+    return pa[0] <= pb[1] and pb[0] <= pa[1]
+
+
+class EventBuilder:
+    """Assemble events from the layers and write them to ``doc._.ckg.events``."""
+
+    def __init__(self, lexicon: Lexicon) -> None:
+        """Use the cue tables of ``lexicon``."""
+        self.lex = lexicon
+
+    def __call__(self, doc: Doc) -> Doc:
+        """Annotate ``doc``."""
+        st = state(doc)
+        drafts = self.assemble(st)
+        st.events = [e for e in (self.to_event(doc, st, d) for d in drafts) if e is not None]
+        return doc
+
+    # -- per sentence -------------------------------------------------------------
+
+    def clauses(self, st: DocState, start: int, end: int) -> list[tuple[int, int]]:
+        """Comma-separated parts of a sentence; parts that hold only a date join the
+        part before them."""
+        time_tokens = {i for t in st.times for i in range(t.start, t.end)}
+        parts: list[tuple[int, int]] = []
+        lo = start
+        for i in range(start, end):
+            if st.norms[i] in _CLAUSE_BREAKS:
+                parts.append((lo, i))
+                lo = i + 1
+        parts.append((lo, end))
+        merged: list[tuple[int, int]] = []
+        for part in parts:
+            only_time = all(j in time_tokens or st.norms[j] in _CLAUSE_BREAKS
+                            for j in range(*part))
+            if merged and only_time:
+                merged[-1] = (merged[-1][0], part[1])
+            elif merged and all(j in time_tokens for j in range(merged[-1][0], merged[-1][1])):
+                merged[-1] = (merged[-1][0], part[1])
+            else:
+                merged.append(part)
+        return merged
+
+    def sentence_mentions(self, st: DocState, index: int) -> list[EventMention]:
+        """The event mentions of one sentence, with their arguments."""
+        s_start, s_end = st.sentences[index]
+        triggers = [t for t in st.triggers if s_start <= t.start < s_end]
+        if not triggers:
+            return []
+        clauses = self.clauses(st, s_start, s_end)
+        habitual = self.lex.tables["habitual"]
+        mentions: list[EventMention] = []
+        for pos, trig in enumerate(triggers):
+            nxt = triggers[pos + 1] if pos + 1 < len(triggers) else None
+            if trig.type is None and nxt is not None and nxt.start - trig.end <= 1:
+                nxt.definite = nxt.definite or trig.definite
+                continue
+            window = self._window(st, clauses, trig, (s_start, s_end))
+            if any(habitual.first(st.keys, j) for j in range(*window)):
+                continue
+            mention = EventMention(trig.type, trig, index, window, anaphoric=trig.definite)
+            mention.distinct = any({k for k, _ in st.keys[j]} & self.lex.sets["distinct"]
+                                   for j in range(trig.end, min(window[1], trig.end + 6)))
+            mentions.append(mention)
+        speaker = speakers_of(st, index)
+        speaker_tokens: set[int] = set()
+        if speaker is not None:
+            speaker_tokens.update(range(speaker.start, speaker.end))
+            for hit in speaker.speakers:
+                speaker_tokens.update(range(hit.start, hit.end))
+        for m in mentions:
+            self._roles(st, m, speaker_tokens)
+        mentions = self._absorb(st, mentions)
+        for m in mentions:
+            self._time(st, m)
+            self._place(st, m)
+            self._background(st, m)
+            self._name(st, m)
+            if speaker is not None:
+                m.speakers = list(speaker.speakers)
+        self._casualties(st, mentions, s_start, s_end)
+        self._claims(st, mentions, s_start, s_end)
+        return mentions
+
+    @staticmethod
+    def _may_join(st: DocState, host: EventMention, m: EventMention) -> bool:
+        ours = {identity(h) for h, r, _ in host.roles if r == "perpetrator"}
+        theirs = {identity(h) for h, r, _ in m.roles if r == "perpetrator"}
+        if theirs and not theirs <= ours:
+            return False
+        if host.window == m.window:
+            return True
+        return st.norms[m.trigger.start].startswith("ف")
+
+    def _window(self, st: DocState, clauses: list[tuple[int, int]], trig: TriggerHit,
+                sentence: tuple[int, int]) -> tuple[int, int]:
+        """The clause of a trigger; a next clause that opens with a role word (لطرد،
+        بدعم، ضد) still belongs to it."""
+        for pos, clause in enumerate(clauses):
+            if clause[0] <= trig.start < clause[1]:
+                end = clause[1]
+                for nxt in clauses[pos + 1:]:
+                    first = {k for k, _ in st.keys[nxt[0]]} if nxt[0] < nxt[1] else set()
+                    if first & (self.lex.sets["target"] | self.lex.sets["supporter"]):
+                        end = nxt[1]
+                    else:
+                        break
+                return clause[0], end
+        return sentence
+
+    def _absorb(self, st: DocState, mentions: list[EventMention]) -> list[EventMention]:
+        """Merge mentions of one sentence that tell one happening: same type in one
+        clause, or a generic type next to a specific one (داهمت … فاعتقلت), unless the
+        second one has an author of its own."""
+        kept: list[EventMention] = []
+        for m in mentions:
+            host = None
+            for k in kept:
+                if not self._may_join(st, k, m):
+                    continue
+                if k.type == m.type and k.window == m.window:
+                    host = k
+                elif m.type in self.lex.absorbs.get(k.type or "", ()):
+                    host = k
+                elif k.type in self.lex.absorbs.get(m.type or "", ()):
+                    k.type, k.trigger = m.type, m.trigger
+                    host = k
+                if host is not None:
+                    break
+            if host is None:
+                kept.append(m)
+            else:
+                host.roles.extend(r for r in m.roles
+                                  if identity(r[0]) not in {identity(h) for h, _, _ in host.roles})
+                host.window = (min(host.window[0], m.window[0]), max(host.window[1],
+                                                                      m.window[1]))
+                host.anaphoric = host.anaphoric and m.anaphoric
+        return kept
+
+    # -- arguments ------------------------------------------------------------------
+
+    def _np_start(self, st: DocState, hit: MentionHit, lo: int, covered: set[int]) -> int:
+        """Start of the noun phrase an actor heads (its sub-unit words included)."""
+        heads = self.lex.sets["subunit_heads"]
+        start = hit.start
+        for k in range(hit.start - 1, max(lo, hit.start - 6) - 1, -1):
+            if st.norms[k] in _CLAUSE_BREAKS or k in covered:
+                break
+            if {kk for kk, _ in st.keys[k]} & heads:
+                start = k
+        return start
+
+    def _roles(self, st: DocState, m: EventMention, speaker_tokens: set[int]) -> None:
+        lex = self.lex
+        lo, hi = m.window
+        trig = m.trigger
+        actors = [h for h in st.mentions if h.mention.kind in _ACTOR_KINDS
+                  and lo <= h.start < hi and h.start not in speaker_tokens
+                  and not (trig.start <= h.start < trig.end)]
+        own = self.lex.tables["own_forces"]
+        speaker = speakers_of(st, m.sentence)
+        party = next((h for h in (speaker.speakers if speaker else [])
+                      if h.mention.kind == "actor"), None)
+        resolved: list[MentionHit] = []
+        for h in actors:
+            found = own.first(st.keys, h.start)
+            if found is not None and found[0] >= h.end:
+                if party is None:
+                    continue
+                h = MentionHit(h.start, h.end, party.mention, "anaphor")
+            resolved.append(h)
+        actors = resolved
+        covered = {i for h in actors for i in range(h.start, h.end)}
+        anchor = trig.start
+        support = lex.tables["support_verbs"]
+        for k in range(max(lo, trig.start - 3), trig.start):
+            if support.first(st.keys, k, k + 1) is not None:
+                anchor = k
+                break
+        before_anchor = [h for h in actors if h.end <= anchor]
+        undergo = lex.tables["undergo_verbs"]
+        seen: set[str] = set()
+        for hit in actors:
+            key = identity(hit)
+            if key in seen:
+                continue
+            seen.add(key)
+            np = self._np_start(st, hit, lo, covered - set(range(hit.start, hit.end)))
+            prev = set()
+            for k in range(max(lo, np - 3), np):
+                prev |= {kk for kk, _ in st.keys[k]}
+            role, strength = self._role(st, m, hit, np, prev, anchor, before_anchor, undergo)
+            if role is not None:
+                m.roles.append((hit, role, strength))
+
+    def _role(self, st: DocState, m: EventMention, hit: MentionHit, np: int, prev: set[str],
+              anchor: int, before_anchor: list[MentionHit],
+              undergo: object) -> tuple[str | None, float]:
+        lex = self.lex
+        etype = m.type
+        lo, _hi = m.window
+        if prev & lex.sets["supporter"]:
+            return "supporter", CUE
+        if etype == "ArmedClash":
+            return "participant", CUE if prev & lex.sets["participant"] else ORDER
+        if etype == "PrisonBreak":
+            return None, 0.0
+        agent = lex.tables["agent"]
+        for k in range(max(lo, np - 3), np):
+            found = agent.first(st.keys, k)
+            if found is not None and found[0] == np:
+                return ("imposer" if etype == "Curfew" else "perpetrator"), CUE
+        support = lex.tables["support_verbs"]
+        for k in range(max(lo, np - 2), np):
+            if support.first(st.keys, k, k + 1) is not None and k >= m.trigger.start - 3:
+                return ("imposer" if etype == "Curfew" else "perpetrator"), CUE
+        if prev & lex.sets["target"]:
+            return "target", CUE
+        for k in range(max(lo, np - 4), np):
+            if undergo.first(st.keys, k, k + 1) is not None:  # type: ignore[attr-defined]
+                return "target", CUE
+        if hit.end <= anchor:
+            return ("imposer" if etype == "Curfew" else "perpetrator"), ORDER
+        trig = m.trigger
+        anchor_end = trig.end if anchor == trig.start else anchor + 1
+        if np == anchor_end and not before_anchor and (trig.kind == "verb"
+                                                        or anchor < trig.start):
+            return ("imposer" if etype == "Curfew" else "perpetrator"), ORDER
+        if trig.kind != "verb" and np == trig.end:
+            if etype in PATIENT_GENITIVE:
+                return "target", ORDER
+            return "perpetrator", ORDER
+        if etype in DIRECTED:
+            return "target", ORDER
+        return None, 0.0
+
+    def _time(self, st: DocState, m: EventMention) -> None:
+        lo, hi = m.window
+        s_start, s_end = st.sentences[m.sentence]
+        in_clause = [t for t in st.times if lo <= t.start < hi]
+        in_sentence = [t for t in st.times if s_start <= t.start < s_end]
+        pool = in_clause or in_sentence
+        if pool:
+            m.time = min(pool, key=lambda t: abs(t.start - m.trigger.start))
+
+    def _place(self, st: DocState, m: EventMention) -> None:
+        lo, hi = m.window
+        s_start, s_end = st.sentences[m.sentence]
+        places = [h for h in st.mentions if h.mention.kind == "place"]
+        after = [h for h in places if m.trigger.end <= h.start < hi]
+        before = [h for h in places if lo <= h.start < m.trigger.start]
+        rest = [h for h in places if s_start <= h.start < s_end]
+        chosen = after[0] if after else before[-1] if before else None
+        if chosen is None and rest:
+            chosen = min(rest, key=lambda h: abs(h.start - m.trigger.start))
+        if chosen is None:
+            return
+        m.place = chosen
+        relations = self.lex.tables["relations"]
+        for k in range(max(s_start, chosen.start - 3), chosen.start):
+            found = relations.first(st.keys, k)
+            if found is not None and found[0] >= chosen.start - 1:
+                m.relation = str(found[1]) if found[1] != "in" else None
+        if chosen.mention.label == "Region":
+            first = normalize_text(chosen.mention.name or "").split()[:1]
+            rel = self.lex.maps["relations"].get(first[0]) if first else None
+            m.relation = str(rel) if rel else m.relation
+
+    def _background(self, st: DocState, m: EventMention) -> None:
+        lex = self.lex
+        s_start, s_end = st.sentences[m.sentence]
+        trig = m.trigger
+        lo = max(s_start, trig.start - 8)
+        was = [k for k in range(lo, trig.start) if {kk for kk, _ in st.keys[k]} & lex.sets["was"]]
+        if was and any(st.norms[k] in lex.sets["perfect"] for k in range(was[0], trig.start)):
+            m.background = True
+            return
+        phrases = lex.tables["background_phrases"]
+        unless = lex.tables["unless_followed_by"] if "unless_followed_by" in lex.tables \
+            else None
+        for k in range(s_start, s_end):
+            found = phrases.first(st.keys, k)
+            if found is None:
+                continue
+            end = found[0]
+            follow = {kk for kk, _ in st.keys[end]} if end < s_end else set()
+            if follow & lex.sets["unless_followed_by"] or (unless and unless.first(st.keys, end)):
+                continue
+            if normalize_text("تصعيد") in {kk for kk, _ in st.keys[k]} and not (
+                    trig.start - 3 <= k < trig.start):
+                continue
+            m.background = True
+            return
+        if any(t.vague for t in st.times if s_start <= t.start < s_end):
+            m.background = True
+            return
+        ref = st.reference
+        if m.time is not None and m.time.value and ref is not None:
+            period = _period(m.time)
+            if period is not None and period[1] < ref - dt.timedelta(days=BACKGROUND_DAYS) \
+                    or (m.time.precision == "year" and int(m.time.value[:4]) < ref.year):
+                m.background = True
+            elif m.time.precision in ("day", "week"):
+                m.background = False
+
+    def _name(self, st: DocState, m: EventMention) -> None:
+        lo, hi = m.window
+        for h in st.mentions:
+            if h.mention.kind == "operation" and lo <= h.start < hi:
+                m.name = h.mention.name
+                if m.type is None:
+                    m.type = "MilitaryOperation"
+                return
+
+    def _casualties(self, st: DocState, mentions: list[EventMention], s_start: int,
+                    s_end: int) -> None:
+        if not mentions:
+            return
+        for cas in st.casualties:
+            if not s_start <= cas.start < s_end:
+                continue
+            before = [m for m in mentions if m.trigger.start <= cas.start]
+            host = before[-1] if before else mentions[0]
+            if cas.affiliation is None and cas.group_word is not None:
+                cas.affiliation = self._group_actor(st, cas.start)
+            host.casualties.append(cas)
+            if cas.affiliation is not None and host.type in DIRECTED and \
+                    cas.status in ("killed", "injured", "arrested", "abducted"):
+                key = identity(cas.affiliation)
+                if not any(identity(h) == key for h, _, _ in host.roles):
+                    host.roles.append((cas.affiliation, "target", ORDER))
+
+    def _group_actor(self, st: DocState, before: int) -> MentionHit | None:
+        groups = self.lex.sets["anaphoric_groups"]
+        best = None
+        for h in st.mentions:
+            if h.start >= before:
+                break
+            if h.mention.kind != "actor":
+                continue
+            lo = max(0, h.start - 4)
+            if any({k for k, _ in st.keys[j]} & groups for j in range(lo, h.start)):
+                best = h
+        return best
+
+    def _claims(self, st: DocState, mentions: list[EventMention], s_start: int,
+                s_end: int) -> None:
+        for c in st.claims:
+            if not s_start <= c < s_end:
+                continue
+            before = [m for m in mentions if m.trigger.start < c]
+            if not before:
+                continue
+            host = before[-1]
+            for hit, role, _ in host.roles:
+                if role == "perpetrator" and hit not in host.speakers:
+                    host.speakers.append(hit)
+
+    # -- across the report -----------------------------------------------------------
+
+    def assemble(self, st: DocState) -> list[EventDraft]:
+        """Event drafts of the whole report, mentions of one happening merged."""
+        drafts: list[EventDraft] = []
+        last_day: TimeHit | None = None
+        for index in range(len(st.sentences)):
+            mentions = self.sentence_mentions(st, index)
+            resolved: EventDraft | None = None
+            pending: list[EventMention] = []
+            for m in mentions:
+                if m.time is not None and m.time.same_day:
+                    m.time = last_day
+                target = self._antecedent(drafts, m) if m.anaphoric else None
+                if target is not None:
+                    target.add(m)
+                    resolved = target
+                    continue
+                if m.anaphoric or not m.roles:
+                    pending.append(m)
+                    continue
+                self._place_mention(drafts, m)
+            for m in pending:
+                if resolved is not None:
+                    resolved.add(m)
+                else:
+                    self._place_mention(drafts, m)
+            for m in mentions:
+                if m.time is not None and m.time.precision == "day":
+                    last_day = m.time
+        return drafts
+
+    def _place_mention(self, drafts: list[EventDraft], m: EventMention) -> None:
+        if not m.distinct:
+            for d in reversed(drafts):
+                if self._compatible(d, m):
+                    d.add(m)
+                    return
+        d = EventDraft(m.type, [])
+        d.add(m)
+        drafts.append(d)
+
+    def _antecedent(self, drafts: list[EventDraft], m: EventMention) -> EventDraft | None:
+        for d in reversed(drafts):
+            if (d.type == m.type or d.type is None) and times_compatible(d.time, m.time) \
+                    and self._sides_agree(d, m) and not self._background_conflict(d, m):
+                return d
+        return None
+
+    @staticmethod
+    def _background_conflict(d: EventDraft, m: EventMention) -> bool:
+        return (d.background is True and m.background is False) or (
+            d.background is False and m.background is True)
+
+    @staticmethod
+    def _sides_agree(d: EventDraft, m: EventMention) -> bool:
+        for role in ("perpetrator", "target"):
+            ours = {k for k, (_, r, _) in d.roles.items() if r == role}
+            theirs = {identity(h) for h, r, _ in m.roles if r == role}
+            if ours and theirs and not ours & theirs:
+                return False
+        return True
+
+    def _compatible(self, d: EventDraft, m: EventMention) -> bool:
+        if m.type is None or d.type != m.type:
+            return False
+        if not times_compatible(d.time, m.time):
+            return False
+        if d.place is not None and m.place is not None and identity(d.place) != identity(
+                m.place) and not (_coarse(d.place) or _coarse(m.place)):
+            return False
+        return not self._background_conflict(d, m) and self._sides_agree(d, m)
+
+    # -- output ------------------------------------------------------------------------
+
+    def main_place(self, st: DocState) -> MentionHit | None:
+        """The report's main place: the finest place named most often."""
+        counts: Counter[str] = Counter()
+        first: dict[str, MentionHit] = {}
+        for h in st.mentions:
+            if h.mention.kind != "place" or _coarse(h):
+                continue
+            key = identity(h)
+            counts[key] += 1
+            first.setdefault(key, h)
+        if not counts:
+            return None
+        best = max(counts, key=lambda k: (counts[k], -first[k].start))
+        return first[best]
+
+    def to_event(self, doc: Doc, st: DocState, d: EventDraft) -> Event | None:
+        """The :class:`kg.model.Event` of a draft (``None`` for an untyped operation)."""
+        if d.type is None:
+            return None
+        head = d.mentions[0]
+        trig = next((m.trigger for m in d.mentions if m.trigger.type == d.type), head.trigger)
+        background = bool(d.background)
+        date: TimeValue | None = None
+        if d.time is not None and d.time.value is not None:
+            date = TimeValue(d.time.value, d.time.precision, _span(doc, d.time.start,
+                                                                   d.time.end))
+        elif not background and st.reference is not None:
+            date = TimeValue(st.reference.isoformat(), "day", None)
+        place = None
+        main = self.main_place(st)
+        chosen, relation = d.place, d.relation
+        if not background and main is not None and (chosen is None or _coarse(chosen)):
+            chosen, relation = main, None if chosen is None else relation
+            if chosen is main and d.place is not None:
+                relation = None
+        if chosen is not None:
+            precision = {"near": "near", "countryside of": "area"}.get(relation or "", "exact")
+            if chosen.mention.label == "Region":
+                precision = "region"
+            place = PlaceRef(chosen.mention, precision, relation)  # type: ignore[arg-type]
+        s_start, s_end = st.sentences[head.sentence]
+        actors = [Participation(h.mention, role) for h, role, _ in d.roles.values()]  # type: ignore[arg-type]
+        has_perp = any(r == "perpetrator" for _, r, _ in d.roles.values())
+        if not has_perp and d.type in DIRECTED:
+            inferred = self._opponent(st, d)
+            if inferred is not None:
+                actors.insert(0, Participation(inferred.mention, "perpetrator"))
+        casualties = [Casualty(c.status, c.count,  # type: ignore[arg-type]
+                               c.affiliation.mention if c.affiliation else None,
+                               c.qualifier, _span(doc, c.start, c.end))
+                      for c in d.casualties]
+        confidence = trig.confidence * (1.0 if actors else 0.8)
+        return Event(
+            type=d.type,  # type: ignore[arg-type]
+            trigger=_span(doc, trig.start, trig.end),
+            sentence=_span(doc, s_start, s_end),
+            date=date, place=place, actors=actors, casualties=casualties,
+            according_to=[h.mention for h in d.speakers.values()],
+            background=background, name=d.name, confidence=round(confidence, 3),
+        )
+
+    def _opponent(self, st: DocState, d: EventDraft) -> MentionHit | None:
+        """For an attack told without its author: the one other side of the sentence
+        that is neither the target nor part of it (اشتبكت قسد مع داعش … وتعرض مقر
+        للمجلس العسكري للهجوم → داعش)."""
+        targets = {k for k, (_, r, _) in d.roles.items() if r == "target"}
+        if not targets:
+            return None
+        related = set(targets)
+        for key in targets:
+            parent = st.parents.get(key)
+            while parent and parent not in related:
+                related.add(parent)
+                parent = st.parents.get(parent)
+        index = d.mentions[0].sentence
+        s_start, s_end = st.sentences[index]
+        speaker = speakers_of(st, index)
+        speaking = {identity(h) for h in speaker.speakers} if speaker else set()
+        others: dict[str, MentionHit] = {}
+        for h in st.mentions:
+            if h.mention.kind == "actor" and s_start <= h.start < s_end:
+                key = identity(h)
+                if key not in related and key not in speaking and \
+                        st.parents.get(key) not in related:
+                    others.setdefault(key, h)
+        return next(iter(others.values())) if len(others) == 1 else None
+
+
+def _span(doc: Doc, start: int, end: int) -> Span:
+    first, last = doc[start], doc[max(start, end - 1)]
+    return Span(first.idx, last.idx + len(last.text), doc.text[first.idx:last.idx + len(
+        last.text)])
+
+
+@Language.factory("ckg_events", default_config={"lang": "ar"})
+def make_event_builder(nlp: Language, name: str, lang: str) -> EventBuilder:
+    """Factory of :class:`EventBuilder`."""
+    return EventBuilder(load_lexicon(lang))

@@ -1,0 +1,75 @@
+"""``make_nlp``: the extraction pipeline as registered spaCy components.
+
+>>> nlp = make_nlp("ar", {"use_kb": False})
+>>> nlp.pipe_names
+['ckg_tokens', 'ckg_gazetteer', 'ckg_entity_patterns', 'ckg_statistical_ner', 'ckg_times', \
+'ckg_casualties', 'ckg_triggers', 'ckg_attribution', 'ckg_events']
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import spacy
+from spacy.language import Language
+
+# Importing the modules registers their factories (spaCy's @Language.factory).
+from extractors import (  # noqa: F401
+    attribution,
+    casualties,
+    entities,
+    events,
+    temporal,
+    tokens,
+    triggers,
+)
+from extractors.annotations import ensure_extensions
+from extractors.tokenizer import RegexTokenizer
+
+#: Languages with pattern tables.
+LANGUAGES = ("ar", "en")
+
+#: Options of :func:`make_nlp` and their defaults.
+DEFAULTS: dict[str, Any] = {
+    "use_kb": True,  # match the shipped KB's names
+    "kb_path": None,  # another KB resource file
+    "aliases": [],  # extra [alias, key, kind, type, parent, prominence] rows
+    "ner": True,  # add the statistical NER (skipped when its model is missing)
+    "ner_model": None,  # another model folder
+}
+
+
+def make_nlp(lang: str, config: dict[str, Any] | None = None) -> Language:
+    """Build the extraction pipeline for ``lang`` on ``spacy.blank(lang)``.
+
+    Args:
+        lang: ``ar`` or ``en``.
+        config: options (see :data:`DEFAULTS`).
+
+    Returns:
+        A pipeline whose components write ``doc._.ckg`` (see :mod:`extractors.annotations`).
+
+    Raises:
+        ValueError: unknown language or option.
+    """
+    if lang not in LANGUAGES:
+        raise ValueError(f"E002 no extraction pipeline for language {lang!r}; use 'ar' or 'en'")
+    options = dict(DEFAULTS)
+    for key, value in (config or {}).items():
+        if key not in DEFAULTS:
+            raise ValueError(f"E003 unknown pipeline option {key!r}; known: {sorted(DEFAULTS)}")
+        options[key] = value
+    ensure_extensions()
+    nlp = spacy.blank(lang)
+    nlp.tokenizer = RegexTokenizer(nlp.vocab)
+    nlp.add_pipe("ckg_tokens", config={"lang": lang})
+    nlp.add_pipe("ckg_gazetteer", config={"lang": lang, "use_kb": options["use_kb"],
+                                          "kb_path": options["kb_path"],
+                                          "aliases": options["aliases"]})
+    nlp.add_pipe("ckg_entity_patterns", config={"lang": lang})
+    if options["ner"] and lang == "ar":
+        nlp.add_pipe("ckg_statistical_ner", config={"model_dir": options["ner_model"]})
+    for name in ("ckg_times", "ckg_casualties", "ckg_triggers", "ckg_attribution",
+                 "ckg_events"):
+        nlp.add_pipe(name, config={"lang": lang})
+    return nlp

@@ -1,0 +1,247 @@
+"""Time expressions: find them, then resolve them against the reference date.
+
+The reference date is the publication date when known; otherwise the first full date
+in the text (day and month), whose year is the most recent one — not after today — in
+which its weekday (if given) and day of month agree.
+
+>>> import datetime as dt
+>>> latest_year_with(13, 12, weekday=0, today=dt.date(2026, 11, 25))
+2021
+>>> last_weekday(dt.date(2021, 12, 13), 6)
+datetime.date(2021, 12, 12)
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from extractors.annotations import DocState, TimeHit, state
+from extractors.lexicon import Lexicon, load_lexicon
+
+
+def latest_year_with(day: int, month: int, *, weekday: int | None,
+                     today: dt.date) -> int | None:
+    """The most recent year, not after ``today``, whose ``day``/``month`` falls on
+    ``weekday`` (any weekday when ``None``); ``None`` if none in 60 years."""
+    for year in range(today.year, today.year - 60, -1):
+        try:
+            date = dt.date(year, month, day)
+        except ValueError:
+            continue
+        if date > today:
+            continue
+        if weekday is None or date.weekday() == weekday:
+            return year
+    return None
+
+
+def last_weekday(reference: dt.date, weekday: int) -> dt.date:
+    """The latest date on or before ``reference`` that falls on ``weekday`` (0 = Monday)."""
+    return reference - dt.timedelta(days=(reference.weekday() - weekday) % 7)
+
+
+def _year_for(day: int, month: int, reference: dt.date) -> int:
+    try:
+        candidate = dt.date(reference.year, month, day)
+    except ValueError:
+        return reference.year
+    return reference.year - 1 if candidate > reference + dt.timedelta(days=2) else reference.year
+
+
+def _month_back(reference: dt.date, months: int) -> tuple[int, int]:
+    index = reference.year * 12 + reference.month - 1 - months
+    return index // 12, index % 12 + 1
+
+
+def resolve(hit: TimeHit, reference: dt.date | None, today: dt.date) -> None:
+    """Fill ``hit.value`` and ``hit.precision`` (left ``None``/unknown if unresolvable)."""
+    if hit.vague or hit.same_day:
+        return
+    if hit.day is not None and hit.month is not None:
+        year = hit.year
+        if year is None:
+            if reference is not None:
+                year = _year_for(hit.day, hit.month, reference)
+            else:
+                year = latest_year_with(hit.day, hit.month, weekday=hit.weekday, today=today)
+        if year is not None:
+            try:
+                hit.value = dt.date(year, hit.month, hit.day).isoformat()
+                hit.precision = "day"
+            except ValueError:
+                pass
+        return
+    if hit.month is not None:
+        year = hit.year
+        if year is None and reference is not None:
+            year = reference.year - 1 if hit.month > reference.month else reference.year
+        if year is not None:
+            hit.value, hit.precision = f"{year:04d}-{hit.month:02d}", "month"
+        return
+    if hit.year is not None:
+        hit.value, hit.precision = f"{hit.year:04d}", "year"
+        return
+    if reference is None:
+        return
+    if hit.weekday is not None:
+        hit.value, hit.precision = last_weekday(reference, hit.weekday).isoformat(), "day"
+    elif hit.days_back is not None:
+        hit.value = (reference - dt.timedelta(days=hit.days_back)).isoformat()
+        hit.precision = "day"
+    elif hit.period is not None:
+        _resolve_period(hit, reference)
+
+
+def _resolve_period(hit: TimeHit, reference: dt.date) -> None:
+    period = hit.period
+    if period == "week":
+        start = reference - dt.timedelta(days=reference.weekday() + 7)
+        hit.value, hit.precision = start.isoformat(), "week"
+    elif period == "this_week":
+        start = reference - dt.timedelta(days=reference.weekday())
+        hit.value, hit.precision = start.isoformat(), "week"
+    elif period in ("month", "this_month"):
+        year, month = _month_back(reference, 1 if period == "month" else 0)
+        hit.value, hit.precision = f"{year:04d}-{month:02d}", "month"
+    elif period in ("year", "this_year"):
+        year = reference.year - (1 if period == "year" else 0)
+        hit.value, hit.precision = f"{year:04d}", "year"
+
+
+class TimeFinder:
+    """Find time expressions (weekdays, dates, months, years, relative phrases)."""
+
+    def __init__(self, lexicon: Lexicon) -> None:
+        """Use the date tables of ``lexicon``."""
+        self.lex = lexicon
+
+    def __call__(self, doc: Doc) -> Doc:
+        """Write resolved :class:`TimeHit` objects to ``doc._.ckg.times``."""
+        st = state(doc)
+        st.times = self.find(st)
+        st.reference = st.published
+        if st.reference is None:
+            for hit in st.times:
+                if hit.day is not None and hit.month is not None:
+                    resolve(hit, None, st.today)
+                    if hit.value:
+                        st.reference = dt.date.fromisoformat(hit.value)
+                        break
+        for hit in st.times:
+            if hit.value is None:
+                resolve(hit, st.reference, st.today)
+        return doc
+
+    def _number(self, st: DocState, i: int) -> int | None:
+        if i < 0 or i >= len(st.norms):
+            return None
+        norm = st.norms[i]
+        return int(norm) if norm.isdigit() and len(norm) <= 4 else None
+
+    def find(self, st: DocState) -> list[TimeHit]:
+        """All time expressions, left to right, without overlaps."""
+        lex = self.lex
+        tables = lex.tables
+        out: list[TimeHit] = []
+        n = len(st.norms)
+        i = 0
+        while i < n:
+            hit = self._at(st, i, tables)
+            if hit is None:
+                i += 1
+                continue
+            out.append(hit)
+            i = hit.end
+        return out
+
+    def _at(self, st: DocState, i: int, tables: dict) -> TimeHit | None:  # type: ignore[type-arg]
+        lex = self.lex
+        keys = st.keys
+        for name, kind in (("same_day", "same"), ("relative_periods", "period"),
+                           ("relative_days", "days")):
+            found = tables[name].first(keys, i)
+            if found is not None:
+                end, payload = found
+                if kind == "same":
+                    return TimeHit(i, end, same_day=True)
+                if kind == "period":
+                    return TimeHit(i, end, period=str(payload))
+                hit = TimeHit(i, end, days_back=int(payload))
+                weekday = tables["weekdays"].first(keys, end, end + 1)
+                if weekday is not None:
+                    hit.end, hit.weekday, hit.days_back = weekday[0], int(weekday[1]), None
+                return hit
+        # "قبل أكثر من شهر", "منذ ثلاثة أعوام": vague, earlier
+        if {k for k, _ in keys[i]} & lex.sets["date_ago"]:
+            j = i + 1
+            q = tables["qualifiers"].first(keys, j)
+            if q is not None:
+                j = q[0]
+            if j < len(keys) and (self._number(st, j) is not None
+                                  or tables["number_words"].first(keys, j, j + 1)):
+                j += 1
+            if j < len(keys) and {k for k, _ in keys[j]} & lex.sets["ago_units"]:
+                return TimeHit(i, j + 1, vague=True)
+        # weekday (needs a cue word before or a day number after)
+        start = i
+        weekday = None
+        cue = {k for k, _ in keys[i]} & lex.sets["weekday_cues"]
+        j = i + 1 if cue else i
+        wd = tables["weekdays"].first(keys, j, j + 1)
+        if wd is not None and (cue or self._number(st, j + 1) is not None):
+            weekday = int(wd[1])
+            j = wd[0]
+            while j < len(keys) and st.norms[j] in ("،", ",", "-", "("):
+                j += 1
+        else:
+            j = i
+        # day month [/ month] [year]
+        day = self._number(st, j)
+        if day is not None and 1 <= day <= 31:
+            k = j + 1
+            if k < len(keys) and st.norms[k] == "من":
+                k += 1
+            month = tables["months"].first(keys, k)
+            if month is not None:
+                end = month[0]
+                if end + 1 < len(keys) and st.norms[end] == "/":
+                    other = tables["months"].first(keys, end + 1)
+                    if other is not None:
+                        end = other[0]
+                year = self._number(st, end)
+                hit = TimeHit(start, end, weekday=weekday, day=day, month=int(month[1]))
+                if year is not None and 1900 <= year <= 2100:
+                    hit.year, hit.end = year, end + 1
+                return hit
+        if weekday is not None:
+            return TimeHit(start, j, weekday=weekday)
+        # [شهر] month [/ month] year
+        k = i + 1 if {kk for kk, _ in keys[i]} & lex.sets["month_cues"] else i
+        month = tables["months"].first(keys, k)
+        if month is not None:
+            end = month[0]
+            if end + 1 < len(keys) and st.norms[end] == "/":
+                other = tables["months"].first(keys, end + 1)
+                if other is not None:
+                    end = other[0]
+            year = self._number(st, end)
+            if year is not None and 1900 <= year <= 2100:
+                return TimeHit(i, end + 1, month=int(month[1]), year=year)
+            if k > i:
+                return TimeHit(i, end, month=int(month[1]))
+            return None
+        # عام 2020 / في 2019
+        if {kk for kk, _ in keys[i]} & lex.sets["year_cues"] or st.norms[i] in ("في", "in"):
+            year = self._number(st, i + 1)
+            if year is not None and 1900 <= year <= 2100:
+                return TimeHit(i, i + 2, year=year)
+        return None
+
+
+@Language.factory("ckg_times", default_config={"lang": "ar"})
+def make_time_finder(nlp: Language, name: str, lang: str) -> TimeFinder:
+    """Factory of :class:`TimeFinder`."""
+    return TimeFinder(load_lexicon(lang))

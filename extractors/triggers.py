@@ -1,0 +1,139 @@
+"""Event triggers: verbal and nominal cues of the 13 event types, in inflected forms.
+
+A match is kept when no blocking word stands before it (تفكيك عبوة ناسفة), a required
+word is near it (فرار … السجن), it is not negated (لم تهاجم), and it is not inside an
+organisation's name (هيئة تحرير الشام). Weapon words near a coarse trigger refine its
+type (استهداف بطائرة مسيرة → Airstrike). The generic ``عملية`` gets a type from the
+word after it or later from the events component.
+"""
+
+from __future__ import annotations
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from extractors.annotations import DocState, TriggerHit, state
+from extractors.lexicon import Lexicon, load_lexicon
+
+#: Mention kinds whose names may contain trigger words that are not triggers.
+_NAME_KINDS = frozenset({"actor", "outlet", "person", "facility"})
+#: Refiners look this many tokens before and after a trigger.
+REFINE_BEFORE = 3
+REFINE_AFTER = 7
+#: Window for required words.
+REQUIRE_WINDOW = 6
+
+
+class TriggerFinder:
+    """Find triggers and write them to ``doc._.ckg.triggers``."""
+
+    def __init__(self, lexicon: Lexicon) -> None:
+        """Use the trigger tables of ``lexicon``."""
+        self.lex = lexicon
+
+    def __call__(self, doc: Doc) -> Doc:
+        """Annotate ``doc``."""
+        st = state(doc)
+        st.triggers = self.find(st)
+        return doc
+
+    def find(self, st: DocState) -> list[TriggerHit]:
+        """All kept triggers, left to right."""
+        lex = self.lex
+        n = len(st.norms)
+        inside: dict[int, str] = {}
+        for hit in st.mentions:
+            for i in range(hit.start, hit.end):
+                inside[i] = hit.mention.kind
+        out: list[TriggerHit] = []
+        i = 0
+        while i < n:
+            if inside.get(i) in _NAME_KINDS:
+                i += 1
+                continue
+            match = lex.triggers.first(st.keys, i)
+            if match is None:
+                i += 1
+                continue
+            end, entry = match
+            hit = TriggerHit(i, end, entry.type, entry.kind, entry.confidence,
+                             definite=self._definite(st, i))
+            if inside.get(i) == "operation":
+                hit.type = "MilitaryOperation"
+            if self._keep(st, hit):
+                if hit.type is None:
+                    self._type_generic(st, hit)
+                elif hit.type is not None:
+                    self._refine(st, hit)
+                out.append(hit)
+            i = end
+        return out
+
+    def _definite(self, st: DocState, i: int) -> bool:
+        lex = self.lex
+        demonstratives = lex.sets["demonstratives"]
+        if any(form.startswith("ال") for form, _ in st.keys[i][:2]):
+            return True
+        if i > 0 and st.norms[i - 1] in demonstratives:
+            return True
+        return i + 1 < len(st.norms) and st.norms[i + 1] in demonstratives
+
+    def _sentence_range(self, st: DocState, i: int) -> tuple[int, int]:
+        return st.sentences[st.sentence_of[i]] if st.sentences else (0, len(st.norms))
+
+    def _keep(self, st: DocState, hit: TriggerHit) -> bool:
+        lex = self.lex
+        etype = hit.type or ""
+        first_keys = {k for k, _ in st.keys[hit.start]}
+        s_start, s_end = self._sentence_range(st, hit.start)
+        if hit.start > s_start:
+            prev = {k for k, _ in st.keys[hit.start - 1]}
+            if prev & lex.blocked_after.get(etype, frozenset()):
+                return False
+            if hit.kind == "verb" and st.norms[hit.start - 1] in lex.sets["negations"]:
+                return False
+        if hit.end < s_end:
+            nxt = {k for k, _ in st.keys[hit.end]}
+            if nxt & lex.blocked_before.get(etype, frozenset()):
+                return False
+        for word, needed in lex.requires_near.get(etype, {}).items():
+            if word == "*":
+                lo, hi = max(s_start, hit.start - REQUIRE_WINDOW), min(s_end,
+                                                                        hit.end + REQUIRE_WINDOW)
+            elif word in first_keys:
+                lo, hi = hit.end, min(s_end, hit.end + 4)
+            else:
+                continue
+            if not any({k for k, _ in st.keys[j]} & needed for j in range(lo, hi)):
+                return False
+        return True
+
+    def _refine(self, st: DocState, hit: TriggerHit) -> None:
+        s_start, s_end = self._sentence_range(st, hit.start)
+        lo = max(s_start, hit.start - REFINE_BEFORE)
+        hi = min(s_end, hit.end + REFINE_AFTER)
+        for rtype, sources, table in self.lex.refiners:
+            if hit.type not in sources:
+                continue
+            for j in range(lo, hi):
+                if hit.start <= j < hit.end:
+                    continue
+                if st.norms[j] in ("،", ",", ";", "؛"):
+                    if j > hit.end:
+                        break
+                    continue
+                if table.first(st.keys, j) is not None:
+                    hit.type = rtype
+                    return
+
+    def _type_generic(self, st: DocState, hit: TriggerHit) -> None:
+        if hit.end < len(st.norms):
+            found = self.lex.tables["generic_defaults"].first(st.keys, hit.end, hit.end + 1)
+            if found is not None:
+                hit.type = str(found[1])
+
+
+@Language.factory("ckg_triggers", default_config={"lang": "ar"})
+def make_trigger_finder(nlp: Language, name: str, lang: str) -> TriggerFinder:
+    """Factory of :class:`TriggerFinder`."""
+    return TriggerFinder(load_lexicon(lang))
