@@ -38,6 +38,10 @@ BODY_TYPES = {
 }
 
 
+#: Seconds an ingestion write may take at least (the knowledge-base graph is large).
+WRITE_TIMEOUT = 120.0
+
+
 class PoolStore:
     """The part of :class:`kg.store.GraphStore` that ingestion uses, run by the worker pool.
 
@@ -51,7 +55,8 @@ class PoolStore:
         self._pool = pool
 
     def _run(self, job: dict[str, Any]) -> dict[str, Any]:
-        return run_checked(self._pool, job, errors=JOB_ERRORS)
+        timeout = max(self._pool.timeout, WRITE_TIMEOUT)
+        return run_checked(self._pool, job, errors=JOB_ERRORS, timeout=timeout)
 
     def query(self, sparql: str, **_: Any) -> Any:
         """Run a ``SELECT`` or ``ASK`` query; rows come back as pyoxigraph solutions."""

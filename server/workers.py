@@ -313,18 +313,20 @@ class _WorkerGone(Exception):
 
 
 def run_checked(pool: WorkerPool, job: Job, *,
-                errors: dict[str, Callable[[str], ApiError]]) -> Answer:
+                errors: dict[str, Callable[[str], ApiError]],
+                timeout: float | None = None) -> Answer:
     """Run a job and turn a failed answer into the matching :class:`ApiError`.
 
     Args:
         pool: the worker pool.
         job: the job.
         errors: error class (or factory) by answer ``code``.
+        timeout: seconds before the worker is killed (default: the pool's).
 
     Raises:
         ApiError: the answer was not ``ok``.
     """
-    answer = pool.run(job)
+    answer = pool.run(job, timeout=timeout)
     if not answer.get("ok"):
         if answer.get("detail"):
             log.error("store error on %s job: %s", job.get("kind"), answer["detail"])
