@@ -36,6 +36,7 @@ class CKG(DefinedNamespace):
     memberOf: URIRef
     alliedWith: URIRef
     holdsPosition: URIRef
+    basedIn: URIRef
 
     # --- events
     Event: URIRef

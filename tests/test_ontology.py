@@ -29,11 +29,11 @@ SEM_TERMS = {
 #: Web Annotation terms used for text spans.
 OA_TERMS = {"TextPositionSelector", "start", "end"}
 #: Wikidata items and properties: those named in issue 3, plus ones checked in public
-#: SPARQL queries (P1339 number of injured, P710, P276, P585, P361, P131, P1566, Q5,
+#: SPARQL queries (P1339 number of injured, P710, P276, P585, P361, P131, P1566, P17, Q5,
 #: Q6256, Q4022).
 WIKIDATA = {
     "Q17149090", "Q645883", "Q2380335", "Q2223653", "P8031", "P1120",
-    "P1339", "P710", "P276", "P585", "P361", "P131", "P1566", "Q5", "Q6256", "Q4022",
+    "P1339", "P710", "P276", "P585", "P361", "P131", "P1566", "P17", "Q5", "Q6256", "Q4022",
 }
 
 
