@@ -6,7 +6,8 @@ Each entity gets its ontology class, ``rdfs:label`` in Arabic and English,
 (``geo:hasGeometry`` → ``geo:asWKT "POINT(lon lat)"^^geo:wktLiteral``). Places state
 their direct parent with ``ckg:locatedIn`` (the chain up to the country is there by
 following it); units state theirs with ``ckg:subUnitOf``, persons with
-``ckg:memberOf``, operations with ``ckg:partOf`` (a larger operation) or
+``ckg:memberOf``, actors and persons whose parent is a country or region with
+``ckg:basedIn``, operations with ``ckg:partOf`` (a larger operation) or
 ``ckg:hasActor`` (the force that ran them).
 
 External identifiers use ``owl:sameAs``, not ``skos:exactMatch``: a Wikidata entity
@@ -39,10 +40,10 @@ PARENT_PREDICATES: dict[tuple[str, str], str] = {
     ("place", "place"): str(CKG.locatedIn),
     ("facility", "place"): str(CKG.locatedIn),
     ("actor", "actor"): str(CKG.subUnitOf),
-    ("actor", "place"): str(CKG.subUnitOf),
+    ("actor", "place"): str(CKG.basedIn),
     ("outlet", "actor"): str(CKG.subUnitOf),
     ("person", "actor"): str(CKG.memberOf),
-    ("person", "place"): str(CKG.memberOf),
+    ("person", "place"): str(CKG.basedIn),
     ("operation", "operation"): str(CKG.partOf),
     ("operation", "actor"): str(CKG.hasActor),
 }
