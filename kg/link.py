@@ -139,6 +139,40 @@ CUES: dict[str, dict[str, tuple[str, ...]]] = {
 #: Cue words whose name means "the area around" (place precision ``area``).
 AREA_CUES: frozenset[str] = frozenset({"ريف", "countryside"})
 
+#: Words that make a name a part of a larger place ("شرقي سوريا", "northern Syria"):
+#: the name links to the larger place with place precision ``region``.
+DIRECTION_WORDS: frozenset[str] = frozenset(
+    {
+        "شرق",
+        "شرقي",
+        "غرب",
+        "غربي",
+        "شمال",
+        "شمالي",
+        "جنوب",
+        "جنوبي",
+        "وسط",
+        "بادية",
+        "east",
+        "eastern",
+        "west",
+        "western",
+        "north",
+        "northern",
+        "south",
+        "southern",
+        "central",
+        "northeast",
+        "northeastern",
+        "northwest",
+        "northwestern",
+        "southeast",
+        "southeastern",
+        "southwest",
+        "southwestern",
+    }
+)
+
 #: Default preference (no cue) among same-named candidates of these classes.
 DEFAULT_LEVEL_FIT: dict[str, float] = {
     "City": 1.0,
@@ -150,6 +184,11 @@ DEFAULT_LEVEL_FIT: dict[str, float] = {
     "District": 0.6,
     "Subdistrict": 0.55,
 }
+
+#: Classes linked only when the text names a governorate that contains them
+#: (OCHA communities: many short, common-word names, no coordinates); otherwise their
+#: score is multiplied by this factor.
+CONTEXT_REQUIRED: dict[str, float] = {"Community": 0.3}
 
 #: Place precision implied by the class of the linked place.
 TYPE_PRECISION: dict[str, PlacePrecision] = {
@@ -343,12 +382,13 @@ class Linker:
         else:
             level = DEFAULT_LEVEL_FIT.get(ent.type, 0.8)
         context = self._context_score(ent, position)
+        penalty = CONTEXT_REQUIRED.get(ent.type, 1.0) if context < 0.8 else 1.0
         evidence = (
             WEIGHTS["context"] * context
             + WEIGHTS["level"] * level
             + WEIGHTS["prominence"] * ent.prominence
         )
-        return Scored(ent, cand.match * fit * evidence, cand.match, fit, context, level)
+        return Scored(ent, cand.match * fit * evidence * penalty, cand.match, fit, context, level)
 
     def rank(
         self,
@@ -398,16 +438,12 @@ class Linker:
         position = self._norm_position(start)
         ranked = self.rank(name, kind, label=label, cue_types=cue_types, position=position)
         if not ranked and kind == "place":
-            stripped = _strip_cue(name)
-            if stripped:
-                word, rest = stripped
+            for rest, types in _name_variants(name):
                 ranked = self.rank(
-                    rest,
-                    kind,
-                    label=label,
-                    position=position,
-                    cue_types=_cue_types(word if word in CUES["before"] else None, None),
+                    rest, kind, label=label, position=position, cue_types=types or cue_types
                 )
+                if ranked:
+                    break
         return self.decide(ranked)
 
     def _norm_position(self, start: int | None) -> int | None:
@@ -425,15 +461,52 @@ class Linker:
         return lo
 
 
+_LEADING_NOISE = frozenset({"the", "of", "من"})
+_NAME_SEPARATORS = re.compile(r"[,،(]")
+
+
 def _strip_cue(name: str) -> tuple[str, str] | None:
-    """Split a leading cue word off a name (``ناحية البصيرة`` → cue, ``البصيرة``)."""
-    first, _, rest = alias_key(name).partition(" ")
-    if not rest:
+    """Split a leading cue word off a name (``ناحية البصيرة`` → cue, ``البصيرة``).
+
+    English articles and ``of`` around the cue are dropped too (``the city of Mosul``).
+    """
+    words = alias_key(name).split()
+    while words and words[0] in _LEADING_NOISE:
+        words = words[1:]
+    if len(words) < 2:
         return None
-    for form, _cut in clitic_variants(first):
-        if form in CUES["before"]:
-            return form, rest
+    for form, _cut in clitic_variants(words[0]):
+        if form in CUES["before"] or form in DIRECTION_WORDS:
+            rest = words[1:]
+            while rest and rest[0] in _LEADING_NOISE:
+                rest = rest[1:]
+            return (form, " ".join(rest)) if rest else None
     return None
+
+
+def _name_variants(name: str) -> Iterator[tuple[str, tuple[str, ...]]]:
+    """Shorter forms of a place name that found no candidate, with the classes they imply.
+
+    A leading cue or direction word (``the city of Mosul``, ``شرقي سوريا``), a trailing
+    cue word (``Mosul district``), or what follows a comma (``Palmyra, Syria``) is
+    removed.
+    """
+    stripped = _strip_cue(name)
+    if stripped:
+        word, rest = stripped
+        yield rest, _cue_types(word if word in CUES["before"] else None, None)
+    words = alias_key(name).split()
+    if len(words) >= 2 and words[-1] in CUES["after"]:
+        yield " ".join(words[:-1]), _cue_types(None, words[-1])
+    head = _NAME_SEPARATORS.split(name, maxsplit=1)[0].strip()
+    if head and head != name.strip():
+        yield head, ()
+
+
+def _direction_of(name: str) -> str | None:
+    """The direction word a place name starts with (``شرقي سوريا`` → ``شرقي``)."""
+    stripped = _strip_cue(name)
+    return stripped[0] if stripped and stripped[0] in DIRECTION_WORDS else None
 
 
 def _mention_name(mention: Mention) -> str:
@@ -507,6 +580,8 @@ def link_report(report: Report, kb: KnowledgeBase, *, threshold: float = DEFAULT
         implied = TYPE_PRECISION.get(ent.type)
         if before in AREA_CUES or after in AREA_CUES:
             implied = _coarser(implied or "area", "area")
+        if before in DIRECTION_WORDS or _direction_of(_mention_name(event.place.mention)):
+            implied = _coarser(implied or "region", "region")
         if implied:
             event.place.precision = _coarser(event.place.precision, implied)
 

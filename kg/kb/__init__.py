@@ -65,6 +65,10 @@ MATCH_EXACT = 1.0
 MATCH_CLITIC = 0.9
 MATCH_FOLDED = 0.8
 
+#: Shortest name (normalised) matched by its folded key: shorter ones collide too
+#: easily (``area`` ~ ``Aere``).
+MIN_FOLDED = 5
+
 
 @dataclass(frozen=True, slots=True)
 class KBEntity:
@@ -173,6 +177,23 @@ def alias_key(name: str) -> str:
     return normalize_text(name)
 
 
+def is_acronym(name: str) -> bool:
+    """Whether a name is a Latin acronym (2-5 capitals, dots allowed): case then matters.
+
+    >>> is_acronym("SDF"), is_acronym("U.S."), is_acronym("us"), is_acronym("Raqqa")
+    (True, True, False, False)
+    """
+    letters = name.replace(".", "")
+    return 2 <= len(letters) <= 5 and letters.isascii() and letters.isalpha() and letters.isupper()
+
+
+def _acronym_key(name: str) -> str:
+    return name.replace(".", "").lower()
+
+
+_ARTICLE_THE = re.compile(r"^(?:the|The|THE)\s+")
+
+
 def _is_arabic(word: str) -> bool:
     return any(ch in ARABIC_LETTERS for ch in word)
 
@@ -206,7 +227,12 @@ def fold_key(name: str) -> str:
     >>> fold_key("دير الزور")
     'دير زور'
     """
-    text = _LATIN_DROP.sub("", normalize_text(name))
+    return _fold_normalised(normalize_text(name))
+
+
+def _fold_normalised(text: str) -> str:
+    """:func:`fold_key` of a name already normalised with :func:`alias_key`."""
+    text = _LATIN_DROP.sub("", text)
     words: list[str] = []
     for word in _LATIN_SPLIT.split(text):
         if not word:
@@ -247,15 +273,18 @@ class KnowledgeBase:
         self._redirects = redirects
         self._exact: dict[str, list[str]] = {}
         self._folded: dict[str, list[str]] = {}
+        self._acronyms: dict[str, list[str]] = {}
         for key, ent in entities.items():
             names = {n for n in (ent.label_ar, ent.label_en, *ent.aliases) if n}
             for name in names:
                 exact = alias_key(name)
+                if is_acronym(name):
+                    _add(self._acronyms, _acronym_key(name), key)
+                    continue
                 if exact:
                     _add(self._exact, exact, key)
-                folded = fold_key(name)
-                if folded:
-                    _add(self._folded, folded, key)
+                if len(exact) >= MIN_FOLDED:
+                    _add(self._folded, _fold_normalised(exact), key)
 
     @classmethod
     def from_entities(
@@ -298,10 +327,15 @@ class KnowledgeBase:
         found: dict[str, float] = {}
         for key in self._exact.get(exact, ()):
             found[key] = MATCH_EXACT
+        written = _ARTICLE_THE.sub("", name.strip())
+        if is_acronym(written):
+            for key in self._acronyms.get(_acronym_key(written), ()):
+                found[key] = MATCH_EXACT
         for form, _cut in _clitic_forms(exact):
             for key in self._exact.get(form, ()):
                 found.setdefault(key, MATCH_CLITIC)
-        folded_forms = [fold_key(exact)] + [fold_key(f) for f, _ in _clitic_forms(exact)]
+        folded_forms = [_fold_normalised(exact)] if len(exact) >= MIN_FOLDED else []
+        folded_forms += [_fold_normalised(f) for f, _ in _clitic_forms(exact)]
         for i, folded in enumerate(folded_forms):
             score = MATCH_FOLDED if i == 0 else MATCH_FOLDED * MATCH_CLITIC
             for key in self._folded.get(folded, ()):
@@ -318,10 +352,19 @@ class KnowledgeBase:
         return [c.entity for c in self.lookup(name)]
 
     def aliases(self) -> Iterator[tuple[str, str]]:
-        """``(normalised alias, key)`` pairs, for building a gazetteer matcher."""
-        for alias, keys in self._exact.items():
-            for key in keys:
-                yield alias, key
+        """``(normalised alias, key)`` pairs, for building a gazetteer matcher.
+
+        Acronyms are included (lower-cased like every normalised alias); a matcher that
+        must tell ``US`` from ``us`` checks :meth:`acronyms` too.
+        """
+        for index in (self._exact, self._acronyms):
+            for alias, keys in index.items():
+                for key in keys:
+                    yield alias, key
+
+    def acronyms(self) -> set[str]:
+        """Aliases (lower case, no dots) that only match when written in capitals (``US``)."""
+        return set(self._acronyms) - set(self._exact)
 
     def ancestors(self, key: str) -> list[KBEntity]:
         """The chain of containing places (or parent organisations), nearest first.
@@ -462,6 +505,7 @@ __all__ = [
     "KnowledgeBase",
     "alias_key",
     "fold_key",
+    "is_acronym",
     "kb_version",
     "load_kb",
     "read_resource",

