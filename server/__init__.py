@@ -45,8 +45,11 @@ def create_app(settings: Settings, *, pool: Any = None) -> Flask:
     Returns:
         The Flask app; ``app.extensions["kg"]`` is its :class:`ServerState`.
     """
-    from server import graphstore, pages, reports, sparql
     from server.errors import register_error_handlers
+    from server.graphstore import blueprint as graphstore_routes
+    from server.pages import blueprint as page_routes
+    from server.reports import blueprint as report_routes
+    from server.sparql import blueprint as sparql_routes
     from server.workers import WorkerPool
 
     app = Flask(__name__, static_folder="static", template_folder="templates")
@@ -60,10 +63,8 @@ def create_app(settings: Settings, *, pool: Any = None) -> Flask:
         atexit.register(pool.close)
     app.extensions["kg"] = ServerState(settings=settings, pool=pool)
     register_error_handlers(app)
-    app.register_blueprint(sparql.blueprint)
-    app.register_blueprint(graphstore.blueprint)
-    app.register_blueprint(reports.blueprint)
-    app.register_blueprint(pages.blueprint)
+    for routes in (sparql_routes, graphstore_routes, report_routes, page_routes):
+        app.register_blueprint(routes)
     return app
 
 

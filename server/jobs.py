@@ -33,6 +33,8 @@ from ontology.namespace import PREFIXES
 Job = dict[str, Any]
 Answer = dict[str, Any]
 
+#: The VoID description lists named graphs one by one up to this many.
+MAX_LISTED_GRAPHS = 500
 _XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 _LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
 _WHERE = re.compile(r"error at (\d+):(\d+)(?:-\d+:\d+)?:\s*(.*)", re.DOTALL)
@@ -249,13 +251,13 @@ def _stats(store: GraphStore, job: Job) -> Answer:
 
 
 def _void(store: GraphStore, job: Job) -> Answer:
-    """The VoID/DCAT description of the store, made by :mod:`kg.describe`."""
-    try:
-        from kg import describe
-    except ImportError:
-        return _error("unavailable", "the dataset description is not available on this server")
-    graph = describe.describe_store(store, base_url=job.get("base_url"))
-    return {"ok": True, "body": graph_bytes(list(graph), job["graph_format"])}
+    """The VoID + DCAT description of the store, made by :func:`kg.describe.describe`."""
+    from kg.describe import describe
+
+    graph = describe(store, base_url=job.get("base_url"),
+                     list_graphs=len(store.graphs()) <= MAX_LISTED_GRAPHS)
+    body = graph.serialize(format=job["rdflib_format"], encoding="utf-8")
+    return {"ok": True, "body": bytes(body)}
 
 
 def _ping(store: GraphStore, job: Job) -> Answer:

@@ -17,14 +17,15 @@ from typing import Any
 import pyoxigraph as ox
 from flask import Blueprint, Response, jsonify, render_template, request, url_for
 from markupsafe import Markup, escape
-from rdflib import Graph
+from rdflib import Graph, URIRef
+from rdflib import Literal as RdfLiteral
 from rdflib.namespace import OWL, RDF, RDFS
 
 from kg import iris
 from ontology.namespace import CKG, PREFIXES
 from server import state
 from server.access import add_cors
-from server.describe import base_url, graph_response
+from server.describe import RDFLIB_FORMATS, base_url, graph_response
 from server.errors import NotAcceptable, NotFound
 from server.formats import GRAPHS, negotiate
 from server.sparql import JOB_ERRORS
@@ -225,7 +226,8 @@ def entity(kind_key: str) -> Response | str:
         chain = _select(f"""SELECT ?a ?b WHERE {{ <{iri}> ckg:locatedIn* ?a .
                             ?a ckg:locatedIn ?b }}""")
         parent = {r["a"].value: r["b"].value for r in chain}
-        path, current = [], iri
+        path: list[ox.NamedNode] = []
+        current = iri
         while current in parent and len(path) < 12:
             current = parent[current]
             path.append(ox.NamedNode(current))
@@ -286,12 +288,17 @@ def _ontology_terms(graph: Graph) -> dict[str, list[dict[str, Any]]]:
     kinds = {OWL.Class: "Classes", OWL.ObjectProperty: "Object properties",
              OWL.DatatypeProperty: "Datatype properties",
              OWL.NamedIndividual: "Individuals"}
-    for term in sorted({s for s in graph.subjects() if str(s).startswith(iris.ONTOLOGY)}):
-        kind = next((kinds[t] for t in graph.objects(term, RDF.type) if t in kinds), None)
+    subjects = {s for s in graph.subjects() if isinstance(s, URIRef)
+                and str(s).startswith(iris.ONTOLOGY)}
+    for term in sorted(subjects):
+        kind = next((kinds[t] for t in graph.objects(term, RDF.type)
+                     if isinstance(t, URIRef) and t in kinds), None)
         if kind is None:
             continue
-        labels = {lit.language or "": str(lit) for lit in graph.objects(term, RDFS.label)}
-        comments = {lit.language or "": str(lit) for lit in graph.objects(term, RDFS.comment)}
+        labels = {lit.language or "": str(lit) for lit in graph.objects(term, RDFS.label)
+                  if isinstance(lit, RdfLiteral)}
+        comments = {lit.language or "": str(lit) for lit in graph.objects(term, RDFS.comment)
+                    if isinstance(lit, RdfLiteral)}
         parents = [short(str(p)) for p in graph.objects(term, RDFS.subClassOf)
                    if not hasattr(p, "n3") or str(p).startswith("http")]
         groups[kind].append({"id": str(term)[len(iris.ONTOLOGY):], "iri": str(term),
@@ -319,7 +326,8 @@ def void() -> Response:
     if fmt is None:
         raise NotAcceptable("offered: " + ", ".join(f.media_type for f in GRAPHS))
     answer = run_checked(state().pool, {"kind": "void", "base_url": base_url(),
-                                        "graph_format": fmt.engine}, errors=JOB_ERRORS)
+                                        "rdflib_format": RDFLIB_FORMATS[fmt.name]},
+                         errors=JOB_ERRORS)
     response = Response(answer["body"], content_type=fmt.content_type)
     response.headers["Vary"] = "Accept"
     return add_cors(response, "GET, OPTIONS")

@@ -23,6 +23,7 @@ ingestion is idempotent). A fresh standby is then started in the background.
 from __future__ import annotations
 
 import contextlib
+import importlib
 import logging
 import multiprocessing
 import os
@@ -41,6 +42,9 @@ log = logging.getLogger(__name__)
 
 #: Job kinds that only read, so they may be re-sent after a worker restart.
 READ_ONLY_JOBS = frozenset({"query", "graph_get", "has_graphs", "count", "stats", "ping"})
+
+#: Modules a worker imports before it is promoted (the VoID builder pulls in rdflib).
+PRELOAD = ("server.jobs", "kg.describe")
 
 #: How long a new worker keeps trying to open a store still locked by the old one.
 OPEN_RETRY_SECONDS = 10.0
@@ -75,7 +79,10 @@ def worker_main(path: str, slots: list[Connection], control: Connection) -> None
         control: the pipe the web process promotes (``"open"``) and watches us on.
     """
     from kg.store import StoreLockedError, open_store
-    from server import jobs  # noqa: F401  (import now, not when the first job comes)
+
+    # Import now, while on standby, not when the first job comes.
+    for module in PRELOAD:
+        importlib.import_module(module)
 
     try:
         message = control.recv()

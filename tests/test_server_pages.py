@@ -28,9 +28,7 @@ class Page(HTMLParser):
         found = dict(attrs)
         if tag == "a" and found.get("href"):
             self.links.append(str(found["href"]))
-        if found.get("dir") == "rtl":
-            self._rtl_depth += 1
-        elif self._rtl_depth:
+        if found.get("dir") == "rtl" or self._rtl_depth:
             self._rtl_depth += 1
 
     def handle_endtag(self, tag: str) -> None:
@@ -133,3 +131,18 @@ def test_status_reports_worker_figures(client) -> None:  # type: ignore[no-untyp
     data = client.get("/api/status").json
     assert data["ok"] is True and data["quads"] >= 64
     assert 0 < data["worker"]["open_seconds"] < 5
+
+
+def test_void_description(client) -> None:  # type: ignore[no-untyped-def]
+    from rdflib.namespace import VOID
+
+    response = client.get("/void", headers={"Accept": "text/turtle"})
+    assert response.status_code == 200, response.data
+    graph = Graph().parse(data=response.data, format="turtle")
+    dataset = URIRef("http://localhost/void#dataset")
+    assert (dataset, VOID.sparqlEndpoint, URIRef("http://localhost/sparql")) in graph
+    assert int(graph.value(dataset, VOID.triples)) >= 64
+    linksets = list(graph.subjects(VOID.linkPredicate, OWL.sameAs))
+    assert linksets  # the Wikidata links of the sample
+    as_jsonld = client.get("/.well-known/void", headers={"Accept": "application/ld+json"})
+    assert len(Graph().parse(data=as_jsonld.data, format="json-ld")) == len(graph)
