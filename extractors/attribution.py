@@ -48,6 +48,7 @@ class AttributionFinder:
         for hit in st.mentions:
             if hit.mention.kind in SPEAKER_KINDS:
                 by_start.setdefault(hit.start, hit)
+        ends = {h.end: h for h in st.mentions if h.mention.kind in SPEAKER_KINDS}
         out: list[SpeakerHit] = []
         claims: list[int] = []
         last: list[MentionHit] = []
@@ -63,13 +64,17 @@ class AttributionFinder:
                 if cue is None:
                     continue
                 # a verb deep inside a clause ("... التي أعلن عنها") is not a cue
-                if not is_prep and i - s_start > 4 and not self._before_complementizer(st, i,
-                                                                                       s_end):
+                if not is_prep and i - s_start > 4 and i not in ends \
+                        and not self._before_complementizer(st, i, s_end):
                     continue
                 speakers, part_end = self._speakers(st, i + 1, s_end, by_start, is_prep)
                 if speakers:
                     last = speakers
                     out.append(SpeakerHit(index, i, part_end, speakers))
+                elif not is_prep and i > s_start and i in ends:
+                    # "..., the SDF said." / "المرصد قال": the speaker stands before
+                    last = [ends[i]]
+                    out.append(SpeakerHit(index, ends[i].start, i + 1, list(last)))
                 elif not is_prep and last and self._bare(st, i, s_end):
                     out.append(SpeakerHit(index, i, i + 1, list(last), carried=True))
                 else:

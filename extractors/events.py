@@ -274,7 +274,8 @@ class EventBuilder:
             return False
         if host.window == m.window:
             return True
-        return st.norms[m.trigger.start].startswith("ف")
+        # "…، فاعتقلت" / "…، واعتقلت": the same subject goes on to a further act
+        return m.trigger.kind == "verb" and st.norms[m.trigger.start][:1] in ("ف", "و")
 
     def _window(self, st: DocState, clauses: list[tuple[int, int]], trig: TriggerHit,
                 sentence: tuple[int, int]) -> tuple[int, int]:

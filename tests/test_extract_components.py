@@ -1,0 +1,275 @@
+"""Extraction components on short sentences, on pipelines with a tiny gazetteer.
+
+The sentences are written for these tests in the style of Syrian and Iraqi conflict
+news; the KB is replaced by a small alias list so each test says what it relies on.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from extractors import extract, make_nlp
+from extractors.annotations import TimeHit
+from extractors.temporal import last_weekday, latest_year_with, resolve
+from kg.model import Document, Report
+
+ALIASES = [
+    ["قوات سوريا الديمقراطية", "actor:sdf", "actor", "ArmedGroup", None, 0.7],
+    ["قسد", "actor:sdf", "actor", "ArmedGroup", None, 0.7],
+    ["داعش", "actor:isis", "actor", "TerroristOrganization", None, 0.7],
+    ["تنظيم الدولة الإسلامية", "actor:isis", "actor", "TerroristOrganization", None, 0.7],
+    ["الجيش الوطني", "actor:sna", "actor", "ArmedGroup", None, 0.6],
+    ["قوات النظام", "actor:saa", "actor", "StateForce", None, 0.6],
+    ["هيئة تحرير الشام", "actor:hts", "actor", "ArmedGroup", None, 0.6],
+    ["المرصد السوري لحقوق الإنسان", "actor:sohr", "actor", "MonitoringOrganization", None, 0.6],
+    ["المرصد", "actor:sohr", "actor", "MonitoringOrganization", None, 0.6],
+    ["منبج", "place:manbij", "place", "City", None, 0.6],
+    ["الحسكة", "place:hasakah", "place", "Governorate", None, 0.6],
+    ["إدلب", "place:idlib", "place", "Governorate", None, 0.6],
+    ["سوريا", "place:sy", "place", "Country", None, 0.9],
+    ["SDF", "actor:sdf", "actor", "ArmedGroup", None, 0.7],
+    ["ISIS", "actor:isis", "actor", "TerroristOrganization", None, 0.7],
+    ["Raqqa", "place:raqqa", "place", "City", None, 0.6],
+]
+PUBLISHED = dt.date(2023, 3, 13)  # a Monday
+
+
+@pytest.fixture(scope="module")
+def nlp_ar():  # type: ignore[no-untyped-def]
+    return make_nlp("ar", {"use_kb": False, "aliases": ALIASES, "ner": False})
+
+
+@pytest.fixture(scope="module")
+def nlp_en():  # type: ignore[no-untyped-def]
+    return make_nlp("en", {"use_kb": False, "aliases": ALIASES, "ner": False})
+
+
+def run(nlp, text: str, published: dt.date | None = PUBLISHED) -> Report:  # type: ignore[no-untyped-def]
+    return extract(Document(text, lang=nlp.lang, published=published), nlp=nlp,
+                   today=dt.date(2026, 11, 25))
+
+
+def roles(event) -> set[tuple[str | None, str]]:  # type: ignore[no-untyped-def]
+    return {(p.mention.entity or p.mention.name, p.role) for p in event.actors}
+
+
+# --------------------------------------------------------------------------- triggers
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("قصفت طائرات حربية بلدة الشحيل.", "Airstrike"),
+    ("استهدفت طائرة مسيرة سيارة في منبج.", "Airstrike"),
+    ("سقطت قذائف هاون على حي الميدان.", "Shelling"),
+    ("انفجرت عبوة ناسفة بسيارة عسكرية في منبج.", "Explosion"),
+    ("فجر انتحاري نفسه بحزام ناسف قرب حاجز في منبج.", "SuicideBombing"),
+    ("اغتال مسلحون مجهولون مختارا في قرية الكشكية.", "Assassination"),
+    ("اختطف مسلحون طفلا في مدينة منبج.", "Abduction"),
+    ("داهمت دورية منزلا في قرية الطيانة.", "Raid"),
+    ("فرضت قسد حظر التجوال في مدينة الحسكة.", "Curfew"),
+    ("فر عشرات السجناء من سجن غويران في الحسكة.", "PrisonBreak"),
+    ("اندلعت اشتباكات عنيفة في قرية الباغوز.", "ArmedClash"),
+    ("أطلقت قسد حملة عسكرية في ريف الحسكة.", "MilitaryOperation"),
+])
+def test_trigger_types(nlp_ar, text: str, expected: str) -> None:  # type: ignore[no-untyped-def]
+    assert [e.type for e in run(nlp_ar, text).events] == [expected]
+
+
+@pytest.mark.parametrize("text", [
+    "تمكنت الفرق الهندسية من تفكيك عبوة ناسفة في منبج.",
+    "افتتحت البلدية حديقة جديدة في منبج.",
+    "كان عناصر الخلية يرتدون أحزمة ناسفة.",
+    "حاول الشابان الفرار على متن دراجة نارية.",
+    "لم تهاجم قسد أي موقع في منبج.",
+])
+def test_no_event(nlp_ar, text: str) -> None:  # type: ignore[no-untyped-def]
+    assert run(nlp_ar, text).events == []
+
+
+# --------------------------------------------------------------------------- clitics and roles
+
+
+def test_clitics_and_roles(nlp_ar) -> None:  # type: ignore[no-untyped-def]
+    report = run(nlp_ar, "وهاجمت خلايا لداعش مواقع لقسد في بلدة الشحيل بريف دير الزور.")
+    (event,) = report.events
+    assert event.type == "Attack"
+    assert roles(event) == {("actor:isis", "perpetrator"), ("actor:sdf", "target")}
+    assert event.place is not None and event.place.mention.name == "الشحيل"
+    names = {m.name for m in report.mentions}
+    assert {"داعش", "قسد"} <= names  # clitics stripped from the names
+
+
+def test_joint_operation_with_support(nlp_ar) -> None:  # type: ignore[no-untyped-def]
+    text = ("نفذت وحدات خاصة من قسد عملية إنزال في قرية الطيانة بدعم جوي من الجيش الوطني، "
+            "واعتقلت ثلاثة عناصر من داعش.")
+    (event,) = run(nlp_ar, text).events
+    assert event.type == "Raid"
+    assert roles(event) == {("actor:sdf", "perpetrator"), ("actor:sna", "supporter"),
+                            ("actor:isis", "target")}
+    assert [(c.status, c.count, c.affiliation.entity) for c in event.casualties] == [
+        ("arrested", 3, "actor:isis")]
+
+
+def test_clash_participants(nlp_ar) -> None:  # type: ignore[no-untyped-def]
+    (event,) = run(nlp_ar, "دارت اشتباكات بين قسد والجيش الوطني قرب منبج.").events
+    assert roles(event) == {("actor:sdf", "participant"), ("actor:sna", "participant")}
+    assert event.place is not None and event.place.relation == "near"
+
+
+def test_curfew_imposer_and_evening_date(nlp_ar) -> None:  # type: ignore[no-untyped-def]
+    (event,) = run(nlp_ar, "فرضت قسد حظر تجول في مدينة الحسكة مساء الجمعة.").events
+    assert roles(event) == {("actor:sdf", "imposer")}
+    assert event.date is not None and event.date.value == "2023-03-10"
+
+
+def test_repeated_mentions_are_one_event(nlp_ar) -> None:  # type: ignore[no-untyped-def]
+    text = ("داهمت قسد قرية الطيانة يوم الأحد. وأسفرت المداهمة عن مقتل 4 عناصر من داعش. "
+            "وقتلت قسد خلال المداهمة 4 عناصر من داعش.")
+    (event,) = run(nlp_ar, text).events
+    assert event.type == "Raid"
+    assert [(c.status, c.count) for c in event.casualties] == [("killed", 4)]
+    assert event.date is not None and event.date.value == "2023-03-12"
+
+
+def test_another_attack_is_a_new_event(nlp_ar) -> None:  # type: ignore[no-untyped-def]
+    text = "هاجم داعش حاجزا لقسد في منبج يوم الأحد. وهاجم داعش أيضا نقطة أخرى لقسد في منبج."
+    assert len(run(nlp_ar, text).events) == 2
+
+
+# --------------------------------------------------------------------------- casualties
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("قتل خمسة عناصر من قسد بقصف مدفعي على منبج.", ("killed", 5, None)),
+    ("أصيب ما لا يقل عن 7 مدنيين بقصف على منبج.", ("injured", 7, "at_least")),
+    ("قتل عنصرين من قسد بهجوم في منبج.", ("killed", 2, None)),
+    ("أصيب عدة مدنيين بقصف صاروخي على منبج.", ("injured", None, None)),
+    ("قتل أكثر من ١٢ مدنيا بغارة على منبج.", ("killed", 12, "more_than")),
+])
+def test_casualty_counts(nlp_ar, text: str, expected) -> None:  # type: ignore[no-untyped-def]
+    (event,) = run(nlp_ar, text).events
+    (cas,) = event.casualties
+    assert (cas.status, cas.count, cas.qualifier) == expected
+
+
+# --------------------------------------------------------------------------- attribution
+
+
+def test_attribution_carried_to_next_sentence(nlp_ar) -> None:  # type: ignore[no-untyped-def]
+    text = ("قال المرصد السوري لحقوق الإنسان إن مسلحين اغتالوا قياديا في هيئة تحرير الشام "
+            "بريف إدلب. وأضاف أن طائرات حربية قصفت بلدة كفرنبل.")
+    first, second = run(nlp_ar, text).events
+    assert first.type == "Assassination" and ("actor:hts", "target") in roles(first)
+    assert [m.entity for m in first.according_to] == ["actor:sohr"]
+    assert second.type == "Airstrike"
+    assert [m.entity for m in second.according_to] == ["actor:sohr"]
+
+
+def test_according_to_preposition(nlp_ar) -> None:  # type: ignore[no-untyped-def]
+    text = "وبحسب شبكة نشطاء الفرات، اعتقلت قوات النظام خمسة شبان في حي الجورة."
+    (event,) = run(nlp_ar, text).events
+    assert [m.name for m in event.according_to] == ["شبكة نشطاء الفرات"]
+    assert roles(event) == {("actor:saa", "perpetrator")}
+    assert [(c.status, c.count) for c in event.casualties] == [("arrested", 5)]
+
+
+def test_unattributed_sentence_has_no_source(nlp_ar) -> None:  # type: ignore[no-untyped-def]
+    (event,) = run(nlp_ar, "قصفت قوات النظام بلدة كفرنبل.").events
+    assert event.according_to == []
+
+
+# --------------------------------------------------------------------------- background
+
+
+@pytest.mark.parametrize("text, background", [
+    ("وكانت قسد قد أطلقت حملة عسكرية ضد داعش في ريف الحسكة.", True),
+    ("وفي عام 2019، أطلقت قسد حملة عسكرية ضد داعش.", True),
+    ("هاجم داعش حاجزا لقسد في منبج في وقت سابق.", True),
+    ("هاجم داعش حاجزا لقسد في منبج في وقت سابق اليوم.", False),
+    ("هاجم داعش حاجزا لقسد في منبج قبل ثلاثة أشهر.", True),
+    ("هاجم داعش حاجزا لقسد في منبج يوم السبت.", False),
+])
+def test_background(nlp_ar, text: str, background: bool) -> None:  # type: ignore[no-untyped-def]
+    (event,) = run(nlp_ar, text).events
+    assert event.background is background
+
+
+# --------------------------------------------------------------------------- dates
+
+
+def test_latest_year_with_weekday() -> None:
+    today = dt.date(2026, 11, 25)
+    assert latest_year_with(13, 12, weekday=0, today=today) == 2021
+    assert latest_year_with(13, 12, weekday=None, today=today) == 2025
+    assert last_weekday(dt.date(2021, 12, 13), 6) == dt.date(2021, 12, 12)
+
+
+@pytest.mark.parametrize("hit, value, precision", [
+    (TimeHit(0, 1, days_back=1), "2023-03-12", "day"),
+    (TimeHit(0, 1, period="week"), "2023-03-06", "week"),
+    (TimeHit(0, 1, period="month"), "2023-02", "month"),
+    (TimeHit(0, 1, month=11), "2022-11", "month"),
+    (TimeHit(0, 1, day=2, month=4), "2022-04-02", "day"),
+    (TimeHit(0, 1, year=2019), "2019", "year"),
+])
+def test_resolve(hit: TimeHit, value: str, precision: str) -> None:
+    resolve(hit, PUBLISHED, dt.date(2026, 11, 25))
+    assert (hit.value, hit.precision) == (value, precision)
+
+
+@pytest.mark.parametrize("text, value", [
+    ("قالت قسد يوم الاثنين، 13 كانون الأول/ديسمبر، إنها داهمت قرية الطيانة.", "2021-12-13"),
+    ("داهمت قسد قرية الطيانة في 5 آذار/مارس 2019.", "2019-03-05"),
+    ("داهمت قسد قرية الطيانة في ١٣ كانون الأول.", "2025-12-13"),
+])
+def test_dates_without_publication(nlp_ar, text: str, value: str) -> None:  # type: ignore[no-untyped-def]
+    (event,) = run(nlp_ar, text, published=None).events
+    assert event.date is not None and event.date.value == value
+
+
+# --------------------------------------------------------------------------- offsets and bad input
+
+
+def test_spans_point_into_the_original_text(nlp_ar) -> None:  # type: ignore[no-untyped-def]
+    text = "وَقُتِلَ ٥ عَنَاصِر مِن «داعش» بِقَصْفٍ على مَنْبِج."
+    report = run(nlp_ar, text)
+    for mention in report.mentions:
+        assert text[mention.span.start:mention.span.end] == mention.span.text
+    (event,) = report.events
+    assert text[event.trigger.start:event.trigger.end] == event.trigger.text
+    assert event.casualties[0].count == 5
+
+
+@pytest.mark.parametrize("text", [
+    "",
+    "!!!!!!!! ،،،، ....",
+    "<div><p>قصفت طائرات</p><script>var x = 1;</script></div>",
+    "这是一个中文句子，没有事件。",
+    "قالت قسد إن ISIS attacked a checkpoint in Raqqa و قتل 3 عناصر.",
+    "هاجم داعش حاجزا لقسد في منبج. " * 400,
+])
+def test_bad_input_never_crashes(nlp_ar, text: str) -> None:  # type: ignore[no-untyped-def]
+    report = run(nlp_ar, text)
+    assert isinstance(report.events, list)
+
+
+# --------------------------------------------------------------------------- English
+
+
+def test_english_attack(nlp_en) -> None:  # type: ignore[no-untyped-def]
+    text = ("ISIS militants attacked an SDF checkpoint near Raqqa on Sunday, "
+            "killing three fighters, the SDF said.")
+    (event,) = run(nlp_en, text).events
+    assert event.type == "Attack"
+    assert roles(event) == {("actor:isis", "perpetrator"), ("actor:sdf", "target")}
+    assert event.date is not None and event.date.value == "2023-03-12"
+    assert [(c.status, c.count) for c in event.casualties] == [("killed", 3)]
+    assert [m.entity for m in event.according_to] == ["actor:sdf"]
+
+
+def test_language_detection() -> None:
+    nlp = make_nlp("en", {"use_kb": False, "aliases": ALIASES, "ner": False})
+    report = extract(Document("Clashes broke out between the SDF and ISIS in Raqqa."), nlp=nlp)
+    assert report.lang == "en"
+    assert [e.type for e in report.events] == ["ArmedClash"]
