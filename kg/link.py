@@ -201,6 +201,16 @@ TYPE_PRECISION: dict[str, PlacePrecision] = {
     "River": "region",
 }
 
+#: Precision of "<direction> of <place>" by the precision the place alone would give.
+DIRECTION_PRECISION: dict[str, PlacePrecision] = {
+    "country": "region",
+    "exact": "near",
+    "near": "near",
+    "area": "area",
+    "admin": "admin",
+    "region": "region",
+}
+
 #: Precisions from finest to coarsest (a link only ever makes a precision coarser).
 PRECISION_ORDER: tuple[PlacePrecision, ...] = (
     "exact",
@@ -300,7 +310,7 @@ def _cue(text: str, start: int, end: int) -> tuple[str | None, str | None]:
     if before_words:
         word = before_words[-1]
         for form, _cut in clitic_variants(word):
-            if form in CUES["before"]:
+            if form in CUES["before"] or form in DIRECTION_WORDS:
                 before = form
                 break
         # "the village of X" / "ريف محافظة X"
@@ -317,9 +327,9 @@ def _cue(text: str, start: int, end: int) -> tuple[str | None, str | None]:
 def _cue_types(before: str | None, after: str | None) -> tuple[str, ...]:
     types: list[str] = []
     if before:
-        types.extend(CUES["before"][before])
+        types.extend(CUES["before"].get(before, ()))
     if after:
-        types.extend(CUES["after"][after])
+        types.extend(CUES["after"].get(after, ()))
     return tuple(types)
 
 
@@ -581,7 +591,8 @@ def link_report(report: Report, kb: KnowledgeBase, *, threshold: float = DEFAULT
         if before in AREA_CUES or after in AREA_CUES:
             implied = _coarser(implied or "area", "area")
         if before in DIRECTION_WORDS or _direction_of(_mention_name(event.place.mention)):
-            implied = _coarser(implied or "region", "region")
+            # "eastern Syria" is a region of the country; "east of al-Busayrah" is near it
+            implied = DIRECTION_PRECISION.get(implied or "exact", implied)
         if implied:
             event.place.precision = _coarser(event.place.precision, implied)
 

@@ -330,3 +330,20 @@ def test_rdf_links_qids_units_and_stays_in_kb_graph(mini_kb: KnowledgeBase) -> N
 def test_kb_version_changes_with_content(mini_kb: KnowledgeBase, tiny: KnowledgeBase) -> None:
     assert kb_version(mini_kb) == kb_version(mini_kb)
     assert kb_version(mini_kb) != kb_version(tiny)
+
+
+def test_acronyms_match_only_in_capitals() -> None:
+    kb = KnowledgeBase.from_entities(
+        [place("place:US", "Country", "الولايات المتحدة", "United States", aliases=("US", "U.S."))]
+    )
+    assert [e.key for e in kb.candidates("US")] == ["place:US"]
+    assert [e.key for e in kb.candidates("U.S")] == ["place:US"]
+    assert [e.key for e in kb.candidates("the U.S.")] == ["place:US"]
+    assert kb.candidates("us") == []
+    assert "us" in kb.acronyms()
+
+
+def test_short_names_are_not_matched_by_folded_key() -> None:
+    kb = KnowledgeBase.from_entities([place("place:T", "Town", "عيري", "Aere")])
+    assert kb.candidates("area") == []  # folds like "Aere" but is too short to trust
+    assert [e.key for e in kb.candidates("AERE")] == ["place:T"]

@@ -257,3 +257,41 @@ def test_shipped_kb_english_transliterations() -> None:
     for name in ("al-Busayrah", "Busayrah", "Al Busayrah", "Busayra"):
         entity, _ = resolve_name(name, "place", "in Deir ez-Zor province", kb=kb)
         assert entity is not None and entity.key == kb.entity("place:al_busayrah").key, name
+
+
+def test_communities_need_their_governorate_in_the_text() -> None:
+    kb = KnowledgeBase.from_entities(
+        [
+            ent("place:SY", "Country", "سوريا", "Syria", admin_level=0, prominence=1.0),
+            ent("place:SY02", "Governorate", "حلب", "Aleppo", "place:SY", admin_level=1),
+            ent(
+                "place:C1", "Community", "قطر", "Qatar", "place:SY02", admin_level=4, prominence=0.3
+            ),
+        ]
+    )
+    assert resolve_name("Qatar", "place", "talks in Syria with Qatar", kb=kb) == (None, 0.0)
+    entity, _ = resolve_name("قطر", "place", "قصف على قرية قطر بريف حلب", kb=kb)
+    assert entity is not None and entity.key == "place:C1"
+
+
+def test_name_variants_with_cues_directions_and_commas() -> None:
+    kb = load_kb()
+    mosul = kb.entity("place:mosul")
+    for name in ("the city of Mosul", "Mosul, Iraq", "East Mosul"):
+        entity, _ = resolve_name(name, "place", kb=kb)
+        assert entity == mosul, name
+    entity, _ = resolve_name("Mosul district", "place", kb=kb)
+    assert entity is not None and entity.type == "District"
+    text = "أطلقت قسد حملة في شرقي سوريا"
+    report = report_of(text, {"place": ["شرقي سوريا"]})
+    report.events.append(
+        Event(
+            "MilitaryOperation",
+            trigger=Span(0, 4, "أطلقت"),
+            sentence=Span(0, len(text), text),
+            place=PlaceRef(report.mentions[0]),
+        )
+    )
+    link_report(report, kb)
+    assert report.mentions[0].entity == "place:SY"
+    assert report.events[0].place is not None and report.events[0].place.precision == "region"
