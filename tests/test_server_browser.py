@@ -8,6 +8,7 @@ Chromium is driven through chromedriver's W3C WebDriver HTTP API with ``requests
 from __future__ import annotations
 
 import base64
+import contextlib
 import os
 import shutil
 import subprocess
@@ -69,10 +70,8 @@ class Browser:
 
     def quit(self) -> None:
         """End the session (closes Chromium)."""
-        try:
+        with contextlib.suppress(requests.RequestException, RuntimeError):
             self.command("DELETE", "")
-        except (requests.RequestException, RuntimeError):
-            pass
 
 
 @pytest.fixture
