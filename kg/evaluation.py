@@ -651,6 +651,9 @@ def _score_pair(result: EvalResult, diff: ReportDiff, g: Mapping[str, Any],
     if len(c_pairs) != len(g_cas) or len(c_pairs) != len(p_cas):
         diff.wrong.append(f"{label}: casualties gold {_cas_text(g_cas)} "
                           f"predicted {_cas_text(p_cas)}")
+    # date (agrees at the gold precision, but may differ in value)
+    if g.get("date") != p.get("date"):
+        diff.wrong.append(f"{label}: date gold {g.get('date')} predicted {p.get('date')}")
     # place links
     g_place, p_place = g.get("place") or {}, p.get("place") or {}
     for key in ("wikidata", "admin1"):
@@ -1005,7 +1008,8 @@ def evaluate(gold_path: str | Path, *, nlp: Any = None, lang: str | None = None)
 
     Args:
         gold_path: a ``*.gold.jsonl`` file (``EVAL_FORMAT.md``).
-        nlp: a pipeline for :func:`extractors.extract` (built by it when ``None``).
+        nlp: a pipeline for :func:`extractors.extract`; by default one is built per
+            language with :func:`extractors.make_nlp` and reused for the run.
         lang: language to use instead of each record's ``lang``.
 
     Returns:
@@ -1015,15 +1019,23 @@ def evaluate(gold_path: str | Path, *, nlp: Any = None, lang: str | None = None)
         EvalFormatError: the gold file is malformed.
         OSError: the gold file cannot be read.
     """
-    from extractors import extract  # type: ignore[attr-defined]
+    from extractors import extract, make_nlp
+    from extractors.normalize import detect_language
 
     kb, link_report = _load_linker()
+    pipelines: dict[str, Any] = {}
     result = EvalResult()
     for number, (gold, text) in enumerate(read_gold(gold_path), 1):
         origin = f"{gold_path}:{number}"
         doc = _document(gold, text, origin, lang)
         try:
-            report = extract(doc, nlp=nlp) if nlp is not None else extract(doc)
+            if nlp is None:
+                doc_lang = doc.lang if doc.lang in ("ar", "en") else detect_language(text)
+                if doc_lang not in pipelines:  # one pipeline per language for the run
+                    pipelines[doc_lang] = make_nlp(doc_lang)
+                report = extract(doc, nlp=pipelines[doc_lang])
+            else:
+                report = extract(doc, nlp=nlp)
             if link_report is not None:
                 link_report(report, kb)
             pred = to_eval_record(report, id=str(gold["id"]), kb=kb)

@@ -314,3 +314,81 @@ def test_casualty_affiliation_name_resolved_through_gold_actors() -> None:
     assert score(gold, pred).casualties.value == 1.0
     by_qid = {**injured, "affiliation": "Q2429253"}  # the other side
     assert score(gold, [record(event(casualties=[by_qid]))]).casualties.value == 0.0
+
+
+# --------------------------------------------------------------------------- end to end
+# The real extractor and linker on short reports written for these tests.
+
+E2E_TEXTS = {
+    "a": "قصفت طائرات حربية بلدة البصيرة بريف دير الزور الشرقي أمس، وقُتل ثلاثة مدنيين، "
+         "بحسب المرصد السوري لحقوق الإنسان.",
+    "b": "اعتقلت قوات الأمن خمسة أشخاص في مدينة الموصل يوم الاثنين.",
+    "c": "افتتح المحافظ معرضاً للكتاب في المدينة.",
+}
+
+
+@pytest.fixture
+def e2e_gold(tmp_path: Path) -> Path:
+    (tmp_path / "a.txt").write_text(E2E_TEXTS["a"], encoding="utf-8")
+    records = [
+        {"id": "a", "lang": "ar", "published": "2021-12-14", "text_file": "a.txt",
+         "events": [{"type": "Airstrike", "date": "2021-12-13",
+                     "place": {"name": "البصيرة", "wikidata": None, "admin1": None},
+                     "actors": [], "casualties": [], "according_to": [],
+                     "background": False}]},
+        # the gold type is wrong on purpose: the diff must show why nothing matched
+        {"id": "b", "lang": "ar", "published": "2022-03-02", "text": E2E_TEXTS["b"],
+         "events": [{"type": "Raid", "date": "2022-02-28",
+                     "place": {"name": "الموصل", "wikidata": None, "admin1": None},
+                     "actors": [], "casualties": [], "according_to": [],
+                     "background": False}]},
+        {"id": "c", "lang": "ar", "published": None, "text": E2E_TEXTS["c"], "events": []},
+    ]
+    path = tmp_path / "e2e.gold.jsonl"
+    path.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in records) + "\n",
+                    encoding="utf-8")
+    return path
+
+
+def test_evaluate_runs_extractor_and_links(e2e_gold: Path) -> None:
+    from kg.evaluation import evaluate
+
+    result = evaluate(e2e_gold)
+    assert result.reports == 3 and result.failed_reports == 0
+    diffs = {d.id: d for d in result.diffs}
+    assert not diffs["a"].missed, diffs["a"].missed  # the airstrike matched strictly
+    assert diffs["b"].missed and diffs["b"].missed[0].startswith("Raid")
+    assert any(s.startswith("Arrest") for s in diffs["b"].spurious)
+    assert diffs["c"].empty  # a report without events gives none
+    assert result.events.tp == 1 and result.events.fn == 1
+
+
+def test_kg_eval_command_prints_table_and_json(e2e_gold: Path, runner: Any) -> None:
+    from kg.cli import main
+
+    out = runner.invoke(main, ["eval", str(e2e_gold)])
+    assert out.exit_code == 0, out.output
+    assert "events (strict)" in out.output and "- missed   Raid" in out.output
+    out = runner.invoke(main, ["eval", str(e2e_gold), "--json"])
+    assert out.exit_code == 0, out.output
+    data = json.loads(out.output)
+    assert data["events"]["tp"] == 1 and data["reports"] == 3
+    bad = e2e_gold.with_name("bad.gold.jsonl")
+    bad.write_text('{"id": "x"}\n', encoding="utf-8")
+    out = runner.invoke(main, ["eval", str(bad)])
+    assert out.exit_code != 0 and "bad.gold.jsonl:1" in out.output
+
+
+def test_kg_eval_on_the_seed_meets_the_issue_target(shared: Path, runner: Any) -> None:
+    from kg.cli import main
+
+    out = runner.invoke(main, ["eval", str(shared / "seed" / "report-ar-000.gold.jsonl"),
+                               "--json"])
+    assert out.exit_code == 0, out.output
+    data = json.loads(out.output)
+    assert data["events"]["f1"] >= 0.9
+    assert data["actor_roles"]["f1"] == 1.0
+    assert data["casualties"]["accuracy"] == 1.0
+    bg = data["background"]
+    assert bg["marked_background"] == bg["matched_gold_background"] == bg["gold"]
+    assert bg["reported_marked_background"] == 0
