@@ -80,7 +80,10 @@ def entity_quads(ent: KBEntity, kb: KnowledgeBase) -> Iterator[Quad]:
         yield quad(str(SKOS.altLabel), Literal(alias, language=_lang(alias)))
     if ent.parent and ent.parent in kb:
         parent = kb.entity(ent.parent)
-        predicate = PARENT_PREDICATES.get((ent.kind, parent.kind))
+        # a polity (a government, an autonomous administration) is an organisation
+        # even where its IRI kind is "place": its forces are units of it
+        parent_kind = "actor" if parent.type == "Polity" else parent.kind
+        predicate = PARENT_PREDICATES.get((ent.kind, parent_kind))
         if predicate:
             yield quad(predicate, entity_node(parent))
     if ent.pcode:
