@@ -69,7 +69,18 @@ def train(data: Path, work: Path, max_steps: int, dest: Path) -> Path:
         else:
             shutil.copy2(child, target)
     write_meta(dest / "meta.json")
+    clear_paths(dest / "config.cfg")
     return dest
+
+
+def clear_paths(path: Path) -> None:
+    """Remove the (machine-specific) corpus paths from an installed model's config."""
+    from thinc.api import Config
+
+    config = Config().from_disk(path, interpolate=False)
+    config["paths"]["train"] = None
+    config["paths"]["dev"] = None
+    config.to_disk(path)
 
 
 #: What the installed model says about itself (merged into spaCy's meta.json).
