@@ -91,6 +91,21 @@ def _ingest_sources(store: GraphStore, paths: list[str], options: Any) -> Any:
         return ingest(store, bar)
 
 
+def _send_to_server(server: str, token: str | None, paths: list[str], options: Any) -> Any:
+    from kg.ingest import read_documents
+    from kg.remote import RemoteError, send_reports
+
+    if not token:
+        raise click.UsageError("--server needs the server's write token: --token or KG_WRITE_TOKEN")
+    items = read_documents(paths, options)
+    with click.progressbar(items, label=f"Sending to {server}", file=sys.stderr,
+                           show_pos=True) as bar:
+        try:
+            return send_reports(server, token, bar)
+        except RemoteError as exc:
+            raise click.ClickException(str(exc)) from None
+
+
 @main.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=str))
 @click.option("--published", default=None, metavar="DATE",
@@ -100,10 +115,16 @@ def _ingest_sources(store: GraphStore, paths: list[str], options: Any) -> Any:
 @click.option("--encoding", default="utf-8", show_default=True,
               help="Text encoding of the files (e.g. cp1256 for Windows Arabic).")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
+@click.option("--server", default=None, metavar="URL",
+              help="Send the reports to a running `kg serve` (which owns the store) "
+                   "instead of opening the store.")
+@click.option("--token", default=None,
+              help="Write token of that server (setting write_token, env KG_WRITE_TOKEN).")
 @store_option
 @click.pass_context
 def ingest(ctx: click.Context, paths: tuple[str, ...], published: str | None, lang: str | None,
-           encoding: str, as_json: bool, store: Path | None) -> None:
+           encoding: str, as_json: bool, server: str | None, token: str | None,
+           store: Path | None) -> None:
     """Extract reports from files or folders into the store, one named graph each.
 
     PATHS are .txt, .md, .html, .json or .jsonl files, or folders of them. A JSONL
@@ -118,8 +139,11 @@ def ingest(ctx: click.Context, paths: tuple[str, ...], published: str | None, la
                               max_bytes=settings.max_report_bytes, encoding=encoding)
     except ValueError as exc:
         raise click.BadParameter(str(exc), param_hint="--published") from None
-    with _opened(settings) as opened:
-        summary = _ingest_sources(opened, list(paths), options)
+    if server:
+        summary = _send_to_server(server, token or settings.write_token, list(paths), options)
+    else:
+        with _opened(settings) as opened:
+            summary = _ingest_sources(opened, list(paths), options)
     if as_json:
         click.echo(json.dumps(summary.as_dict(), ensure_ascii=False, indent=2))
     else:
