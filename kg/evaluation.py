@@ -734,9 +734,9 @@ def score_report(result: EvalResult, gold: Mapping[str, Any],
     for i, g in enumerate(g_events):
         if i not in matched_g:
             hint = ""
-            j = relaxed_by_g.get(i)
-            if j is not None:
-                hint = f"   (type and place found; predicted date {p_events[j].get('date')})"
+            rel = relaxed_by_g.get(i)
+            if rel is not None:
+                hint = f"   (type and place found; predicted date {p_events[rel].get('date')})"
             diff.missed.append(describe(g) + hint)
     diff.spurious.extend(describe(p) for j, p in enumerate(p_events) if j not in matched_p)
     result.diffs.append(diff)

@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from spacy.language import Language
-from spacy.tokens import Doc, DocBin
+from spacy.tokens import Doc, DocBin, Span
 from spacy.training import iob_to_biluo, tags_to_entities
 
 from extractors.normalize import normalize_text
@@ -100,8 +100,7 @@ def to_doc(nlp: Language, sentence: list[tuple[str, str]]) -> Doc:
         fixed.append(tag)
         prev = tag
     ents = tags_to_entities(iob_to_biluo(fixed))
-    doc.ents = [doc.char_span(doc[s].idx, doc[e].idx + len(doc[e]), label=lab)
-                for lab, s, e in ents]
+    doc.ents = [Span(doc, start, end + 1, label=lab) for lab, start, end in ents]
     return doc
 
 
