@@ -226,8 +226,10 @@ def places_agree(gold: Mapping[str, Any] | None, pred: Mapping[str, Any] | None)
     name of each agrees (:func:`names_agree`); or when one contains the other in
     the admin hierarchy: the gold QID is among the predicted place's ancestors
     (``pred["ancestors"]``, QIDs or names, filled by :func:`to_eval_record` from
-    the KB), the predicted QID is the gold ``admin1``, or the gold name agrees
-    with a predicted ancestor's name.
+    the KB), the predicted QID is the gold ``admin1``, the gold name agrees with
+    a predicted ancestor's name, or — the other way round — the predicted key,
+    QID or name is among the gold place's ancestors (``gold["ancestors"]``,
+    filled by :func:`score_report` from the KB with :func:`gold_place_ancestors`).
 
     Args:
         gold: the gold ``place`` object (or ``None``).
@@ -250,7 +252,47 @@ def places_agree(gold: Mapping[str, Any] | None, pred: Mapping[str, Any] | None)
         return True
     if p_qid and p_qid == gold.get("admin1"):
         return True
-    return any_names_agree(_place_names(gold), [a for a in ancestors if not _is_qid(a)])
+    if any_names_agree(_place_names(gold), [a for a in ancestors if not _is_qid(a)]):
+        return True
+    # the predicted place contains the gold one (gold ancestors from the KB, see
+    # :func:`gold_place_ancestors`)
+    g_anc = [a for a in gold.get("ancestors") or [] if a]
+    if (p_qid and p_qid in g_anc) or (pred.get("key") and pred.get("key") in g_anc):
+        return True
+    return any_names_agree(_place_names(pred), [a for a in g_anc if not _is_qid(a)
+                                                 and ":" not in a])
+
+
+def gold_place_ancestors(place: Mapping[str, Any] | None, kb: Any) -> list[str]:
+    """KB keys, QIDs and names of the places that contain a gold place.
+
+    The gold place is looked up by its QID or name; when it gives ``admin1``, only
+    KB places in that first-level division are used (several towns share a name).
+
+    Args:
+        place: a gold ``place`` object.
+        kb: the knowledge base, or ``None``.
+
+    Returns:
+        Keys, QIDs and names of every ancestor of every fitting candidate (empty
+        without a KB or a candidate).
+    """
+    if kb is None or not place or not place.get("name"):
+        return []
+    found: list[str] = []
+    for candidate in kb.lookup(place["name"]):
+        entity = candidate.entity
+        if entity.kind != "place":
+            continue
+        if place.get("wikidata") and entity.wikidata not in (None, place["wikidata"]):
+            continue
+        chain = _ancestors(kb, entity.key)
+        qids = {getattr(a, "wikidata", None) for a in [entity, *chain]}
+        if place.get("admin1") and place["admin1"] not in qids:
+            continue
+        for a in chain:
+            found.extend(n for n in [a.key, a.wikidata, *_entity_names(a)] if n)
+    return list(dict.fromkeys(found))
 
 
 def _is_qid(value: str) -> bool:
@@ -689,7 +731,8 @@ def _cas_text(items: Sequence[Mapping[str, Any]]) -> str:
 
 
 def score_report(result: EvalResult, gold: Mapping[str, Any],
-                 pred: Mapping[str, Any] | None, *, error: str | None = None) -> ReportDiff:
+                 pred: Mapping[str, Any] | None, *, error: str | None = None,
+                 kb: Any = None) -> ReportDiff:
     """Add one report's comparison to ``result``.
 
     Args:
@@ -697,6 +740,7 @@ def score_report(result: EvalResult, gold: Mapping[str, Any],
         gold: the gold record.
         pred: the predicted record, or ``None`` when extraction failed.
         error: why extraction failed, shown in the diff.
+        kb: the knowledge base, to find the places that contain each gold place.
 
     Returns:
         The report's diff (also appended to ``result.diffs``).
@@ -704,6 +748,10 @@ def score_report(result: EvalResult, gold: Mapping[str, Any],
     diff = ReportDiff(str(gold.get("id")), error=error)
     report_actors = [a for e in gold.get("events") or [] for a in e.get("actors") or []]
     g_events = [{**e, _REPORT_ACTORS: report_actors} for e in gold.get("events") or []]
+    if kb is not None:
+        for e in g_events:
+            if e.get("place") and not e["place"].get("ancestors"):
+                e["place"] = {**e["place"], "ancestors": gold_place_ancestors(e["place"], kb)}
     p_events = list((pred or {}).get("events") or [])
     result.reports += 1
     result.failed_reports += int(error is not None)
@@ -744,7 +792,7 @@ def score_report(result: EvalResult, gold: Mapping[str, Any],
 
 
 def score(gold_records: Iterable[Mapping[str, Any]],
-          predicted_records: Iterable[Mapping[str, Any]]) -> EvalResult:
+          predicted_records: Iterable[Mapping[str, Any]], *, kb: Any = None) -> EvalResult:
     """Score predicted records against gold records (paired by ``id``).
 
     A gold record without a prediction counts as a report with no events found;
@@ -753,6 +801,9 @@ def score(gold_records: Iterable[Mapping[str, Any]],
     Args:
         gold_records: records in the ``EVAL_FORMAT`` schema.
         predicted_records: records from :func:`to_eval_record`.
+        kb: the knowledge base (:func:`kg.kb.load_kb`), to find the places that
+            contain each gold place; without it only the predicted side's
+            ancestors are used.
 
     Returns:
         All metrics and per-report diffs (see the module docstring for definitions).
@@ -763,7 +814,7 @@ def score(gold_records: Iterable[Mapping[str, Any]],
     for gold in gold_records:
         key = str(gold.get("id"))
         seen.add(key)
-        score_report(result, gold, predicted.get(key))
+        score_report(result, gold, predicted.get(key), kb=kb)
     extra = sorted(set(predicted) - seen)
     if extra:
         log.warning("predictions without gold record ignored: %s", ", ".join(extra))
@@ -1041,7 +1092,7 @@ def evaluate(gold_path: str | Path, *, nlp: Any = None, lang: str | None = None)
             pred = to_eval_record(report, id=str(gold["id"]), kb=kb)
         except Exception as err:  # noqa: BLE001 - one bad report must not stop the run
             log.exception("extraction failed for %s", origin)
-            score_report(result, gold, None, error=f"{type(err).__name__}: {err}")
+            score_report(result, gold, None, error=f"{type(err).__name__}: {err}", kb=kb)
             continue
-        score_report(result, gold, pred)
+        score_report(result, gold, pred, kb=kb)
     return result

@@ -253,6 +253,20 @@ def _kb() -> KnowledgeBase:
     ])
 
 
+def test_predicted_place_containing_the_gold_place_via_kb() -> None:
+    gold = [record(event())]  # the town of البصيرة in Q232387
+    district = {"name": "منطقة دير الزور", "wikidata": None, "admin1": "Q232387",
+                "key": "place:SY0901"}
+    pred = [record(event(place=district))]
+    assert score(gold, pred).events.tp == 0  # nothing says the district contains the town
+    assert score(gold, pred, kb=_kb()).events.tp == 1
+    elsewhere = [record(event(place={"name": "الرقة", "wikidata": None}))]
+    assert score(gold, elsewhere, kb=_kb()).events.tp == 0
+    # a gold admin1 the KB candidate is not in rules that candidate out
+    other = [record(event(place={**BUSAYRAH, "admin1": "Q000"}))]
+    assert score(other, pred, kb=_kb()).events.tp == 0
+
+
 def _mention(text: str, start: int, kind: str, entity: str | None = None) -> Mention:
     return Mention(Span(start, start + len(text), text), kind,  # type: ignore[arg-type]
                    entity=entity, name=text)
