@@ -23,12 +23,12 @@ False
 from __future__ import annotations
 
 import io
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Protocol
+from typing import Any, Protocol
 
-from pyoxigraph import RdfFormat
+from pyoxigraph import Quad, RdfFormat, Triple, serialize
 from pyshacl import validate as shacl_validate
 from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.collection import Collection
@@ -53,6 +53,8 @@ class StoreLike(Protocol):
     def graphs(self) -> list[str]: ...
 
     def dump(self, output: io.BytesIO, fmt: RdfFormat, *, graph: str | None = None) -> None: ...
+
+    def query(self, sparql: str) -> Any: ...
 
 
 @dataclass(frozen=True, slots=True, order=True)
@@ -233,6 +235,9 @@ def validate(
             checked.add(triple)
         for triple in context:
             checked.add(triple)
+    options: dict[str, Any] = {}
+    if keep is not None and all(isinstance(n, URIRef) for n in keep):
+        options["focus_nodes"] = sorted(keep)  # skip checking the context's own nodes
     _, results, _ = shacl_validate(
         checked,
         shacl_graph=_shapes(),
@@ -240,6 +245,7 @@ def validate(
         inference="none",
         advanced=False,
         allow_warnings=True,
+        **options,
     )
     assert isinstance(results, Graph)
     violations = _shape_violations(results, keep) + vocabulary_violations(graph)
@@ -255,14 +261,28 @@ def _graph_from_store(store: StoreLike, graphs: Iterable[str]) -> Graph:
     return merged
 
 
+def _types_of_referenced(store: StoreLike, graph: str) -> Graph:
+    """``rdf:type`` triples, from any asserted graph, of the IRIs ``graph`` refers to."""
+    skipped = ", ".join(f"<{g}>" for g in sorted(SKIPPED_GRAPHS))
+    rows = store.query(
+        "SELECT DISTINCT ?o ?t WHERE { "
+        f"GRAPH <{graph}> {{ ?s ?p ?o FILTER(isIRI(?o)) }} "
+        "GRAPH ?k { ?o a ?t } "
+        f"FILTER(?k NOT IN ({skipped})) }}")
+    types = Graph()
+    for row in rows:
+        types.add((URIRef(row["o"].value), RDF.type, URIRef(row["t"].value)))
+    return types
+
+
 def validate_store(store: StoreLike, graph: str | None = None) -> ValidationReport:
     """Validate a conflict-kg store, or one of its named graphs.
 
     Args:
         store: an open store (:class:`kg.store.GraphStore`).
-        graph: IRI of one named graph to check (e.g. a report graph); the KB graph
-            then serves as context (it types the entities the report refers to).
-            ``None`` checks the union of all asserted graphs.
+        graph: IRI of one named graph to check (e.g. a report graph); the types the
+            other asserted graphs (the KB) give to the entities it refers to serve as
+            context. ``None`` checks the union of all asserted graphs.
 
     Returns:
         The validation report.
@@ -274,11 +294,41 @@ def validate_store(store: StoreLike, graph: str | None = None) -> ValidationRepo
     if graph is not None:
         if graph not in names:
             raise KeyError(f"no graph {graph} in the store")
-        context_names = [g for g in names if g == iris.KB_GRAPH and g != graph]
         return validate(_graph_from_store(store, [graph]),
-                        context=_graph_from_store(store, context_names))
+                        context=_types_of_referenced(store, graph))
     asserted = [g for g in names if g not in SKIPPED_GRAPHS]
     return validate(_graph_from_store(store, asserted))
+
+
+def _graph_from_quads(quads: Iterable[Quad]) -> Graph:
+    buffer = io.BytesIO()
+    serialize((Triple(q.subject, q.predicate, q.object) for q in quads), buffer,
+              RdfFormat.N_TRIPLES)
+    return Graph().parse(data=buffer.getvalue(), format="nt")
+
+
+def report_validator(store: StoreLike) -> Callable[[list[Quad]], list[str]]:
+    """A check for one report's quads before they are stored (``kg.ingest``'s hook).
+
+    The returned function validates the quads with the types the store's asserted
+    graphs (the KB) give to the entities they refer to, and returns one readable line
+    per violation (an empty list when the report conforms).
+    """
+
+    def check(quads: list[Quad]) -> list[str]:
+        data = _graph_from_quads(quads)
+        referenced = sorted({o for o in data.objects() if isinstance(o, URIRef)})
+        context = Graph()
+        skipped = ", ".join(f"<{g}>" for g in sorted(SKIPPED_GRAPHS))
+        for start in range(0, len(referenced), 500):
+            values = " ".join(f"<{o}>" for o in referenced[start:start + 500])
+            rows = store.query(f"SELECT ?o ?t WHERE {{ VALUES ?o {{ {values} }} "
+                               f"GRAPH ?k {{ ?o a ?t }} FILTER(?k NOT IN ({skipped})) }}")
+            for row in rows:
+                context.add((URIRef(row["o"].value), RDF.type, URIRef(row["t"].value)))
+        return validate(data, context=context).lines()
+
+    return check
 
 
 def iter_lines(report: ValidationReport) -> Iterator[str]:
@@ -296,6 +346,7 @@ __all__ = [
     "ValidationReport",
     "Violation",
     "iter_lines",
+    "report_validator",
     "validate",
     "validate_store",
     "vocabulary_violations",

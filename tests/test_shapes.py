@@ -10,8 +10,8 @@ from rdflib.namespace import RDF
 
 from kg import iris
 from kg.store import open_store
-from ontology.namespace import CKG
-from ontology.validation import ValidationReport, validate, validate_store
+from ontology.namespace import CKG, PREFIXES
+from ontology.validation import ValidationReport, report_validator, validate, validate_store
 
 ID = "https://w3id.org/conflict-kg/id/"
 
@@ -248,3 +248,43 @@ def test_report_text_form() -> None:
     text = str(validate(broken_graph()))
     assert text.splitlines()[0].startswith(f"{len(DEFECTS)} violation(s)")
     assert str(validate(valid_graph())).startswith("conforms")
+
+
+def test_report_validator_uses_the_store_for_entity_types() -> None:
+    """The ingestion hook: a report's quads are checked with the KB's entity types."""
+    from kg.build import build_report
+    from tests.test_build import CTX, make_report
+
+    quads = build_report(make_report(), CTX)
+    with open_store(None) as store:
+        check = report_validator(store)
+        problems = check(quads)
+        assert any("ckgr:actor/sdf" in line and "ckg:perpetrator" in line for line in problems)
+        kb = Graph()
+        kb.add((r("actor/sdf"), RDF.type, CKG.ArmedGroup))
+        kb.add((r("place/gn-170000"), RDF.type, CKG.Town))
+        load(store, iris.KB_GRAPH, kb)
+        assert check(quads) == []
+
+
+def test_the_seed_report_builds_a_conforming_graph(shared) -> None:  # type: ignore[no-untyped-def]
+    from kg.ingest import ingest
+    from kg.model import Document
+
+    text = (shared / "seed" / "report-ar-000.txt").read_text(encoding="utf-8")
+    with open_store(None) as store:
+        summary = ingest(store, [Document(text, lang="ar", origin="seed")],
+                         validate=report_validator(store))
+        assert summary.failures == [], [str(f) for f in summary.failures]
+        assert summary.events >= 5
+        reports = [g for g in store.graphs() if g.startswith(iris.GRAPH + "report/")]
+        assert len(reports) == 1
+        report = validate_store(store, reports[0])
+        assert report.conforms, report.lines()
+        assert report.triples > 100
+        # the seed graph uses the ontology throughout: every predicate is a ckg: term
+        # (checked above) or a term of a vocabulary the ontology aligns with
+        allowed = tuple(PREFIXES[p] for p in ("ckg", "rdf", "rdfs", "schema", "prov", "owl",
+                                              "skos", "geo"))
+        predicates = {q.predicate.value for q in store.quads(reports[0])}
+        assert sorted(p for p in predicates if not p.startswith(allowed)) == []
