@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import Any
 
 from spacy.tokens import Doc
 
@@ -91,6 +92,8 @@ class DocState:
     lang: str
     published: dt.date | None
     today: dt.date
+    #: the document text (``Doc.text`` is rebuilt from tokens on every access)
+    text: str = ""
     norms: list[str] = field(default_factory=list)
     keys: list[tuple[tuple[str, int], ...]] = field(default_factory=list)
     #: ``(start, end)`` token ranges of sentences
@@ -107,6 +110,22 @@ class DocState:
     events: list[Event] = field(default_factory=list)
     #: the KB's parent organisation of each actor key (for sub-units and sides)
     parents: dict[str, str] = field(default_factory=dict)
+
+    #: per-sentence lists of layers, built on first use (see :meth:`in_sentence`)
+    _by_sentence: dict[str, list[list[Any]]] = field(default_factory=dict)
+
+    def in_sentence(self, layer: str, index: int) -> list[Any]:
+        """Items of a layer (``mentions``, ``times``, ``triggers``, ``casualties``)
+        that start in sentence ``index``, in text order. Built once per layer; call it
+        only after the layer is complete."""
+        lists = self._by_sentence.get(layer)
+        if lists is None:
+            lists = [[] for _ in self.sentences]
+            for item in sorted(getattr(self, layer), key=lambda h: h.start):
+                if 0 <= item.start < len(self.sentence_of):
+                    lists[self.sentence_of[item.start]].append(item)
+            self._by_sentence[layer] = lists
+        return lists[index] if 0 <= index < len(lists) else []
 
     def mention_at(self, token: int) -> MentionHit | None:
         """The mention covering ``token``, if any."""

@@ -125,7 +125,7 @@ def make_mention(doc: Doc, start: int, end: int, kind: str, *, cut: int = 0,
         char_start = first.idx + local.original_span(min(cut, len(local.text) - 1),
                                                      len(local.text))[0]
     char_end = doc[end - 1].idx + len(doc[end - 1].text)
-    text = doc.text[char_start:char_end]
+    text = state(doc).text[char_start:char_end]
     return Mention(span=Span(char_start, char_end, text), kind=kind,  # type: ignore[arg-type]
                    label=label, entity=entity, name=text, confidence=confidence)
 
@@ -282,23 +282,20 @@ class EntityPatterns:
     # -- places ---------------------------------------------------------------
 
     def _name_end(self, st: DocState, start: int, limit: int) -> int:
-        """End token of a place name starting at ``start``."""
-        stops = self.lex.sets["place_name_stops"]
+        """End token of a place name starting at ``start``: one word, or up to three
+        when the words before are name heads (دير الزور، تل أبيض، رأس العين)."""
+        stops = self.lex.sets["place_name_stops"] | self.lex.sets["complementizers"]
         heads = self.lex.sets["name_heads"]
-        end = start
-        while end < limit and end - start < 3:
-            norm = st.norms[end]
-            if not _is_arabic(norm) and not (norm[:1].isalpha() and norm[:1].isupper()):
-                if not norm.isalpha():
-                    break
-            if norm in stops or norm in self.lex.sets["complementizers"]:
-                break
-            if end > start:
-                prev = st.norms[end - 1]
-                if not (prev in heads or (norm.startswith("ال") and end == start + 1
-                                          and st.norms[start] in heads)):
-                    if not (prev in heads):
-                        break
+
+        def name_word(i: int) -> bool:
+            norm = st.norms[i]
+            return (_is_arabic(norm) or norm.isalpha()) and norm not in stops
+
+        if start >= limit or not name_word(start):
+            return start
+        end = start + 1
+        while end < limit and end - start < 3 and st.norms[end - 1] in heads \
+                and name_word(end):
             end += 1
         return end
 
@@ -572,7 +569,7 @@ class StatisticalNames:
         covered = {i for h in st.mentions for i in range(h.start, h.end)}
         by_char = {t.idx: t.i for t in doc}
         ends = {t.idx + len(t.text): t.i + 1 for t in doc}
-        for ent in ner_model.find_entities(self.model, doc.text):
+        for ent in ner_model.find_entities(self.model, st.text):
             kind = ner_model.LABEL_KINDS.get(ent.label)
             start, end = by_char.get(ent.start), ends.get(ent.end)
             if kind is None or start is None or end is None:

@@ -217,9 +217,9 @@ class EventBuilder:
         for part in parts:
             only_time = all(j in time_tokens or st.norms[j] in _CLAUSE_BREAKS
                             for j in range(*part))
-            if merged and only_time:
-                merged[-1] = (merged[-1][0], part[1])
-            elif merged and all(j in time_tokens for j in range(merged[-1][0], merged[-1][1])):
+            prev_only_time = bool(merged) and all(j in time_tokens
+                                                  for j in range(*merged[-1]))
+            if merged and (only_time or prev_only_time):
                 merged[-1] = (merged[-1][0], part[1])
             else:
                 merged.append(part)
@@ -228,7 +228,7 @@ class EventBuilder:
     def sentence_mentions(self, st: DocState, index: int) -> list[EventMention]:
         """The event mentions of one sentence, with their arguments."""
         s_start, s_end = st.sentences[index]
-        triggers = [t for t in st.triggers if s_start <= t.start < s_end]
+        triggers = st.in_sentence("triggers", index)
         if not triggers:
             return []
         clauses = self.clauses(st, s_start, s_end)
@@ -303,9 +303,8 @@ class EventBuilder:
             for k in kept:
                 if not self._may_join(st, k, m):
                     continue
-                if k.type == m.type and k.window == m.window:
-                    host = k
-                elif m.type in self.lex.absorbs.get(k.type or "", ()):
+                same = k.type == m.type and k.window == m.window
+                if same or m.type in self.lex.absorbs.get(k.type or "", ()):
                     host = k
                 elif k.type in self.lex.absorbs.get(m.type or "", ()):
                     k.type, k.trigger = m.type, m.trigger
@@ -339,7 +338,8 @@ class EventBuilder:
         lex = self.lex
         lo, hi = m.window
         trig = m.trigger
-        actors = [h for h in st.mentions if h.mention.kind in _ACTOR_KINDS
+        actors = [h for h in st.in_sentence("mentions", m.sentence)
+                  if h.mention.kind in _ACTOR_KINDS
                   and lo <= h.start < hi and h.start not in speaker_tokens
                   and not (trig.start <= h.start < trig.end)]
         own = self.lex.tables["own_forces"]
@@ -422,8 +422,8 @@ class EventBuilder:
     def _time(self, st: DocState, m: EventMention) -> None:
         lo, hi = m.window
         s_start, s_end = st.sentences[m.sentence]
-        in_clause = [t for t in st.times if lo <= t.start < hi]
-        in_sentence = [t for t in st.times if s_start <= t.start < s_end]
+        in_sentence = st.in_sentence("times", m.sentence)
+        in_clause = [t for t in in_sentence if lo <= t.start < hi]
         pool = in_clause or in_sentence
         if pool:
             m.time = min(pool, key=lambda t: abs(t.start - m.trigger.start))
@@ -431,7 +431,8 @@ class EventBuilder:
     def _place(self, st: DocState, m: EventMention) -> None:
         lo, hi = m.window
         s_start, s_end = st.sentences[m.sentence]
-        places = [h for h in st.mentions if h.mention.kind == "place"]
+        places = [h for h in st.in_sentence("mentions", m.sentence)
+                  if h.mention.kind == "place"]
         after = [h for h in places if m.trigger.end <= h.start < hi]
         before = [h for h in places if lo <= h.start < m.trigger.start]
         rest = [h for h in places if s_start <= h.start < s_end]
@@ -461,22 +462,20 @@ class EventBuilder:
             m.background = True
             return
         phrases = lex.tables["background_phrases"]
-        unless = lex.tables["unless_followed_by"] if "unless_followed_by" in lex.tables \
-            else None
         for k in range(s_start, s_end):
             found = phrases.first(st.keys, k)
             if found is None:
                 continue
             end = found[0]
             follow = {kk for kk, _ in st.keys[end]} if end < s_end else set()
-            if follow & lex.sets["unless_followed_by"] or (unless and unless.first(st.keys, end)):
+            if follow & lex.sets["unless_followed_by"]:
                 continue
             if normalize_text("تصعيد") in {kk for kk, _ in st.keys[k]} and not (
                     trig.start - 3 <= k < trig.start):
                 continue
             m.background = True
             return
-        if any(t.vague for t in st.times if s_start <= t.start < s_end):
+        if any(t.vague for t in st.in_sentence("times", m.sentence)):
             m.background = True
             return
         ref = st.reference
@@ -490,7 +489,7 @@ class EventBuilder:
 
     def _name(self, st: DocState, m: EventMention) -> None:
         lo, hi = m.window
-        for h in st.mentions:
+        for h in st.in_sentence("mentions", m.sentence):
             if h.mention.kind == "operation" and lo <= h.start < hi:
                 m.name = h.mention.name
                 if m.type is None:
@@ -501,9 +500,7 @@ class EventBuilder:
                     s_end: int) -> None:
         if not mentions:
             return
-        for cas in st.casualties:
-            if not s_start <= cas.start < s_end:
-                continue
+        for cas in st.in_sentence("casualties", st.sentence_of[s_start]):
             before = [m for m in mentions if m.trigger.start <= cas.start]
             host = before[-1] if before else mentions[0]
             if cas.affiliation is None and cas.group_word is not None:
@@ -706,8 +703,8 @@ class EventBuilder:
 
 def _span(doc: Doc, start: int, end: int) -> Span:
     first, last = doc[start], doc[max(start, end - 1)]
-    return Span(first.idx, last.idx + len(last.text), doc.text[first.idx:last.idx + len(
-        last.text)])
+    stop = last.idx + len(last.text)
+    return Span(first.idx, stop, state(doc).text[first.idx:stop])
 
 
 @Language.factory("ckg_events", default_config={"lang": "ar"})

@@ -150,6 +150,11 @@ class PhraseTable(Generic[T]):
             stop: do not match beyond this token (default: the end).
         """
         stop = len(keys) if stop is None else stop
+        if start >= stop:
+            return []
+        children = self._root.children
+        if not any(form in children for form, _cut in keys[start]):
+            return []
         found: list[tuple[int, T]] = []
         frontier: list[tuple[_Node[T], int]] = [(self._root, start)]
         while frontier:

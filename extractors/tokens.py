@@ -27,6 +27,7 @@ class TokenLayer:
         """Annotate ``doc`` and return it."""
         st = state(doc)
         st.lang = self.lang
+        st.text = doc.text
         norms: list[str] = []
         for token in doc:
             norm = normalize_text(token.text) if not token.is_space else token.text
