@@ -178,3 +178,18 @@ def test_materialise_writes_only_the_inferred_graph(store_dir) -> None:  # type:
         again = materialise(store)  # idempotent: same graph, inferred from asserted only
         assert again.inferred == summary.inferred
         assert again.asserted == summary.asserted
+
+
+def test_kg_reason_command(runner, store_dir, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    from kg.cli import main
+
+    with open_store(store_dir) as store:
+        load(store, iris.report_graph("r1"), valid_graph())
+    monkeypatch.setattr(reasoning, "java_executable", lambda: None)
+    result = runner.invoke(main, ["reason", "--store", str(store_dir), "--consistency"])
+    assert result.exit_code == 0, result.output
+    assert "consistency check skipped" in result.output
+    assert f"into {iris.INFERRED_GRAPH}" in result.output
+    assert "ckg:occurredIn: 4" in result.output
+    with open_store(store_dir) as store:
+        assert store.count(iris.INFERRED_GRAPH) > 0

@@ -288,3 +288,29 @@ def test_the_seed_report_builds_a_conforming_graph(shared) -> None:  # type: ign
                                               "skos", "geo"))
         predicates = {q.predicate.value for q in store.quads(reports[0])}
         assert sorted(p for p in predicates if not p.startswith(allowed)) == []
+
+
+def test_kg_validate_command(runner, store_dir) -> None:  # type: ignore[no-untyped-def]
+    from kg.cli import main
+
+    with open_store(store_dir) as store:
+        load(store, iris.report_graph("r1"), valid_graph())
+    ok = runner.invoke(main, ["validate", "--store", str(store_dir)])
+    assert ok.exit_code == 0, ok.output
+    assert ok.output.startswith("conforms:")
+
+    with open_store(store_dir) as store:
+        load(store, iris.report_graph("r2"), orphan_event())
+    bad = runner.invoke(main, ["validate", "--store", str(store_dir)])
+    assert bad.exit_code == 1
+    lines = bad.output.splitlines()
+    assert "ckgr:event/x  ckg:reportedIn  An event must come from" in bad.output
+    assert lines[-1].startswith(f"{len(lines) - 1} violation(s)")
+
+    one = runner.invoke(main, ["validate", "--store", str(store_dir),
+                               "--graph", iris.report_graph("r1")])
+    assert one.exit_code == 0, one.output
+    missing = runner.invoke(main, ["validate", "--store", str(store_dir),
+                                   "--graph", iris.report_graph("nope")])
+    assert missing.exit_code == 2
+    assert "no graph" in missing.output
