@@ -42,6 +42,7 @@ from pyoxigraph import Literal as OxLiteral
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.collection import Collection
 from rdflib.namespace import OWL, RDF, RDFS, XSD
+from rdflib.term import Node
 
 from kg import iris
 from ontology import load_ontology_graph
@@ -91,7 +92,7 @@ def java_executable() -> str | None:
     return shutil.which(configured)
 
 
-def _owl_ready_triples(data: Graph) -> Iterator[tuple[URIRef | BNode, URIRef, object]]:
+def _owl_ready_triples(data: Graph) -> Iterator[tuple[Node, Node, Node]]:
     """Instance triples HermiT can read: literals only of OWL 2 datatypes."""
     for s, p, o in data:
         if isinstance(o, Literal):
@@ -121,7 +122,7 @@ def check_consistency(data: Graph | None = None, *, java: str | None = None) -> 
     combined = load_ontology_graph()
     if data is not None:
         for triple in _owl_ready_triples(data):
-            combined.add(triple)  # type: ignore[arg-type]
+            combined.add(triple)
     payload = combined.serialize(format="nt", encoding="utf-8")
     what = "the ontology" if data is None else "the ontology with the data"
     world = owlready2.World()
@@ -167,10 +168,10 @@ def _is_ckg(node: object) -> bool:
     return isinstance(node, URIRef) and str(node).startswith(_CKG)
 
 
-def _closure(graph: Graph, start: URIRef, predicate: URIRef) -> set[URIRef]:
+def _closure(graph: Graph, start: Node, predicate: URIRef) -> set[URIRef]:
     """Named nodes reachable from ``start`` through ``predicate`` (not including it)."""
     seen: set[URIRef] = set()
-    todo = [start]
+    todo: list[Node] = [start]
     while todo:
         for parent in graph.objects(todo.pop(), predicate):
             if isinstance(parent, URIRef) and parent not in seen and parent != start:
@@ -203,9 +204,9 @@ def rules_from_ontology(ontology: Graph) -> list[Rule]:
     domains = {(p, c) for p in properties for c in ontology.objects(p, RDFS.domain) if _is_ckg(c)}
     ranges = {(p, c) for p in object_properties for c in ontology.objects(p, RDFS.range)
               if _is_ckg(c)}
-    transitive = sorted(p for p in ontology.subjects(RDF.type, OWL.TransitiveProperty)
+    transitive = sorted(str(p) for p in ontology.subjects(RDF.type, OWL.TransitiveProperty)
                         if _is_ckg(p))
-    symmetric = sorted(p for p in ontology.subjects(RDF.type, OWL.SymmetricProperty)
+    symmetric = sorted(str(p) for p in ontology.subjects(RDF.type, OWL.SymmetricProperty)
                        if _is_ckg(p))
     inverses = {(p, q) for p, q in ontology.subject_objects(OWL.inverseOf)
                 if _is_ckg(p) and _is_ckg(q)}
@@ -319,11 +320,12 @@ def _infer_quads(asserted: Iterable[Quad], rules: Iterable[Rule]) -> tuple[list[
     new = []
     for quad in work.quads_for_pattern(None, None, None, DefaultGraph()):
         s, p, o = quad.subject, quad.predicate, quad.object
-        if isinstance(s, BlankNode) or isinstance(o, BlankNode):
+        if not isinstance(s, NamedNode) or isinstance(o, BlankNode):
             continue  # blank nodes cannot be written to another graph and stay the same node
         if s.value.startswith(_CKG):  # the ontology's own individuals
             continue
-        if p == NamedNode(str(RDF.type)) and not o.value.startswith(_CKG):  # type: ignore[union-attr]
+        if p == NamedNode(str(RDF.type)) and not (isinstance(o, NamedNode)
+                                                  and o.value.startswith(_CKG)):
             continue
         if not p.value.startswith(_CKG) and p != NamedNode(str(RDF.type)):
             continue
@@ -346,8 +348,11 @@ def infer(data: Graph, rules: Iterable[Rule] | None = None) -> list[Triple]:
     quads = (Quad(_to_ox(s), _to_ox(p), _to_ox(o), DefaultGraph())  # type: ignore[arg-type]
              for s, p, o in data)
     new, _ = _infer_quads(quads, default_rules() if rules is None else rules)
-    triples = [(_from_ox(q.subject), _from_ox(q.predicate), _from_ox(q.object)) for q in new]
-    return sorted(triples, key=lambda t: tuple(str(x) for x in t))  # type: ignore[return-value]
+    triples: list[Triple] = [
+        (_from_ox(q.subject), _from_ox(q.predicate), _from_ox(q.object))  # type: ignore[misc]
+        for q in new
+    ]
+    return sorted(triples, key=lambda t: tuple(str(x) for x in t))
 
 
 class WritableStore(Protocol):

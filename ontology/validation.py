@@ -173,6 +173,10 @@ def vocabulary_violations(graph: Graph) -> list[Violation]:
     return found
 
 
+def _severity(node: Node | None) -> str:
+    return _SEVERITY.get(node, "Violation") if isinstance(node, URIRef) else "Violation"
+
+
 def _shape_violations(results: Graph, keep: set[Node] | None) -> list[Violation]:
     found = []
     for result in results.subjects(RDF.type, SH.ValidationResult):
@@ -186,7 +190,7 @@ def _shape_violations(results: Graph, keep: set[Node] | None) -> list[Violation]
             path=_render(results.value(result, SH.resultPath), results),
             message=str(message) if message is not None else _render(component),
             value=_render(results.value(result, SH.value)),
-            severity=_SEVERITY.get(results.value(result, SH.resultSeverity), "Violation"),
+            severity=_severity(results.value(result, SH.resultSeverity)),
             source=_render(results.value(result, SH.sourceShape), results),
         ))
     return found
