@@ -347,3 +347,11 @@ def test_short_names_are_not_matched_by_folded_key() -> None:
     kb = KnowledgeBase.from_entities([place("place:T", "Town", "عيري", "Aere")])
     assert kb.candidates("area") == []  # folds like "Aere" but is too short to trust
     assert [e.key for e in kb.candidates("AERE")] == ["place:T"]
+
+
+def test_alias_key_equals_the_shared_normaliser_on_every_name() -> None:
+    from extractors.normalize import normalize_text
+
+    names = [n for e in load_kb() for n in (e.label_ar, e.label_en, *e.aliases) if n]
+    names += ["  قوّاتٌ\u200f «قسد»  ", "Ḩalab – ٣٤", "ﻻ"]
+    assert [alias_key(n) for n in names] == [normalize_text(n) for n in names]
