@@ -10,12 +10,14 @@ string, a comment, an IRI, a variable or a prefixed name is not a keyword, and
 keywords are matched without regard to case.
 
 >>> check_request("SELECT * WHERE { ?s ?p 'SERVICE <http://x/> {}' }", allowed=())
+'SELECT'
 >>> check_request("select * { service <http://x/sparql> { ?s ?p ?o } }", allowed=())
 Traceback (most recent call last):
 ...
 server.errors.ForbiddenOperation: SERVICE <http://x/sparql> is not allowed on this server ...
 >>> check_request("PREFIX w: <http://x/> SELECT * { SERVICE w:sparql { ?s ?p ?o } }",
 ...               allowed=("http://x/sparql",))
+'SELECT'
 """
 
 from __future__ import annotations
@@ -98,12 +100,17 @@ def _resolve(token: Token, prefixes: Mapping[str, str], base: str | None) -> str
     return None
 
 
+QUERY_FORMS = frozenset({"SELECT", "ASK", "CONSTRUCT", "DESCRIBE"})
+UPDATE_WORDS = frozenset({"INSERT", "DELETE", "LOAD", "CLEAR", "CREATE", "DROP", "COPY",
+                          "MOVE", "ADD", "WITH"})
+
+
 def check_request(
     sparql: str,
     *,
     allowed: Sequence[str],
     prefixes: Mapping[str, str] | None = None,
-) -> None:
+) -> str | None:
     """Refuse a query or update that would make the engine reach out to the network.
 
     Args:
@@ -111,17 +118,24 @@ def check_request(
         allowed: endpoint IRIs ``SERVICE`` may call.
         prefixes: prefixes declared for the request before its own ``PREFIX`` lines.
 
+    Returns:
+        The first operation keyword: ``SELECT``, ``ASK``, ``CONSTRUCT``, ``DESCRIBE``, an
+        update keyword such as ``INSERT``, or ``None`` (found in the same pass).
+
     Raises:
         ForbiddenOperation: the request uses ``LOAD``, or ``SERVICE`` with an endpoint
             that is a variable or not in ``allowed``.
     """
     declared = dict(prefixes or {})
     base: str | None = None
+    operation: str | None = None
     tokens = list(tokenize(sparql))
     for i, token in enumerate(tokens):
         keyword = _keyword(token)
         if keyword is None:
             continue
+        if operation is None and (keyword in QUERY_FORMS or keyword in UPDATE_WORDS):
+            operation = keyword
         following = tokens[i + 1 : i + 4]
         if keyword == "PREFIX" and len(following) >= 2 and following[1].kind == "iri":
             declared[following[0].text.rstrip(":")] = following[1].text[1:-1]
@@ -141,6 +155,7 @@ def check_request(
                     else "federated queries are off (setting allowed_service_endpoints)"
                 raise ForbiddenOperation(
                     f"SERVICE {shown} is not allowed on this server ({hint})")
+    return operation
 
 
 def is_update(sparql: str) -> bool:
@@ -151,14 +166,11 @@ def is_update(sparql: str) -> bool:
     >>> is_update("# INSERT\\nSELECT * {}")
     False
     """
-    update_words = {"INSERT", "DELETE", "LOAD", "CLEAR", "CREATE", "DROP", "COPY", "MOVE",
-                    "ADD", "WITH"}
-    query_words = {"SELECT", "CONSTRUCT", "DESCRIBE", "ASK"}
     for token in tokenize(sparql):
         keyword = _keyword(token)
-        if keyword in update_words:
+        if keyword in UPDATE_WORDS:
             return True
-        if keyword in query_words:
+        if keyword in QUERY_FORMS:
             return False
     return False
 
@@ -171,6 +183,6 @@ def query_form(sparql: str) -> str | None:
     """
     for token in tokenize(sparql):
         keyword = _keyword(token)
-        if keyword in ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE"):
+        if keyword in QUERY_FORMS:
             return keyword
     return None

@@ -10,6 +10,7 @@ the dataset, which is otherwise the union of all graphs. Updates come as
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any
 
 from flask import Blueprint, Response, request
@@ -26,7 +27,7 @@ from server.errors import (
     UnsupportedMediaType,
 )
 from server.formats import GRAPHS, RESULTS, Format, by_override, negotiate, override_or_error
-from server.policy import check_request, is_update, query_form
+from server.policy import QUERY_FORMS, UPDATE_WORDS, check_request
 from server.workers import run_checked
 
 blueprint = Blueprint("sparql", __name__)
@@ -104,6 +105,19 @@ def _respond(body: bytes, fmt: Format, *, extra: dict[str, str] | None = None) -
     return response
 
 
+@lru_cache(maxsize=256)
+def _choose(accept: str | None, override: str | None) -> tuple[Format | None, Format | None]:
+    """The results format and the RDF format for an ``Accept`` header and ``format=``.
+
+    Raises:
+        BadRequest: ``format=`` names no format at all.
+    """
+    if override and all(by_override(f, override) is None for f in (RESULTS, GRAPHS)):
+        override_or_error(RESULTS + GRAPHS, override)
+    return (negotiate(RESULTS, accept, override=override),
+            negotiate(GRAPHS, accept, override=override))
+
+
 def run_query(text: str, graphs: dict[str, list[str]]) -> Response:
     """Check, run and serialise one query as the request's ``Accept`` asks.
 
@@ -113,25 +127,23 @@ def run_query(text: str, graphs: dict[str, list[str]]) -> Response:
     settings = state().settings
     if not text or not text.strip():
         raise BadRequest("the query is empty")
-    if is_update(text):
+    if graphs["using-graph-uri"] or graphs["using-named-graph-uri"]:
+        raise BadRequest("using-graph-uri and using-named-graph-uri apply to updates")
+    operation = check_request(text, allowed=settings.allowed_service_endpoints,
+                              prefixes=PREFIXES)
+    if operation in UPDATE_WORDS:
         raise BadRequest("this is an update, not a query",
                          hint="send updates as 'update=' in a POST form or as "
                               f"{UPDATE_BODY}")
-    if graphs["using-graph-uri"] or graphs["using-named-graph-uri"]:
-        raise BadRequest("using-graph-uri and using-named-graph-uri apply to updates")
-    check_request(text, allowed=settings.allowed_service_endpoints, prefixes=PREFIXES)
     override = _format_param()
-    form = query_form(text)
-    families = {"SELECT": (RESULTS,), "ASK": (RESULTS,), "CONSTRUCT": (GRAPHS,),
-                "DESCRIBE": (GRAPHS,)}.get(form or "", (RESULTS, GRAPHS))
-    if override and all(by_override(f, override) is None for f in (RESULTS, GRAPHS)):
-        override_or_error(RESULTS + GRAPHS, override)
-    accept = request.headers.get("Accept")
-    results_fmt = negotiate(RESULTS, accept, override=override)
-    graph_fmt = negotiate(GRAPHS, accept, override=override)
-    chosen = [negotiate(f, accept, override=override) for f in families]
+    form = operation if operation in QUERY_FORMS else None
+    results_fmt, graph_fmt = _choose(request.headers.get("Accept"), override)
+    chosen = {"SELECT": (results_fmt,), "ASK": (results_fmt,), "CONSTRUCT": (graph_fmt,),
+              "DESCRIBE": (graph_fmt,)}.get(form or "", (results_fmt, graph_fmt))
     if all(c is None for c in chosen):
-        offered = ", ".join(f.media_type for family in families for f in family)
+        families = {"SELECT": RESULTS, "ASK": RESULTS, "CONSTRUCT": GRAPHS,
+                    "DESCRIBE": GRAPHS}.get(form or "", RESULTS + GRAPHS)
+        offered = ", ".join(f.media_type for f in families)
         raise NotAcceptable(f"cannot answer this {form or 'query'} in an acceptable format; "
                             f"offered: {offered}")
     default_graphs = graphs["default-graph-uri"]

@@ -12,6 +12,8 @@ handles signals and restarts a crashed web worker on its own.
 
 from __future__ import annotations
 
+import fcntl
+import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -19,7 +21,7 @@ from typing import Any
 from gunicorn.app.base import BaseApplication
 
 from kg.settings import Settings
-from kg.store import open_store
+from kg.store import StoreError, StoreLockedError
 
 #: gunicorn's largest accepted request line; longer queries must be POSTed.
 MAX_REQUEST_LINE = 8190
@@ -31,6 +33,7 @@ class _Server(BaseApplication):  # type: ignore[misc]
     def __init__(self, settings: Settings, ready: Callable[[str], None] | None) -> None:
         self.settings = settings
         self.ready = ready
+        self.app: Any = None
         super().__init__()
 
     def load_config(self) -> None:
@@ -50,6 +53,7 @@ class _Server(BaseApplication):  # type: ignore[misc]
             "loglevel": "warning",
             "proc_name": "kg-serve",
             "when_ready": self._when_ready,
+            "worker_exit": self._worker_exit,
         }
         for key, value in options.items():
             self.cfg.set(key, value)
@@ -61,10 +65,19 @@ class _Server(BaseApplication):  # type: ignore[misc]
         shown = self.settings.base_url or f"http://{host}:{port}"
         self.ready(shown.rstrip("/"))
 
+    def _worker_exit(self, arbiter: Any, worker: Any) -> None:
+        # Stop the query worker (it flushes the store), then leave without running
+        # C++ static destructors: a process forked from one that had RocksDB loaded
+        # (``kg demo`` ingests first) aborts in them.
+        if self.app is not None:
+            self.app.extensions["kg"].pool.close()
+        os._exit(0)
+
     def load(self) -> Any:
         from server import create_app
 
-        return create_app(self.settings)
+        self.app = create_app(self.settings)
+        return self.app
 
 
 def serve(settings: Settings, *, ready: Callable[[str], None] | None = None) -> None:
@@ -75,12 +88,39 @@ def serve(settings: Settings, *, ready: Callable[[str], None] | None = None) -> 
         ready: called with the server's URL once it listens.
 
     Raises:
-        kg.store.StoreLockedError: another process has the store open.
-        kg.store.StoreError: the store cannot be opened.
+        StoreLockedError: another process has the store open.
+        StoreError: the store folder cannot be created.
     """
     # Fail here, with a clear message, rather than later inside the worker process.
-    open_store(Path(settings.store).expanduser()).close()
+    check_store_free(Path(settings.store).expanduser())
     _Server(settings, ready).run()
+
+
+def check_store_free(folder: Path) -> None:
+    """Raise if another process holds the store open, without opening it here.
+
+    Opening the store in this process would load RocksDB before gunicorn forks, so
+    the lock file (``LOCK``, an ``fcntl`` lock held by RocksDB) is probed instead.
+
+    Raises:
+        StoreLockedError: the store is in use.
+        StoreError: the folder cannot be created.
+    """
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise StoreError(f"cannot create store folder {folder}: {exc.strerror}") from None
+    lock = folder / "LOCK"
+    if not lock.exists():
+        return
+    with open(lock, "a+b") as handle:
+        try:
+            fcntl.lockf(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            raise StoreLockedError(
+                f"store {folder} is in use by another process (another `kg serve`, or "
+                "a `kg ingest` still running)") from None
+        fcntl.lockf(handle, fcntl.LOCK_UN)
 
 
 def main() -> None:
