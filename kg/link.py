@@ -190,6 +190,13 @@ DEFAULT_LEVEL_FIT: dict[str, float] = {
 #: score is multiplied by this factor.
 CONTEXT_REQUIRED: dict[str, float] = {"Community": 0.3}
 
+#: Score factor for an actor of a country the text does not name, found by a shortened
+#: form of its label (see :meth:`Linker._foreign_generic`).
+FOREIGN_GENERIC_PENALTY = 0.3
+
+#: Classes whose shortened labels are generic words ("the security forces", "the army").
+GENERIC_RISK_TYPES: frozenset[str] = frozenset({"StateForce"})
+
 #: Place precision implied by the class of the linked place.
 TYPE_PRECISION: dict[str, PlacePrecision] = {
     "Country": "country",
@@ -379,6 +386,7 @@ class Linker:
         label: str | None,
         cue_types: tuple[str, ...],
         position: int | None,
+        name: str = "",
     ) -> Scored | None:
         """Score one candidate for a mention; ``None`` when its class does not fit."""
         ent = cand.entity
@@ -393,12 +401,33 @@ class Linker:
             level = DEFAULT_LEVEL_FIT.get(ent.type, 0.8)
         context = self._context_score(ent, position)
         penalty = CONTEXT_REQUIRED.get(ent.type, 1.0) if context < 0.8 else 1.0
+        if self._foreign_generic(ent, name, position):
+            penalty *= FOREIGN_GENERIC_PENALTY
         evidence = (
             WEIGHTS["context"] * context
             + WEIGHTS["level"] * level
             + WEIGHTS["prominence"] * ent.prominence
         )
         return Scored(ent, cand.match * fit * evidence * penalty, cand.match, fit, context, level)
+
+    def _foreign_generic(self, ent: KBEntity, name: str, position: int | None) -> bool:
+        """Whether ``name`` is a shortened label of an actor of a country not named nearby.
+
+        ``القوات الأمنية`` is listed for the Iraqi Security Forces
+        (``القوات الأمنية العراقية``), but in a report about Syria it means other forces.
+        """
+        if ent.type not in GENERIC_RISK_TYPES or not ent.country or not self.context:
+            return False
+        near = {
+            self.kb.entity(p.key).country
+            for p in self.context
+            if position is None or abs(p.start - position) <= NEAR_CHARS
+        }
+        if ent.country in near:
+            return False
+        words = set(alias_key(name).split())
+        labels = [set(alias_key(n).split()) for n in (ent.label_ar, ent.label_en) if n]
+        return any(words < label for label in labels)
 
     def rank(
         self,
@@ -412,7 +441,7 @@ class Linker:
         """Candidates for a name, best first."""
         scored = []
         for cand in self.kb.lookup(name):
-            s = self.score(cand, kind, label, cue_types, position)
+            s = self.score(cand, kind, label, cue_types, position, name)
             if s is not None:
                 scored.append(s)
         scored.sort(key=lambda s: (-s.score, -s.entity.prominence, s.entity.key))

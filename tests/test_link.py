@@ -295,3 +295,15 @@ def test_name_variants_with_cues_directions_and_commas() -> None:
     link_report(report, kb)
     assert report.mentions[0].entity == "place:SY"
     assert report.events[0].place is not None and report.events[0].place.precision == "region"
+
+
+def test_shortened_label_of_a_foreign_state_force_stays_nil() -> None:
+    kb = load_kb()
+    syria = "في ريف دير الزور ردت القوات الأمنية على مصادر النيران"
+    iraq = "في محافظة الأنبار ردت القوات الأمنية على مصادر النيران"
+    assert resolve_name("القوات الأمنية", "actor", syria, kb=kb) == (None, 0.0)
+    entity, _ = resolve_name("القوات الأمنية", "actor", iraq, kb=kb)
+    assert entity is not None and entity.key == "actor:iraqi_security_forces"
+    # the full label is not generic
+    entity, _ = resolve_name("القوات الأمنية العراقية", "actor", syria, kb=kb)
+    assert entity is not None and entity.key == "actor:iraqi_security_forces"
