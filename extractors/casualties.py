@@ -131,6 +131,15 @@ class CasualtyFinder:
         j = end
         stop = min(n, end + COUNT_WINDOW)
         while j < stop and not found_count and st.norms[j] not in _BREAKS:
+            named = mention_at.get(j)
+            if named is not None:  # "اعتقلت قوى الأمن الداخلي (الأسايش) خمسة أشخاص"
+                stop = min(n, stop + named.end - j)
+                j = named.end
+                continue
+            if st.norms[j] in ("(", ")", '"'):
+                stop = min(n, stop + 1)
+                j += 1
+                continue
             number = read_number(st.keys, st.norms, j, lex)
             if number is not None:
                 count, qualifier, found_count = number[1], number[2], True

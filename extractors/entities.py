@@ -255,9 +255,11 @@ def make_gazetteer(nlp: Language, name: str, lang: str, use_kb: bool, kb_path: s
 class EntityPatterns:
     """Places, regions, persons, sources and operations that no list names."""
 
-    def __init__(self, lexicon: Lexicon) -> None:
-        """Use the place, person and organisation tables of ``lexicon``."""
+    def __init__(self, lexicon: Lexicon, gazetteer: Gazetteer | None = None) -> None:
+        """Use the place, person and organisation tables of ``lexicon`` and, for names
+        that stand for a KB entity, ``gazetteer``."""
         self.lex = lexicon
+        self.gazetteer = gazetteer
 
     def __call__(self, doc: Doc) -> Doc:
         """Add ``pattern``, ``anaphor`` and ``propagated`` mentions."""
@@ -271,7 +273,9 @@ class EntityPatterns:
         self._regions(doc, st, added)
         self._persons(doc, st, taken, added)
         self._sources(doc, st, taken, added)
+        self._outlets(doc, st, taken, added)
         self._operations(doc, st, taken, added)
+        self._nationalities(doc, st, taken, added)
         st.mentions.extend(added)
         st.mentions.sort(key=lambda h: (h.start, -h.end))
         self._propagate(doc, st)
@@ -422,10 +426,67 @@ class EntityPatterns:
             cut = next(c for k, c in st.keys[j] if k in heads)
             mention = make_mention(doc, j, end, "outlet", cut=cut, label="Organisation",
                                    confidence=0.75)
+            # "وكالة الأنباء السورية (سانا)": the name in brackets says who it is
+            if end + 2 < n and st.norms[end] == "(":
+                inner = next((h for h in st.mentions if h.start == end + 1
+                              and h.end < n and st.norms[h.end] == ")"), None)
+                if inner is not None:
+                    mention.entity, mention.kind = inner.mention.entity, inner.mention.kind
             st.mentions[:] = [h for h in st.mentions if not (j <= h.start and h.end <= end)]
             for k in range(j, end):
                 taken[k] = True
             added.append(MentionHit(j, end, mention, "pattern"))
+
+    def _outlets(self, doc: Doc, st: DocState, taken: list[bool],
+                 added: list[MentionHit]) -> None:
+        """Outlet names ending in نيوز/برس … after a reporter or site word (مراسل شفق نيوز)."""
+        suffixes = self.lex.sets["outlet_suffixes"]
+        cues = self.lex.sets["outlet_cues"] | set(self.lex.sets["org_heads"])
+        n = len(doc)
+        for i in range(n):
+            if taken[i] or not ({k for k, _ in st.keys[i]} & suffixes):
+                continue
+            start = i
+            while start > 0 and i - start < 3 and not taken[start - 1] \
+                    and (_is_arabic(st.norms[start - 1]) or st.norms[start - 1].isalpha()):
+                if {k for k, _ in st.keys[start - 1]} & cues:
+                    break
+                start -= 1
+            if start == i or start == 0 or not ({k for k, _ in st.keys[start - 1]} & cues
+                                                 or self._after_attribution(st, start)):
+                continue
+            mention = make_mention(doc, start, i + 1, "outlet", label="NewsOutlet",
+                                   confidence=0.7)
+            for k in range(start, i + 1):
+                taken[k] = True
+            added.append(MentionHit(start, i + 1, mention, "pattern"))
+
+    def _after_attribution(self, st: DocState, start: int) -> bool:
+        k = start - 1
+        if k >= 0 and st.norms[k] in ("ل", "عن"):
+            k -= 1
+        if k < 0:
+            return False
+        return bool(self.lex.tables["attribution_prepositions"].first(st.keys, k, k + 1)
+                    or self.lex.tables["attribution_verbs"].first(st.keys, k, k + 1))
+
+    def _nationalities(self, doc: Doc, st: DocState, taken: list[bool],
+                       added: list[MentionHit]) -> None:
+        """A nationality adjective after an aircraft or forces word names that state's
+        forces (طائرة مسيرة تركية → القوات التركية)."""
+        table = self.lex.maps["nationalities"]
+        carriers = self.lex.sets["carriers"]
+        for i in range(1, len(doc)):
+            if taken[i] or st.norms[i] not in table:
+                continue
+            if not ({k for k, _ in st.keys[i - 1]} & carriers):
+                continue
+            entry = self.gazetteer.lookup(str(table[st.norms[i]])) if self.gazetteer else None
+            mention = make_mention(doc, i, i + 1, "actor", label=entry.type if entry else None,
+                                   entity=entry.key if entry else None, confidence=0.7)
+            mention.name = str(table[st.norms[i]]) if entry is None else mention.name
+            taken[i] = True
+            added.append(MentionHit(i, i + 1, mention, "pattern"))
 
     def _operations(self, doc: Doc, st: DocState, taken: list[bool],
                     added: list[MentionHit]) -> None:
@@ -439,7 +500,7 @@ class EntityPatterns:
             end = i + 2
             while end < n and end - i < 8 and st.norms[end] != '"' and st.norms[end] != "\n":
                 end += 1
-            if end >= n or st.norms[end] != '"' or end == i + 2:
+            if end >= n or st.norms[end] != '"' or end == i + 2 or any(taken[i:end + 1]):
                 continue
             mention = make_mention(doc, i, end + 1, "operation", label="MilitaryOperation",
                                    confidence=0.8)
@@ -533,10 +594,13 @@ def _last(hits: Sequence[MentionHit], before: int, pred: object) -> MentionHit |
     return best
 
 
-@Language.factory("ckg_entity_patterns", default_config={"lang": "ar"})
-def make_entity_patterns(nlp: Language, name: str, lang: str) -> EntityPatterns:
-    """Factory of :class:`EntityPatterns`."""
-    return EntityPatterns(load_lexicon(lang))
+@Language.factory("ckg_entity_patterns", default_config={"lang": "ar", "use_kb": True,
+                                                         "kb_path": None})
+def make_entity_patterns(nlp: Language, name: str, lang: str, use_kb: bool,
+                         kb_path: str | None) -> EntityPatterns:
+    """Factory of :class:`EntityPatterns` (``use_kb``: resolve nationality words in
+    the shipped KB)."""
+    return EntityPatterns(load_lexicon(lang), kb_gazetteer(kb_path) if use_kb else None)
 
 
 # --------------------------------------------------------------------------- statistical NER
@@ -545,9 +609,16 @@ def make_entity_patterns(nlp: Language, name: str, lang: str) -> EntityPatterns:
 class StatisticalNames:
     """Names from the ANERcorp model where no list or pattern found one."""
 
-    def __init__(self, model_dir: str | None) -> None:
-        """Load the model from ``model_dir`` (default: the shipped one), if present."""
+    def __init__(self, model_dir: str | None, lexicon: Lexicon) -> None:
+        """Load the model from ``model_dir`` (default: the shipped one), if present;
+        names made of the pattern tables' common words (بادية، ناشطون) are dropped."""
         self.model = None
+        self.common = frozenset().union(*(
+            lexicon.sets[name] for name in (
+                "anonymous", "people_plural", "people_singular", "org_heads", "subunit_heads",
+                "directions", "facility_words", "place_name_stops", "person_name_stops",
+                "outlet_cues"))) | frozenset(lexicon.maps["admin_words"]) | frozenset(
+            lexicon.maps["place_anaphors"])
         try:
             from extractors import ner_model
 
@@ -576,6 +647,8 @@ class StatisticalNames:
                 continue
             if any(i in covered for i in range(start, end)):
                 continue
+            if any({k for k, _ in st.keys[i]} & self.common for i in range(start, end)):
+                continue
             mention = make_mention(doc, start, end, kind, label=ent.label,
                                    confidence=ner_model.STATISTICAL_CONFIDENCE)
             st.mentions.append(MentionHit(start, end, mention, "ner"))
@@ -583,7 +656,8 @@ class StatisticalNames:
         return doc
 
 
-@Language.factory("ckg_statistical_ner", default_config={"model_dir": None})
-def make_statistical_names(nlp: Language, name: str, model_dir: str | None) -> StatisticalNames:
+@Language.factory("ckg_statistical_ner", default_config={"lang": "ar", "model_dir": None})
+def make_statistical_names(nlp: Language, name: str, lang: str,
+                           model_dir: str | None) -> StatisticalNames:
     """Factory of :class:`StatisticalNames` (does nothing without a model)."""
-    return StatisticalNames(model_dir)
+    return StatisticalNames(model_dir, load_lexicon(lang))

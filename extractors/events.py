@@ -42,6 +42,8 @@ from kg.model import Casualty, Event, Participation, PlaceRef, Span, TimeValue
 
 _CLAUSE_BREAKS = frozenset({"،", ",", ";", "؛", ":"})
 _ACTOR_KINDS = frozenset({"actor", "person"})
+#: Place labels that may act as a party (أطلقت تركيا عملية …).
+STATE_LABELS = frozenset({"Country"})
 #: Event types whose object is the side acted on (all but clashes, curfews, escapes).
 DIRECTED = frozenset({"Attack", "Raid", "Airstrike", "Shelling", "Explosion", "SuicideBombing",
                       "Assassination", "Arrest", "Abduction", "MilitaryOperation", None})
@@ -325,7 +327,7 @@ class EventBuilder:
 
     def _np_start(self, st: DocState, hit: MentionHit, lo: int, covered: set[int]) -> int:
         """Start of the noun phrase an actor heads (its sub-unit words included)."""
-        heads = self.lex.sets["subunit_heads"]
+        heads = self.lex.sets["subunit_heads"] | self.lex.sets["carriers"]
         start = hit.start
         for k in range(hit.start - 1, max(lo, hit.start - 6) - 1, -1):
             if st.norms[k] in _CLAUSE_BREAKS or k in covered:
@@ -339,7 +341,7 @@ class EventBuilder:
         lo, hi = m.window
         trig = m.trigger
         actors = [h for h in st.in_sentence("mentions", m.sentence)
-                  if h.mention.kind in _ACTOR_KINDS
+                  if (h.mention.kind in _ACTOR_KINDS or h.mention.label in STATE_LABELS)
                   and lo <= h.start < hi and h.start not in speaker_tokens
                   and not (trig.start <= h.start < trig.end)]
         own = self.lex.tables["own_forces"]
@@ -375,6 +377,9 @@ class EventBuilder:
             for k in range(max(lo, np - 3), np):
                 prev |= {kk for kk, _ in st.keys[k]}
             role, strength = self._role(st, m, hit, np, prev, anchor, before_anchor, undergo)
+            if hit.mention.kind == "place" and strength < CUE and not (
+                    role == "perpetrator" and np <= anchor + 1):
+                continue  # a country is an actor only as subject or after a role word
             if role is not None:
                 m.roles.append((hit, role, strength))
 
@@ -401,6 +406,11 @@ class EventBuilder:
                 return ("imposer" if etype == "Curfew" else "perpetrator"), CUE
         if prev & lex.sets["target"]:
             return "target", CUE
+        defend = lex.tables["defend_verbs"]
+        for k in range(max(lo, np - 2), min(m.trigger.start, hit.end + 3)):
+            # the subject of the defending verb: before it, or right after it
+            if defend.first(st.keys, k, k + 1) is not None and (k >= hit.end or k + 1 == np):
+                return "target", CUE
         for k in range(max(lo, np - 4), np):
             if undergo.first(st.keys, k, k + 1) is not None:  # type: ignore[attr-defined]
                 return "target", CUE
@@ -432,7 +442,8 @@ class EventBuilder:
         lo, hi = m.window
         s_start, s_end = st.sentences[m.sentence]
         places = [h for h in st.in_sentence("mentions", m.sentence)
-                  if h.mention.kind == "place"]
+                  if h.mention.kind in ("place", "facility") and not (
+                      h.mention.label in STATE_LABELS and any(h is a for a, _, _ in m.roles))]
         after = [h for h in places if m.trigger.end <= h.start < hi]
         before = [h for h in places if lo <= h.start < m.trigger.start]
         rest = [h for h in places if s_start <= h.start < s_end]
@@ -448,9 +459,8 @@ class EventBuilder:
             if found is not None and found[0] >= chosen.start - 1:
                 m.relation = str(found[1]) if found[1] != "in" else None
         if chosen.mention.label == "Region":
-            first = normalize_text(chosen.mention.name or "").split()[:1]
-            rel = self.lex.maps["relations"].get(first[0]) if first else None
-            m.relation = str(rel) if rel else m.relation
+            found = relations.first(st.keys, chosen.start)
+            m.relation = str(found[1]) if found else m.relation
 
     def _background(self, st: DocState, m: EventMention) -> None:
         lex = self.lex

@@ -50,6 +50,11 @@ def _token_keys(norm: str, lang: str) -> tuple[tuple[str, int], ...]:
         keys.setdefault(form, cut)
         if form.startswith(_ARTICLE) and len(form) >= 4:
             keys.setdefault(form[2:], cut + 2)
+    # the accusative ending of indefinite nouns (هجوما، انزالا، قياديا) is not part of the word
+    if len(norm) >= 5 and norm.endswith("ا") and not norm.endswith(("ءا", "اا")):
+        for form, cut in list(keys.items()):
+            if form.endswith("ا") and len(form) >= 4:
+                keys.setdefault(form[:-1], cut)
     return tuple(keys.items())
 
 
@@ -64,6 +69,9 @@ def arabic_verb_forms(past: str, present: str) -> set[str]:
     past, present = normalize_text(past), normalize_text(present)
     forms = {past, past + "ت", past + "وا", past + "ا", past + "تا", past + "ن"}
     with_objects = [past, past + "ت", past + "و"]
+    if past.endswith("ي"):  # تصدى → تصدت، تصدوا (the final alif maqsura drops)
+        forms |= {past[:-1] + "ت", past[:-1] + "وا", past[:-1] + "تا"}
+        with_objects += [past[:-1] + "ت"]
     if present:
         stem = present[1:]
         forms |= {"ي" + stem, "ت" + stem, "ي" + stem + "ون", "ت" + stem + "ان",
@@ -253,6 +261,10 @@ _SETS: dict[str, str] = {
     "distinct": "cues.distinct",
     "demonstratives": "cues.demonstratives",
     "negations": "cues.negations",
+    "irrealis": "cues.irrealis",
+    "outlet_suffixes": "organisations.outlet_suffixes",
+    "outlet_cues": "organisations.outlet_cues",
+    "carriers": "organisations.carriers.words",
     "supporter": "roles.supporter",
     "target": "roles.target",
     "participant": "roles.participant",
@@ -308,6 +320,7 @@ _MAP_TABLES: dict[str, str] = {
     "number_words": "numbers.words",
     "qualifiers": "numbers.qualifiers",
     "weekdays": "dates.weekdays",
+    "nationalities": "organisations.nationalities",
     "months": "dates.months",
     "relative_days": "dates.relative_days",
     "relative_periods": "dates.relative_periods",
@@ -361,6 +374,7 @@ def _compile(raw: dict[str, Any]) -> Lexicon:
         tables[name] = PhraseTable.from_words(mapping, lang)
     tables["support_verbs"] = verbs_table(_section(raw, "cues.support_verbs") or [], lang)
     tables["undergo_verbs"] = verbs_table(_section(raw, "cues.undergo_verbs") or [], lang)
+    tables["defend_verbs"] = verbs_table(_section(raw, "cues.defend_verbs") or [], lang)
     tables["attribution_verbs"] = verbs_table(_section(raw, "attribution.verbs") or [], lang)
     casualty_table: PhraseTable[str] = PhraseTable()
     for status, spec in raw.get("casualties", {}).items():

@@ -66,9 +66,11 @@ def make_nlp(lang: str, config: dict[str, Any] | None = None) -> Language:
     nlp.add_pipe("ckg_gazetteer", config={"lang": lang, "use_kb": options["use_kb"],
                                           "kb_path": options["kb_path"],
                                           "aliases": options["aliases"]})
-    nlp.add_pipe("ckg_entity_patterns", config={"lang": lang})
+    nlp.add_pipe("ckg_entity_patterns", config={"lang": lang, "use_kb": options["use_kb"],
+                                                "kb_path": options["kb_path"]})
     if options["ner"] and lang == "ar":
-        nlp.add_pipe("ckg_statistical_ner", config={"model_dir": options["ner_model"]})
+        nlp.add_pipe("ckg_statistical_ner", config={"lang": lang,
+                                                    "model_dir": options["ner_model"]})
     for name in ("ckg_times", "ckg_casualties", "ckg_triggers", "ckg_attribution",
                  "ckg_events"):
         nlp.add_pipe(name, config={"lang": lang})

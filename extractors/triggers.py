@@ -16,7 +16,7 @@ from extractors.annotations import DocState, TriggerHit, state
 from extractors.lexicon import Lexicon, load_lexicon
 
 #: Mention kinds whose names may contain trigger words that are not triggers.
-_NAME_KINDS = frozenset({"actor", "outlet", "person", "facility"})
+_NAME_KINDS = frozenset({"actor", "outlet", "person", "facility", "time"})
 #: Refiners look this many tokens before and after a trigger.
 REFINE_BEFORE = 3
 REFINE_AFTER = 7
@@ -45,6 +45,9 @@ class TriggerFinder:
         for hit in st.mentions:
             for i in range(hit.start, hit.end):
                 inside[i] = hit.mention.kind
+        for time in st.times:  # "فجر اليوم" is dawn, not a detonation
+            for i in range(time.start, time.end):
+                inside[i] = "time"
         out: list[TriggerHit] = []
         i = 0
         while i < n:
@@ -91,6 +94,9 @@ class TriggerFinder:
             if prev & lex.blocked_after.get(etype, frozenset()):
                 return False
             if hit.kind == "verb" and st.norms[hit.start - 1] in lex.sets["negations"]:
+                return False
+        for j in range(max(s_start, hit.start - 3), min(s_end, hit.end + 2)):
+            if {k for k, _ in st.keys[j]} & lex.sets["irrealis"]:
                 return False
         if hit.end < s_end:
             nxt = {k for k, _ in st.keys[hit.end]}
