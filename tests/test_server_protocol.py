@@ -181,6 +181,14 @@ def test_result_rows_are_capped(client) -> None:  # type: ignore[no-untyped-def]
     assert "1000" in response.headers["KG-Truncated"]
     small = client.get("/sparql", query_string={"query": LABELS})
     assert "KG-Truncated" not in small.headers
+    as_tsv = client.get("/sparql", query_string={
+        "query": "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f }", "format": "tsv"})
+    assert len(as_tsv.data.decode("utf-8").splitlines()) == 1 + 1000  # header + rows
+    # just under the cap: every row comes back, no truncation
+    just = client.get("/sparql", query_string={
+        "query": "SELECT ?a ?d WHERE { ?a ?b ?c . ?d ?e ?f } LIMIT 1000", "format": "csv"})
+    assert len(just.data.decode("utf-8").splitlines()) == 1 + 1000
+    assert "KG-Truncated" not in just.headers
 
 
 def test_request_size_is_capped(client) -> None:  # type: ignore[no-untyped-def]
