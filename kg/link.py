@@ -30,7 +30,7 @@ import math
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from extractors.normalize import clitic_variants, normalize, normalize_text
@@ -227,6 +227,12 @@ PRECISION_ORDER: tuple[PlacePrecision, ...] = (
     "region",
     "country",
 )
+
+#: Score factor for the candidate the extractor proposed (``Mention.entity`` on input).
+HINT_BOOST = 1.15
+
+#: Match score of a proposed entity the name itself does not find.
+MATCH_HINT = 0.75
 
 #: Weights of the evidence that ranks candidates.
 WEIGHTS: dict[str, float] = {"context": 0.4, "level": 0.35, "prominence": 0.25}
@@ -468,8 +474,14 @@ class Linker:
         start: int | None = None,
         end: int | None = None,
         cue_types: tuple[str, ...] | None = None,
+        hint: str | None = None,
     ) -> tuple[KBEntity | None, float]:
-        """Resolve a name found at ``[start, end)`` of the text (offsets optional)."""
+        """Resolve a name found at ``[start, end)`` of the text (offsets optional).
+
+        ``hint`` is a KB key the extractor proposed (its gazetteer or an anaphor's
+        antecedent): it is preferred among the candidates, and stands as the only
+        candidate (with a weaker match score) when the name finds none.
+        """
         if cue_types is None:
             cue_types = ()
             if start is not None and end is not None and kind == "place":
@@ -483,7 +495,32 @@ class Linker:
                 )
                 if ranked:
                     break
+        if hint and hint in self.kb:
+            ranked = self._apply_hint(
+                ranked, self.kb.entity(hint), kind, label, cue_types, position, name
+            )
         return self.decide(ranked)
+
+    def _apply_hint(
+        self,
+        ranked: list[Scored],
+        hinted: KBEntity,
+        kind: str,
+        label: str | None,
+        cue_types: tuple[str, ...],
+        position: int | None,
+        name: str,
+    ) -> list[Scored]:
+        if any(s.entity.key == hinted.key for s in ranked):
+            boosted = [
+                replace(s, score=s.score * HINT_BOOST) if s.entity.key == hinted.key else s
+                for s in ranked
+            ]
+            return sorted(boosted, key=lambda s: (-s.score, -s.entity.prominence, s.entity.key))
+        if ranked:
+            return ranked
+        alone = self.score(Candidate(hinted, MATCH_HINT), kind, label, cue_types, position, name)
+        return [alone] if alone is not None else []
 
     def _norm_position(self, start: int | None) -> int | None:
         """Offset in the normalised text of an original offset."""
@@ -573,7 +610,9 @@ def report_mentions(report: Report) -> Iterator[Mention]:
 def link_report(report: Report, kb: KnowledgeBase, *, threshold: float = DEFAULT_THRESHOLD) -> None:
     """Link every mention of ``report`` to a KB entity, in place.
 
-    Sets :attr:`Mention.entity` (a KB key, or ``None`` for NIL),
+    A key already in :attr:`Mention.entity` (the extractor's gazetteer guess, or an
+    anaphor's antecedent) is taken as a hint (:meth:`Linker.resolve`). Sets
+    :attr:`Mention.entity` (a KB key, or ``None`` for NIL),
     :attr:`Mention.link_confidence` and, when linked, :attr:`Mention.label` (the
     entity's class). Mentions with the same name and kind get the same entity unless
     their own cue words say otherwise (one sense per report); a mention without a cue
@@ -606,6 +645,7 @@ def link_report(report: Report, kb: KnowledgeBase, *, threshold: float = DEFAULT
                 start=m.span.start,
                 end=m.span.end,
                 cue_types=own or shared,
+                hint=m.entity,
             )
             m.entity = entity.key if entity else None
             m.link_confidence = confidence

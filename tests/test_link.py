@@ -307,3 +307,22 @@ def test_shortened_label_of_a_foreign_state_force_stays_nil() -> None:
     # the full label is not generic
     entity, _ = resolve_name("القوات الأمنية العراقية", "actor", syria, kb=kb)
     assert entity is not None and entity.key == "actor:iraqi_security_forces"
+
+
+def test_extractor_hint_is_preferred_and_kept_when_the_name_finds_nothing(
+    homonyms: KnowledgeBase,
+) -> None:
+    text = "اشتباكات في الطيبة ثم هاجم التنظيم المتطرف مواقع"
+    report = report_of(text, {"place": ["الطيبة"], "actor": ["التنظيم المتطرف"]})
+    town, actor = report.mentions
+    town.entity, actor.entity = "place:T-homs", "actor:isis"
+    link_report(report, homonyms)
+    assert town.entity == "place:T-homs"  # without the hint the other town ranks first
+    assert actor.entity == "actor:isis" and 0.35 < actor.link_confidence < 1.0
+    unhinted = report_of(text, {"place": ["الطيبة"]})
+    link_report(unhinted, homonyms)
+    assert unhinted.mentions[0].entity == "place:T-dz"
+    wrong_kind = report_of(text, {"place": ["الطيبة"]})
+    wrong_kind.mentions[0].entity = "actor:isis"  # a hint of the wrong class is ignored
+    link_report(wrong_kind, homonyms)
+    assert wrong_kind.mentions[0].entity == "place:T-dz"
