@@ -409,6 +409,61 @@ def eval_command(gold: Path, lang: str | None, as_json: bool, no_diff: bool) -> 
         click.echo(result.format_table(diffs=not no_diff))
 
 
+# --------------------------------------------------------------------------- extract
+
+
+@main.command(name="extract")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=str))
+@click.option("--published", default=None, metavar="DATE",
+              help="Publication date (YYYY-MM-DD) for reports that carry none.")
+@click.option("--lang", type=click.Choice(["auto", "ar", "en"]), default=None,
+              help="Language of the reports (setting lang).")
+@click.option("--encoding", default="utf-8", show_default=True,
+              help="Text encoding of the files (e.g. cp1256 for Windows Arabic).")
+@click.option("--json", "as_json", is_flag=True,
+              help="One JSON line per report in the EVAL_FORMAT schema (with confidences "
+                   "and spans).")
+@click.pass_context
+def extract_command(ctx: click.Context, paths: tuple[str, ...], published: str | None,
+                    lang: str | None, encoding: str, as_json: bool) -> None:
+    """Print the events found in report files, without touching the store.
+
+    Exits with 1 when some reports could not be read or extracted (they are listed
+    on stderr; the others are printed).
+    """
+    from extractors.summary import describe_report
+    from kg.evaluation import to_eval_record
+    from kg.ingest import IngestFailure, Processor, ReadOptions, parse_date, read_documents
+
+    settings = _settings(ctx, lang=lang)
+    try:
+        options = ReadOptions(published=parse_date(published), lang=settings.lang,
+                              max_bytes=settings.max_report_bytes, encoding=encoding)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--published") from None
+    processor = Processor()
+    failed = 0
+    for item in read_documents(list(paths), options):
+        if isinstance(item, IngestFailure):
+            failed += 1
+            click.echo(f"{item.origin}: {item.reason}", err=True)
+            continue
+        try:
+            report = processor(item)
+        except Exception as exc:  # noqa: BLE001 - one bad report must not stop the batch
+            failed += 1
+            click.echo(f"{item.origin}: extraction failed: {type(exc).__name__}: {exc}",
+                       err=True)
+            continue
+        if as_json:
+            record = to_eval_record(report, kb=processor.kb)
+            record["origin"] = item.origin
+            click.echo(json.dumps(record, ensure_ascii=False))
+        else:
+            click.echo(describe_report(report))
+    ctx.exit(1 if failed else 0)
+
+
 # --------------------------------------------------------------------------- link
 
 
