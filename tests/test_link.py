@@ -326,3 +326,22 @@ def test_extractor_hint_is_preferred_and_kept_when_the_name_finds_nothing(
     wrong_kind.mentions[0].entity = "actor:isis"  # a hint of the wrong class is ignored
     link_report(wrong_kind, homonyms)
     assert wrong_kind.mentions[0].entity == "place:T-dz"
+
+
+def test_cli_link_prints_entity_and_chain(tmp_path: Path) -> None:
+    import json
+
+    from click.testing import CliRunner
+
+    from kg.cli import main
+
+    env = {"KG_CONFIG": str(tmp_path / "none.toml")}
+    (tmp_path / "none.toml").write_text("", encoding="utf-8")
+    result = CliRunner().invoke(
+        main, ["link", "البصيرة", "زيزفونة الخضراء", "--context", "قرية البصيرة بريف دير الزور"], env=env
+    )
+    assert result.exit_code == 0, result.output
+    town, nil = (json.loads(line) for line in result.output.splitlines())
+    assert town["type"] == "Town" and town["chain"][-1].startswith("place:SY ")
+    assert nil["entity"] is None
+    assert CliRunner().invoke(main, ["link"], env=env).exit_code == 2
