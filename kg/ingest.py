@@ -446,8 +446,9 @@ def ingest(
         The summary; ``summary.failures`` lists what was rejected and why.
     """
     process = processor or Processor()
-    if isinstance(process, Processor):
-        ensure_static_graphs(store, process)
+    # the ontology and KB graphs are (re)loaded before the first report, not for a
+    # batch in which nothing could be read
+    static_pending = True
     summary = IngestSummary()
     entities: set[str] = set()
     seen: dict[str, str] = {}
@@ -457,6 +458,9 @@ def ingest(
         if isinstance(item, IngestFailure):
             summary.failures.append(item)
             continue
+        if static_pending and isinstance(process, Processor):
+            ensure_static_graphs(store, process)
+        static_pending = False
         try:
             report = process(item)
             quads = build_report(report, BuildContext(ingested_at=now()))
