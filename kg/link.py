@@ -75,7 +75,6 @@ KIND_TYPES: dict[str, dict[str, float]] = {
         "NewsOutlet": 0.8,
         "Polity": 0.8,
         "Person": 0.5,
-        "Country": 0.5,
     },
     "person": {"Person": 1.0},
     "operation": {"MilitaryOperation": 1.0, "Event": 0.8},

@@ -355,3 +355,21 @@ def test_alias_key_equals_the_shared_normaliser_on_every_name() -> None:
     names = [n for e in load_kb() for n in (e.label_ar, e.label_en, *e.aliases) if n]
     names += ["  قوّاتٌ\u200f «قسد»  ", "Ḩalab – ٣٤", "ﻻ"]
     assert [alias_key(n) for n in names] == [normalize_text(n) for n in names]
+
+
+def test_rdf_parent_predicates_respect_place_actor_disjointness() -> None:
+    kb = load_kb()
+    triples = {(q.subject.value, q.predicate.value, q.object.value) for q in kb_quads(kb)}
+    ckg = "https://w3id.org/conflict-kg/ontology#"
+
+    def has(s: tuple[str, str], p: str, o: tuple[str, str]) -> bool:
+        return (iris.entity_iri(*s), ckg + p, iris.entity_iri(*o)) in triples
+
+    assert has(("actor", "russian_armed_forces"), "basedIn", ("place", "RU"))
+    assert not has(("actor", "russian_armed_forces"), "subUnitOf", ("place", "RU"))
+    assert has(("actor", "asayish"), "subUnitOf", ("place", "aanes"))  # a polity
+    assert has(("actor", "ypg"), "subUnitOf", ("actor", "sdf"))
+    assert has(("person", "rami_abdulrahman"), "memberOf", ("actor", "sohr"))
+    assert has(("operation", "oir"), "hasActor", ("actor", "cjtf_oir"))
+    town = kb.entity("place:al_busayrah")
+    assert has(("place", town.local), "locatedIn", ("place", "SY090102"))

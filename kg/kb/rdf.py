@@ -8,7 +8,8 @@ their direct parent with ``ckg:locatedIn`` (the chain up to the country is there
 following it); units state theirs with ``ckg:subUnitOf``, persons with
 ``ckg:memberOf``, actors and persons whose parent is a country or region with
 ``ckg:basedIn``, operations with ``ckg:partOf`` (a larger operation) or
-``ckg:hasActor`` (the force that ran them).
+``ckg:hasActor`` (the force that ran them). Places and actors are disjoint classes
+in the ontology, so the predicate follows the classes of both ends (:func:`role_of`).
 
 External identifiers use ``owl:sameAs``, not ``skos:exactMatch``: a Wikidata entity
 IRI (``wd:Q…``) and a GeoNames feature IRI (``https://sws.geonames.org/ID/``) name
@@ -35,18 +36,50 @@ from kg import iris
 from kg.kb import KBEntity, KnowledgeBase
 from ontology.namespace import CKG, GEO, GN, SF, WD
 
-#: Parent predicate by (child kind, parent kind); places use ``ckg:locatedIn``.
+#: Classes of the KB that are organisations (ckg:Organization and below) or persons;
+#: everything else a place entity holds is a ckg:Place (the two are disjoint).
+AGENT_TYPES: frozenset[str] = frozenset(
+    {
+        "ArmedGroup",
+        "StateForce",
+        "Coalition",
+        "Militia",
+        "TerroristOrganization",
+        "MonitoringOrganization",
+        "NewsOutlet",
+        "Polity",
+        "Person",
+    }
+)
+#: Classes that are events (named operations, wars, battles).
+EVENT_TYPES: frozenset[str] = frozenset({"MilitaryOperation", "Event"})
+
+#: Parent predicate by (child role, parent role), roles from :func:`role_of`.
 PARENT_PREDICATES: dict[tuple[str, str], str] = {
     ("place", "place"): str(CKG.locatedIn),
-    ("facility", "place"): str(CKG.locatedIn),
-    ("actor", "actor"): str(CKG.subUnitOf),
-    ("actor", "place"): str(CKG.basedIn),
-    ("outlet", "actor"): str(CKG.subUnitOf),
-    ("person", "actor"): str(CKG.memberOf),
+    ("organisation", "organisation"): str(CKG.subUnitOf),
+    ("organisation", "place"): str(CKG.basedIn),
+    ("person", "organisation"): str(CKG.memberOf),
     ("person", "place"): str(CKG.basedIn),
-    ("operation", "operation"): str(CKG.partOf),
-    ("operation", "actor"): str(CKG.hasActor),
+    ("event", "event"): str(CKG.partOf),
+    ("event", "organisation"): str(CKG.hasActor),
 }
+
+
+def role_of(ent: KBEntity) -> str:
+    """What an entity is in the ontology: ``place``, ``organisation``, ``person``, ``event``.
+
+    A polity (a government, an autonomous administration) is an organisation even
+    where its IRI kind is ``place``: its forces are units of it.
+    """
+    if ent.type == "Person":
+        return "person"
+    if ent.type in AGENT_TYPES:
+        return "organisation"
+    if ent.type in EVENT_TYPES:
+        return "event"
+    return "place"
+
 
 #: Letters only Kurdish (Sorani) uses among Arabic-script names.
 _KURDISH = frozenset("ەێۆڵڕڤپچژگ")
@@ -80,11 +113,9 @@ def entity_quads(ent: KBEntity, kb: KnowledgeBase) -> Iterator[Quad]:
         yield quad(str(SKOS.altLabel), Literal(alias, language=_lang(alias)))
     if ent.parent and ent.parent in kb:
         parent = kb.entity(ent.parent)
-        # a polity (a government, an autonomous administration) is an organisation
-        # even where its IRI kind is "place": its forces are units of it
-        parent_kind = "actor" if parent.type == "Polity" else parent.kind
-        predicate = PARENT_PREDICATES.get((ent.kind, parent_kind))
-        if predicate:
+        predicate = PARENT_PREDICATES.get((role_of(ent), role_of(parent)))
+        # ckg:partOf points at a military operation, not at a war or other event
+        if predicate and (predicate != str(CKG.partOf) or parent.type == "MilitaryOperation"):
             yield quad(predicate, entity_node(parent))
     if ent.pcode:
         yield quad(str(CKG.pcode), Literal(ent.pcode))
