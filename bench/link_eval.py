@@ -198,7 +198,7 @@ def main(argv: list[str] | None = None) -> int:
     print("re3d:", json.dumps(summary, ensure_ascii=False))
     if args.audit:
         with args.audit.open("w", encoding="utf-8", newline="") as fh:
-            csv.writer(fh, delimiter="\t").writerows(rows)
+            csv.writer(fh, delimiter="\t", lineterminator="\n").writerows(rows)
     if args.judged:
         print("re3d judged:", json.dumps(judged_precision(args.judged), ensure_ascii=False))
     return 0
