@@ -9,6 +9,7 @@ text with its extracted facts marked) and RDF by content negotiation.
 from __future__ import annotations
 
 import json
+import re
 from collections import defaultdict
 from functools import lru_cache
 from importlib import resources
@@ -32,6 +33,9 @@ from server.sparql import JOB_ERRORS
 from server.workers import run_checked
 
 blueprint = Blueprint("pages", __name__)
+
+#: Characters an IRI reference may not contain (SPARQL's IRIREF terminal).
+_NOT_IN_IRI = re.compile(r'[<>"{}|^`\\\x00-\x20]')
 
 ROLE_PROPERTIES = ("perpetrator", "supporter", "target", "imposer", "participant")
 
@@ -198,6 +202,9 @@ def entity(kind_key: str) -> Response | str:
     if request.method == "OPTIONS":
         return add_cors(Response(status=204), "GET, OPTIONS")
     iri = iris.ID + kind_key
+    if _NOT_IN_IRI.search(iri):
+        # the IRI is written into SPARQL text below: refuse anything that could end it
+        raise NotFound(f"no entity has the IRI {iri!r}")
     outgoing = _select(f"SELECT ?p ?o ?g WHERE {{ GRAPH ?g {{ <{iri}> ?p ?o }} }} LIMIT 2000")
     incoming = _select(f"SELECT DISTINCT ?s ?p WHERE {{ ?s ?p <{iri}> }} LIMIT 1000")
     if not outgoing and not incoming:

@@ -146,3 +146,19 @@ def test_void_description(client) -> None:  # type: ignore[no-untyped-def]
     assert linksets  # the Wikidata links of the sample
     as_jsonld = client.get("/.well-known/void", headers={"Accept": "application/ld+json"})
     assert len(Graph().parse(data=as_jsonld.data, format="json-ld")) == len(graph)
+
+
+def test_entity_path_cannot_inject_sparql(client, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    sent: list[dict] = []
+    pool = client.application.extensions["kg"].pool
+    original = pool.run
+
+    def spy(job, **kwargs):  # type: ignore[no-untyped-def]
+        sent.append(job)
+        return original(job, **kwargs)
+
+    monkeypatch.setattr(pool, "run", spy)
+    path = "/id/actor/x> ?p ?o } SERVICE <http://127.0.0.1:9/> { ?s ?p ?o } #"
+    response = client.get(path.replace(" ", "%20"), headers={"Accept": "text/turtle"})
+    assert response.status_code == 404
+    assert sent == []  # refused before any SPARQL was built
