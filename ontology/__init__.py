@@ -64,6 +64,12 @@ def shapes_path() -> Path:
     return _package_file("shapes.ttl")
 
 
+def ontology_files() -> list[Path]:
+    """The Turtle files that make up the ontology as published: ``conflict.ttl`` and
+    ``codelists.ttl`` (what the store's ontology graph should hold)."""
+    return [ontology_path(), codelists_path()]
+
+
 def load_ontology_graph(*, codelists: bool = True) -> Graph:
     """Parse the ontology (and, unless told not to, the code lists) into one graph.
 
@@ -192,6 +198,7 @@ __all__ = [
     "codelists_path",
     "load_ontology_graph",
     "load_shapes_graph",
+    "ontology_files",
     "ontology_path",
     "shapes_path",
     "term_iris",
