@@ -82,13 +82,16 @@ def _print_summary(summary: Any) -> None:
             click.echo(f"  {failure}", err=True)
 
 
-def _ingest_sources(store: GraphStore, paths: list[str], options: Any) -> Any:
+def _ingest_sources(store: GraphStore, paths: list[str], options: Any,
+                    *, validate: bool = False) -> Any:
     from kg.ingest import ingest, read_documents
+    from ontology.validation import report_validator
 
     items = read_documents(paths, options)
+    check = report_validator(store) if validate else None
     with click.progressbar(items, label="Ingesting", file=sys.stderr, show_pos=True,
                            item_show_func=lambda d: getattr(d, "origin", None)) as bar:
-        return ingest(store, bar)
+        return ingest(store, bar, validate=check)
 
 
 def _send_to_server(server: str, token: str | None, paths: list[str], options: Any) -> Any:
@@ -115,6 +118,9 @@ def _send_to_server(server: str, token: str | None, paths: list[str], options: A
 @click.option("--encoding", default="utf-8", show_default=True,
               help="Text encoding of the files (e.g. cp1256 for Windows Arabic).")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
+@click.option("--validate/--no-validate", default=None,
+              help="Check each report's graph against the SHACL shapes before storing it "
+                   "(setting validate_on_ingest); reports that do not conform are rejected.")
 @click.option("--server", default=None, metavar="URL",
               help="Send the reports to a running `kg serve` (which owns the store) "
                    "instead of opening the store.")
@@ -123,8 +129,8 @@ def _send_to_server(server: str, token: str | None, paths: list[str], options: A
 @store_option
 @click.pass_context
 def ingest(ctx: click.Context, paths: tuple[str, ...], published: str | None, lang: str | None,
-           encoding: str, as_json: bool, server: str | None, token: str | None,
-           store: Path | None) -> None:
+           encoding: str, as_json: bool, validate: bool | None, server: str | None,
+           token: str | None, store: Path | None) -> None:
     """Extract reports from files or folders into the store, one named graph each.
 
     PATHS are .txt, .md, .html, .json or .jsonl files, or folders of them. A JSONL
@@ -133,7 +139,7 @@ def ingest(ctx: click.Context, paths: tuple[str, ...], published: str | None, la
     """
     from kg.ingest import ReadOptions, parse_date
 
-    settings = _settings(ctx, store=store, lang=lang)
+    settings = _settings(ctx, store=store, lang=lang, validate_on_ingest=validate)
     try:
         options = ReadOptions(published=parse_date(published), lang=settings.lang,
                               max_bytes=settings.max_report_bytes, encoding=encoding)
@@ -143,7 +149,8 @@ def ingest(ctx: click.Context, paths: tuple[str, ...], published: str | None, la
         summary = _send_to_server(server, token or settings.write_token, list(paths), options)
     else:
         with _opened(settings) as opened:
-            summary = _ingest_sources(opened, list(paths), options)
+            summary = _ingest_sources(opened, list(paths), options,
+                                      validate=settings.validate_on_ingest)
     if as_json:
         click.echo(json.dumps(summary.as_dict(), ensure_ascii=False, indent=2))
     else:
@@ -249,11 +256,8 @@ def serve(ctx: click.Context, host: str | None, port: int | None, store: Path | 
 
 
 def sample_paths() -> list[Path]:
-    """The bundled sample reports."""
-    folder = resources.files("kg").joinpath("samples")
-    return sorted(Path(str(p)) for p in folder.iterdir()
-                  if p.name.endswith((".txt", ".jsonl", ".html", ".md", ".json"))
-                  and p.name != "README.md")
+    """The bundled sample reports (a folder)."""
+    return [Path(str(resources.files("kg").joinpath("samples")))]
 
 
 @main.command()

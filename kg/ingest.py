@@ -31,6 +31,8 @@ JSON_SUFFIXES = {".json", ".jsonl", ".ndjson"}
 REPORT_SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES | JSON_SUFFIXES
 #: Fields a JSON report may carry besides ``text``.
 JSON_FIELDS = {"text", "url", "title", "published", "source", "lang", "id"}
+#: Files a folder scan passes over (documentation kept beside reports).
+SKIPPED_NAMES = {"readme", "license", "licence", "notice", "changelog"}
 LANGS = ("auto", "ar", "en")
 
 
@@ -301,8 +303,8 @@ def read_documents(
     """Documents from files and folders (recursively, in name order).
 
     Folders contribute their ``.txt``, ``.md``, ``.html``, ``.json`` and ``.jsonl``
-    files; a file named explicitly is read whatever its extension (as text unless it
-    is HTML or JSON).
+    files, except README, LICENSE, NOTICE and CHANGELOG files; a file named
+    explicitly is read whatever its extension (as text unless it is HTML or JSON).
 
     Yields:
         A :class:`~kg.model.Document` per report, or an :class:`IngestFailure`.
@@ -314,7 +316,8 @@ def read_documents(
         if path.is_dir():
             try:
                 files = sorted(p for p in path.rglob("*")
-                               if p.is_file() and p.suffix.lower() in REPORT_SUFFIXES)
+                               if p.is_file() and p.suffix.lower() in REPORT_SUFFIXES
+                               and p.stem.lower() not in SKIPPED_NAMES)
             except OSError as exc:
                 yield IngestFailure(str(path), f"cannot list folder: {exc.strerror or exc}")
                 continue

@@ -10,13 +10,14 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 import requests
 from SPARQLWrapper import JSON, SPARQLWrapper
 
 from kg.cli import sample_paths
+from kg.ingest import read_documents
+from kg.model import Document
 
 
 def free_port() -> int:
@@ -63,16 +64,11 @@ def test_demo_prints_url_and_an_example_query(demo_server: tuple[str, str]) -> N
     assert "curl -G" in output and "query=SELECT" in output
 
 
-def sample_reports() -> list[Path]:
-    """One entry per report in the bundled samples (JSONL files hold several)."""
-    reports: list[Path] = []
-    for path in sample_paths():
-        if path.suffix == ".jsonl":
-            lines = path.read_text(encoding="utf-8").splitlines()
-            reports.extend(path for line in lines if line.strip())
-        else:
-            reports.append(path)
-    return reports
+def sample_reports() -> list[Document]:
+    """The bundled sample reports, as the reader sees them."""
+    docs = [d for d in read_documents(sample_paths()) if isinstance(d, Document)]
+    assert len(docs) >= 6
+    return docs
 
 
 def test_sparqlwrapper_sees_the_seed_raid(demo_server: tuple[str, str]) -> None:

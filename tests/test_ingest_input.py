@@ -42,6 +42,7 @@ def test_formats_are_read(tmp_path: Path) -> None:
                     "source": "SANA", "lang": "ar", "title": "t"}) + "\n\n", encoding="utf-8")
     (tmp_path / "e.json").write_text(json.dumps([{"text": "x1"}, {"text": "x2"}]))
     (tmp_path / "ignored.csv").write_text("a,b")
+    (tmp_path / "README.md").write_text("about these reports")
     docs, failures = read([tmp_path], published=dt.date(2020, 1, 1))
     assert failures == []
     by_origin = {Path(d.origin.split(":")[0].split("[")[0]).name: d for d in docs}

@@ -94,3 +94,12 @@ def test_stats_count_the_seed(seed_store: Path) -> None:
     assert data["reports"] == 1
     assert data["events_by_type"]["Raid"] >= 1 and data["events_by_type"]["Curfew"] >= 1
     assert data["actors"] >= 3 and data["places"] >= 1 and data["quads"] > 0
+
+
+def test_seed_passes_the_shapes_when_validated_on_ingest(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    result = CliRunner().invoke(main, ["ingest", str(SEED), "--validate",
+                                       "--store", str(tmp_path / "store")])
+    assert result.exit_code == 0, result.output
+    assert "reports ingested: 1" in result.output
