@@ -33,8 +33,8 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
-from extractors.normalize import clitic_variants, normalize, normalize_text
-from kg.kb import Candidate, KBEntity, KnowledgeBase, alias_key, load_kb
+from extractors.normalize import clitic_variants
+from kg.kb import Candidate, KBEntity, KnowledgeBase, alias_key, load_kb, normalize_chars
 from kg.model import Mention, PlacePrecision, Report
 
 #: Default confidence under which a mention stays unlinked (NIL).
@@ -240,6 +240,7 @@ WEIGHTS: dict[str, float] = {"context": 0.4, "level": 0.35, "prominence": 0.25}
 NEAR_CHARS = 300
 
 _WORD = re.compile(r"[\w\-]+")
+_ARABIC_WORD = re.compile(r"[\u0621-\u064a]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -263,61 +264,67 @@ class Scored:
     level: float
 
 
+@dataclass(frozen=True, slots=True)
+class _ContextIndex:
+    """Names of countries and governorates (normalised) → keys, and their first words."""
+
+    names: dict[str, tuple[str, ...]]
+    first_words: frozenset[str]
+
+
 @lru_cache(maxsize=8)
-def _context_index(kb: KnowledgeBase) -> dict[str, tuple[str, ...]]:
-    """Names of countries and governorates (normalised) → their keys."""
+def _context_index(kb: KnowledgeBase) -> _ContextIndex:
     index: dict[str, list[str]] = defaultdict(list)
     for alias, key in kb.aliases():
         ent = kb.entity(key)
         if ent.kind == "place" and ent.admin_level in (0, 1) and len(alias) >= 3:
             index[alias].append(key)
-    return {name: tuple(keys) for name, keys in index.items()}
+    names = {name: tuple(keys) for name, keys in index.items()}
+    return _ContextIndex(names, frozenset(name.split()[0] for name in names))
 
 
 def find_context_places(text: str, kb: KnowledgeBase) -> list[ContextPlace]:
-    """Countries and governorates named in ``text`` (normalised offsets), longest names first.
+    """Countries and governorates named in ``text``, longest names first.
+
+    Positions are offsets in the normalised text (:func:`kg.kb.normalize_chars`), which
+    differ from the original only by dropped diacritics.
 
     >>> from kg.kb import load_kb
     >>> [p.key for p in find_context_places("في ريف دير الزور بسوريا", load_kb())]
     ['place:SY09', 'place:SY']
     """
     index = _context_index(kb)
-    norm = normalize_text(text)
+    norm = normalize_chars(text)
     words = [(m.start(), m.group()) for m in _WORD.finditer(norm)]
     found: list[ContextPlace] = []
     covered_until = -1
-    for i, (start, _word) in enumerate(words):
+    for i, (start, word) in enumerate(words):
         if start < covered_until:
+            continue
+        forms = [f for f, _ in clitic_variants(word)] if _ARABIC_WORD.match(word) else [word]
+        forms = [f for f in forms if f in index.first_words]
+        if not forms:
             continue
         for size in (4, 3, 2, 1):
             if i + size > len(words):
                 continue
-            end = words[i + size - 1][0] + len(words[i + size - 1][1])
-            phrase = norm[start:end]
-            keys = _match_phrase(phrase, index)
+            rest = " ".join(w for _, w in words[i + 1 : i + size])
+            keys = next(
+                (index.names[p] for f in forms if (p := f"{f} {rest}".strip()) in index.names),
+                (),
+            )
             if keys:
                 for key in keys:
                     found.append(ContextPlace(key, start, kb.entity(key).admin_level or 0))
-                covered_until = end
+                covered_until = words[i + size - 1][0] + len(words[i + size - 1][1])
                 break
     return found
 
 
-def _match_phrase(phrase: str, index: dict[str, tuple[str, ...]]) -> tuple[str, ...]:
-    if phrase in index:
-        return index[phrase]
-    first, _, rest = phrase.partition(" ")
-    for form, _cut in clitic_variants(first)[1:]:
-        candidate = (form + " " + rest).strip()
-        if candidate in index:
-            return index[candidate]
-    return ()
-
-
 def _cue(text: str, start: int, end: int) -> tuple[str | None, str | None]:
     """The cue word just before ``[start, end)`` and the one just after (normalised)."""
-    before_words = normalize_text(text[max(0, start - 40) : start]).split()
-    after_words = normalize_text(text[end : end + 40]).split()
+    before_words = alias_key(text[max(0, start - 40) : start]).split()
+    after_words = alias_key(text[end : end + 40]).split()
     before = None
     if before_words:
         word = before_words[-1]
@@ -361,7 +368,6 @@ class Linker:
         self.kb = kb
         self.text = text
         self.threshold = threshold
-        self.normalized = normalize(text)
         self.context = find_context_places(text, kb) if text else []
 
     def _context_score(self, ent: KBEntity, position: int | None) -> float:
@@ -485,7 +491,7 @@ class Linker:
             cue_types = ()
             if start is not None and end is not None and kind == "place":
                 cue_types = _cue_types(*_cue(self.text, start, end))
-        position = self._norm_position(start)
+        position = start  # context positions differ from original offsets only by dropped marks
         ranked = self.rank(name, kind, label=label, cue_types=cue_types, position=position)
         if not ranked and kind == "place":
             for rest, types in _name_variants(name):
@@ -520,20 +526,6 @@ class Linker:
             return ranked
         alone = self.score(Candidate(hinted, MATCH_HINT), kind, label, cue_types, position, name)
         return [alone] if alone is not None else []
-
-    def _norm_position(self, start: int | None) -> int | None:
-        """Offset in the normalised text of an original offset."""
-        if start is None:
-            return None
-        offsets = self.normalized.offsets
-        lo, hi = 0, len(offsets) - 1
-        while lo < hi:  # first normalised index whose original offset >= start
-            mid = (lo + hi) // 2
-            if offsets[mid] < start:
-                lo = mid + 1
-            else:
-                hi = mid
-        return lo
 
 
 _LEADING_NOISE = frozenset({"the", "of", "من"})

@@ -185,6 +185,16 @@ class _CharTable(dict[int, str]):
 _TABLE = _CharTable()
 
 
+def normalize_chars(text: str) -> str:
+    """The shared normalisation of ``text`` without collapsing white space (fast path).
+
+    Same as ``extractors.normalize.normalize(text).text``: characters are mapped one to
+    one or dropped (diacritics, tatweel, direction marks), so offsets drift only by
+    the dropped marks.
+    """
+    return text.translate(_TABLE)
+
+
 def alias_key(name: str) -> str:
     """The exact index key of a name: the shared normalisation, white space collapsed.
 
@@ -523,5 +533,6 @@ __all__ = [
     "is_acronym",
     "kb_version",
     "load_kb",
+    "normalize_chars",
     "read_resource",
 ]
