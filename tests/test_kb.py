@@ -373,3 +373,14 @@ def test_rdf_parent_predicates_respect_place_actor_disjointness() -> None:
     assert has(("operation", "oir"), "hasActor", ("actor", "cjtf_oir"))
     town = kb.entity("place:al_busayrah")
     assert has(("place", town.local), "locatedIn", ("place", "SY090102"))
+
+
+def test_build_extends_to_a_new_country_by_configuration(tmp_path: Path) -> None:
+    config = json.loads((FIXTURE / "build.json").read_text(encoding="utf-8"))
+    config["geonames"]["countries"] = ["SY", "XX"]
+    path = tmp_path / "build.json"
+    path.write_text(json.dumps(config), encoding="utf-8")
+    resource, _notes = build(FIXTURE, path, FIXTURE / "supplement.json")
+    rows = {row[0]: row for row in resource["entities"]}  # type: ignore[union-attr, index]
+    assert rows["place:gn-999999"][6] == "place:XX"  # parent: the new country
+    assert rows["place:XX"][1] == "Country"

@@ -450,6 +450,16 @@ class Builder:
         cities = json.loads(path.read_text(encoding="utf-8"))
         towns = [c for c in cities.values() if c["countrycode"] in countries]
         for country in sorted(countries):
+            if f"place:{country}" not in self.rows:  # a country without admin data yet
+                self.add(
+                    Row(
+                        key=f"place:{country}",
+                        type="Country",
+                        admin_level=0,
+                        country=country,
+                        prominence=FOREIGN_COUNTRY_PROMINENCE,
+                    )
+                )
             group = [c for c in towns if c["countrycode"] == country]
             admin1 = self._map_admin1(country, group)
             for city in group:
