@@ -77,6 +77,9 @@ class ConsistencyResult:
     unsatisfiable: tuple[str, ...] = ()
     message: str = ""
     seconds: float = 0.0
+    #: ``(individual IRI, ckg: class IRI)`` memberships HermiT entails for the data's
+    #: individuals (all, not only the direct ones); filled when asked for
+    class_assertions: frozenset[tuple[str, str]] = frozenset()
 
     @property
     def ok(self) -> bool:
@@ -102,13 +105,16 @@ def _owl_ready_triples(data: Graph) -> Iterator[tuple[Node, Node, Node]]:
         yield s, p, o
 
 
-def check_consistency(data: Graph | None = None, *, java: str | None = None) -> ConsistencyResult:
+def check_consistency(data: Graph | None = None, *, java: str | None = None,
+                      class_assertions: bool = False) -> ConsistencyResult:
     """Run HermiT on the ontology (and optional instance data) through owlready2.
 
     Args:
         data: instance triples to check together with the ontology (e.g. a report
             graph plus the KB); literals whose datatype OWL 2 lacks are left out.
         java: the Java executable; by default ``java`` on the ``PATH``.
+        class_assertions: also collect the ``ckg:`` classes HermiT entails for each
+            individual of ``data`` (e.g. to check the materialisation rules against it).
 
     Returns:
         The result; ``checked`` is False, with a message, when Java is missing.
@@ -141,13 +147,26 @@ def check_consistency(data: Graph | None = None, *, java: str | None = None) -> 
         unsatisfiable = tuple(sorted(
             c.iri for c in world.inconsistent_classes() if c is not owlready2.Nothing
         ))
+        entailed: set[tuple[str, str]] = set()
+        if class_assertions and data is not None:
+            # data individuals are not declared owl:NamedIndividual: look each one up
+            names = {str(n) for t in data for n in (t[0], t[2]) if isinstance(n, URIRef)}
+            for name in sorted(names):
+                individual = world[name]
+                if not isinstance(individual, owlready2.Thing) or name.startswith(_CKG):
+                    continue  # a class, a property, or one of the ontology's individuals
+                for cls in individual.INDIRECT_is_a:
+                    iri = getattr(cls, "iri", None)
+                    if isinstance(iri, str) and iri.startswith(_CKG):
+                        entailed.add((individual.iri, iri))
     finally:
         owlready2.JAVA_EXE = previous
         world.close()
     message = ("consistent, every class satisfiable" if not unsatisfiable
                else f"consistent, but {len(unsatisfiable)} class(es) unsatisfiable")
     return ConsistencyResult(True, True, unsatisfiable, message,
-                             seconds=time.perf_counter() - start)
+                             seconds=time.perf_counter() - start,
+                             class_assertions=frozenset(entailed))
 
 
 # =========================================================================== rules
