@@ -72,6 +72,15 @@ MAX_CLASS_DEPTH = 3
 #: Wikidata properties used.
 P_INSTANCE, P_SUBCLASS, P_COUNTRY, P_LOCATED = "P31", "P279", "P17", "P131"
 
+#: ``maxlag`` sent with every request, in seconds.
+MAXLAG = 5
+
+#: Retries of a request the API refused as busy (HTTP 429/503 or a maxlag error).
+RETRIES = 3
+
+#: Seconds to wait before retrying when the API does not say (``Retry-After``).
+DEFAULT_RETRY_AFTER = 5.0
+
 USER_AGENT = f"conflict-kg/{__version__} (https://w3id.org/conflict-kg; reconciliation)"
 
 _PROV_NOTE = NamedNode(str(RDFS.comment))
@@ -136,17 +145,27 @@ class WikidataClient:
         if path is not None and path.is_file():
             self.cached += 1
             return json.loads(path.read_text(encoding="utf-8"))  # type: ignore[no-any-return]
-        if self._last is not None:
-            wait = self.min_interval - (self._clock() - self._last)
-            if wait > 0:
-                self._sleep(wait)
-        try:
-            response = self.session.get(self.base_url, params=params, timeout=self.timeout)
-            self._last = self._clock()
-            response.raise_for_status()
-            data = response.json()
-        except (requests.RequestException, ValueError) as exc:
-            raise WikidataError(f"Wikidata API request failed: {exc}") from None
+        # maxlag asks the API to refuse work while its replicas lag (etiquette for bots)
+        sent = {**params, "maxlag": str(MAXLAG)}
+        for attempt in range(RETRIES + 1):
+            self._wait_turn()
+            try:
+                response = self.session.get(self.base_url, params=sent, timeout=self.timeout)
+                self._last = self._clock()
+                busy = response.status_code in (429, 503)
+                if not busy:
+                    response.raise_for_status()
+                    data = response.json()
+                    busy = isinstance(data, dict) and (data.get("error") or {}).get("code") == (
+                        "maxlag"
+                    )
+            except (requests.RequestException, ValueError) as exc:
+                raise WikidataError(f"Wikidata API request failed: {exc}") from None
+            if not busy:
+                break
+            if attempt == RETRIES:
+                raise WikidataError("Wikidata API busy (rate limited or lagging); try later")
+            self._sleep(_retry_after(response.headers.get("Retry-After")))
         if not isinstance(data, dict) or "error" in data:
             info = data.get("error", {}).get("info") if isinstance(data, dict) else data
             raise WikidataError(f"Wikidata API error: {info}")
@@ -155,6 +174,12 @@ class WikidataClient:
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
         return data
+
+    def _wait_turn(self) -> None:
+        if self._last is not None:
+            wait = self.min_interval - (self._clock() - self._last)
+            if wait > 0:
+                self._sleep(wait)
 
     def search(self, name: str, lang: str, *, limit: int = 10) -> list[dict[str, Any]]:
         """``wbsearchentities``: items whose label or alias starts with ``name``."""
@@ -187,6 +212,13 @@ class WikidataClient:
                 if "missing" not in item:
                     found[qid] = item
         return found
+
+
+def _retry_after(header: str | None) -> float:
+    try:
+        return max(0.0, float(header)) if header else DEFAULT_RETRY_AFTER
+    except ValueError:
+        return DEFAULT_RETRY_AFTER
 
 
 def claim_ids(item: Mapping[str, Any], prop: str) -> list[str]:

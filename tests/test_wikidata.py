@@ -81,10 +81,19 @@ ITEMS: dict[str, dict[str, Any]] = {
 
 class FakeWikidata(BaseHTTPRequestHandler):
     requests_seen: list[dict[str, str]] = []
+    #: how many next requests get "429 Too Many Requests"
+    busy: int = 0
 
     def do_GET(self) -> None:  # noqa: N802 (http.server API)
         params = {k: v[0] for k, v in parse_qs(urlparse(self.path).query).items()}
         type(self).requests_seen.append(params)
+        if type(self).busy > 0:
+            type(self).busy -= 1
+            self.send_response(429)
+            self.send_header("Retry-After", "0")
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return
         if params.get("action") == "wbsearchentities":
             text, lang = params["search"].lower(), params["language"]
             hits = []
@@ -126,6 +135,7 @@ class FakeWikidata(BaseHTTPRequestHandler):
 @pytest.fixture()
 def api() -> Iterator[str]:
     FakeWikidata.requests_seen = []
+    FakeWikidata.busy = 0
     server = ThreadingHTTPServer(("127.0.0.1", 0), FakeWikidata)
     thread = threading.Thread(target=server.serve_forever, args=(0.02,), daemon=True)
     thread.start()
@@ -289,3 +299,14 @@ def test_cli_link_online_and_quickstatements(api: str, tmp_path: Path) -> None:
     )
     assert result.exit_code == 0, result.output
     assert "Q1001|P625|" in out.read_text(encoding="utf-8")
+
+
+def test_busy_api_is_retried_then_given_up(api: str) -> None:
+    FakeWikidata.busy = 2
+    client = client_for(api)
+    assert client.search("جيش الاختبار", "ar")[0]["id"] == "Q2001"
+    assert len(FakeWikidata.requests_seen) == 3
+    assert all(r["maxlag"] == "5" for r in FakeWikidata.requests_seen)
+    FakeWikidata.busy = 10
+    with pytest.raises(WikidataError):
+        client.search("البصيرة", "ar")
