@@ -17,7 +17,7 @@ from spacy.tokens import Doc
 from kg.model import Event, Mention
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, eq=False)
 class MentionHit:
     """An entity mention found in the text."""
 
@@ -30,7 +30,7 @@ class MentionHit:
     speaks_for: MentionHit | None = None
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, eq=False)
 class TimeHit:
     """A time expression and its parts, resolved against the reference date."""
 
@@ -48,7 +48,7 @@ class TimeHit:
     precision: str = "unknown"
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, eq=False)
 class TriggerHit:
     """A word or phrase that reports a happening."""
 
@@ -60,7 +60,7 @@ class TriggerHit:
     definite: bool = False
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, eq=False)
 class CasualtyHit:
     """People killed, injured, arrested, abducted or missing, as told at one place."""
 
@@ -94,8 +94,13 @@ class DocState:
     today: dt.date
     #: the document text (``Doc.text`` is rebuilt from tokens on every access)
     text: str = ""
+    #: token texts and their start offsets in :attr:`text`
+    words: list[str] = field(default_factory=list)
+    starts: list[int] = field(default_factory=list)
     norms: list[str] = field(default_factory=list)
     keys: list[tuple[tuple[str, int], ...]] = field(default_factory=list)
+    #: the lookup forms of each token as a set (the keys without their cut)
+    forms: list[frozenset[str]] = field(default_factory=list)
     #: ``(start, end)`` token ranges of sentences
     sentences: list[tuple[int, int]] = field(default_factory=list)
     sentence_of: list[int] = field(default_factory=list)
@@ -111,6 +116,8 @@ class DocState:
     #: the KB's parent organisation of each actor key (for sub-units and sides)
     parents: dict[str, str] = field(default_factory=dict)
 
+    #: scratch space of components (caches per document)
+    user: dict[str, Any] = field(default_factory=dict)
     #: per-sentence lists of layers, built on first use (see :meth:`in_sentence`)
     _by_sentence: dict[str, list[list[Any]]] = field(default_factory=dict)
 
@@ -126,6 +133,11 @@ class DocState:
                     lists[self.sentence_of[item.start]].append(item)
             self._by_sentence[layer] = lists
         return lists[index] if 0 <= index < len(lists) else []
+
+    def char_span(self, start: int, end: int) -> tuple[int, int]:
+        """Character offsets of tokens ``[start, end)``."""
+        last = max(start, end - 1)
+        return self.starts[start], self.starts[last] + len(self.words[last])
 
     def mention_at(self, token: int) -> MentionHit | None:
         """The mention covering ``token``, if any."""

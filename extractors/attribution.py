@@ -54,7 +54,7 @@ class AttributionFinder:
         last: list[MentionHit] = []
         for index, (s_start, s_end) in enumerate(st.sentences):
             claims.extend(i for i in range(s_start, s_end)
-                          if {k for k, _ in st.keys[i]} & participles)
+                          if st.forms[i] & participles)
             for i in range(s_start, s_end):
                 cue = verbs.first(st.keys, i, i + 1)
                 is_prep = False

@@ -53,7 +53,7 @@ def read_number(keys: Keys, norms: Sequence[str], i: int,
         if end < len(norms) and norms[end] in lex.sets["teen"] and value < 10:
             value, end = value + 10, end + 1
         return end, value, qualifier
-    if {k for k, _ in keys[j]} & lex.sets["vague"]:
+    if any(form in lex.sets["vague"] for form, _cut in keys[j]):
         end = j + 1
         if end < len(norms) and norms[end] == "من":
             end += 1
@@ -76,7 +76,7 @@ class CasualtyFinder:
 
     def _people(self, st: DocState, j: int) -> tuple[int, int | None] | None:
         """A people noun at ``j``: ``(end, implied count)``."""
-        keys = {k for k, _ in st.keys[j]}
+        keys = st.forms[j]
         lex = self.lex
         if keys & lex.sets["people_dual"]:
             return j + 1, 2
@@ -189,7 +189,7 @@ class CasualtyFinder:
                 hit.affiliation = mention_at[k]
                 hit.end = max(hit.end, mention_at[k].end)
                 return
-            keys = {kk for kk, _ in st.keys[k]}
+            keys = st.forms[k]
             if keys & lex.sets["anaphoric_groups"]:
                 hit.group_word = next(iter(keys & lex.sets["anaphoric_groups"]))
             link = links.first(st.keys, k)

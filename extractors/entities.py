@@ -92,6 +92,19 @@ class Gazetteer:
         return None
 
 
+@lru_cache(maxsize=65536)
+def _cut_offset(word: str, cut: int) -> int:
+    """Original-text offset inside ``word`` of normalised character ``cut``."""
+    local = normalize(word)
+    return local.original_span(min(cut, len(local.text) - 1), len(local.text))[0]
+
+
+@lru_cache(maxsize=65536)
+def _variants(norm: str) -> tuple[tuple[str, int], ...]:
+    """Proclitic variants of an Arabic token (the token alone otherwise), cached."""
+    return tuple(clitic_variants(norm)) if _is_arabic(norm) else ((norm, 0),)
+
+
 def _is_arabic(word: str) -> bool:
     return bool(word) and "\u0621" <= word[0] <= "\u064a"
 
@@ -118,14 +131,11 @@ def make_mention(doc: Doc, start: int, end: int, kind: str, *, cut: int = 0,
                  confidence: float = 1.0) -> Mention:
     """A mention over tokens ``[start, end)`` whose first ``cut`` normalised characters
     (proclitics) are left out of the span and the name."""
-    first = doc[start]
-    char_start = first.idx
+    st = state(doc)
+    char_start, char_end = st.char_span(start, end)
     if cut:
-        local = normalize(first.text)
-        char_start = first.idx + local.original_span(min(cut, len(local.text) - 1),
-                                                     len(local.text))[0]
-    char_end = doc[end - 1].idx + len(doc[end - 1].text)
-    text = state(doc).text[char_start:char_end]
+        char_start += _cut_offset(st.words[start], cut)
+    text = st.text[char_start:char_end]
     return Mention(span=Span(char_start, char_end, text), kind=kind,  # type: ignore[arg-type]
                    label=label, entity=entity, name=text, confidence=confidence)
 
@@ -165,8 +175,7 @@ class GazetteerMatcher:
         i = 0
         while i < n:
             best: tuple[int, int, GazetteerEntry] | None = None
-            variants = (clitic_variants(st.norms[i]) if _is_arabic(st.norms[i])
-                        else [(st.norms[i], 0)])
+            variants = _variants(st.norms[i])
             for form, cut in variants:
                 for entry in self.gazetteer.index.get(form, ()):
                     end = i + 1 + len(entry.rest)
@@ -192,7 +201,9 @@ class GazetteerMatcher:
 
     @staticmethod
     def _case_ok(doc: Doc, start: int, end: int) -> bool:
-        text = doc[start:end].text
+        st = state(doc)
+        a, b = st.char_span(start, end)
+        text = st.text[a:b]
         if text.isascii() and len(text) <= 4:
             return text.isupper()
         if text.isascii():
@@ -344,11 +355,11 @@ class EntityPatterns:
             i = hit.start - 1
             if i < 0:
                 continue
-            keys = {k for k, _ in st.keys[i]}
+            keys = st.forms[i]
             if not keys & directions:
                 continue
             start = i
-            if i > 0 and {k for k, _ in st.keys[i - 1]} & directions:
+            if i > 0 and st.forms[i - 1] & directions:
                 start = i - 1
             cut = next(c for k, c in st.keys[start] if k in directions)
             region = make_mention(doc, start, hit.end, "place", cut=cut, label="Region",
@@ -412,7 +423,7 @@ class EntityPatterns:
             j = cue[0]
             if j < n and st.norms[j] in ("ل", "عن"):
                 j += 1
-            if j >= n or taken[j] or not ({k for k, _ in st.keys[j]} & heads):
+            if j >= n or taken[j] or not (st.forms[j] & heads):
                 continue
             if any(k.startswith("ال") and k[2:] in heads for k, _ in st.keys[j]):
                 continue
@@ -444,15 +455,15 @@ class EntityPatterns:
         cues = self.lex.sets["outlet_cues"] | set(self.lex.sets["org_heads"])
         n = len(doc)
         for i in range(n):
-            if taken[i] or not ({k for k, _ in st.keys[i]} & suffixes):
+            if taken[i] or not (st.forms[i] & suffixes):
                 continue
             start = i
             while start > 0 and i - start < 3 and not taken[start - 1] \
                     and (_is_arabic(st.norms[start - 1]) or st.norms[start - 1].isalpha()):
-                if {k for k, _ in st.keys[start - 1]} & cues:
+                if st.forms[start - 1] & cues:
                     break
                 start -= 1
-            if start == i or start == 0 or not ({k for k, _ in st.keys[start - 1]} & cues
+            if start == i or start == 0 or not (st.forms[start - 1] & cues
                                                  or self._after_attribution(st, start)):
                 continue
             mention = make_mention(doc, start, i + 1, "outlet", label="NewsOutlet",
@@ -479,7 +490,7 @@ class EntityPatterns:
         for i in range(1, len(doc)):
             if taken[i] or st.norms[i] not in table:
                 continue
-            if not ({k for k, _ in st.keys[i - 1]} & carriers):
+            if not (st.forms[i - 1] & carriers):
                 continue
             entry = self.gazetteer.lookup(str(table[st.norms[i]])) if self.gazetteer else None
             mention = make_mention(doc, i, i + 1, "actor", label=entry.type if entry else None,
@@ -493,7 +504,7 @@ class EntityPatterns:
         heads = self.lex.sets["operation_heads"]
         n = len(doc)
         for i in range(n - 2):
-            if taken[i] or not ({k for k, _ in st.keys[i]} & heads):
+            if taken[i] or not (st.forms[i] & heads):
                 continue
             if st.norms[i + 1] != '"':
                 continue
@@ -631,29 +642,49 @@ class StatisticalNames:
             log.info("statistical NER model missing; the component does nothing")
 
     def __call__(self, doc: Doc) -> Doc:
-        """Add ``ner`` mentions that overlap nothing already found."""
+        """Add ``ner`` mentions that overlap nothing already found, in sentences that
+        tell an event but name no place or no party (the model is slow; the lists and
+        patterns carry the domain)."""
         if self.model is None:
             return doc
-        from extractors import ner_model
-
         st = state(doc)
         covered = {i for h in st.mentions for i in range(h.start, h.end)}
-        by_char = {t.idx: t.i for t in doc}
-        ends = {t.idx + len(t.text): t.i + 1 for t in doc}
-        for ent in ner_model.find_entities(self.model, st.text):
+        by_char = {start: i for i, start in enumerate(st.starts)}
+        ends = {start + len(st.words[i]): i + 1 for i, start in enumerate(st.starts)}
+        for index, (s_start, s_end) in enumerate(st.sentences):
+            if self._needed(st, index):
+                offset, stop = st.char_span(s_start, s_end)
+                self._tag(doc, st, st.text[offset:stop], offset, covered, by_char, ends)
+        st.mentions.sort(key=lambda h: (h.start, -h.end))
+        st._by_sentence.pop("mentions", None)
+        return doc
+
+    @staticmethod
+    def _needed(st: DocState, index: int) -> bool:
+        """Only sentences that tell an event but lack a place or a party are tagged."""
+        if not st.in_sentence("triggers", index):
+            return False
+        kinds = {h.mention.kind for h in st.in_sentence("mentions", index)}
+        return "place" not in kinds or not kinds & {"actor", "person"}
+
+    def _tag(self, doc: Doc, st: DocState, text: str, offset: int, covered: set[int],
+             by_char: dict[int, int], ends: dict[int, int]) -> None:
+        from extractors import ner_model
+
+        for found in ner_model.find_entities(self.model, text):
+            ent = found
             kind = ner_model.LABEL_KINDS.get(ent.label)
-            start, end = by_char.get(ent.start), ends.get(ent.end)
+            start, end = by_char.get(ent.start + offset), ends.get(ent.end + offset)
             if kind is None or start is None or end is None:
                 continue
             if any(i in covered for i in range(start, end)):
                 continue
-            if any({k for k, _ in st.keys[i]} & self.common for i in range(start, end)):
+            if any(st.forms[i] & self.common for i in range(start, end)):
                 continue
             mention = make_mention(doc, start, end, kind, label=ent.label,
                                    confidence=ner_model.STATISTICAL_CONFIDENCE)
             st.mentions.append(MentionHit(start, end, mention, "ner"))
-        st.mentions.sort(key=lambda h: (h.start, -h.end))
-        return doc
+            covered.update(range(start, end))
 
 
 @Language.factory("ckg_statistical_ner", default_config={"lang": "ar", "model_dir": None})

@@ -53,6 +53,7 @@ PATIENT_GENITIVE = frozenset({"Arrest", "Abduction", "Assassination", "Raid", "C
 COARSE_PLACES = frozenset({"Country", "Region", "Polity", "Governorate"})
 #: Role strength: explicit cue words beat word order.
 CUE, ORDER, INFERRED = 0.9, 0.6, 0.4
+_ESCALATION = normalize_text("تصعيد")
 #: Background when an explicit date lies this many days before the reference date.
 BACKGROUND_DAYS = 7
 
@@ -199,7 +200,9 @@ class EventBuilder:
         """Annotate ``doc``."""
         st = state(doc)
         drafts = self.assemble(st)
-        st.events = [e for e in (self.to_event(doc, st, d) for d in drafts) if e is not None]
+        main = self.main_place(st)
+        st.events = [e for e in (self.to_event(doc, st, d, main) for d in drafts)
+                     if e is not None]
         return doc
 
     # -- per sentence -------------------------------------------------------------
@@ -245,7 +248,7 @@ class EventBuilder:
             if any(habitual.first(st.keys, j) for j in range(*window)):
                 continue
             mention = EventMention(trig.type, trig, index, window, anaphoric=trig.definite)
-            mention.distinct = any({k for k, _ in st.keys[j]} & self.lex.sets["distinct"]
+            mention.distinct = any(st.forms[j] & self.lex.sets["distinct"]
                                    for j in range(trig.end, min(window[1], trig.end + 6)))
             mentions.append(mention)
         speaker = speakers_of(st, index)
@@ -332,7 +335,7 @@ class EventBuilder:
         for k in range(hit.start - 1, max(lo, hit.start - 6) - 1, -1):
             if st.norms[k] in _CLAUSE_BREAKS or k in covered:
                 break
-            if {kk for kk, _ in st.keys[k]} & heads:
+            if st.forms[k] & heads:
                 start = k
         return start
 
@@ -375,7 +378,7 @@ class EventBuilder:
             np = self._np_start(st, hit, lo, covered - set(range(hit.start, hit.end)))
             prev = set()
             for k in range(max(lo, np - 3), np):
-                prev |= {kk for kk, _ in st.keys[k]}
+                prev |= st.forms[k]
             role, strength = self._role(st, m, hit, np, prev, anchor, before_anchor, undergo)
             if hit.mention.kind == "place" and strength < CUE and not (
                     role == "perpetrator" and np <= anchor + 1):
@@ -467,22 +470,13 @@ class EventBuilder:
         s_start, s_end = st.sentences[m.sentence]
         trig = m.trigger
         lo = max(s_start, trig.start - 8)
-        was = [k for k in range(lo, trig.start) if {kk for kk, _ in st.keys[k]} & lex.sets["was"]]
+        was = [k for k in range(lo, trig.start) if st.forms[k] & lex.sets["was"]]
         if was and any(st.norms[k] in lex.sets["perfect"] for k in range(was[0], trig.start)):
             m.background = True
             return
-        phrases = lex.tables["background_phrases"]
-        for k in range(s_start, s_end):
-            found = phrases.first(st.keys, k)
-            if found is None:
-                continue
-            end = found[0]
-            follow = {kk for kk, _ in st.keys[end]} if end < s_end else set()
-            if follow & lex.sets["unless_followed_by"]:
-                continue
-            if normalize_text("تصعيد") in {kk for kk, _ in st.keys[k]} and not (
-                    trig.start - 3 <= k < trig.start):
-                continue
+        for k in self._background_phrases(st, m.sentence):
+            if _ESCALATION in st.forms[k] and not trig.start - 3 <= k < trig.start:
+                continue  # "تصعيد في هجمات": only the attacks right after the word
             m.background = True
             return
         if any(t.vague for t in st.in_sentence("times", m.sentence)):
@@ -496,6 +490,25 @@ class EventBuilder:
                 m.background = True
             elif m.time.precision in ("day", "week"):
                 m.background = False
+
+    def _background_phrases(self, st: DocState, index: int) -> list[int]:
+        """Tokens where a background phrase starts in a sentence (cached per sentence)."""
+        cache = st.user.setdefault("background_phrases", {})
+        if index not in cache:
+            lex = self.lex
+            s_start, s_end = st.sentences[index]
+            phrases = lex.tables["background_phrases"]
+            found_at: list[int] = []
+            for k in range(s_start, s_end):
+                found = phrases.first(st.keys, k)
+                if found is None:
+                    continue
+                end = found[0]
+                if end < s_end and st.forms[end] & lex.sets["unless_followed_by"]:
+                    continue  # "في وقت سابق اليوم": earlier the same day
+                found_at.append(k)
+            cache[index] = found_at
+        return cache[index]
 
     def _name(self, st: DocState, m: EventMention) -> None:
         lo, hi = m.window
@@ -531,7 +544,7 @@ class EventBuilder:
             if h.mention.kind != "actor":
                 continue
             lo = max(0, h.start - 4)
-            if any({k for k, _ in st.keys[j]} & groups for j in range(lo, h.start)):
+            if any(st.forms[j] & groups for j in range(lo, h.start)):
                 best = h
         return best
 
@@ -638,8 +651,10 @@ class EventBuilder:
         best = max(counts, key=lambda k: (counts[k], -first[k].start))
         return first[best]
 
-    def to_event(self, doc: Doc, st: DocState, d: EventDraft) -> Event | None:
-        """The :class:`kg.model.Event` of a draft (``None`` for an untyped operation)."""
+    def to_event(self, doc: Doc, st: DocState, d: EventDraft,
+                 main: MentionHit | None) -> Event | None:
+        """The :class:`kg.model.Event` of a draft (``None`` for an untyped operation);
+        ``main`` is the report's main place (:meth:`main_place`)."""
         if d.type is None:
             return None
         head = d.mentions[0]
@@ -652,7 +667,6 @@ class EventBuilder:
         elif not background and st.reference is not None:
             date = TimeValue(st.reference.isoformat(), "day", None)
         place = None
-        main = self.main_place(st)
         chosen, relation = d.place, d.relation
         if not background and main is not None and (chosen is None or _coarse(chosen)):
             chosen, relation = main, None if chosen is None else relation
@@ -712,9 +726,9 @@ class EventBuilder:
 
 
 def _span(doc: Doc, start: int, end: int) -> Span:
-    first, last = doc[start], doc[max(start, end - 1)]
-    stop = last.idx + len(last.text)
-    return Span(first.idx, stop, state(doc).text[first.idx:stop])
+    st = state(doc)
+    a, b = st.char_span(start, end)
+    return Span(a, b, st.text[a:b])
 
 
 @Language.factory("ckg_events", default_config={"lang": "ar"})

@@ -58,6 +58,18 @@ def _token_keys(norm: str, lang: str) -> tuple[tuple[str, int], ...]:
     return tuple(keys.items())
 
 
+@lru_cache(maxsize=65536)
+def token_forms(norm: str, lang: str) -> frozenset[str]:
+    """The forms of :func:`token_keys` as a set."""
+    return frozenset(form for form, _cut in _token_keys(norm, lang))
+
+
+@lru_cache(maxsize=65536)
+def cached_normalize_text(text: str) -> str:
+    """:func:`normalize_text` with a cache, for token texts (they repeat a lot)."""
+    return normalize_text(text)
+
+
 def arabic_verb_forms(past: str, present: str) -> set[str]:
     """Surface forms of an Arabic verb in the persons news text uses, normalised.
 
@@ -161,7 +173,10 @@ class PhraseTable(Generic[T]):
         if start >= stop:
             return []
         children = self._root.children
-        if not any(form in children for form, _cut in keys[start]):
+        for form, _cut in keys[start]:
+            if form in children:
+                break
+        else:
             return []
         found: list[tuple[int, T]] = []
         frontier: list[tuple[_Node[T], int]] = [(self._root, start)]
@@ -182,9 +197,21 @@ class PhraseTable(Generic[T]):
         found.sort(key=lambda hit: -hit[0])
         return found
 
+    def first_words(self) -> frozenset[str]:
+        """The words phrases of this table can start with."""
+        return frozenset(self._root.children)
+
     def first(self, keys: Sequence[Sequence[tuple[str, int]]], start: int,
               stop: int | None = None) -> tuple[int, T] | None:
         """The longest phrase starting at ``start``, or ``None``."""
+        if start >= (len(keys) if stop is None else stop):
+            return None
+        children = self._root.children
+        for form, _cut in keys[start]:
+            if form in children:
+                break
+        else:
+            return None
         hits = self.match(keys, start, stop)
         return hits[0] if hits else None
 

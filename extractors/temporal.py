@@ -117,6 +117,14 @@ class TimeFinder:
     def __init__(self, lexicon: Lexicon) -> None:
         """Use the date tables of ``lexicon``."""
         self.lex = lexicon
+        #: words a time expression can start with (digits aside)
+        firsts: set[str] = set()
+        for name in ("same_day", "relative_periods", "relative_days", "weekdays", "months"):
+            firsts |= set(lexicon.tables[name].first_words())
+        for name in ("date_ago", "weekday_cues", "month_cues", "year_cues"):
+            firsts |= lexicon.sets[name]
+        firsts |= {"في", "in"}
+        self.starts = frozenset(firsts)
 
     def __call__(self, doc: Doc) -> Doc:
         """Write resolved :class:`TimeHit` objects to ``doc._.ckg.times``."""
@@ -147,8 +155,12 @@ class TimeFinder:
         tables = lex.tables
         out: list[TimeHit] = []
         n = len(st.norms)
+        starts = self.starts
         i = 0
         while i < n:
+            if starts.isdisjoint(st.forms[i]) and not st.norms[i].isdigit():
+                i += 1
+                continue
             hit = self._at(st, i, tables)
             if hit is None:
                 i += 1
@@ -175,7 +187,7 @@ class TimeFinder:
                     hit.end, hit.weekday, hit.days_back = weekday[0], int(weekday[1]), None
                 return hit
         # "قبل أكثر من شهر", "منذ ثلاثة أعوام": vague, earlier
-        if {k for k, _ in keys[i]} & lex.sets["date_ago"]:
+        if st.forms[i] & lex.sets["date_ago"]:
             j = i + 1
             q = tables["qualifiers"].first(keys, j)
             if q is not None:
@@ -183,12 +195,12 @@ class TimeFinder:
             if j < len(keys) and (self._number(st, j) is not None
                                   or tables["number_words"].first(keys, j, j + 1)):
                 j += 1
-            if j < len(keys) and {k for k, _ in keys[j]} & lex.sets["ago_units"]:
+            if j < len(keys) and st.forms[j] & lex.sets["ago_units"]:
                 return TimeHit(i, j + 1, vague=True)
         # weekday (needs a cue word before or a day number after)
         start = i
         weekday = None
-        cue = {k for k, _ in keys[i]} & lex.sets["weekday_cues"]
+        cue = st.forms[i] & lex.sets["weekday_cues"]
         j = i + 1 if cue else i
         wd = tables["weekdays"].first(keys, j, j + 1)
         if wd is not None and (cue or self._number(st, j + 1) is not None):
@@ -219,7 +231,7 @@ class TimeFinder:
         if weekday is not None:
             return TimeHit(start, j, weekday=weekday)
         # [شهر] month [/ month] year
-        k = i + 1 if {kk for kk, _ in keys[i]} & lex.sets["month_cues"] else i
+        k = i + 1 if st.forms[i] & lex.sets["month_cues"] else i
         month = tables["months"].first(keys, k)
         if month is not None:
             end = month[0]
@@ -234,7 +246,7 @@ class TimeFinder:
                 return TimeHit(i, end, month=int(month[1]))
             return None
         # عام 2020 / في 2019
-        if {kk for kk, _ in keys[i]} & lex.sets["year_cues"] or st.norms[i] in ("في", "in"):
+        if st.forms[i] & lex.sets["year_cues"] or st.norms[i] in ("في", "in"):
             year = self._number(st, i + 1)
             if year is not None and 1900 <= year <= 2100:
                 return TimeHit(i, i + 2, year=year)

@@ -39,6 +39,7 @@ class RegexTokenizer:
         """Tokenize ``text``; whitespace is kept as the trailing space of tokens."""
         words: list[str] = []
         spaces: list[bool] = []
+        starts: list[int] = []
         end = 0
         for match in _TOKEN.finditer(text):
             start = match.start()
@@ -49,20 +50,23 @@ class RegexTokenizer:
                 else:
                     words.append(gap)
                     spaces.append(False)
+                    starts.append(end)
             elif not words and start > 0:
                 words.append(text[:start])
                 spaces.append(False)
+                starts.append(0)
             words.append(match.group())
             spaces.append(False)
+            starts.append(start)
             end = match.end()
         if end < len(text):
-            if words:
-                words.append(text[end:])
-                spaces.append(False)
-            else:
-                words.append(text)
-                spaces.append(False)
-        return Doc(self.vocab, words=words, spaces=spaces)
+            words.append(text[end:])
+            spaces.append(False)
+            starts.append(end)
+        doc = Doc(self.vocab, words=words, spaces=spaces)
+        # the token texts and offsets, so components need not build Token objects
+        doc.user_data["ckg_tokens"] = (words, starts, text)
+        return doc
 
     def to_bytes(self, **_: object) -> bytes:
         """Nothing to serialise: the tokenizer has no state."""

@@ -6,8 +6,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from extractors.annotations import state
-from extractors.lexicon import token_keys
-from extractors.normalize import normalize_text
+from extractors.lexicon import cached_normalize_text, token_forms, token_keys
 
 #: Tokens that end a sentence.
 SENTENCE_ENDS = frozenset({".", "!", "?", "؟", "\n", "…"})
@@ -16,7 +15,8 @@ SENTENCE_ENDS = frozenset({".", "!", "?", "؟", "\n", "…"})
 class TokenLayer:
     """Write each token's normalised form and keys, and split sentences.
 
-    Token norms are also set on ``token.norm_`` so spaCy matchers can use them.
+    Works on the token texts and offsets the tokenizer left in ``doc.user_data``
+    (building spaCy ``Token`` objects for every word costs more than the rest).
     """
 
     def __init__(self, lang: str) -> None:
@@ -27,18 +27,18 @@ class TokenLayer:
         """Annotate ``doc`` and return it."""
         st = state(doc)
         st.lang = self.lang
-        st.text = doc.text
-        norms: list[str] = []
-        for token in doc:
-            norm = normalize_text(token.text) if not token.is_space else token.text
-            if token.text == "\n":
-                norm = "\n"
-            norms.append(norm)
-            if norm and norm != token.text and not token.is_space:
-                token.norm_ = norm
-        st.norms = norms
+        cached = doc.user_data.get("ckg_tokens")
+        if cached is not None and len(cached[0]) == len(doc):
+            st.words, st.starts, st.text = list(cached[0]), list(cached[1]), cached[2]
+        else:
+            st.words = [t.text for t in doc]
+            st.starts = [t.idx for t in doc]
+            st.text = doc.text
+        st.norms = [cached_normalize_text(w) if not w.isspace() else w for w in st.words]
+        norms = st.norms
         st.keys = [token_keys(n, self.lang) for n in norms]
-        st.sentences = split_sentences(norms, doc)
+        st.forms = [token_forms(n, self.lang) for n in norms]
+        st.sentences = split_sentences(norms, st.words)
         sentence_of = [0] * len(doc)
         for index, (start, end) in enumerate(st.sentences):
             for i in range(start, end):
@@ -47,7 +47,7 @@ class TokenLayer:
         return doc
 
 
-def split_sentences(norms: list[str], doc: Doc) -> list[tuple[int, int]]:
+def split_sentences(norms: list[str], words: list[str]) -> list[tuple[int, int]]:
     """Token ranges of sentences: ends at ``. ! ? ؟ …`` and line breaks.
 
     A full stop between two digits or after a one-letter Latin abbreviation does not
@@ -59,7 +59,7 @@ def split_sentences(norms: list[str], doc: Doc) -> list[tuple[int, int]]:
     for i, norm in enumerate(norms):
         is_end = norm in SENTENCE_ENDS or "\n" in norm
         if norm == "." and 0 < i < n - 1:
-            prev = doc[i - 1].text
+            prev = words[i - 1]
             if len(prev) == 1 and prev.isascii() and prev.isalpha():
                 is_end = False
         if is_end:

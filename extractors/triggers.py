@@ -87,19 +87,19 @@ class TriggerFinder:
     def _keep(self, st: DocState, hit: TriggerHit) -> bool:
         lex = self.lex
         etype = hit.type or ""
-        first_keys = {k for k, _ in st.keys[hit.start]}
+        first_keys = st.forms[hit.start]
         s_start, s_end = self._sentence_range(st, hit.start)
         if hit.start > s_start:
-            prev = {k for k, _ in st.keys[hit.start - 1]}
+            prev = st.forms[hit.start - 1]
             if prev & lex.blocked_after.get(etype, frozenset()):
                 return False
             if hit.kind == "verb" and st.norms[hit.start - 1] in lex.sets["negations"]:
                 return False
         for j in range(max(s_start, hit.start - 3), min(s_end, hit.end + 2)):
-            if {k for k, _ in st.keys[j]} & lex.sets["irrealis"]:
+            if st.forms[j] & lex.sets["irrealis"]:
                 return False
         if hit.end < s_end:
-            nxt = {k for k, _ in st.keys[hit.end]}
+            nxt = st.forms[hit.end]
             if nxt & lex.blocked_before.get(etype, frozenset()):
                 return False
         for word, needed in lex.requires_near.get(etype, {}).items():
@@ -110,7 +110,7 @@ class TriggerFinder:
                 lo, hi = hit.end, min(s_end, hit.end + 4)
             else:
                 continue
-            if not any({k for k, _ in st.keys[j]} & needed for j in range(lo, hi)):
+            if not any(st.forms[j] & needed for j in range(lo, hi)):
                 return False
         return True
 
