@@ -690,7 +690,10 @@ class Builder:
             key = self.redirects.get(entry["key"], entry["key"])
             if key not in self.rows:
                 raise ValueError(f"supplement: unknown key {entry['key']!r}")
-            self.rows[key].add_aliases([*entry.get("ar", []), *entry.get("en", [])])
+            row = self.rows[key]
+            row.label_ar = row.label_ar or next(iter(entry.get("ar", [])), None)
+            row.label_en = row.label_en or next(iter(entry.get("en", [])), None)
+            row.add_aliases([*entry.get("ar", []), *entry.get("en", [])])
         for entry in supplement.get("entities") or []:
             fields = {k: v for k, v in entry.items() if k in Row.__dataclass_fields__}
             fields.pop("wikidata", None)  # never a QID from the hand-written supplement
