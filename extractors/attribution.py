@@ -56,6 +56,9 @@ class AttributionFinder:
             claims.extend(i for i in range(s_start, s_end)
                           if st.forms[i] & participles)
             for i in range(s_start, s_end):
+                forms = st.forms[i]
+                if not (verbs.starts_with(forms) or preps.starts_with(forms)):
+                    continue
                 cue = verbs.first(st.keys, i, i + 1)
                 is_prep = False
                 if cue is None:

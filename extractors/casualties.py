@@ -96,6 +96,9 @@ class CasualtyFinder:
         out: list[CasualtyHit] = []
         i = 0
         while i < n:
+            if not table.starts_with(st.forms[i]):
+                i += 1
+                continue
             match = table.first(st.keys, i)
             if match is None:
                 i += 1

@@ -320,6 +320,8 @@ class EntityPatterns:
         facilities = self.lex.sets["facility_words"]
         n = len(doc)
         for i in range(n - 1):
+            if not admin.starts_with(st.forms[i]):
+                continue
             hit = admin.first(st.keys, i, i + 1)
             if hit is None or taken[i + 1] or any(  # المدينة: a reference back, not a name
                     k.startswith("ال") and k[2:] in self.lex.maps["admin_words"]
@@ -377,6 +379,8 @@ class EntityPatterns:
         n = len(doc)
         by_start = {h.start: h for h in st.mentions}
         for i in range(n):
+            if not titles.starts_with(st.forms[i]):
+                continue
             hit = titles.first(st.keys, i)
             if hit is None:
                 continue
@@ -417,6 +421,8 @@ class EntityPatterns:
         heads = self.lex.sets["org_heads"]
         n = len(doc)
         for i in range(n - 1):
+            if not (preps.starts_with(st.forms[i]) or verbs.starts_with(st.forms[i])):
+                continue
             cue = preps.first(st.keys, i, i + 1) or verbs.first(st.keys, i, i + 1)
             if cue is None:
                 continue

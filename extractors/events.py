@@ -245,7 +245,8 @@ class EventBuilder:
                 nxt.definite = nxt.definite or trig.definite
                 continue
             window = self._window(st, clauses, trig, (s_start, s_end))
-            if any(habitual.first(st.keys, j) for j in range(*window)):
+            if any(habitual.starts_with(st.forms[j]) and habitual.first(st.keys, j)
+                   for j in range(*window)):
                 continue
             mention = EventMention(trig.type, trig, index, window, anaphoric=trig.definite)
             mention.distinct = any(st.forms[j] & self.lex.sets["distinct"]

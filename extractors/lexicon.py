@@ -133,6 +133,7 @@ class PhraseTable(Generic[T]):
     def __init__(self) -> None:
         """An empty table."""
         self._root: _Node[T] = _Node()
+        self._firsts: frozenset[str] | None = None
 
     @classmethod
     def from_words(cls, entries: Mapping[str, T] | Iterable[tuple[str, T]],
@@ -149,6 +150,7 @@ class PhraseTable(Generic[T]):
         words = normalize_text(phrase).split()
         if not words:
             return
+        self._firsts = None
         node = self._root
         for word in words:
             node = node.children.setdefault(word, _Node())
@@ -156,6 +158,7 @@ class PhraseTable(Generic[T]):
 
     def add_forms(self, forms: Iterable[str], payload: T) -> None:
         """Add already normalised one-word forms."""
+        self._firsts = None
         for form in forms:
             if form:
                 self._root.children.setdefault(form, _Node()).payloads.append(payload)
@@ -199,7 +202,14 @@ class PhraseTable(Generic[T]):
 
     def first_words(self) -> frozenset[str]:
         """The words phrases of this table can start with."""
-        return frozenset(self._root.children)
+        if self._firsts is None:
+            self._firsts = frozenset(self._root.children)
+        return self._firsts
+
+    def starts_with(self, forms: frozenset[str]) -> bool:
+        """Whether a phrase may start at a token with these lookup forms (a fast test
+        before :meth:`first`)."""
+        return not self.first_words().isdisjoint(forms)
 
     def first(self, keys: Sequence[Sequence[tuple[str, int]]], start: int,
               stop: int | None = None) -> tuple[int, T] | None:

@@ -54,7 +54,8 @@ class TriggerFinder:
             if inside.get(i) in _NAME_KINDS:
                 i += 1
                 continue
-            match = lex.triggers.first(st.keys, i)
+            match = (lex.triggers.first(st.keys, i)
+                     if lex.triggers.starts_with(st.forms[i]) else None)
             if match is None:
                 i += 1
                 continue
