@@ -131,6 +131,8 @@ class PoolStats:
 
     restarts: int = 0
     timeouts: int = 0
+    #: read jobs re-sent because their worker died under them
+    retries: int = 0
     #: seconds from killing a worker to its successor having the store open
     last_restart_seconds: float | None = None
     #: seconds the current worker took to open the store
@@ -211,9 +213,15 @@ class WorkerPool:
         for conn in (*worker.slots, worker.control):
             conn.close()
 
-    def restart(self, worker: _Worker) -> None:
-        """Kill ``worker`` (if it is still the current one) and promote the standby."""
+    def busy_slots(self) -> int:
+        """Jobs running on the current worker right now."""
         with self._lock:
+            return self.slot_count - len(self._current.free)
+
+    def restart(self, worker: _Worker | None = None) -> None:
+        """Kill ``worker`` (default: the current one, if it still is) and promote the standby."""
+        with self._lock:
+            worker = worker or self._current
             if worker is not self._current or self._closed:
                 return
             killed_at = time.monotonic()
@@ -277,7 +285,9 @@ class WorkerPool:
                        headers={"Retry-After": "1"})
         try:
             attempts = 2 if job.get("kind") in READ_ONLY_JOBS else 1
-            for _ in range(attempts):
+            for attempt in range(attempts):
+                if attempt:
+                    self.stats.retries += 1
                 worker, slot = self._checkout()
                 try:
                     return self._run_on(worker, slot, job, limit)
