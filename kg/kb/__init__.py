@@ -11,7 +11,17 @@ Names are indexed three ways, all built on the one shared normaliser
 * the *clitic* forms: a leading conjunction or preposition of an Arabic name removed
   (``لداعش`` → ``داعش``);
 * the *folded* key (:func:`fold_key`): Arabic articles dropped from every word, Latin
-  transliteration variants collapsed (``al-Busayrah`` / ``Busayrah`` / ``Al Buşayrah``).
+  transliteration variants collapsed (``al-Busayrah`` / ``Busayrah`` / ``Al Buşayrah``);
+  only for names of five characters or more.
+
+Latin acronyms (``SDF``, ``US``, ``U.S.``) match only when written in capitals, so the
+pronoun "us" is not the United States (:meth:`KnowledgeBase.acronyms`).
+
+Keys are ``<kind>:<id>``: places by OCHA P-code (``place:SY090102``), GeoNames ID
+(``place:gn-173927``), ISO country code (``place:SY``) or a slug (Iraqi admin units);
+actors, persons, operations, outlets and facilities by their authority-list id.
+Entities merged at build time keep their old key as a redirect
+(``place:al_busayrah`` → ``place:gn-173927``).
 
 >>> kb = load_kb()
 >>> kb.entity("place:SY09").wikidata
