@@ -262,8 +262,8 @@ def describe(
         add((ds, VOID.propertyPartition, node))
         add((node, VOID.property, URIRef(prop)))
         add((node, VOID.triples, count(n)))
-    for namespace in _vocabularies(p for p, _ in properties):
-        add((ds, VOID.vocabulary, URIRef(namespace)))
+    for vocabulary in _vocabularies(p for p, _ in properties):
+        add((ds, VOID.vocabulary, URIRef(vocabulary)))
 
     # --- graphs
     if list_graphs:

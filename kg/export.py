@@ -44,7 +44,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, cast
 
 from pyoxigraph import (
     BlankNode,
@@ -319,7 +319,7 @@ def _write_with_oxigraph(out: IO[bytes], store: GraphStore, order: list[str | No
                          fmt: ExportFormat) -> int:
     counter = [0]
 
-    def statements() -> Iterator[Triple | Quad]:
+    def statements() -> Iterator[Any]:
         for graph in order:
             name = DefaultGraph() if graph is None else NamedNode(graph)
             for triple in _sorted_triples(store, graph):
@@ -336,7 +336,7 @@ def _write_with_oxigraph(out: IO[bytes], store: GraphStore, order: list[str | No
         serialize(statements(), out, fmt.rdf_format, prefixes=prefixes)
     else:
         sorter = _PrefixSorter(out)
-        serialize(statements(), sorter, fmt.rdf_format, prefixes=PREFIXES)
+        serialize(statements(), cast(IO[bytes], sorter), fmt.rdf_format, prefixes=PREFIXES)
         sorter.close()
     return counter[0]
 
@@ -755,6 +755,8 @@ def export_dataset(
                                               f"All quads ({chosen.name}, gzip)")]
         csv_name, geojson_name = "data/events.csv", "data/events.geojson"
         if tables:
+            rows: ExportResult | None
+            features: ExportResult | None
             try:
                 rows = export(store, work / csv_name, fmt="acled", selection=selection)
                 features = export(store, work / geojson_name, fmt="geojson",
@@ -786,9 +788,14 @@ def export_dataset(
             "licence": licence or DEFAULT_LICENCE,
             "publisher": publisher or DEFAULT_PUBLISHER,
         }
+
+        def description_of(described: GraphStore) -> Any:
+            return describe(described, base_url=base_url, issued=issued,
+                            distributions=distributions, title=info["title"],
+                            licence=info["licence"], publisher=info["publisher"])
+
         if selection.is_everything:
-            description = describe(store, base_url=base_url, issued=issued,
-                                   distributions=distributions, **info)
+            description = description_of(store)
             version = ontology_version(store)[0]
         else:
             # describe exactly what was exported: reload it into a scratch store on disk
@@ -796,8 +803,7 @@ def export_dataset(
                 exported = open_store(Path(scratch) / "store")
                 try:
                     import_file(exported, work / data_name)
-                    description = describe(exported, base_url=base_url, issued=issued,
-                                           distributions=distributions, **info)
+                    description = description_of(exported)
                     version = ontology_version(exported)[0]
                 finally:
                     exported.close()

@@ -16,7 +16,7 @@ import gzip
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO
+from typing import IO, cast
 
 from pyoxigraph import DefaultGraph, NamedNode, Quad, RdfFormat, parse
 
@@ -57,7 +57,7 @@ def _opened(path: Path) -> IO[bytes]:
     """The file's bytes, decompressed when its name ends in ``.gz``."""
     try:
         if path.suffix.lower() == ".gz":
-            return gzip.open(path, "rb")  # noqa: SIM115 - closed by the caller's with
+            return cast(IO[bytes], gzip.open(path, "rb"))  # noqa: SIM115 - caller closes
         return path.open("rb")
     except OSError as exc:
         raise ImportFileError(f"cannot read {path}: {exc.strerror or exc}") from None

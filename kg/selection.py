@@ -22,6 +22,7 @@ import calendar
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import urlsplit
 
 from pyoxigraph import Literal, NamedNode, QuerySolutions
@@ -145,6 +146,10 @@ def _solutions(store: GraphStore, sparql: str) -> QuerySolutions:
     return result
 
 
+def _term_value(term: Any) -> str:
+    return str(term.value)
+
+
 def _name_key(text: str) -> str:
     return normalize_text(text).casefold()
 
@@ -156,14 +161,14 @@ def _place_iris(store: GraphStore, places: Iterable[str]) -> set[str]:
     if wanted_names:
         for quad in store.match(predicate=NamedNode(str(RDFS.label))):
             if isinstance(quad.object, Literal) and _name_key(quad.object.value) in wanted_names:
-                roots.add(quad.subject.value)
+                roots.add(_term_value(quad.subject))
     found = set(roots)
     frontier = [NamedNode(r) for r in roots]
     located_in = NamedNode(str(CKG.locatedIn))
     while frontier:
         parent = frontier.pop()
         for quad in store.match(predicate=located_in, object=parent):
-            child = quad.subject.value
+            child = _term_value(quad.subject)
             if child not in found:
                 found.add(child)
                 frontier.append(NamedNode(child))

@@ -106,6 +106,11 @@ def _n(term: Any) -> NamedNode:
     return NamedNode(str(term))
 
 
+def _value(term: Any) -> str:
+    """The lexical value of an IRI, blank node or literal."""
+    return str(term.value)
+
+
 @dataclass(slots=True)
 class EventFacts:
     """What one event's graph says about it."""
@@ -202,30 +207,31 @@ def read_event(store: GraphStore, ref: EventRef) -> EventFacts:
     casualty_nodes: list[str] = []
     for quad in store.match(subject=NamedNode(ref.event), graph=graph):
         p, o = quad.predicate.value, quad.object
-        if p == str(RDF.type) and o.value in _EVENT_CLASSES:
-            facts.type = _EVENT_CLASSES[o.value]
+        value = _value(o)
+        if p == str(RDF.type) and value in _EVENT_CLASSES:
+            facts.type = _EVENT_CLASSES[value]
         elif p == str(CKG.date) and isinstance(o, Literal):
             facts.date = o
         elif p == str(CKG.timePrecision):
-            facts.time_precision = o.value
+            facts.time_precision = value
         elif p == str(CKG.place):
-            facts.place = o.value
+            facts.place = value
         elif p == str(CKG.placePrecision):
-            facts.place_precision = o.value
+            facts.place_precision = value
         elif p == str(CKG.isBackground):
-            facts.background = o.value in ("true", "1")
+            facts.background = value in ("true", "1")
         elif p == str(CKG.reportedIn):
-            facts.report = o.value
+            facts.report = value
         elif p in _ROLE_PROPERTIES:
-            direct.append((_ROLE_PROPERTIES[p], o.value))
+            direct.append((_ROLE_PROPERTIES[p], value))
         elif p == str(CKG.hasParticipation):
-            participations.append(_participation(store, graph, o.value))
+            participations.append(_participation(store, graph, value))
         elif p == str(CKG.casualty):
-            casualty_nodes.append(o.value)
+            casualty_nodes.append(value)
         elif p == str(CKG.accordingTo):
-            facts.according_to.append(o.value)
+            facts.according_to.append(value)
         elif p == str(CKG.evidence):
-            facts.sentence = _span_text(store, graph, o.value)
+            facts.sentence = _span_text(store, graph, value)
     participations.sort()
     ordered = [(role, agent) for _, role, agent in participations if role]
     facts.actors = ordered + sorted(set(direct) - set(ordered))
@@ -241,15 +247,15 @@ def _participation(store: GraphStore, graph: NamedNode, node: str) -> tuple[int,
     role, agent = "", ""
     for quad in store.match(subject=NamedNode(node), graph=graph):
         if quad.predicate.value == str(CKG.role):
-            role = _ROLE_INDIVIDUALS.get(quad.object.value, "")
+            role = _ROLE_INDIVIDUALS.get(_value(quad.object), "")
         elif quad.predicate.value == str(CKG.agent):
-            agent = quad.object.value
+            agent = _value(quad.object)
     return index, role, agent
 
 
 def _span_text(store: GraphStore, graph: NamedNode, node: str) -> str | None:
     for quad in store.match(subject=NamedNode(node), predicate=_n(CKG.spanText), graph=graph):
-        return str(quad.object.value)
+        return _value(quad.object)
     return None
 
 
@@ -259,14 +265,14 @@ def _casualty(store: GraphStore, graph: NamedNode,
     for quad in store.match(subject=NamedNode(node), graph=graph):
         p = quad.predicate.value
         if p == str(CKG.casualtyStatus):
-            status = quad.object.value
+            status = _value(quad.object)
         elif p == str(CKG.count):
             try:
-                count = int(quad.object.value)
+                count = int(_value(quad.object))
             except ValueError:
                 count = None
         elif p == str(CKG.affiliation):
-            affiliation = quad.object.value
+            affiliation = _value(quad.object)
     return status, count, affiliation
 
 
