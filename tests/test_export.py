@@ -363,3 +363,28 @@ def test_empty_store_is_refused(tmp_path: Path) -> None:
     with pytest.raises(ExportError, match="empty"):
         export(store, tmp_path / "x.nq")
     assert not (tmp_path / "x.nq").exists()
+
+
+def test_source_filter_matches_publisher_name_or_url_host(tmp_path: Path) -> None:
+    store = open_store(tmp_path / "s")
+    schema, rdfs = "https://schema.org/", "http://www.w3.org/2000/01/rdf-schema#"
+    quads = []
+    for key, outlet, url in (("a1", "عنب بلدي", "https://www.enabbaladi.net/x"),
+                             ("b2", "Rudaw", "https://www.rudaw.net/y")):
+        graph = NamedNode(iris.report_graph(key))
+        report = NamedNode(iris.report_iri(key))
+        publisher = NamedNode(iris.entity_iri("actor", f"outlet-{key}"))
+        quads += [
+            Quad(report, NamedNode(rdflib.RDF.type), NamedNode(CKG + "Report"), graph),
+            Quad(report, NamedNode(schema + "publisher"), publisher, graph),
+            Quad(publisher, NamedNode(rdfs + "label"), Literal(outlet, language="ar"), graph),
+            Quad(report, NamedNode(schema + "url"),
+                 Literal(url, datatype=NamedNode(XSD + "anyURI")), graph),
+        ]
+    store.extend(quads)
+    by_name = export(store, tmp_path / "x.nq", selection=Selection(sources=("عنب بلدي",)))
+    assert by_name.graphs == [iris.report_graph("a1")]
+    by_host = export(store, tmp_path / "x.nq", selection=Selection(sources=("rudaw.net",)))
+    assert by_host.graphs == [iris.report_graph("b2")]
+    both = export(store, tmp_path / "x.nq", selection=Selection(sources=("RUDAW", "عنب بلدي")))
+    assert both.graphs == sorted([iris.report_graph("a1"), iris.report_graph("b2")])
