@@ -239,6 +239,8 @@ def entity(kind_key: str) -> Response | str:
             current = parent[current]
             path.append(ox.NamedNode(current))
         sections["hierarchy"] = path
+        sections["wkt"] = [r["wkt"].value for r in _select(
+            f"SELECT ?wkt WHERE {{ <{iri}> geo:hasGeometry/geo:asWKT ?wkt }} LIMIT 5")]
         sections["children"] = sorted(
             {r["s"].value for r in incoming if r["p"].value == str(CKG.locatedIn)})
     if kind == "report" or str(CKG.Report) in types:

@@ -61,6 +61,7 @@ def test_place_page_shows_hierarchy_and_events(client) -> None:  # type: ignore[
     assert "Manbij District" in text and "Aleppo Governorate" in text
     assert "/id/place/SY0203" in page.links and "/id/place/SY02" in page.links
     assert "/id/event/r1-attack-0" in page.links
+    assert "POINT(37.95 36.53)" in text
     governorate = Page(client.get("/id/place/SY02", headers=HTML).data.decode())
     assert "/id/place/SY0203" in governorate.links  # what it contains
 
