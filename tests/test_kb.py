@@ -350,11 +350,15 @@ def test_short_names_are_not_matched_by_folded_key() -> None:
 
 
 def test_alias_key_equals_the_shared_normaliser_on_every_name() -> None:
-    from extractors.normalize import normalize_text
+    from extractors.normalize import normalize, normalize_text
+
+    from kg.kb import normalize_chars
 
     names = [n for e in load_kb() for n in (e.label_ar, e.label_en, *e.aliases) if n]
     names += ["  قوّاتٌ\u200f «قسد»  ", "Ḩalab – ٣٤", "ﻻ"]
     assert [alias_key(n) for n in names] == [normalize_text(n) for n in names]
+    text = "قالت «قسد» إنّ ٥ عناصر\nفي  Ḩalab"
+    assert normalize_chars(text) == normalize(text).text
 
 
 def test_rdf_parent_predicates_respect_place_actor_disjointness() -> None:
