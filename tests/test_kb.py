@@ -351,7 +351,6 @@ def test_short_names_are_not_matched_by_folded_key() -> None:
 
 def test_alias_key_equals_the_shared_normaliser_on_every_name() -> None:
     from extractors.normalize import normalize, normalize_text
-
     from kg.kb import normalize_chars
 
     names = [n for e in load_kb() for n in (e.label_ar, e.label_en, *e.aliases) if n]
