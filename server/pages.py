@@ -12,14 +12,12 @@ import json
 import re
 from collections import defaultdict
 from functools import lru_cache
-from importlib import resources
 from typing import Any
 
 import pyoxigraph as ox
 from flask import Blueprint, Response, jsonify, render_template, request, url_for
 from markupsafe import Markup, escape
-from rdflib import Graph, URIRef
-from rdflib import Literal as RdfLiteral
+from rdflib import Graph
 from rdflib.namespace import OWL, RDF, RDFS
 
 from kg import iris
@@ -282,38 +280,22 @@ def entity(kind_key: str) -> Response | str:
 
 @lru_cache(maxsize=1)
 def ontology_graph() -> Graph:
-    """The ontology (``ontology/conflict.ttl``), parsed once."""
-    graph = Graph()
-    data = resources.files("ontology").joinpath("conflict.ttl").read_bytes()
-    graph.parse(data=data, format="turtle")
+    """The ontology with its code lists (:func:`ontology.load_ontology_graph`), parsed once."""
+    from ontology import load_ontology_graph
+
+    graph = load_ontology_graph()
     for name, namespace in PREFIXES.items():
         graph.bind(name, namespace)
     return graph
 
 
-def _ontology_terms(graph: Graph) -> dict[str, list[dict[str, Any]]]:
-    groups: dict[str, list[dict[str, Any]]] = {"Classes": [], "Object properties": [],
-                                               "Datatype properties": [], "Individuals": []}
-    kinds = {OWL.Class: "Classes", OWL.ObjectProperty: "Object properties",
-             OWL.DatatypeProperty: "Datatype properties",
-             OWL.NamedIndividual: "Individuals"}
-    subjects = {s for s in graph.subjects() if isinstance(s, URIRef)
-                and str(s).startswith(iris.ONTOLOGY)}
-    for term in sorted(subjects):
-        kind = next((kinds[t] for t in graph.objects(term, RDF.type)
-                     if isinstance(t, URIRef) and t in kinds), None)
-        if kind is None:
-            continue
-        labels = {lit.language or "": str(lit) for lit in graph.objects(term, RDFS.label)
-                  if isinstance(lit, RdfLiteral)}
-        comments = {lit.language or "": str(lit) for lit in graph.objects(term, RDFS.comment)
-                    if isinstance(lit, RdfLiteral)}
-        parents = [short(str(p)) for p in graph.objects(term, RDFS.subClassOf)
-                   if not hasattr(p, "n3") or str(p).startswith("http")]
-        groups[kind].append({"id": str(term)[len(iris.ONTOLOGY):], "iri": str(term),
-                             "labels": labels, "comments": comments, "parents": parents,
-                             "domain": [short(str(d)) for d in graph.objects(term, RDFS.domain)],
-                             "range": [short(str(r)) for r in graph.objects(term, RDFS.range)]})
+def _ontology_terms(graph: Graph) -> dict[str, list[Any]]:
+    """The ontology's terms grouped by kind, in the order :func:`ontology.terms` gives."""
+    from ontology import terms
+
+    groups: dict[str, list[Any]] = {}
+    for term in terms(graph):
+        groups.setdefault(term.kind, []).append(term)
     return groups
 
 
@@ -322,8 +304,10 @@ def ontology() -> Response | str:
     """The ontology: a reference page for browsers, RDF by content negotiation."""
     graph = ontology_graph()
     if _wants_html():
+        from ontology import version_info
+
         return render_template("ontology.html", groups=_ontology_terms(graph),
-                               formats=GRAPHS)
+                               formats=GRAPHS, short=short, version=version_info())
     return add_cors(graph_response(graph), "GET, OPTIONS")
 
 
