@@ -21,6 +21,8 @@ SPEAKER_KINDS = frozenset({"actor", "outlet", "person"})
 #: How many tokens after the cue the speaker part may run.
 SPEAKER_WINDOW = 12
 _BREAKS = frozenset({"،", ",", ".", "؛", ";", ":", "\n"})
+#: Tokens that may join several speakers (قوات سوريا الديمقراطية (قسد) ومجلس …).
+_CONNECTORS = frozenset({"و", "(", ")", '"', "and"})
 #: "أشار إلى أن": the preposition between a verb and its complementizer.
 _TO = frozenset({normalize_text("إلى"), "to"})
 
@@ -122,6 +124,15 @@ class AttributionFinder:
             if norm in comps or (norm in _BREAKS and found) or (is_prep and norm in _BREAKS):
                 break
             hit = by_start.get(j)
+            if found and hit is None and norm not in _CONNECTORS:
+                # "وثق المرصد مقتل 12 عنصرا من قوات النظام": the object is no speaker;
+                # the speaker part still runs to a complementizer close by
+                for k in range(j, stop):
+                    if st.norms[k] in comps:
+                        return found, k
+                    if st.norms[k] in _BREAKS:
+                        break
+                break
             if hit is not None:
                 speaker = hit.speaks_for if hit.speaks_for is not None else hit
                 if speaker.mention.kind == "person":

@@ -157,10 +157,14 @@ class CasualtyFinder:
                         people_end = people[0]
                 break
             people = self._people(st, j)
-            if people is not None:
+            if people is not None and people[1] is not None:
                 count, found_count, people_end = people[1], True, people[0]
                 break
+            if people is not None and people_end is None:
+                people_end = people[0]  # a bare plural; a count may still follow
             j += 1
+        if not found_count and people_end is not None:
+            found_count = True
         if not found_count:
             # "عناصر الخلية الذين قتلوا": people before the status verb, no count
             for k in range(max(0, start - 4), start):

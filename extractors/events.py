@@ -42,6 +42,9 @@ from kg.model import Casualty, Event, Participation, PlaceRef, Span, TimeValue
 
 _CLAUSE_BREAKS = frozenset({"،", ",", ";", "؛", ":"})
 _ACTOR_KINDS = frozenset({"actor", "person"})
+#: Speakers that have no forces of their own (monitors, outlets).
+NON_COMBATANT_LABELS = frozenset({"MonitoringOrganization", "NewsOutlet", "NewsAgency",
+                                  "Organisation", "Person"})
 #: Place labels that may act as a party (أطلقت تركيا عملية …).
 STATE_LABELS = frozenset({"Country"})
 #: Event types whose object is the side acted on (all but clashes, curfews, escapes).
@@ -351,15 +354,30 @@ class EventBuilder:
         own = self.lex.tables["own_forces"]
         speaker = speakers_of(st, m.sentence)
         party = next((h for h in (speaker.speakers if speaker else [])
-                      if h.mention.kind == "actor"), None)
+                      if h.mention.kind == "actor"
+                      and h.mention.label not in NON_COMBATANT_LABELS), None)
+        links = self.lex.sets["owner_links"]
         resolved: list[MentionHit] = []
+        no_role = self.lex.sets["no_role"]
         for h in actors:
+            if any(st.forms[k] & no_role for k in range(max(lo, h.start - 4), h.start)):
+                continue  # "بتهمة التعامل مع خلايا داعش": an accusation, not a party
             found = own.first(st.keys, h.start)
-            if found is not None and found[0] >= h.end:
+            if found is not None and found[0] >= h.end and not (
+                    h.end < hi and st.forms[h.end] & links):
                 if party is None:
                     continue
                 h = MentionHit(h.start, h.end, party.mention, "anaphor")
             resolved.append(h)
+        if party is not None:  # "أن قواتها نفذت غارة": the speaker's own forces
+            taken = {i for h in resolved for i in range(h.start, h.end)}
+            for k in range(lo, hi):
+                if k in taken or k in speaker_tokens or not own.starts_with(st.forms[k]):
+                    continue
+                found = own.first(st.keys, k)
+                if found is not None and not (found[0] < hi and st.forms[found[0]] & links):
+                    resolved.append(MentionHit(k, found[0], party.mention, "anaphor"))
+            resolved.sort(key=lambda h: h.start)
         actors = resolved
         covered = {i for h in actors for i in range(h.start, h.end)}
         anchor = trig.start
@@ -418,6 +436,9 @@ class EventBuilder:
         for k in range(max(lo, np - 4), np):
             if undergo.first(st.keys, k, k + 1) is not None:  # type: ignore[attr-defined]
                 return "target", CUE
+        if any(c.affiliation is hit for c in st.in_sentence("casualties", m.sentence)
+               if c.status != "missing"):
+            return "target", ORDER  # "مقتل 12 عنصرا من قوات النظام في هجوم …"
         if hit.end <= anchor:
             return ("imposer" if etype == "Curfew" else "perpetrator"), ORDER
         trig = m.trigger

@@ -119,7 +119,8 @@ class TimeFinder:
         self.lex = lexicon
         #: words a time expression can start with (digits aside)
         firsts: set[str] = set()
-        for name in ("same_day", "relative_periods", "relative_days", "weekdays", "months"):
+        for name in ("same_day", "relative_periods", "relative_days", "weekdays", "months",
+                     "ordinal_days"):
             firsts |= set(lexicon.tables[name].first_words())
         for name in ("date_ago", "weekday_cues", "month_cues", "year_cues"):
             firsts |= lexicon.sets[name]
@@ -210,8 +211,12 @@ class TimeFinder:
                 j += 1
         else:
             j = i
-        # day month [/ month] [year]
+        # day month [/ month] [year]; the day may be an ordinal (العاشر من آذار)
         day = self._number(st, j)
+        ordinal = tables["ordinal_days"].first(keys, j) if day is None else None
+        if ordinal is not None:
+            day = int(ordinal[1])
+            j = ordinal[0] - 1
         if day is not None and 1 <= day <= 31:
             k = j + 1
             if k < len(keys) and st.norms[k] == "من":

@@ -20,6 +20,8 @@ _NAME_KINDS = frozenset({"actor", "outlet", "person", "facility", "time"})
 #: Refiners look this many tokens before and after a trigger.
 REFINE_BEFORE = 3
 REFINE_AFTER = 7
+#: A denial (نفت الوزارة استهداف …) this many tokens before a trigger cancels it.
+DENIAL_WINDOW = 6
 #: Window for required words.
 REQUIRE_WINDOW = 6
 
@@ -98,6 +100,9 @@ class TriggerFinder:
                 return False
         for j in range(max(s_start, hit.start - 3), min(s_end, hit.end + 2)):
             if st.forms[j] & lex.sets["irrealis"]:
+                return False
+        for j in range(max(s_start, hit.start - DENIAL_WINDOW), hit.start):
+            if st.forms[j] & lex.sets["denials"]:
                 return False
         if hit.end < s_end:
             nxt = st.forms[hit.end]

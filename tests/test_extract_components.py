@@ -273,3 +273,69 @@ def test_language_detection() -> None:
     report = extract(Document("Clashes broke out between the SDF and ISIS in Raqqa."), nlp=nlp)
     assert report.lang == "en"
     assert [e.type for e in report.events] == ["ArmedClash"]
+
+
+# --------------------------------------------------------------------------- genre rules
+
+
+@pytest.mark.parametrize("text", [
+    "نفت وزارة الدفاع استهداف مواقع مدنية في منبج.",
+    "دعت الأمم المتحدة إلى وقف إطلاق النار في منبج.",
+    "وقال ناشطون إن قوات النظام ستشن حملة عسكرية في ريف إدلب.",
+    "وتشهد المنطقة هجمات متكررة تشنها خلايا داعش.",
+])
+def test_denials_calls_plans_and_habits_are_not_events(nlp_ar, text: str) -> None:  # type: ignore[no-untyped-def]
+    assert run(nlp_ar, text).events == []
+
+
+def test_dawn_is_not_a_detonation(nlp_ar) -> None:  # type: ignore[no-untyped-def]
+    (event,) = run(nlp_ar, "داهمت قسد قرية الطيانة فجر اليوم.").events
+    assert event.type == "Raid"
+    assert event.date is not None and event.date.value == "2023-03-13"
+
+
+def test_defending_side_is_the_target(nlp_ar) -> None:  # type: ignore[no-untyped-def]
+    (event,) = run(nlp_ar, "أحبطت قسد هجوما لداعش على حاجز في منبج.").events
+    assert roles(event) == {("actor:sdf", "target"), ("actor:isis", "perpetrator")}
+
+
+def test_speakers_own_forces(nlp_ar) -> None:  # type: ignore[no-untyped-def]
+    (event,) = run(nlp_ar, "قالت قسد إن قواتها داهمت قرية الطيانة.").events
+    assert roles(event) == {("actor:sdf", "perpetrator")}
+    assert [m.entity for m in event.according_to] == ["actor:sdf"]
+
+
+def test_nationality_adjective_names_the_force(nlp_ar) -> None:  # type: ignore[no-untyped-def]
+    (event,) = run(nlp_ar, "استهدفت طائرة مسيرة تركية سيارة في منبج.").events
+    assert event.type == "Airstrike"
+    assert [(p.mention.name, p.role) for p in event.actors] == [("القوات التركية",
+                                                                 "perpetrator")]
+
+
+def test_accusation_is_not_a_role(nlp_ar) -> None:  # type: ignore[no-untyped-def]
+    text = "اعتقلت قسد 15 شابا في منبج بتهمة التعامل مع خلايا داعش."
+    (event,) = run(nlp_ar, text).events
+    assert roles(event) == {("actor:sdf", "perpetrator")}
+    assert [(c.status, c.count) for c in event.casualties] == [("arrested", 15)]
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("استشهد مدنيان بقصف صاروخي على منبج.", ("killed", 2)),
+    ("وقتل شخص وأصيب آخر برصاص مجهولين في منبج.", ("injured", 1)),
+    ("اختطف مسلحون مجهولون ثلاثة أطفال في منبج.", ("abducted", 3)),
+])
+def test_more_counts(nlp_ar, text: str, expected) -> None:  # type: ignore[no-untyped-def]
+    (event,) = run(nlp_ar, text).events
+    assert expected in [(c.status, c.count) for c in event.casualties]
+
+
+def test_ordinal_day(nlp_ar) -> None:  # type: ignore[no-untyped-def]
+    (event,) = run(nlp_ar, "وفي العاشر من آذار/مارس، انفجر لغم أرضي في منبج.").events
+    assert event.date is not None and event.date.value == "2023-03-10"
+
+
+def test_monitor_counts_are_not_speakers(nlp_ar) -> None:  # type: ignore[no-untyped-def]
+    text = "وثق المرصد مقتل 12 عنصرا من قوات النظام في هجوم لداعش على منبج."
+    (event,) = run(nlp_ar, text).events
+    assert [m.entity for m in event.according_to] == ["actor:sohr"]
+    assert roles(event) == {("actor:isis", "perpetrator"), ("actor:saa", "target")}
