@@ -338,7 +338,9 @@ def test_cli_link_prints_entity_and_chain(tmp_path: Path) -> None:
     env = {"KG_CONFIG": str(tmp_path / "none.toml")}
     (tmp_path / "none.toml").write_text("", encoding="utf-8")
     result = CliRunner().invoke(
-        main, ["link", "البصيرة", "زيزفونة الخضراء", "--context", "قرية البصيرة بريف دير الزور"], env=env
+        main,
+        ["link", "البصيرة", "زيزفونة الخضراء", "--context", "قرية البصيرة بريف دير الزور"],
+        env=env,
     )
     assert result.exit_code == 0, result.output
     town, nil = (json.loads(line) for line in result.output.splitlines())
