@@ -29,15 +29,6 @@ _KIND_CLASS = {
     "outlet": CKG.NewsOutlet,
     "facility": CKG.Facility,
 }
-#: IRI kind (``…/id/{kind}/…``) of an entity minted for an unlinked mention.
-_KIND_IRI = {
-    "actor": "actor",
-    "person": "person",
-    "place": "place",
-    "operation": "operation",
-    "outlet": "actor",
-    "facility": "place",
-}
 _ROLE_PROPERTY = {
     "perpetrator": CKG.perpetrator,
     "supporter": CKG.supporter,
@@ -125,7 +116,7 @@ class _Builder:
             kind, _, key = mention.entity.partition(":")
             return NamedNode(iris.entity_iri(kind, key))
         name = mention.name or mention.span.text
-        node = NamedNode(iris.entity_iri(_KIND_IRI[mention.kind], iris.local_key(name)))
+        node = NamedNode(iris.entity_iri(mention.kind, iris.local_key(name)))
         if node.value not in self._minted:
             self._minted.add(node.value)
             self.add(node, RDF.type, _n(_KIND_CLASS[mention.kind]))
@@ -156,7 +147,7 @@ class _Builder:
             self.add(r, SCHEMA.datePublished,
                      Literal(doc.published.isoformat(), datatype=_n(XSD.date)))
         if doc.source:
-            outlet = NamedNode(iris.entity_iri("actor", iris.local_key(doc.source)))
+            outlet = NamedNode(iris.entity_iri("outlet", iris.local_key(doc.source)))
             self.add(outlet, RDF.type, _n(CKG.NewsOutlet))
             self.add(outlet, RDFS.label, Literal(doc.source, language=_lang_of(doc.source)))
             self.add(r, SCHEMA.publisher, outlet)
