@@ -106,6 +106,12 @@ class CasualtyFinder:
             end, status = match
             hit = self._read(st, i, end, str(status), mention_at)
             if hit is not None:
+                previous = out[-1] if out else None
+                if hit.affiliation is None and previous is not None \
+                        and st.sentence_of[previous.start] == st.sentence_of[hit.start] \
+                        and any(st.forms[k] & lex.sets["people_others"]
+                                for k in range(hit.start, hit.end)):
+                    hit.affiliation = previous.affiliation  # "… وأصيب آخرون"
                 out.append(hit)
                 i = max(end, hit.end)
             else:

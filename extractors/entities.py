@@ -429,6 +429,8 @@ class EntityPatterns:
             j = cue[0]
             if j < n and st.norms[j] in ("ل", "عن"):
                 j += 1
+            if j < n and st.forms[j] & self.lex.sets["outlet_cues"]:
+                j += 1  # "قال مراسل شبكة …"
             if j >= n or taken[j] or not (st.forms[j] & heads):
                 continue
             if any(k.startswith("ال") and k[2:] in heads for k, _ in st.keys[j]):
@@ -492,7 +494,7 @@ class EntityPatterns:
         """A nationality adjective after an aircraft or forces word names that state's
         forces (طائرة مسيرة تركية → القوات التركية)."""
         table = self.lex.maps["nationalities"]
-        carriers = self.lex.sets["carriers"]
+        carriers = self.lex.sets["carriers"] | self.lex.sets["carrier_events"]
         for i in range(1, len(doc)):
             if taken[i] or st.norms[i] not in table:
                 continue

@@ -72,6 +72,8 @@ class EventMention:
     roles: list[tuple[MentionHit, str, float]] = field(default_factory=list)
     casualties: list[CasualtyHit] = field(default_factory=list)
     time: TimeHit | None = None
+    #: the day the narrative is at when the mention gives no time of its own
+    soft_time: TimeHit | None = None
     place: MentionHit | None = None
     relation: str | None = None
     background: bool | None = None
@@ -91,6 +93,7 @@ class EventDraft:
     casualties: list[CasualtyHit] = field(default_factory=list)
     speakers: dict[str, MentionHit] = field(default_factory=dict)
     time: TimeHit | None = None
+    soft_time: TimeHit | None = None
     place: MentionHit | None = None
     relation: str | None = None
     background: bool | None = None
@@ -99,6 +102,8 @@ class EventDraft:
     def add(self, m: EventMention) -> None:
         """Merge a mention into the draft."""
         self.mentions.append(m)
+        if self.soft_time is None:
+            self.soft_time = m.soft_time
         if self.type is None and m.type is not None:
             self.type = m.type
         for hit, role, strength in m.roles:
@@ -327,7 +332,7 @@ class EventBuilder:
                                   if identity(r[0]) not in {identity(h) for h, _, _ in host.roles})
                 host.window = (min(host.window[0], m.window[0]), max(host.window[1],
                                                                       m.window[1]))
-                host.anaphoric = host.anaphoric and m.anaphoric
+                host.anaphoric = host.anaphoric or m.anaphoric
         return kept
 
     # -- arguments ------------------------------------------------------------------
@@ -594,8 +599,15 @@ class EventBuilder:
             resolved: EventDraft | None = None
             pending: list[EventMention] = []
             for m in mentions:
+                if not m.roles and drafts and self._both_sides(st, m):
+                    # "وتبعته اشتباكات بين الطرفين": the sides of the event just told
+                    m.roles = [(h, "participant", INFERRED)
+                               for h, r, _ in drafts[-1].roles.values()
+                               if r in ("perpetrator", "target", "participant")]
                 if m.time is not None and m.time.same_day:
                     m.time = last_day
+                if m.time is None and m.background is not True:
+                    m.soft_time = last_day
                 target = self._antecedent(drafts, m) if m.anaphoric else None
                 if target is not None:
                     target.add(m)
@@ -611,9 +623,13 @@ class EventBuilder:
                 else:
                     self._place_mention(drafts, m)
             for m in mentions:
-                if m.time is not None and m.time.precision == "day":
+                if m.time is not None and m.time.precision == "day" and not m.background:
                     last_day = m.time
         return drafts
+
+    def _both_sides(self, st: DocState, m: EventMention) -> bool:
+        return m.type == "ArmedClash" and any(
+            st.forms[k] & self.lex.sets["both_sides"] for k in range(*m.window))
 
     def _place_mention(self, drafts: list[EventDraft], m: EventMention) -> None:
         if not m.distinct:
@@ -627,7 +643,8 @@ class EventBuilder:
 
     def _antecedent(self, drafts: list[EventDraft], m: EventMention) -> EventDraft | None:
         for d in reversed(drafts):
-            if (d.type == m.type or d.type is None) and times_compatible(d.time, m.time) \
+            if (d.type == m.type or d.type is None) \
+                    and times_compatible(d.time or d.soft_time, m.time or m.soft_time) \
                     and self._sides_agree(d, m) and not self._background_conflict(d, m):
                 return d
         return None
@@ -649,7 +666,7 @@ class EventBuilder:
     def _compatible(self, d: EventDraft, m: EventMention) -> bool:
         if m.type is None or d.type != m.type:
             return False
-        if not times_compatible(d.time, m.time):
+        if not times_compatible(d.time or d.soft_time, m.time or m.soft_time):
             return False
         if d.place is not None and m.place is not None and identity(d.place) != identity(
                 m.place) and not (_coarse(d.place) or _coarse(m.place)):
@@ -686,6 +703,8 @@ class EventBuilder:
         if d.time is not None and d.time.value is not None:
             date = TimeValue(d.time.value, d.time.precision, _span(doc, d.time.start,
                                                                    d.time.end))
+        elif not background and d.soft_time is not None and d.soft_time.value:
+            date = TimeValue(d.soft_time.value, d.soft_time.precision, None)
         elif not background and st.reference is not None:
             date = TimeValue(st.reference.isoformat(), "day", None)
         place = None
