@@ -31,11 +31,24 @@ def consistency_or_skip(data: Graph | None = None, *,
 
 # --------------------------------------------------------------------------- HermiT
 
-def test_contradictory_data_is_found_inconsistent() -> None:
+def two_event_types() -> Graph:
     data = Graph()
     data.add((URIRef(EX + "e"), RDF.type, CKG.Raid))
     data.add((URIRef(EX + "e"), RDF.type, CKG.Curfew))  # event types are disjoint
-    result = consistency_or_skip(data)
+    return data
+
+
+def place_as_perpetrator() -> Graph:
+    data = Graph()
+    data.add((URIRef(EX + "e"), RDF.type, CKG.Raid))
+    data.add((URIRef(EX + "town"), RDF.type, CKG.Town))
+    data.add((URIRef(EX + "e"), CKG.perpetrator, URIRef(EX + "town")))  # actors are not places
+    return data
+
+
+@pytest.mark.parametrize("make", [two_event_types, place_as_perpetrator])
+def test_contradictory_data_is_found_inconsistent(make) -> None:  # type: ignore[no-untyped-def]
+    result = consistency_or_skip(make())
     assert result.consistent is False
     assert not result.ok
 
