@@ -25,6 +25,9 @@ from extractors.lexicon import Lexicon, load_lexicon
 
 #: Tokens that end the search for a count or an affiliation.
 _BREAKS = frozenset({"،", ",", ".", "؛", ";", ":", "\n", "؟", "?", "!"})
+#: English words between a count and its status word ("12 people were killed").
+_AUXILIARIES = frozenset({"were", "was", "been", "have", "had", "are", "is", "being", "and",
+                          "reportedly", "also"})
 #: How far after a status cue a count may stand, and how far after the people noun
 #: an affiliation may stand.
 COUNT_WINDOW = 5
@@ -137,6 +140,10 @@ class CasualtyFinder:
                 if back is not None and back[0] == start:
                     count, qualifier, found_count = back[1], back[2], True
                     people_end = end
+        if not found_count and lex.lang != "ar":
+            back = self._count_before(st, start)
+            if back is not None:
+                count, qualifier, found_count, people_end = back[0], back[1], True, end
         j = end
         stop = min(n, end + COUNT_WINDOW)
         while j < stop and not found_count and st.norms[j] not in _BREAKS:
@@ -184,6 +191,26 @@ class CasualtyFinder:
         if people_end is not None:
             self._affiliation(st, hit, people_end, mention_at)
         return hit
+
+    def _count_before(self, st: DocState, start: int) -> tuple[int | None, str | None] | None:
+        """English: "12 people were killed", "20 wounded" — a count a few words before."""
+        for k in range(start - 1, max(-1, start - 7), -1):
+            if st.norms[k] in _BREAKS:
+                return None
+            number = read_number(st.keys, st.norms, k, self.lex)
+            if number is None:
+                continue
+            between = range(number[0], start)
+            if all(self._people(st, j) is not None or st.norms[j] in _AUXILIARIES
+                   or st.mention_at(j) is not None for j in between):
+                qualifier = number[2]
+                if k > 0 and qualifier is None:
+                    before = read_number(st.keys, st.norms, max(0, k - 2), self.lex)
+                    if before is not None and before[0] == number[0]:
+                        qualifier = before[2]
+                return number[1], qualifier
+            return None
+        return None
 
     def _affiliation(self, st: DocState, hit: CasualtyHit, j: int,
                      mention_at: dict[int, MentionHit]) -> None:

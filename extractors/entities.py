@@ -29,6 +29,7 @@ from spacy.tokens import Doc
 from extractors.annotations import DocState, MentionHit, state
 from extractors.lexicon import Lexicon, load_lexicon
 from extractors.normalize import clitic_variants, normalize, normalize_text
+from extractors.tokenizer import split_words
 from kg.model import Mention, Span
 
 log = logging.getLogger(__name__)
@@ -70,7 +71,7 @@ class Gazetteer:
         self.parents: dict[str, str] = {}
         self.names: dict[str, str] = {}
         for alias, key, kind, etype, parent, prominence in rows:
-            words = normalize_text(alias).split()
+            words = split_words(normalize_text(alias))
             if not words:
                 continue
             self.index.setdefault(words[0], []).append(
@@ -82,7 +83,7 @@ class Gazetteer:
 
     def lookup(self, name: str) -> GazetteerEntry | None:
         """The best entry whose alias is exactly ``name`` (normalised), or ``None``."""
-        words = normalize_text(name).split()
+        words = split_words(normalize_text(name))
         if not words:
             return None
         for form, _cut in clitic_variants(words[0]) if _is_arabic(words[0]) else [(words[0], 0)]:
@@ -304,6 +305,8 @@ class EntityPatterns:
 
         def name_word(i: int) -> bool:
             norm = st.norms[i]
+            if self.lex.lang != "ar":  # English names are capitalised
+                return st.words[i][:1].isupper() and norm not in stops
             return (_is_arabic(norm) or norm.isalpha()) and norm not in stops
 
         if start >= limit or not name_word(start):
@@ -329,10 +332,13 @@ class EntityPatterns:
                 continue
             label = hit[1]
             word = next((k for k, _ in st.keys[i] if k in self.lex.maps["admin_words"]), "")
-            end = self._name_end(st, i + 1, min(n, st.sentences[st.sentence_of[i]][1]))
-            if end <= i + 1:
+            first = i + 1
+            if self.lex.lang != "ar" and st.norms[first] == "of" and first + 1 < n:
+                first += 1  # "the town of Azaz"
+            end = self._name_end(st, first, min(n, st.sentences[st.sentence_of[i]][1]))
+            if end <= first:
                 continue
-            self._add_place(doc, st, i + 1, end, label, word in facilities, taken, added)
+            self._add_place(doc, st, first, end, label, word in facilities, taken, added)
             # coordinated second name after a dual or plural admin word (مدينتي X وY)
             if end < n and st.norms[end].startswith("و") and len(st.norms[end]) > 3 \
                     and not taken[end]:
@@ -495,10 +501,12 @@ class EntityPatterns:
         forces (طائرة مسيرة تركية → القوات التركية)."""
         table = self.lex.maps["nationalities"]
         carriers = self.lex.sets["carriers"] | self.lex.sets["carrier_events"]
-        for i in range(1, len(doc)):
+        after = -1 if self.lex.lang == "ar" else 1  # طائرة تركية / Turkish drone
+        for i in range(len(doc)):
             if taken[i] or st.norms[i] not in table:
                 continue
-            if not (st.forms[i - 1] & carriers):
+            j = i + after
+            if not 0 <= j < len(doc) or not (st.forms[j] & carriers):
                 continue
             entry = self.gazetteer.lookup(str(table[st.norms[i]])) if self.gazetteer else None
             mention = make_mention(doc, i, i + 1, "actor", label=entry.type if entry else None,

@@ -22,6 +22,16 @@ _TOKEN = re.compile(
 )
 
 
+def split_words(text: str) -> list[str]:
+    """The tokens of ``text`` without white space (how names in lists are split so that
+    they match tokenized text).
+
+    >>> split_words("deir ez-zor")
+    ['deir', 'ez', '-', 'zor']
+    """
+    return [m.group() for m in _TOKEN.finditer(text) if not m.group().isspace()]
+
+
 class RegexTokenizer:
     """Split text into words, numbers, newlines and single punctuation marks.
 

@@ -362,3 +362,23 @@ def test_report_discourse(nlp_ar) -> None:  # type: ignore[no-untyped-def]
     assert clash.date is not None and clash.date.value == "2023-03-08"  # the narrative's day
     assert shelling.background and shelling.date is not None
     assert shelling.date.value == "2022-10"
+
+
+@pytest.mark.parametrize("text, etype, casualties", [
+    ("At least 12 people were killed and 20 wounded when a car bomb exploded in the town "
+     "of Azaz on Tuesday.", "Explosion", [("killed", 12, "at_least"), ("injured", 20, None)]),
+    ("Gunmen abducted two aid workers in Raqqa on Monday.", "Abduction",
+     [("abducted", 2, None)]),
+])
+def test_english_counts(nlp_en, text: str, etype: str, casualties) -> None:  # type: ignore[no-untyped-def]
+    (event,) = run(nlp_en, text).events
+    assert event.type == etype
+    assert [(c.status, c.count, c.qualifier) for c in event.casualties] == casualties
+
+
+@pytest.mark.parametrize("text", [
+    "The SDF denied that its forces had shelled civilian areas in Raqqa.",
+    "The UN called for a ceasefire in Raqqa.",
+])
+def test_english_non_events(nlp_en, text: str) -> None:  # type: ignore[no-untyped-def]
+    assert run(nlp_en, text).events == []
