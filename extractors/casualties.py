@@ -214,26 +214,39 @@ class CasualtyFinder:
 
     def _affiliation(self, st: DocState, hit: CasualtyHit, j: int,
                      mention_at: dict[int, MentionHit]) -> None:
+        """The side of the people ending at token ``j``: a name right after them
+        (مقاتلي قوات قسد), or after a link word through group words (عناصر من خلية تابعة
+        لتنظيم …); in English also a name right before them (5 ISIS members)."""
         lex = self.lex
         links = lex.tables["affiliation_links"]
+        passable = lex.sets["anaphoric_groups"] | lex.sets["subunit_heads"] | lex.sets[
+            "owner_links"]
         n = len(st.norms)
         stop = min(n, j + AFFILIATION_WINDOW)
+        if lex.lang != "ar":
+            for h in mention_at.values():
+                if h.end == j - 1 and h.start > hit.start:
+                    hit.affiliation = h
+                    return
         k = j
-        # an actor named right before the people noun (English: "5 ISIS members")
-        for h in mention_at.values():
-            if h.end == j - 1 and h.start > hit.start:
-                hit.affiliation = h
-                return
+        linked = False
         while k < stop and st.norms[k] not in _BREAKS:
             if k in mention_at:
-                hit.affiliation = mention_at[k]
-                hit.end = max(hit.end, mention_at[k].end)
+                if k == j or linked:
+                    hit.affiliation = mention_at[k]
+                    hit.end = max(hit.end, mention_at[k].end)
                 return
-            keys = st.forms[k]
-            if keys & lex.sets["anaphoric_groups"]:
-                hit.group_word = next(iter(keys & lex.sets["anaphoric_groups"]))
             link = links.first(st.keys, k)
-            k = link[0] if link is not None else k + 1
+            if link is not None:
+                linked = True
+                k = link[0]
+                continue
+            forms = st.forms[k]
+            if forms & lex.sets["anaphoric_groups"]:
+                hit.group_word = next(iter(forms & lex.sets["anaphoric_groups"]))
+            if not (forms & passable) and st.norms[k] not in ('"', "(", ")"):
+                return
+            k += 1
         for h in mention_at.values():
             if h.start <= j - 1 < h.end:
                 hit.affiliation = h

@@ -288,6 +288,7 @@ class EntityPatterns:
         self._outlets(doc, st, taken, added)
         self._operations(doc, st, taken, added)
         self._nationalities(doc, st, taken, added)
+        self._unidentified(doc, st, taken, added)
         st.mentions.extend(added)
         st.mentions.sort(key=lambda h: (h.start, -h.end))
         self._propagate(doc, st)
@@ -514,6 +515,27 @@ class EntityPatterns:
             mention.name = str(table[st.norms[i]]) if entry is None else mention.name
             taken[i] = True
             added.append(MentionHit(i, i + 1, mention, "pattern"))
+
+    def _unidentified(self, doc: Doc, st: DocState, taken: list[bool],
+                      added: list[MentionHit]) -> None:
+        """Armed actors named by a description only (مسلحون مجهولون، unknown gunmen)."""
+        table = self.lex.tables["unidentified"]
+        i = 0
+        while i < len(doc):
+            if taken[i] or not table.starts_with(st.forms[i]):
+                i += 1
+                continue
+            found = table.first(st.keys, i)
+            if found is None or any(taken[i:found[0]]):
+                i += 1
+                continue
+            cut = min(c for _, c in st.keys[i])
+            mention = make_mention(doc, i, found[0], "actor", cut=cut,
+                                   label="UnidentifiedArmedGroup", confidence=0.7)
+            for k in range(i, found[0]):
+                taken[k] = True
+            added.append(MentionHit(i, found[0], mention, "pattern"))
+            i = found[0]
 
     def _operations(self, doc: Doc, st: DocState, taken: list[bool],
                     added: list[MentionHit]) -> None:

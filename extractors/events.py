@@ -355,7 +355,7 @@ class EventBuilder:
         actors = [h for h in st.in_sentence("mentions", m.sentence)
                   if (h.mention.kind in _ACTOR_KINDS or h.mention.label in STATE_LABELS)
                   and lo <= h.start < hi and h.start not in speaker_tokens
-                  and not (trig.start <= h.start < trig.end)]
+                  and h.start != trig.start]
         own = self.lex.tables["own_forces"]
         speaker = speakers_of(st, m.sentence)
         party = next((h for h in (speaker.speakers if speaker else [])

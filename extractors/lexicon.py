@@ -346,6 +346,7 @@ _SETS: dict[str, str] = {
 _WORD_TABLES: dict[str, str] = {
     "habitual": "cues.habitual",
     "own_forces": "roles.own_forces",
+    "unidentified": "unidentified.phrases",
     "agent": "roles.agent",
     "background_phrases": "background.phrases",
     "titles": "persons.titles",

@@ -382,3 +382,14 @@ def test_english_counts(nlp_en, text: str, etype: str, casualties) -> None:  # t
 ])
 def test_english_non_events(nlp_en, text: str) -> None:  # type: ignore[no-untyped-def]
     assert run(nlp_en, text).events == []
+
+
+@pytest.mark.parametrize("text, perpetrator", [
+    ("اغتال مسلحون مجهولون شابا في منبج.", "مسلحون مجهولون"),
+    ("وقتل شخص برصاص مجهولين في منبج.", "مجهولين"),
+])
+def test_unidentified_gunmen(nlp_ar, text: str, perpetrator: str) -> None:  # type: ignore[no-untyped-def]
+    (event,) = run(nlp_ar, text).events
+    assert [(p.mention.name, p.role) for p in event.actors] == [(perpetrator, "perpetrator")]
+    assert [(c.status, c.count, c.affiliation) for c in event.casualties] == [
+        ("killed", 1, None)]
