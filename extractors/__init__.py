@@ -50,5 +50,6 @@ def extract(document: Document, *, nlp: Language | None = None,
     for _name, proc in nlp.pipeline:
         doc = proc(doc)
     st = state(doc)
-    return Report(document=document, lang=nlp.lang, mentions=[h.mention for h in st.mentions],
-                  events=st.events, extractor="conflict-kg", extractor_version=EXTRACTOR_VERSION)
+    return Report(document=document, lang=nlp.lang or lang,
+                  mentions=[h.mention for h in st.mentions], events=st.events,
+                  extractor="conflict-kg", extractor_version=EXTRACTOR_VERSION)

@@ -141,9 +141,9 @@ class CasualtyFinder:
                     count, qualifier, found_count = back[1], back[2], True
                     people_end = end
         if not found_count and lex.lang != "ar":
-            back = self._count_before(st, start)
-            if back is not None:
-                count, qualifier, found_count, people_end = back[0], back[1], True, end
+            before = self._count_before(st, start)
+            if before is not None:
+                count, qualifier, found_count, people_end = before[0], before[1], True, end
         j = end
         stop = min(n, end + COUNT_WINDOW)
         while j < stop and not found_count and st.norms[j] not in _BREAKS:

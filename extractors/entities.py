@@ -709,6 +709,8 @@ class StatisticalNames:
              by_char: dict[int, int], ends: dict[int, int]) -> None:
         from extractors import ner_model
 
+        if self.model is None:
+            return
         for found in ner_model.find_entities(self.model, text):
             ent = found
             kind = ner_model.LABEL_KINDS.get(ent.label)

@@ -400,7 +400,7 @@ class EventBuilder:
                 continue
             seen.add(key)
             np = self._np_start(st, hit, lo, covered - set(range(hit.start, hit.end)))
-            prev = set()
+            prev: set[str] = set()
             for k in range(max(lo, np - 3), np):
                 prev |= st.forms[k]
             role, strength = self._role(st, m, hit, np, prev, anchor, before_anchor, undergo)
@@ -701,10 +701,11 @@ class EventBuilder:
         background = bool(d.background)
         date: TimeValue | None = None
         if d.time is not None and d.time.value is not None:
-            date = TimeValue(d.time.value, d.time.precision, _span(doc, d.time.start,
-                                                                   d.time.end))
+            date = TimeValue(d.time.value, d.time.precision,  # type: ignore[arg-type]
+                             _span(doc, d.time.start, d.time.end))
         elif not background and d.soft_time is not None and d.soft_time.value:
-            date = TimeValue(d.soft_time.value, d.soft_time.precision, None)
+            date = TimeValue(d.soft_time.value, d.soft_time.precision,  # type: ignore[arg-type]
+                             None)
         elif not background and st.reference is not None:
             date = TimeValue(st.reference.isoformat(), "day", None)
         place = None

@@ -12,7 +12,7 @@ def describe_event(event: Event) -> str:
     >>> describe_event(Event("Curfew", Span(0, 3, "حظر"), Span(0, 3, "حظر")))
     'Curfew  date ?  place ?'
     """
-    parts = [event.type]
+    parts: list[str] = [event.type]
     if event.name:
         parts.append(f"«{event.name}»")
     date = event.date.value if event.date is not None and event.date.value else "?"

@@ -62,16 +62,16 @@ class TriggerFinder:
                 i += 1
                 continue
             end, entry = match
-            hit = TriggerHit(i, end, entry.type, entry.kind, entry.confidence,
-                             definite=self._definite(st, i))
+            trig = TriggerHit(i, end, entry.type, entry.kind, entry.confidence,
+                              definite=self._definite(st, i))
             if inside.get(i) == "operation":
-                hit.type = "MilitaryOperation"
-            if self._keep(st, hit):
-                if hit.type is None:
-                    self._type_generic(st, hit)
-                elif hit.type is not None:
-                    self._refine(st, hit)
-                out.append(hit)
+                trig.type = "MilitaryOperation"
+            if self._keep(st, trig):
+                if trig.type is None:
+                    self._type_generic(st, trig)
+                else:
+                    self._refine(st, trig)
+                out.append(trig)
             i = end
         return out
 
