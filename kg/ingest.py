@@ -390,26 +390,26 @@ def _stored_version(store: GraphStore, graph: str) -> str | None:
 
 
 def ensure_static_graphs(store: GraphStore, processor: Processor | None = None) -> list[str]:
-    """Load (or refresh) the ontology graph and the knowledge-base graph.
+    """Load (or refresh) the ontology graph (with its code lists) and the KB graph.
 
     Each is replaced only when its content changed since it was stored.
 
     Returns:
         IRIs of the graphs that were (re)written.
     """
-    from importlib import resources
+    from ontology import ontology_files
 
     written = []
-    ttl = resources.files("ontology").joinpath("conflict.ttl")
-    if ttl.is_file():
-        data = ttl.read_bytes()
-        version = _static_version(data)
-        if _stored_version(store, iris.ONTOLOGY_GRAPH) != version:
-            quads = [Quad(t.subject, t.predicate, t.object, NamedNode(iris.ONTOLOGY_GRAPH))
-                     for t in parse(data, RdfFormat.TURTLE)]
-            quads.append(_version_quad(iris.ONTOLOGY_GRAPH, version))
-            store.replace_graph(iris.ONTOLOGY_GRAPH, quads)
-            written.append(iris.ONTOLOGY_GRAPH)
+    files = ontology_files()
+    data = b"".join(path.read_bytes() for path in files)
+    version = _static_version(data)
+    if _stored_version(store, iris.ONTOLOGY_GRAPH) != version:
+        graph = NamedNode(iris.ONTOLOGY_GRAPH)
+        quads = [Quad(t.subject, t.predicate, t.object, graph)
+                 for path in files for t in parse(path=str(path), format=RdfFormat.TURTLE)]
+        quads.append(_version_quad(iris.ONTOLOGY_GRAPH, version))
+        store.replace_graph(iris.ONTOLOGY_GRAPH, quads)
+        written.append(iris.ONTOLOGY_GRAPH)
     try:
         from kg.kb import kb_version
         from kg.kb.rdf import kb_quads
