@@ -48,7 +48,7 @@ class AttributionFinder:
         participles = lex.sets["participles"]
         by_start: dict[int, MentionHit] = {}
         for hit in st.mentions:
-            if hit.mention.kind in SPEAKER_KINDS:
+            if hit.mention.kind in SPEAKER_KINDS and hit.mention.label != "SubUnit":
                 by_start.setdefault(hit.start, hit)
         ends = {h.end: h for h in st.mentions if h.mention.kind in SPEAKER_KINDS}
         out: list[SpeakerHit] = []

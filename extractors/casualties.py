@@ -94,7 +94,8 @@ class CasualtyFinder:
         lex = self.lex
         table = lex.tables["casualties"]
         mention_at = {h.start: h for h in st.mentions
-                      if h.mention.kind in ("actor", "person", "outlet")}
+                      if h.mention.kind in ("actor", "person", "outlet")
+                      and h.mention.label != "SubUnit"}
         n = len(st.norms)
         out: list[CasualtyHit] = []
         i = 0

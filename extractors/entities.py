@@ -45,6 +45,10 @@ PLACE_CONTEXT = frozenset(normalize_text(w) for w in (
 #: Clitics that make a one-word name a place (بالبصيرة، لدير الزور).
 PLACE_CLITICS = ("ب", "وب", "فب", "ل", "ول")
 
+#: Label of a named sub-unit mention; events attribute its acts to the owner.
+SUBUNIT = "SubUnit"
+_PUNCT = frozenset({"،", ",", ".", "؛", ";", ":", "\n", "(", ")", '"'})
+
 #: Definite head nouns that refer back to the last organisation named with them.
 ORG_ANAPHORS = frozenset(normalize_text(w) for w in (
     "المركز", "المرصد", "الشبكة", "الوكالة", "التنظيم", "الحركة", "الهيئة", "الفصيل",
@@ -137,8 +141,12 @@ def make_mention(doc: Doc, start: int, end: int, kind: str, *, cut: int = 0,
     if cut:
         char_start += _cut_offset(st.words[start], cut)
     text = st.text[char_start:char_end]
+    name = text
+    if cut and st.norms[start].startswith("لل", cut - 1) and not st.norms[start].startswith(
+            "لل", cut):
+        name = "ا" + text  # للمجلس = ل + المجلس: the article's alef is restored
     return Mention(span=Span(char_start, char_end, text), kind=kind,  # type: ignore[arg-type]
-                   label=label, entity=entity, name=text, confidence=confidence)
+                   label=label, entity=entity, name=name, confidence=confidence)
 
 
 # --------------------------------------------------------------------------- gazetteer
@@ -289,6 +297,7 @@ class EntityPatterns:
         self._operations(doc, st, taken, added)
         self._nationalities(doc, st, taken, added)
         self._unidentified(doc, st, taken, added)
+        self._subunits(doc, st, taken, added)
         st.mentions.extend(added)
         st.mentions.sort(key=lambda h: (h.start, -h.end))
         self._propagate(doc, st)
@@ -515,6 +524,33 @@ class EntityPatterns:
             mention.name = str(table[st.norms[i]]) if entry is None else mention.name
             taken[i] = True
             added.append(MentionHit(i, i + 1, mention, "pattern"))
+
+    def _subunits(self, doc: Doc, st: DocState, taken: list[bool],
+                  added: list[MentionHit]) -> None:
+        """Named sub-units of a known force: a unit word, its name, then the owner
+        (وحدات مكافحة الإرهاب التابعة لقوات قسد، الفوج الأول للمجلس العسكري لدير الزور).
+        Events name the owner; the sub-unit is kept as a mention of its own."""
+        heads = self.lex.sets["unit_heads"]
+        owners = self.lex.sets["owner_links"]
+        for hit in [h for h in st.mentions if h.mention.kind == "actor"]:
+            end = hit.start
+            if end > 0 and st.forms[end - 1] & owners:
+                end -= 1
+            elif not st.norms[hit.start].startswith(("ل", "of")):
+                continue
+            for k in range(end - 1, max(-1, end - 5), -1):
+                if taken[k] or st.norms[k] in _PUNCT:
+                    break
+                if st.forms[k] & heads:
+                    if end - k < 2:
+                        break
+                    cut = min(c for f, c in st.keys[k] if f in heads)
+                    mention = make_mention(doc, k, end, "actor", cut=cut, label=SUBUNIT,
+                                           confidence=0.7)
+                    for j in range(k, end):
+                        taken[j] = True
+                    added.append(MentionHit(k, end, mention, "pattern"))
+                    break
 
     def _unidentified(self, doc: Doc, st: DocState, taken: list[bool],
                       added: list[MentionHit]) -> None:

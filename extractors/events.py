@@ -36,6 +36,7 @@ from extractors.annotations import (
     state,
 )
 from extractors.attribution import speakers_of
+from extractors.entities import SUBUNIT
 from extractors.lexicon import Lexicon, load_lexicon
 from extractors.normalize import normalize_text
 from kg.model import Casualty, Event, Participation, PlaceRef, Span, TimeValue
@@ -354,6 +355,7 @@ class EventBuilder:
         trig = m.trigger
         actors = [h for h in st.in_sentence("mentions", m.sentence)
                   if (h.mention.kind in _ACTOR_KINDS or h.mention.label in STATE_LABELS)
+                  and h.mention.label != SUBUNIT
                   and lo <= h.start < hi and h.start not in speaker_tokens
                   and h.start != trig.start]
         own = self.lex.tables["own_forces"]
@@ -759,7 +761,8 @@ class EventBuilder:
         speaking = {identity(h) for h in speaker.speakers} if speaker else set()
         others: dict[str, MentionHit] = {}
         for h in st.mentions:
-            if h.mention.kind == "actor" and s_start <= h.start < s_end:
+            if h.mention.kind == "actor" and s_start <= h.start < s_end \
+                    and h.mention.label != SUBUNIT:
                 key = identity(h)
                 if key not in related and key not in speaking and \
                         st.parents.get(key) not in related:

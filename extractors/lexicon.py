@@ -311,6 +311,7 @@ _SETS: dict[str, str] = {
     "participant": "roles.participant",
     "subunit_links": "roles.subunit_links",
     "owner_links": "roles.owner_links",
+    "unit_heads": "roles.unit_heads",
     "both_sides": "roles.both_sides",
     "subunit_heads": "roles.subunit_heads",
     "anaphoric_groups": "roles.anaphoric_groups",

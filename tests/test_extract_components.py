@@ -393,3 +393,17 @@ def test_unidentified_gunmen(nlp_ar, text: str, perpetrator: str) -> None:  # ty
     assert [(p.mention.name, p.role) for p in event.actors] == [(perpetrator, "perpetrator")]
     assert [(c.status, c.count, c.affiliation) for c in event.casualties] == [
         ("killed", 1, None)]
+
+
+def test_subunits_are_mentions_and_events_name_the_owner(nlp_ar) -> None:  # type: ignore[no-untyped-def]
+    text = "داهمت وحدات مكافحة الإرهاب التابعة لقسد قرية الطيانة، واعتقلت عنصرين من داعش."
+    report = run(nlp_ar, text)
+    subunits = [m.name for m in report.mentions if m.label == "SubUnit"]
+    assert subunits == ["وحدات مكافحة الإرهاب"]
+    (event,) = report.events
+    assert roles(event) == {("actor:sdf", "perpetrator"), ("actor:isis", "target")}
+
+
+def test_name_after_lam_lam_keeps_the_article(nlp_ar) -> None:  # type: ignore[no-untyped-def]
+    report = run(nlp_ar, "وجه الجيش الوطني ضربة للجيش الوطني.")
+    assert [m.name for m in report.mentions] == ["الجيش الوطني", "الجيش الوطني"]
