@@ -70,6 +70,13 @@ def cached_normalize_text(text: str) -> str:
     return normalize_text(text)
 
 
+def has_article(keys: Sequence[tuple[str, int]]) -> bool:
+    """Whether a token's word carries the article (one of its keys starts with ال
+    and a shorter key is that key without it)."""
+    forms = {form for form, _cut in keys}
+    return any(form.startswith(_ARTICLE) and form[2:] in forms for form in forms)
+
+
 def arabic_verb_forms(past: str, present: str) -> set[str]:
     """Surface forms of an Arabic verb in the persons news text uses, normalised.
 
@@ -134,6 +141,8 @@ class PhraseTable(Generic[T]):
         """An empty table."""
         self._root: _Node[T] = _Node()
         self._firsts: frozenset[str] | None = None
+        #: a table of verbs: a first word that had the article (التابعة) is no verb
+        self.verbal = False
 
     @classmethod
     def from_words(cls, entries: Mapping[str, T] | Iterable[tuple[str, T]],
@@ -180,6 +189,8 @@ class PhraseTable(Generic[T]):
             if form in children:
                 break
         else:
+            return []
+        if self.verbal and has_article(keys[start]):
             return []
         found: list[tuple[int, T]] = []
         frontier: list[tuple[_Node[T], int]] = [(self._root, start)]
@@ -235,6 +246,7 @@ def verbs_table(pairs: Iterable[Sequence[str]], lang: str, payload: Any = True,
                 nouns: Iterable[str] = ()) -> PhraseTable[Any]:
     """A table of inflected verbs (``[past, present]`` or an English base) and nouns."""
     table: PhraseTable[Any] = PhraseTable()
+    table.verbal = not list(nouns)
     for pair in pairs:
         if lang == "ar":
             table.add_forms(arabic_verb_forms(pair[0], pair[1] if len(pair) > 1 else ""),

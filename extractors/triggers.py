@@ -13,7 +13,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from extractors.annotations import DocState, TriggerHit, state
-from extractors.lexicon import Lexicon, load_lexicon
+from extractors.lexicon import Lexicon, has_article, load_lexicon
 
 #: Mention kinds whose names may contain trigger words that are not triggers.
 _NAME_KINDS = frozenset({"actor", "outlet", "person", "facility", "time"})
@@ -62,6 +62,9 @@ class TriggerFinder:
                 i += 1
                 continue
             end, entry = match
+            if entry.kind == "verb" and has_article(st.keys[i]):
+                i += 1  # التابعة is no form of تابع
+                continue
             trig = TriggerHit(i, end, entry.type, entry.kind, entry.confidence,
                               definite=self._definite(st, i))
             if inside.get(i) == "operation":
