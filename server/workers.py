@@ -285,13 +285,15 @@ class WorkerPool:
                        headers={"Retry-After": "1"})
         try:
             attempts = 2 if job.get("kind") in READ_ONLY_JOBS else 1
+            spent = 0.0  # a re-sent read gets what is left of its time limit
             for attempt in range(attempts):
                 if attempt:
                     self.stats.retries += 1
                 worker, slot = self._checkout()
                 try:
-                    return self._run_on(worker, slot, job, limit)
-                except _WorkerGone:
+                    return self._run_on(worker, slot, job, limit, spent)
+                except _WorkerGone as gone:
+                    spent += gone.seconds
                     continue
                 finally:
                     self._checkin(worker, slot)
@@ -300,25 +302,30 @@ class WorkerPool:
         finally:
             self._admission.release()
 
-    def _run_on(self, worker: _Worker, slot: int, job: Job, limit: float) -> Answer:
+    def _run_on(self, worker: _Worker, slot: int, job: Job, limit: float,
+                spent: float = 0.0) -> Answer:
         if not worker.ready.wait(OPEN_RETRY_SECONDS + 5):
             raise ApiError("the store is not available yet", status=503, code="starting")
         if worker.failure is not None:
             raise ApiError("the store could not be opened; see the server log", status=503,
                            code="store_unavailable")
+        if spent >= limit:  # its first worker died just as its time ran out
+            self.stats.timeouts += 1
+            raise QueryTimeout(f"the query was stopped after {spent:.1f} s (limit {limit:g} s, "
+                               "setting query_timeout)")
         conn = worker.slots[slot]
         started = time.monotonic()
         try:
             conn.send(job)
-            if conn.poll(limit):
+            if conn.poll(max(0.0, limit - spent)):
                 return conn.recv()  # type: ignore[no-any-return]
         except (EOFError, OSError, BrokenPipeError):
             self.restart(worker)
-            raise _WorkerGone() from None
+            raise _WorkerGone(time.monotonic() - started) from None
         # still running after the limit: stop it the only way there is
         self.stats.timeouts += 1
         self.restart(worker)
-        elapsed = time.monotonic() - started
+        elapsed = spent + time.monotonic() - started
         raise QueryTimeout(f"the query was stopped after {elapsed:.1f} s (limit "
                            f"{limit:g} s, setting query_timeout)",
                            hint="narrow the query, add LIMIT, or ask the operator for a "
@@ -327,6 +334,11 @@ class WorkerPool:
 
 class _WorkerGone(Exception):
     """The worker a job was sent to died (killed for another job, or crashed)."""
+
+    def __init__(self, seconds: float) -> None:
+        super().__init__(f"worker gone after {seconds:.2f} s")
+        #: how long the job had run before its worker died
+        self.seconds = seconds
 
 
 def run_checked(pool: WorkerPool, job: Job, *,
