@@ -58,6 +58,8 @@ class TriggerHit:
     kind: str
     confidence: float
     definite: bool = False
+    #: typed from the word after a generic operation noun (العملية الأمنية)
+    generic: bool = False
 
 
 @dataclass(slots=True, eq=False)

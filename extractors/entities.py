@@ -589,6 +589,8 @@ class EntityPatterns:
                 continue
             mention = make_mention(doc, i, end + 1, "operation", label="MilitaryOperation",
                                    confidence=0.8)
+            inner_start, inner_end = st.char_span(i + 2, end)
+            mention.name = f"{st.words[i]} {st.text[inner_start:inner_end]}"  # no quotes
             for k in range(i, end + 1):
                 taken[k] = True
             added.append(MentionHit(i, end + 1, mention, "pattern"))

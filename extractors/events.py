@@ -339,15 +339,44 @@ class EventBuilder:
     # -- arguments ------------------------------------------------------------------
 
     def _np_start(self, st: DocState, hit: MentionHit, lo: int, covered: set[int]) -> int:
-        """Start of the noun phrase an actor heads (its sub-unit words included)."""
+        """Start of the noun phrase an actor heads (its sub-unit words included);
+        ``covered`` are tokens of other actors and of triggers, where it stops."""
         heads = self.lex.sets["subunit_heads"] | self.lex.sets["carriers"]
+        stops = self.lex.sets["target"] | self.lex.sets["supporter"] | self.lex.sets[
+            "participant"]
         start = hit.start
         for k in range(hit.start - 1, max(lo, hit.start - 6) - 1, -1):
             if st.norms[k] in _CLAUSE_BREAKS or k in covered:
                 break
             if st.forms[k] & heads:
                 start = k
+            elif st.forms[k] & stops:
+                break  # "على مواقع قوات النظام": the phrase starts after the role word
         return start
+
+    def _announcer(self, st: DocState, m: EventMention) -> MentionHit | None:
+        """"أعلنت X إطلاق معركة …": a party announcing its own act (a nominal trigger
+        right after the speaker, no complementizer) carried it out."""
+        speaker = speakers_of(st, m.sentence)
+        if speaker is None or speaker.carried or m.trigger.kind == "verb":
+            return None
+        if not 0 <= m.trigger.start - speaker.end <= 2:
+            return None
+        if speaker.end < len(st.norms) and st.norms[speaker.end] in self.lex.sets[
+                "complementizers"]:
+            return None
+        return next((h for h in speaker.speakers if h.mention.kind == "actor"
+                     and h.mention.label not in NON_COMBATANT_LABELS), None)
+
+    def _owner_of_previous(self, st: DocState, hit: MentionHit, covered: set[int]) -> bool:
+        """Whether an actor only says whom the actor just before it belongs to."""
+        links = self.lex.sets["subunit_links"] | self.lex.sets["owner_links"]
+        k = hit.start - 1
+        if k >= 0 and st.forms[k] & links:
+            k -= 1
+        elif not st.norms[hit.start].startswith("ل"):
+            return False
+        return k >= 0 and k in covered
 
     def _roles(self, st: DocState, m: EventMention, speaker_tokens: set[int]) -> None:
         lex = self.lex
@@ -387,6 +416,8 @@ class EventBuilder:
             resolved.sort(key=lambda h: h.start)
         actors = resolved
         covered = {i for h in actors for i in range(h.start, h.end)}
+        trigger_tokens = {i for t in st.in_sentence("triggers", m.sentence)
+                          for i in range(t.start, t.end)}
         anchor = trig.start
         support = lex.tables["support_verbs"]
         for k in range(max(lo, trig.start - 3), trig.start):
@@ -401,7 +432,10 @@ class EventBuilder:
             if key in seen:
                 continue
             seen.add(key)
-            np = self._np_start(st, hit, lo, covered - set(range(hit.start, hit.end)))
+            if self._owner_of_previous(st, hit, covered):
+                continue  # "قوات الأمن العام في الحكومة السورية": the owner, not a party
+            np = self._np_start(st, hit, lo, (covered | trigger_tokens)
+                                - set(range(hit.start, hit.end)))
             prev: set[str] = set()
             for k in range(max(lo, np - 3), np):
                 prev |= st.forms[k]
@@ -411,6 +445,11 @@ class EventBuilder:
                 continue  # a country is an actor only as subject or after a role word
             if role is not None:
                 m.roles.append((hit, role, strength))
+        if not any(r in ("perpetrator", "imposer") for _, r, _ in m.roles):
+            announcer = self._announcer(st, m)
+            if announcer is not None:
+                role = "imposer" if m.type == "Curfew" else "perpetrator"
+                m.roles.insert(0, (announcer, role, INFERRED))
 
     def _role(self, st: DocState, m: EventMention, hit: MentionHit, np: int, prev: set[str],
               anchor: int, before_anchor: list[MentionHit],
@@ -615,6 +654,8 @@ class EventBuilder:
                     target.add(m)
                     resolved = target
                     continue
+                if m.anaphoric and m.trigger.generic and not m.roles:
+                    continue  # "بعد انتهاء العملية الأمنية": an operation never told
                 if m.anaphoric or not m.roles:
                     pending.append(m)
                     continue

@@ -280,6 +280,7 @@ class Lexicon:
     raw: dict[str, Any]
     triggers: PhraseTable[TriggerEntry]
     blocked_after: dict[str, frozenset[str]]
+    blocked_window: dict[str, int]
     blocked_before: dict[str, frozenset[str]]
     requires_near: dict[str, dict[str, frozenset[str]]]
     refiners: list[tuple[str, frozenset[str], PhraseTable[bool]]]
@@ -389,6 +390,7 @@ def _compile(raw: dict[str, Any]) -> Lexicon:
     lang = raw.get("lang", "ar")
     triggers: PhraseTable[TriggerEntry] = PhraseTable()
     blocked_after: dict[str, frozenset[str]] = {}
+    blocked_window: dict[str, int] = {}
     blocked_before: dict[str, frozenset[str]] = {}
     requires: dict[str, dict[str, frozenset[str]]] = {}
     for etype, spec in raw.get("triggers", {}).items():
@@ -406,6 +408,7 @@ def _compile(raw: dict[str, Any]) -> Lexicon:
         for phrase in spec.get("phrases", []):
             triggers.add(phrase, phrase_entry, lang)
         blocked_after[etype] = _norm_set(spec.get("blocked_after", []))
+        blocked_window[etype] = int(spec.get("blocked_window", 1))
         blocked_before[etype] = _norm_set(spec.get("blocked_before", []))
         requires[etype] = {normalize_text(k) if k != "*" else "*": _norm_set(v)
                            for k, v in spec.get("requires_near", {}).items()}
@@ -442,6 +445,7 @@ def _compile(raw: dict[str, Any]) -> Lexicon:
     tables["generic_defaults"] = PhraseTable.from_words(generic.get("defaults", {}), lang)
     return Lexicon(
         lang=lang, raw=raw, triggers=triggers, blocked_after=blocked_after,
+        blocked_window=blocked_window,
         blocked_before=blocked_before, requires_near=requires, refiners=refiners,
         absorbs=absorbs, generic_defaults={normalize_text(k): v for k, v in
                                            generic.get("defaults", {}).items()},

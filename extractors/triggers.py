@@ -67,8 +67,8 @@ class TriggerFinder:
                 continue
             trig = TriggerHit(i, end, entry.type, entry.kind, entry.confidence,
                               definite=self._definite(st, i))
-            if inside.get(i) == "operation":
-                trig.type = "MilitaryOperation"
+            if inside.get(i) == "operation" or self._names_operation(st, end, inside):
+                trig.type = "MilitaryOperation"  # معركة "ردع العدوان"
             if self._keep(st, trig):
                 if trig.type is None:
                     self._type_generic(st, trig)
@@ -77,6 +77,12 @@ class TriggerFinder:
                 out.append(trig)
             i = end
         return out
+
+    @staticmethod
+    def _names_operation(st: DocState, end: int, inside: dict[int, str]) -> bool:
+        """Whether a named operation follows the trigger (after an optional quote)."""
+        j = end + 1 if end < len(st.norms) and st.norms[end] == '"' else end
+        return inside.get(j) == "operation"
 
     def _definite(self, st: DocState, i: int) -> bool:
         lex = self.lex
@@ -96,9 +102,11 @@ class TriggerFinder:
         first_keys = st.forms[hit.start]
         s_start, s_end = self._sentence_range(st, hit.start)
         if hit.start > s_start:
-            prev = st.forms[hit.start - 1]
-            if prev & lex.blocked_after.get(etype, frozenset()):
-                return False
+            blockers = lex.blocked_after.get(etype, frozenset())
+            for j in range(max(s_start, hit.start - lex.blocked_window.get(etype, 1)),
+                           hit.start):
+                if st.forms[j] & blockers:
+                    return False
             if hit.kind == "verb" and st.norms[hit.start - 1] in lex.sets["negations"]:
                 return False
         for j in range(max(s_start, hit.start - 3), min(s_end, hit.end + 2)):
@@ -146,6 +154,7 @@ class TriggerFinder:
             found = self.lex.tables["generic_defaults"].first(st.keys, hit.end, hit.end + 1)
             if found is not None:
                 hit.type = str(found[1])
+                hit.generic = True
 
 
 @Language.factory("ckg_triggers", default_config={"lang": "ar"})

@@ -407,3 +407,25 @@ def test_subunits_are_mentions_and_events_name_the_owner(nlp_ar) -> None:  # typ
 def test_name_after_lam_lam_keeps_the_article(nlp_ar) -> None:  # type: ignore[no-untyped-def]
     report = run(nlp_ar, "وجه الجيش الوطني ضربة للجيش الوطني.")
     assert [m.name for m in report.mentions] == ["الجيش الوطني", "الجيش الوطني"]
+
+
+@pytest.mark.parametrize("text", [
+    "رفعت السلطات حظر التجوال في مدينة الحسكة.",
+    "عاد الهدوء إلى منبج بعد انتهاء العملية الأمنية.",
+])
+def test_lifted_curfews_and_untold_operations(nlp_ar, text: str) -> None:  # type: ignore[no-untyped-def]
+    assert run(nlp_ar, text).events == []
+
+
+def test_announced_named_operation(nlp_ar) -> None:  # type: ignore[no-untyped-def]
+    text = 'وأعلنت هيئة تحرير الشام إطلاق معركة "فتح المبين" ضد قوات النظام في ريف إدلب.'
+    (event,) = run(nlp_ar, text).events
+    assert event.type == "MilitaryOperation"
+    assert event.name == "معركة فتح المبين"
+    assert roles(event) == {("actor:hts", "perpetrator"), ("actor:saa", "target")}
+
+
+def test_owner_named_after_a_force_is_no_party(nlp_ar) -> None:  # type: ignore[no-untyped-def]
+    text = "واعتقلت قوات النظام في الجيش الوطني 7 أشخاص في منبج."
+    (event,) = run(nlp_ar, text).events
+    assert roles(event) == {("actor:saa", "perpetrator")}
