@@ -208,12 +208,18 @@ class GraphStore:
 
     def load(self, source: IO[bytes] | str | Path, fmt: RdfFormat, *,
              graph: str | None = None) -> None:
-        """Load RDF in bulk (not transactional: for imports into a fresh store)."""
+        """Load RDF in bulk from a file path or a binary stream.
+
+        Not transactional: for imports into a fresh store.
+        """
         self._writable()
+        options: dict[str, Any] = {"format": fmt}
         if graph is not None:
-            self._store.bulk_load(source, fmt, to_graph=NamedNode(graph))
+            options["to_graph"] = NamedNode(graph)
+        if isinstance(source, str | Path):
+            self._store.bulk_load(path=str(source), **options)
         else:
-            self._store.bulk_load(source, fmt)
+            self._store.bulk_load(source, **options)
 
     def bulk_extend(self, quads: Iterable[Quad]) -> None:
         """Add many quads fast, without a transaction (for imports; memory stays flat).

@@ -15,7 +15,8 @@ EX = "https://example.org/"
 
 
 def quad(s: str, o: str, g: str = "g1") -> Quad:
-    return Quad(NamedNode(EX + s), NamedNode(EX + "p"), Literal(o, language="ar"), NamedNode(EX + g))
+    return Quad(NamedNode(EX + s), NamedNode(EX + "p"), Literal(o, language="ar"),
+                NamedNode(EX + g))
 
 
 def test_replace_graph_replaces_only_that_graph(store_dir: Path) -> None:
@@ -64,3 +65,17 @@ def test_union_default_graph_by_default() -> None:
     assert bool(store.query(ask)) is True
     assert bool(store.query(ask, union_default_graph=False)) is False
     assert bool(store.query(ask, default_graph=[EX + "g1"])) is True
+
+
+def test_load_from_a_path_and_a_stream(tmp_path: Path) -> None:
+    from pyoxigraph import RdfFormat
+
+    data = tmp_path / "d.nq"
+    data.write_text(f'<{EX}s> <{EX}p> "ق"@ar <{EX}g> .\n', encoding="utf-8")
+    store = open_store(None)
+    store.load(data, RdfFormat.N_QUADS)
+    triples = tmp_path / "d.nt"
+    triples.write_text(f'<{EX}s> <{EX}p> "ق"@ar .\n', encoding="utf-8")
+    with triples.open("rb") as stream:
+        store.load(stream, RdfFormat.N_TRIPLES, graph=EX + "other")
+    assert store.graphs() == [EX + "g", EX + "other"]
