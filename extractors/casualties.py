@@ -231,6 +231,10 @@ class CasualtyFinder:
                     return
         k = j
         linked = False
+        # one describing word may stand before the link ("قيادي بارز في تنظيم …")
+        if k + 1 < stop and k not in mention_at and links.first(st.keys, k) is None \
+                and links.first(st.keys, k + 1) is not None:
+            k += 1
         while k < stop and st.norms[k] not in _BREAKS:
             if k in mention_at:
                 if k == j or linked:

@@ -49,6 +49,9 @@ PLACE_CLITICS = ("ب", "وب", "فب", "ل", "ول")
 SUBUNIT = "SubUnit"
 _PUNCT = frozenset({"،", ",", ".", "؛", ";", ":", "\n", "(", ")", '"'})
 
+#: Prepositions and conjunctions that may stick to the first word of a name.
+_NAME_PREFIXES = frozenset({"ل", "ول", "فل", "و", "ب", "وب"})
+
 #: Definite head nouns that refer back to the last organisation named with them.
 ORG_ANAPHORS = frozenset(normalize_text(w) for w in (
     "المركز", "المرصد", "الشبكة", "الوكالة", "التنظيم", "الحركة", "الهيئة", "الفصيل",
@@ -474,23 +477,21 @@ class EntityPatterns:
 
     def _outlets(self, doc: Doc, st: DocState, taken: list[bool],
                  added: list[MentionHit]) -> None:
-        """Outlet names ending in نيوز/برس … after a reporter or site word (مراسل شفق نيوز)."""
+        """Outlet names of two words ending in نيوز/برس … (شفق نيوز، نورث برس)."""
         suffixes = self.lex.sets["outlet_suffixes"]
-        cues = self.lex.sets["outlet_cues"] | set(self.lex.sets["org_heads"])
+        cues = self.lex.sets["outlet_cues"] | self.lex.sets["org_heads"]
         n = len(doc)
-        for i in range(n):
+        for i in range(1, n):
             if taken[i] or not (st.forms[i] & suffixes):
                 continue
-            start = i
-            while start > 0 and i - start < 3 and not taken[start - 1] \
-                    and (_is_arabic(st.norms[start - 1]) or st.norms[start - 1].isalpha()):
-                if st.forms[start - 1] & cues:
-                    break
-                start -= 1
-            if start == i or start == 0 or not (st.forms[start - 1] & cues
-                                                 or self._after_attribution(st, start)):
+            start = i - 1
+            if taken[start] or not (_is_arabic(st.norms[start]) or st.norms[start].isalpha()) \
+                    or st.forms[start] & cues:
                 continue
-            mention = make_mention(doc, start, i + 1, "outlet", label="NewsOutlet",
+            # "لشفق نيوز": leave a leading preposition out of the name
+            cut = max((c for _f, c in st.keys[start] if st.norms[start][:c] in _NAME_PREFIXES),
+                      default=0)
+            mention = make_mention(doc, start, i + 1, "outlet", cut=cut, label="NewsOutlet",
                                    confidence=0.7)
             for k in range(start, i + 1):
                 taken[k] = True

@@ -429,3 +429,12 @@ def test_owner_named_after_a_force_is_no_party(nlp_ar) -> None:  # type: ignore[
     text = "واعتقلت قوات النظام في الجيش الوطني 7 أشخاص في منبج."
     (event,) = run(nlp_ar, text).events
     assert roles(event) == {("actor:saa", "perpetrator")}
+
+
+def test_outlet_names_and_described_casualties(nlp_ar) -> None:  # type: ignore[no-untyped-def]
+    text = "أكدت مصادر أمنية لشفق نيوز مقتل قيادي بارز في داعش بغارة جوية على منبج."
+    (event,) = run(nlp_ar, text).events
+    assert event.type == "Airstrike"
+    assert [m.name for m in event.according_to] == ["شفق نيوز"]
+    assert [(c.status, c.count, c.affiliation.entity) for c in event.casualties] == [
+        ("killed", 1, "actor:isis")]
