@@ -306,6 +306,8 @@ class WorkerPool:
                 spent: float = 0.0) -> Answer:
         if not worker.ready.wait(OPEN_RETRY_SECONDS + 5):
             raise ApiError("the store is not available yet", status=503, code="starting")
+        if worker.dead:  # killed (for another job) before it was ready
+            raise _WorkerGone(0.0)
         if worker.failure is not None:
             raise ApiError("the store could not be opened; see the server log", status=503,
                            code="store_unavailable")

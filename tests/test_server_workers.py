@@ -102,8 +102,10 @@ def test_a_write_killed_half_way_leaves_the_store_as_it_was(pool: WorkerPool) ->
     thread, outcome = in_background(pool, {"kind": "update", "sparql": update}, timeout=60.0)
     wait_busy(pool, 1)
     time.sleep(0.2)
+    killed = time.monotonic()
     pool.restart()
-    thread.join(20)
+    thread.join(60)
+    assert time.monotonic() - killed < 60, "the write was not stopped"
     assert isinstance(outcome.get("error"), Interrupted)
     answer = pool.run(select(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}"))
     assert number(answer) == 0
