@@ -131,7 +131,7 @@ class CasualtyFinder:
         found_count = False
         people_end: int | None = None
         # a count before a plural status noun: "5 قتلى", "سقوط 3 جرحى"
-        if start > 0:
+        if start > 0 and (st.forms[start] & lex.sets["counted"] or lex.lang != "ar"):
             back = read_number(st.keys, st.norms, start - 1, lex)
             if back is not None and back[0] == start:
                 count, qualifier, found_count = back[1], back[2], True
@@ -160,15 +160,8 @@ class CasualtyFinder:
             number = read_number(st.keys, st.norms, j, lex)
             if number is not None:
                 count, qualifier, found_count = number[1], number[2], True
-                j = number[0]
-                people = self._people(st, j) if j < n else None
-                if people is not None:
-                    people_end = people[0]
-                elif j < n and j in mention_at:
-                    people = self._people(st, mention_at[j].end) \
-                        if mention_at[j].end < n else None
-                    if people is not None:
-                        people_end = people[0]
+                if people_end is None:  # "مدنيين اثنين": the count after the noun
+                    people_end = self._people_after(st, number[0], mention_at)
                 break
             people = self._people(st, j)
             if people is not None and people[1] is not None:
@@ -192,6 +185,20 @@ class CasualtyFinder:
         if people_end is not None:
             self._affiliation(st, hit, people_end, mention_at)
         return hit
+
+    def _people_after(self, st: DocState, j: int,
+                      mention_at: dict[int, MentionHit]) -> int | None:
+        """End of the people noun after a count, past a name or two describing words
+        ("خمسة عناصر"، "five suspected Islamic State members")."""
+        n = len(st.norms)
+        skipped = 0
+        while j < n and skipped <= 2 and st.norms[j] not in _BREAKS:
+            people = self._people(st, j)
+            if people is not None:
+                return people[0]
+            j = mention_at[j].end if j in mention_at else j + 1
+            skipped += 1
+        return None
 
     def _count_before(self, st: DocState, start: int) -> tuple[int | None, str | None] | None:
         """English: "12 people were killed", "20 wounded" — a count a few words before."""

@@ -36,7 +36,7 @@ from extractors.annotations import (
     state,
 )
 from extractors.attribution import speakers_of
-from extractors.entities import SUBUNIT
+from extractors.entities import PLACE_CONTEXT, SUBUNIT
 from extractors.lexicon import Lexicon, load_lexicon
 from extractors.normalize import normalize_text
 from kg.model import Casualty, Event, Participation, PlaceRef, Span, TimeValue
@@ -228,15 +228,16 @@ class EventBuilder:
                 lo = i + 1
         parts.append((lo, end))
         merged: list[tuple[int, int]] = []
+        join_next = False
         for part in parts:
             only_time = all(j in time_tokens or st.norms[j] in _CLAUSE_BREAKS
                             for j in range(*part))
-            prev_only_time = bool(merged) and all(j in time_tokens
-                                                  for j in range(*merged[-1]))
-            if merged and (only_time or prev_only_time):
+            if merged and (only_time or join_next):
+                # "شنت طائرات، فجر اليوم، غارات": a time between commas is parenthetical
                 merged[-1] = (merged[-1][0], part[1])
             else:
                 merged.append(part)
+            join_next = only_time
         return merged
 
     def sentence_mentions(self, st: DocState, index: int) -> list[EventMention]:
@@ -354,6 +355,18 @@ class EventBuilder:
                 break  # "على مواقع قوات النظام": the phrase starts after the role word
         return start
 
+    @staticmethod
+    def _country_acts(st: DocState, hit: MentionHit, role: str | None, strength: float,
+                      anchor: int, trig: TriggerHit) -> bool:
+        """A country is a party only after a role word, or as the subject right next to
+        the verb (أطلقت تركيا عملية …), never after a place preposition (في العراق)."""
+        if hit.start > 0 and st.norms[hit.start - 1] in PLACE_CONTEXT:
+            return False
+        if strength >= CUE:
+            return True
+        anchor_end = trig.end if anchor == trig.start else anchor + 1
+        return role == "perpetrator" and (hit.start == anchor_end or hit.end == anchor)
+
     def _announcer(self, st: DocState, m: EventMention) -> MentionHit | None:
         """"أعلنت X إطلاق معركة …": a party announcing its own act (a nominal trigger
         right after the speaker, no complementizer) carried it out."""
@@ -420,7 +433,7 @@ class EventBuilder:
                           for i in range(t.start, t.end)}
         anchor = trig.start
         support = lex.tables["support_verbs"]
-        for k in range(max(lo, trig.start - 3), trig.start):
+        for k in range(max(lo, trig.start - 5), trig.start):  # time words may intervene
             if support.first(st.keys, k, k + 1) is not None:
                 anchor = k
                 break
@@ -440,9 +453,9 @@ class EventBuilder:
             for k in range(max(lo, np - 3), np):
                 prev |= st.forms[k]
             role, strength = self._role(st, m, hit, np, prev, anchor, before_anchor, undergo)
-            if hit.mention.kind == "place" and strength < CUE and not (
-                    role == "perpetrator" and np <= anchor + 1):
-                continue  # a country is an actor only as subject or after a role word
+            if hit.mention.kind == "place" and not self._country_acts(st, hit, role, strength,
+                                                                      anchor, trig):
+                continue
             if role is not None:
                 m.roles.append((hit, role, strength))
         if not any(r in ("perpetrator", "imposer") for _, r, _ in m.roles):
@@ -470,7 +483,7 @@ class EventBuilder:
                 return ("imposer" if etype == "Curfew" else "perpetrator"), CUE
         support = lex.tables["support_verbs"]
         for k in range(max(lo, np - 2), np):
-            if support.first(st.keys, k, k + 1) is not None and k >= m.trigger.start - 3:
+            if support.first(st.keys, k, k + 1) is not None and k >= m.trigger.start - 5:
                 return ("imposer" if etype == "Curfew" else "perpetrator"), CUE
         if prev & lex.sets["target"]:
             return "target", CUE
@@ -686,7 +699,9 @@ class EventBuilder:
 
     def _antecedent(self, drafts: list[EventDraft], m: EventMention) -> EventDraft | None:
         for d in reversed(drafts):
-            if (d.type == m.type or d.type is None) \
+            # "القصف" may refer back to an airstrike, "الهجوم" to a bombing (absorbs table)
+            if (d.type == m.type or d.type is None
+                    or m.type in self.lex.absorbs.get(d.type or "", ())) \
                     and times_compatible(d.time or d.soft_time, m.time or m.soft_time) \
                     and self._sides_agree(d, m) and not self._background_conflict(d, m):
                 return d

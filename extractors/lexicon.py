@@ -319,6 +319,7 @@ _SETS: dict[str, str] = {
     "carriers": "organisations.carriers.words",
     "carrier_events": "organisations.carriers.event_words",
     "people_others": "people.others",
+    "counted": "people.counted",
     "supporter": "roles.supporter",
     "target": "roles.target",
     "participant": "roles.participant",

@@ -56,15 +56,14 @@ class TriggerFinder:
             if inside.get(i) in _NAME_KINDS:
                 i += 1
                 continue
-            match = (lex.triggers.first(st.keys, i)
-                     if lex.triggers.starts_with(st.forms[i]) else None)
-            if match is None:
+            hits = (lex.triggers.match(st.keys, i)
+                    if lex.triggers.starts_with(st.forms[i]) else [])
+            if hits and has_article(st.keys[i]):  # القصف is a noun; التابعة no form of تابع
+                hits = [h for h in hits if h[1].kind != "verb"]
+            if not hits:
                 i += 1
                 continue
-            end, entry = match
-            if entry.kind == "verb" and has_article(st.keys[i]):
-                i += 1  # التابعة is no form of تابع
-                continue
+            end, entry = hits[0]
             trig = TriggerHit(i, end, entry.type, entry.kind, entry.confidence,
                               definite=self._definite(st, i))
             if inside.get(i) == "operation" or self._names_operation(st, end, inside):

@@ -438,3 +438,19 @@ def test_outlet_names_and_described_casualties(nlp_ar) -> None:  # type: ignore[
     assert [m.name for m in event.according_to] == ["شفق نيوز"]
     assert [(c.status, c.count, c.affiliation.entity) for c in event.casualties] == [
         ("killed", 1, "actor:isis")]
+
+
+def test_definite_reference_to_a_finer_event(nlp_ar) -> None:  # type: ignore[no-untyped-def]
+    text = "شنت طائرات حربية غارات جوية على منبج. وأسفر القصف عن سقوط 3 قتلى."
+    (event,) = run(nlp_ar, text).events
+    assert event.type == "Airstrike"
+    assert [(c.status, c.count) for c in event.casualties] == [("killed", 3)]
+
+
+def test_count_after_the_noun_and_parenthetical_time(nlp_ar) -> None:  # type: ignore[no-untyped-def]
+    text = ("شنت طائرات حربية تركية، فجر اليوم، غارات على منبج، ما أدى إلى مقتل مدنيين "
+            "اثنين وإصابة 4 آخرين بجروح.")
+    (event,) = run(nlp_ar, text).events
+    assert [(c.status, c.count) for c in event.casualties] == [("killed", 2), ("injured", 4)]
+    assert [(p.mention.name, p.role) for p in event.actors] == [("القوات التركية",
+                                                                 "perpetrator")]
