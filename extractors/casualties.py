@@ -147,7 +147,10 @@ class CasualtyFinder:
                 count, qualifier, found_count, people_end = before[0], before[1], True, end
         j = end
         stop = min(n, end + COUNT_WINDOW)
+        cues = lex.tables["casualties"]
         while j < stop and not found_count and st.norms[j] not in _BREAKS:
+            if cues.starts_with(st.forms[j]) and cues.first(st.keys, j) is not None:
+                break  # "قتلوا وأصيب اثنان": the next count belongs to the next status
             named = mention_at.get(j)
             if named is not None:  # "اعتقلت قوى الأمن الداخلي (الأسايش) خمسة أشخاص"
                 stop = min(n, stop + named.end - j)
@@ -172,16 +175,27 @@ class CasualtyFinder:
             j += 1
         if not found_count and people_end is not None:
             found_count = True
+        first = start
         if not found_count:
-            # "عناصر الخلية الذين قتلوا": people before the status verb, no count
-            for k in range(max(0, start - 4), start):
-                if self._people(st, k) is not None and st.norms[k] not in _BREAKS:
-                    people_end = k + 1
-                    found_count = True
-                    break
+            # "عناصر الخلية الذين قتلوا", "أربعة من عناصر الحشد قتلوا": people (and
+            # their count) before the status verb
+            for k in range(max(0, start - 6), start):
+                if any(st.norms[b] in _BREAKS for b in range(k, start)):
+                    continue
+                people = self._people(st, k)
+                if people is None:
+                    continue
+                people_end, found_count = k + 1, True
+                for back in (k - 1, k - 2):
+                    number = read_number(st.keys, st.norms, back, lex) if back >= 0 else None
+                    if number is not None and (number[0] == k or (
+                            number[0] == k - 1 and st.norms[k - 1] == "من")):
+                        count, qualifier, first = number[1], number[2], back
+                        break
+                break
         if not found_count:
             return None
-        hit = CasualtyHit(start, max(end, people_end or end), status, count, qualifier)
+        hit = CasualtyHit(first, max(end, people_end or end), status, count, qualifier)
         if people_end is not None:
             self._affiliation(st, hit, people_end, mention_at)
         return hit

@@ -301,6 +301,8 @@ class EntityPatterns:
         self._nationalities(doc, st, taken, added)
         self._unidentified(doc, st, taken, added)
         self._subunits(doc, st, taken, added)
+        if self.lex.lang != "ar":
+            self._named_speakers(doc, st, taken, added)
         st.mentions.extend(added)
         st.mentions.sort(key=lambda h: (h.start, -h.end))
         self._propagate(doc, st)
@@ -525,6 +527,27 @@ class EntityPatterns:
             mention.name = str(table[st.norms[i]]) if entry is None else mention.name
             taken[i] = True
             added.append(MentionHit(i, i + 1, mention, "pattern"))
+
+    def _named_speakers(self, doc: Doc, st: DocState, taken: list[bool],
+                        added: list[MentionHit]) -> None:
+        """English: a capitalised name of two words or more right before "said"
+        (the Security Media Cell said)."""
+        verbs = self.lex.tables["attribution_verbs"]
+        for i in range(2, len(doc)):
+            if taken[i - 1] or not verbs.starts_with(st.forms[i]) or verbs.first(
+                    st.keys, i, i + 1) is None:
+                continue
+            start = i
+            while start > 0 and i - start < 6 and not taken[start - 1] \
+                    and st.words[start - 1][:1].isupper() and st.words[start - 1].isalpha():
+                start -= 1
+            if i - start < 2:
+                continue
+            mention = make_mention(doc, start, i, "outlet", label="Organisation",
+                                   confidence=0.6)
+            for k in range(start, i):
+                taken[k] = True
+            added.append(MentionHit(start, i, mention, "pattern"))
 
     def _subunits(self, doc: Doc, st: DocState, taken: list[bool],
                   added: list[MentionHit]) -> None:

@@ -472,6 +472,11 @@ class EventBuilder:
         lo, _hi = m.window
         if prev & lex.sets["supporter"]:
             return "supporter", CUE
+        phrases = lex.tables["supporter_phrases"]
+        for k in range(max(lo, np - 3), np):
+            found = phrases.first(st.keys, k)
+            if found is not None and found[0] == np:
+                return "supporter", CUE
         if etype == "ArmedClash":
             return "participant", CUE if prev & lex.sets["participant"] else ORDER
         if etype == "PrisonBreak":
@@ -648,8 +653,12 @@ class EventBuilder:
         """Event drafts of the whole report, mentions of one happening merged."""
         drafts: list[EventDraft] = []
         last_day: TimeHit | None = None
+        headline: list[EventMention] = []
         for index in range(len(st.sentences)):
             mentions = self.sentence_mentions(st, index)
+            if index == 0 and self._is_headline(st):
+                headline = mentions  # told again in the body; merged at the end
+                continue
             resolved: EventDraft | None = None
             pending: list[EventMention] = []
             for m in mentions:
@@ -681,7 +690,25 @@ class EventBuilder:
             for m in mentions:
                 if m.time is not None and m.time.precision == "day" and not m.background:
                     last_day = m.time
+        for m in reversed(headline):
+            same = next((d for d in drafts if d.type == m.type
+                         or m.type in self.lex.absorbs.get(d.type or "", ())), None)
+            if same is not None:
+                same.add(m)
+            else:
+                d = EventDraft(m.type, [])
+                d.add(m)
+                drafts.insert(0, d)
         return drafts
+
+    @staticmethod
+    def _is_headline(st: DocState) -> bool:
+        """A short first line without a full stop, followed by the body."""
+        if len(st.sentences) < 2:
+            return False
+        start, end = st.sentences[0]
+        words = [w for w in st.norms[start:end] if w.strip()]
+        return 0 < len(words) <= 14 and st.norms[end - 1] == "\n"
 
     def _both_sides(self, st: DocState, m: EventMention) -> bool:
         return m.type == "ArmedClash" and any(

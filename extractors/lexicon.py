@@ -363,6 +363,7 @@ _WORD_TABLES: dict[str, str] = {
     "own_forces": "roles.own_forces",
     "unidentified": "unidentified.phrases",
     "agent": "roles.agent",
+    "supporter_phrases": "roles.supporter_phrases",
     "background_phrases": "background.phrases",
     "titles": "persons.titles",
     "operation_cues": "organisations.operation_cues",

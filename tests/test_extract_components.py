@@ -454,3 +454,26 @@ def test_count_after_the_noun_and_parenthetical_time(nlp_ar) -> None:  # type: i
     assert [(c.status, c.count) for c in event.casualties] == [("killed", 2), ("injured", 4)]
     assert [(p.mention.name, p.role) for p in event.actors] == [("القوات التركية",
                                                                  "perpetrator")]
+
+
+def test_headline_is_merged_into_the_body(nlp_en) -> None:  # type: ignore[no-untyped-def]
+    text = ("Clashes west of Raqqa\n"
+            "Clashes broke out on Sunday between Turkish-backed factions of the SDF and ISIS "
+            "near Raqqa, the Security Media Cell said.\n"
+            "At least three fighters were killed in the fighting.")
+    (event,) = run(nlp_en, text).events
+    assert event.type == "ArmedClash"
+    assert roles(event) == {("actor:sdf", "participant"), ("actor:isis", "participant")}
+    assert [(c.status, c.count, c.qualifier) for c in event.casualties] == [
+        ("killed", 3, "at_least")]
+    assert [m.name for m in event.according_to] == ["Security Media Cell"]
+
+
+def test_count_before_the_people_and_the_status(nlp_ar) -> None:  # type: ignore[no-untyped-def]
+    text = ("قال مصدر أمني إن أربعة من عناصر الجيش الوطني قتلوا وأصيب اثنان آخران في هجوم "
+            "شنه مسلحون من تنظيم داعش على نقطة في منبج.")
+    (event,) = run(nlp_ar, text).events
+    assert roles(event) == {("actor:isis", "perpetrator"), ("actor:sna", "target")}
+    assert [(c.status, c.count, c.affiliation.entity if c.affiliation else None)
+            for c in event.casualties] == [("killed", 4, "actor:sna"),
+                                             ("injured", 2, "actor:sna")]
