@@ -186,11 +186,11 @@ class CasualtyFinder:
                 if people is None:
                     continue
                 people_end, found_count = k + 1, True
-                for back in (k - 1, k - 2):
-                    number = read_number(st.keys, st.norms, back, lex) if back >= 0 else None
+                for pos in (k - 1, k - 2):
+                    number = read_number(st.keys, st.norms, pos, lex) if pos >= 0 else None
                     if number is not None and (number[0] == k or (
                             number[0] == k - 1 and st.norms[k - 1] == "من")):
-                        count, qualifier, first = number[1], number[2], back
+                        count, qualifier, first = number[1], number[2], pos
                         break
                 break
         if not found_count:
