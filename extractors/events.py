@@ -15,7 +15,16 @@ Roles come from cue words (بدعم → supporter; على، ضد، مواقع �
 مع → participant of a clash; من قبل، شنتها → perpetrator) and word order (the subject
 of the trigger verb or of a support verb نفذ/شن/أطلق carried it out; what follows
 it was the target). A sub-unit (وحدات مكافحة الإرهاب التابعة لقوات قسد) stands for
-the named force it belongs to.
+the named force it belongs to; "its forces" in a party's statement are that party's;
+an attack told without its author, in a sentence about fighting between two sides, is
+given the side that is neither the target nor part of it.
+
+Dates: the mention's own time expression, else the day the narrative is at (the last
+day told for a reported event), else the reference date; background events (كان … قد،
+في وقت سابق، earlier years, قبل أكثر من شهر) take no date they do not state. Places:
+the clause's place, else the report's main place (the finest place named most often);
+a region (شرق سوريا) gives way to the main place for reported events. A short first
+line without a full stop is a headline: its events are merged into the body's.
 """
 
 from __future__ import annotations
