@@ -85,6 +85,9 @@ class SpeakerHit:
     end: int
     speakers: list[MentionHit]
     carried: bool = False
+    #: events from this token on are attributed (a verb after a comma, "…، وقال X
+    #: إن", speaks for what follows it; بحسب and "…, X said" for the whole sentence)
+    scope: int = 0
 
 
 @dataclass(slots=True)

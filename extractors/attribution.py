@@ -75,13 +75,16 @@ class AttributionFinder:
                 speakers, part_end = self._speakers(st, i + 1, s_end, by_start, is_prep)
                 if speakers:
                     last = speakers
-                    out.append(SpeakerHit(index, i, part_end, speakers))
+                    scope = s_start if is_prep or i - s_start <= 2 else i
+                    out.append(SpeakerHit(index, i, part_end, speakers, scope=scope))
                 elif not is_prep and i > s_start and i in ends:
                     # "..., the SDF said." / "المرصد قال": the speaker stands before
                     last = [ends[i]]
-                    out.append(SpeakerHit(index, ends[i].start, i + 1, list(last)))
+                    out.append(SpeakerHit(index, ends[i].start, i + 1, list(last),
+                                          scope=s_start))
                 elif not is_prep and last and self._bare(st, i, s_end):
-                    out.append(SpeakerHit(index, i, i + 1, list(last), carried=True))
+                    out.append(SpeakerHit(index, i, i + 1, list(last), carried=True,
+                                          scope=s_start if i - s_start <= 2 else i))
                 else:
                     continue
                 break

@@ -285,7 +285,7 @@ class EventBuilder:
             self._place(st, m)
             self._background(st, m)
             self._name(st, m)
-            if speaker is not None:
+            if speaker is not None and m.trigger.start >= speaker.scope:
                 m.speakers = list(speaker.speakers)
         self._casualties(st, mentions, s_start, s_end)
         self._claims(st, mentions, s_start, s_end)

@@ -477,3 +477,16 @@ def test_count_before_the_people_and_the_status(nlp_ar) -> None:  # type: ignore
     assert [(c.status, c.count, c.affiliation.entity if c.affiliation else None)
             for c in event.casualties] == [("killed", 4, "actor:sna"),
                                              ("injured", 2, "actor:sna")]
+
+
+def test_attribution_mid_sentence_covers_what_follows(nlp_ar) -> None:  # type: ignore[no-untyped-def]
+    text = ("قتل شاب برصاص مجهولين في منبج، وقال المرصد إن قوات النظام اعتقلت ثلاثة شبان "
+            "في حي الجورة.")
+    attack, arrest = run(nlp_ar, text).events
+    assert attack.according_to == []
+    assert [m.entity for m in arrest.according_to] == ["actor:sohr"]
+
+
+def test_according_to_at_the_end_covers_the_sentence(nlp_ar) -> None:  # type: ignore[no-untyped-def]
+    (event,) = run(nlp_ar, "قتل شاب برصاص مجهولين في منبج، بحسب المرصد.").events
+    assert [m.entity for m in event.according_to] == ["actor:sohr"]
