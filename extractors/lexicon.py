@@ -383,6 +383,7 @@ _MAP_TABLES: dict[str, str] = {
     "nationalities": "organisations.nationalities",
     "ordinal_days": "dates.ordinal_days",
     "months": "dates.months",
+    "day_units": "dates.day_units",
     "relative_days": "dates.relative_days",
     "relative_periods": "dates.relative_periods",
 }

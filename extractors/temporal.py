@@ -170,6 +170,20 @@ class TimeFinder:
             i = hit.end
         return out
 
+    def _numeric_date(self, st: DocState, i: int) -> TimeHit | None:
+        norms = st.norms
+        if i + 4 >= len(norms) or norms[i + 1] not in ("/", "-", ".") \
+                or norms[i + 3] != norms[i + 1]:
+            return None
+        a, b, c = self._number(st, i), self._number(st, i + 2), self._number(st, i + 4)
+        if a is None or b is None or c is None:
+            return None
+        if 1900 <= a <= 2100 and 1 <= b <= 12 and 1 <= c <= 31:
+            return TimeHit(i, i + 5, day=c, month=b, year=a)
+        if 1900 <= c <= 2100 and 1 <= b <= 12 and 1 <= a <= 31:
+            return TimeHit(i, i + 5, day=a, month=b, year=c)
+        return None
+
     def _at(self, st: DocState, i: int, tables: dict) -> TimeHit | None:  # type: ignore[type-arg]
         lex = self.lex
         keys = st.keys
@@ -187,17 +201,28 @@ class TimeFinder:
                 if weekday is not None:
                     hit.end, hit.weekday, hit.days_back = weekday[0], int(weekday[1]), None
                 return hit
-        # "قبل أكثر من شهر", "منذ ثلاثة أعوام": vague, earlier
+        # "قبل أكثر من شهر", "منذ ثلاثة أعوام": vague, earlier; "قبل يومين": days back
         if st.forms[i] & lex.sets["date_ago"]:
             j = i + 1
             q = tables["qualifiers"].first(keys, j)
             if q is not None:
                 j = q[0]
-            if j < len(keys) and (self._number(st, j) is not None
-                                  or tables["number_words"].first(keys, j, j + 1)):
-                j += 1
-            if j < len(keys) and st.forms[j] & lex.sets["ago_units"]:
-                return TimeHit(i, j + 1, vague=True)
+            amount: int | None = None
+            if j < len(keys):
+                word = tables["number_words"].first(keys, j, j + 1)
+                amount = self._number(st, j) if word is None else int(word[1])
+                if amount is not None:
+                    j += 1
+            if j < len(keys):
+                days = tables["day_units"].first(keys, j, j + 1)
+                if days is not None and q is None and (amount is not None or int(days[1]) > 1):
+                    return TimeHit(i, j + 1, days_back=(amount or 1) * int(days[1]))
+                if st.forms[j] & lex.sets["ago_units"]:
+                    return TimeHit(i, j + 1, vague=True)
+        # 13/12/2021, 2021-12-13
+        numeric = self._numeric_date(st, i)
+        if numeric is not None:
+            return numeric
         # weekday (needs a cue word before or a day number after)
         start = i
         weekday = None

@@ -490,3 +490,14 @@ def test_attribution_mid_sentence_covers_what_follows(nlp_ar) -> None:  # type: 
 def test_according_to_at_the_end_covers_the_sentence(nlp_ar) -> None:  # type: ignore[no-untyped-def]
     (event,) = run(nlp_ar, "قتل شاب برصاص مجهولين في منبج، بحسب المرصد.").events
     assert [m.entity for m in event.according_to] == ["actor:sohr"]
+
+
+@pytest.mark.parametrize("text, value, background", [
+    ("داهمت قسد قرية الطيانة قبل يومين.", "2023-03-11", False),
+    ("داهمت قسد قرية الطيانة بتاريخ 13/12/2021.", "2021-12-13", True),
+    ("داهمت قسد قرية الطيانة الشهر الفائت.", "2023-02", True),
+])
+def test_more_dates(nlp_ar, text: str, value: str, background: bool) -> None:  # type: ignore[no-untyped-def]
+    (event,) = run(nlp_ar, text).events
+    assert event.date is not None and event.date.value == value
+    assert event.background is background
