@@ -221,6 +221,7 @@ class EventBuilder:
         main = self.main_place(st)
         st.events = [e for e in (self.to_event(doc, st, d, main) for d in drafts)
                      if e is not None]
+        link_operations(st)
         return doc
 
     # -- per sentence -------------------------------------------------------------
@@ -608,10 +609,10 @@ class EventBuilder:
     def _name(self, st: DocState, m: EventMention) -> None:
         lo, hi = m.window
         for h in st.in_sentence("mentions", m.sentence):
-            if h.mention.kind == "operation" and lo <= h.start < hi:
-                m.name = h.mention.name
-                if m.type is None:
-                    m.type = "MilitaryOperation"
+            if h.mention.kind == "operation" and lo <= h.start < hi \
+                    and m.type in (None, "MilitaryOperation"):
+                m.name = h.mention.name  # events within the operation get part_of instead
+                m.type = "MilitaryOperation"
                 return
 
     def _casualties(self, st: DocState, mentions: list[EventMention], s_start: int,
@@ -860,6 +861,28 @@ class EventBuilder:
                         st.parents.get(key) not in related:
                     others.setdefault(key, h)
         return next(iter(others.values())) if len(others) == 1 else None
+
+
+def link_operations(st: DocState) -> None:
+    """Set ``part_of`` of events told in a sentence that names an operation the report
+    has as an event of its own (… ضمن عملية "ردع العدوان")."""
+    operations: dict[str, int] = {}
+    for index, event in enumerate(st.events):
+        if event.type == "MilitaryOperation" and event.name:
+            operations[normalize_text(event.name)] = index
+    if not operations:
+        return
+    named: list[tuple[int, str]] = [
+        (st.starts[h.start], normalize_text(h.mention.name or ""))
+        for h in st.mentions if h.mention.kind == "operation"]
+    for event in st.events:
+        if event.type == "MilitaryOperation":
+            continue
+        for start, name in named:
+            target = operations.get(name)
+            if target is not None and event.sentence.start <= start < event.sentence.end:
+                event.part_of = target
+                break
 
 
 def _span(doc: Doc, start: int, end: int) -> Span:

@@ -501,3 +501,14 @@ def test_more_dates(nlp_ar, text: str, value: str, background: bool) -> None:  #
     (event,) = run(nlp_ar, text).events
     assert event.date is not None and event.date.value == value
     assert event.background is background
+
+
+def test_events_within_a_named_operation(nlp_ar) -> None:  # type: ignore[no-untyped-def]
+    text = ('أطلقت هيئة تحرير الشام معركة "فتح المبين" ضد قوات النظام في ريف إدلب. '
+            'وسيطرت الهيئة ضمن معركة "فتح المبين" على بلدة كفرنبل بعد اشتباكات مع قوات '
+            'النظام.')
+    operation, clash = run(nlp_ar, text).events
+    assert (operation.type, operation.name, operation.part_of) == (
+        "MilitaryOperation", "معركة فتح المبين", None)
+    assert (clash.type, clash.name, clash.part_of) == ("ArmedClash", None, 0)
+    assert roles(clash) == {("actor:hts", "participant"), ("actor:saa", "participant")}
