@@ -313,6 +313,7 @@ _SETS: dict[str, str] = {
     "negations": "cues.negations",
     "irrealis": "cues.irrealis",
     "denials": "cues.denials",
+    "off_topic": "cues.off_topic",
     "no_role": "roles.no_role",
     "outlet_suffixes": "organisations.outlet_suffixes",
     "outlet_cues": "organisations.outlet_cues",

@@ -114,6 +114,8 @@ class TriggerFinder:
         for j in range(max(s_start, hit.start - DENIAL_WINDOW), hit.start):
             if st.forms[j] & lex.sets["denials"]:
                 return False
+        if any(st.forms[j] & lex.sets["off_topic"] for j in range(s_start, s_end)):
+            return False
         if hit.end < s_end:
             nxt = st.forms[hit.end]
             if nxt & lex.blocked_before.get(etype, frozenset()):
@@ -122,7 +124,7 @@ class TriggerFinder:
             if word == "*":
                 lo, hi = max(s_start, hit.start - REQUIRE_WINDOW), min(s_end,
                                                                         hit.end + REQUIRE_WINDOW)
-            elif word in first_keys:
+            elif word in first_keys and hit.end - hit.start == 1:  # a phrase says enough
                 lo, hi = hit.end, min(s_end, hit.end + 4)
             else:
                 continue

@@ -512,3 +512,12 @@ def test_events_within_a_named_operation(nlp_ar) -> None:  # type: ignore[no-unt
         "MilitaryOperation", "معركة فتح المبين", None)
     assert (clash.type, clash.name, clash.part_of) == ("ArmedClash", None, 0)
     assert roles(clash) == {("actor:hts", "participant"), ("actor:saa", "participant")}
+
+
+@pytest.mark.parametrize("text", [
+    "وفى الشوط الثاني فرض الفريق سيطرته وظهرت سرعة أدائه في الهجمات المرتدة.",
+    "جاء ذلك قبل بدء حملة انتخاباته المقررة في تشرين الثاني.",
+    "قللت المخابرات من قدرة دمشق على شن هجوم ذي شأن.",
+])
+def test_other_domains_and_abilities(nlp_ar, text: str) -> None:  # type: ignore[no-untyped-def]
+    assert run(nlp_ar, text).events == []
