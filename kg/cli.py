@@ -350,7 +350,7 @@ def export(ctx: click.Context, fmt: str | None, output: Path | None, graphs: tup
 
 
 @main.command(name="import")
-@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("file", type=click.Path(path_type=Path))
 @click.option("--format", "fmt", default=None, metavar="FORMAT",
               help="nq, trig, nt, ttl, jsonld or rdfxml (default: from the file name; .gz ok).")
 @click.option("--graph", default=None, metavar="IRI",
@@ -361,7 +361,7 @@ def export(ctx: click.Context, fmt: str | None, output: Path | None, graphs: tup
 @click.pass_context
 def import_command(ctx: click.Context, file: Path, fmt: str | None, graph: str | None,
                    merge: bool, store: Path | None) -> None:
-    """Load an RDF file (e.g. a `kg export`) into the store."""
+    """Load an RDF file (e.g. a `kg export`) or a `kg export --dataset` folder into the store."""
     from kg.importer import ImportFileError, import_file
 
     settings = _settings(ctx, store=store)

@@ -164,7 +164,7 @@ def describe(
         description: ``dcterms:description``.
         licence: IRI of the licence of the data.
         publisher: name (or IRI) of who publishes it.
-        issued: issue date (default: today, UTC).
+        issued: creation and issue date of this description (default: today, UTC).
         distributions: files of a package (:class:`Distribution`), relative to
             ``base_url`` when it is given.
         list_graphs: describe every named graph (turn off for stores with very many).
@@ -199,8 +199,9 @@ def describe(
     add((ds, DCTERMS.license, URIRef(licence)))
     if isinstance(issued, dt.date):
         issued = issued.isoformat()
-    add((ds, DCTERMS.issued, Literal(issued or dt.datetime.now(dt.UTC).date().isoformat(),
-                                     datatype=XSD.date)))
+    issued_on = Literal(issued or dt.datetime.now(dt.UTC).date().isoformat(), datatype=XSD.date)
+    add((ds, DCTERMS.created, issued_on))
+    add((ds, DCTERMS.issued, issued_on))
     if publisher.startswith(("http://", "https://")):
         add((ds, DCTERMS.publisher, URIRef(publisher)))
     else:

@@ -67,13 +67,27 @@ def _statements(handle: IO[bytes], fmt: RdfFormat, *, rename: bool) -> Iterator[
     return parse(handle, fmt, rename_blank_nodes=rename)
 
 
+def package_data_file(folder: Path) -> Path:
+    """The RDF data file of a dataset package written by ``kg export --dataset``.
+
+    Raises:
+        ImportFileError: the folder holds no (or more than one) ``data/conflict-kg.*`` file.
+    """
+    found = sorted(f for f in (folder / "data").glob("conflict-kg.*") if f.is_file())
+    if len(found) != 1:
+        raise ImportFileError(f"{folder} is a folder but not a dataset package "
+                              "(no single data/conflict-kg.* file); give an RDF file")
+    return found[0]
+
+
 def import_file(store: GraphStore, path: str | Path, *, fmt: str | None = None,
                 graph: str | None = None, replace: bool = True) -> ImportResult:
     """Import an RDF file into ``store``.
 
     Args:
         store: an open, writable store.
-        path: the file (``.gz`` is decompressed).
+        path: the file (``.gz`` is decompressed), or the folder of a dataset package
+            (its ``data/conflict-kg.*`` file is read).
         fmt: a format name (``nq``, ``trig``, ``nt``, ``ttl``, ``jsonld``, ``rdfxml``);
             guessed from the file name when ``None``.
         graph: named graph for the triples of a triple format (default: the default
@@ -88,7 +102,7 @@ def import_file(store: GraphStore, path: str | Path, *, fmt: str | None = None,
             (the store is left unchanged).
         StoreError: the store is read-only or cannot be written.
     """
-    file = Path(path)
+    file = package_data_file(Path(path)) if Path(path).is_dir() else Path(path)
     name, rdf_format = _rdf_format(file, fmt)
     if not file.is_file():
         raise ImportFileError(f"cannot read {file}: no such file")
@@ -129,4 +143,4 @@ def import_file(store: GraphStore, path: str | Path, *, fmt: str | None = None,
     return result
 
 
-__all__ = ["ImportFileError", "ImportResult", "import_file"]
+__all__ = ["ImportFileError", "ImportResult", "import_file", "package_data_file"]

@@ -151,3 +151,12 @@ def test_cli_dataset_package(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     assert (tmp_path / "pkg" / "void.ttl").is_file()
     assert (tmp_path / "pkg" / "README.md").read_text(encoding="utf-8").startswith("# Busayra")
+    # the package folder itself can be imported elsewhere
+    again = runner.invoke(main, ["import", str(tmp_path / "pkg"), "--store",
+                                 str(tmp_path / "copy")])
+    assert again.exit_code == 0, again.output
+    assert "imported 529 quads" in again.output
+    not_a_package = runner.invoke(main, ["import", str(tmp_path / "copy"), "--store",
+                                         str(tmp_path / "other")])
+    assert not_a_package.exit_code == 1
+    assert "not a dataset package" in not_a_package.output
