@@ -20,6 +20,10 @@ _NAME_KINDS = frozenset({"actor", "outlet", "person", "facility", "time"})
 #: Refiners look this many tokens before and after a trigger.
 REFINE_BEFORE = 3
 REFINE_AFTER = 7
+#: A plan or ability word (تعتزم، قدرة … على شن هجوم) this many tokens before a trigger,
+#: in its clause, cancels it.
+IRREALIS_BEFORE = 5
+_CLAUSE_BREAKS = frozenset({"،", ",", ";", "؛", ":"})
 #: A denial (نفت الوزارة استهداف …) this many tokens before a trigger cancels it.
 DENIAL_WINDOW = 6
 #: Window for required words.
@@ -108,7 +112,12 @@ class TriggerFinder:
                     return False
             if hit.kind == "verb" and st.norms[hit.start - 1] in lex.sets["negations"]:
                 return False
-        for j in range(max(s_start, hit.start - 3), min(s_end, hit.end + 2)):
+        for j in range(hit.start - 1, max(s_start, hit.start - IRREALIS_BEFORE) - 1, -1):
+            if st.norms[j] in _CLAUSE_BREAKS:
+                break
+            if st.forms[j] & lex.sets["irrealis"]:
+                return False
+        for j in range(hit.start, min(s_end, hit.end + 2)):
             if st.forms[j] & lex.sets["irrealis"]:
                 return False
         for j in range(max(s_start, hit.start - DENIAL_WINDOW), hit.start):

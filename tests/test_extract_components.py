@@ -521,3 +521,10 @@ def test_events_within_a_named_operation(nlp_ar) -> None:  # type: ignore[no-unt
 ])
 def test_other_domains_and_abilities(nlp_ar, text: str) -> None:  # type: ignore[no-untyped-def]
     assert run(nlp_ar, text).events == []
+
+
+def test_ceasefire_violation_is_an_event(nlp_ar) -> None:  # type: ignore[no-untyped-def]
+    text = "خرقت قوات النظام اتفاق وقف إطلاق النار بقصف مدفعي على منبج."
+    (event,) = run(nlp_ar, text).events
+    assert event.type == "Shelling"
+    assert roles(event) == {("actor:saa", "perpetrator")}
