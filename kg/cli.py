@@ -308,6 +308,8 @@ _DATE = click.DateTime(formats=["%Y-%m-%d"])
 @click.option("--type", "types", multiple=True, metavar="EVENT-TYPE",
               help="Event type, e.g. Raid or Airstrike.")
 @click.option("--with-kb", is_flag=True, help="With filters: also export the knowledge-base graph.")
+@click.option("--label-lang", type=click.Choice(["en", "ar"]), default="en", show_default=True,
+              help="Language of names in acled/geojson tables (falls back to the other).")
 @click.option("--dataset", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Write a publishable package (data, tables, VoID/DCAT, ontology, README) "
                    "into this new folder.")
@@ -318,7 +320,7 @@ _DATE = click.DateTime(formats=["%Y-%m-%d"])
 @click.pass_context
 def export(ctx: click.Context, fmt: str | None, output: Path | None, graphs: tuple[str, ...],
            reports: tuple[str, ...], sources: tuple[str, ...], since: Any, until: Any,
-           places: tuple[str, ...], types: tuple[str, ...], with_kb: bool,
+           places: tuple[str, ...], types: tuple[str, ...], with_kb: bool, label_lang: str,
            dataset: Path | None, title: str | None, licence: str | None,
            publisher: str | None, store: Path | None) -> None:
     """Export the store, or the graphs/events the filters choose, as RDF or tables."""
@@ -341,7 +343,8 @@ def export(ctx: click.Context, fmt: str | None, output: Path | None, graphs: tup
                 click.echo(f"wrote {package.folder}: {len(package.files)} files, "
                            f"{package.quads} quads, {package.events} events", err=True)
                 return
-            result = run_export(opened, output, fmt=fmt, selection=selection)
+            result = run_export(opened, output, fmt=fmt, selection=selection,
+                                label_lang=label_lang)
         except ExportError as exc:
             raise click.ClickException(str(exc)) from None
     if result.path is not None:

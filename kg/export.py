@@ -534,7 +534,7 @@ def write_rdf(out: IO[bytes], store: GraphStore, fmt: ExportFormat,
 
 
 def export(store: GraphStore, output: str | Path | None, *, fmt: str | None = None,
-           selection: Selection | None = None) -> ExportResult:
+           selection: Selection | None = None, label_lang: str = "en") -> ExportResult:
     """Export the store (or the selected part of it) to a file or standard output.
 
     Args:
@@ -542,6 +542,8 @@ def export(store: GraphStore, output: str | Path | None, *, fmt: str | None = No
         output: the file to write (``.gz`` compresses); ``None`` or ``-`` for stdout.
         fmt: a format name from :data:`FORMATS`; guessed from ``output`` when ``None``.
         selection: filters; ``None`` exports everything.
+        label_lang: preferred language of names in tables (``en`` or ``ar``; the other
+            is used when a name lacks it).
 
     Returns:
         What was written.
@@ -561,7 +563,7 @@ def export(store: GraphStore, output: str | Path | None, *, fmt: str | None = No
             if not events:
                 raise ExportError(_nothing_message(store, selection))
             with atomic_output(path) as out:
-                items = tabular.write_table(out, store, events, chosen.name)
+                items = tabular.write_table(out, store, events, chosen.name, lang=label_lang)
             return ExportResult(chosen.name, path, items, sorted({e.graph for e in events}))
         graphs = select_graphs(store, selection)
     except SelectionError as exc:

@@ -148,3 +148,13 @@ def test_csv_to_stdout_is_rfc4180(seed_store: GraphStore,
     assert data.count(b"\r\n") == 2
     rows = list(csv.reader(io.StringIO(data.decode("utf-8"), newline="")))
     assert rows[1][ACLED_COLUMNS.index("event_type")] == "Strategic developments"
+
+
+def test_names_in_arabic_when_asked(seed_store: GraphStore, tmp_path: Path) -> None:
+    out = tmp_path / "ar.csv"
+    export(seed_store, out, fmt="acled", selection=Selection(types=("Curfew",)),
+           label_lang="ar")
+    row = read_csv(out)[0]
+    assert (row["actor1"], row["location"], row["admin1"], row["country"]) == (
+        "قوات سوريا الديمقراطية", "البصيرة", "محافظة دير الزور", "سوريا")
+    assert row["event_type"] == "Strategic developments"  # ACLED's codes stay English
