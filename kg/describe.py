@@ -94,8 +94,7 @@ class Distribution:
 
 
 def _rows(store: GraphStore, sparql: str, *, union: bool = False) -> QuerySolutions:
-    header = "".join(f"PREFIX {name}: <{iri}>\n" for name, iri in PREFIXES.items())
-    result = store.query(header + sparql, union_default_graph=union)
+    result = store.query(sparql, union_default_graph=union, prefixes=PREFIXES)
     assert isinstance(result, QuerySolutions)
     return result
 

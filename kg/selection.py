@@ -140,8 +140,7 @@ def date_interval(value: str, datatype: str) -> tuple[dt.date, dt.date] | None:
 
 
 def _solutions(store: GraphStore, sparql: str) -> QuerySolutions:
-    header = "".join(f"PREFIX {name}: <{iri}>\n" for name, iri in PREFIXES.items())
-    result = store.query(header + sparql)
+    result = store.query(sparql, prefixes=PREFIXES)
     assert isinstance(result, QuerySolutions)
     return result
 

@@ -14,7 +14,6 @@ import json
 import os
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -36,28 +35,13 @@ from kg.export import (
 from kg.importer import import_file
 from kg.selection import Selection
 from kg.store import GraphStore, open_store
+from tests.export_fixture import load_seed, seed_store_fixture  # noqa: F401 - a fixture
 
 REPO = Path(__file__).resolve().parent.parent
-FIXTURE = REPO / "tests" / "data" / "export_seed.trig"
 XSD = "http://www.w3.org/2001/XMLSchema#"
 CKG = "https://w3id.org/conflict-kg/ontology#"
 RDF_FORMATS = [name for name, f in FORMATS.items() if f.rdf_format is not None]
 DATASET_FORMATS = [name for name, f in FORMATS.items() if f.kind in ("dataset", "jsonld")]
-
-
-def load_fixture(path: Path) -> GraphStore:
-    store = open_store(path)
-    with FIXTURE.open("rb") as handle:
-        store.load(handle, RdfFormat.TRIG)
-    return store
-
-
-@pytest.fixture(scope="module")
-def seed_store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[GraphStore]:
-    """The fixture store, shared by the tests of this file (they only read it)."""
-    store = load_fixture(tmp_path_factory.mktemp("seed") / "store")
-    yield store
-    store.close()
 
 
 def nquads(store: GraphStore) -> bytes:
@@ -221,7 +205,7 @@ def test_same_content_loaded_in_another_order_gives_the_same_bytes(
 def test_output_is_identical_across_processes(tmp_path: Path) -> None:
     """Prefix order and hashing must not depend on the process (e.g. hash seeds)."""
     store_dir = tmp_path / "store"
-    load_fixture(store_dir).close()
+    load_seed(store_dir).close()
     here, there = tmp_path / "here.ttl", tmp_path / "there.ttl"
     with open_store(store_dir) as store:
         export(store, here)

@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 import rdflib
-from pyoxigraph import RdfFormat
 from rdflib.namespace import DCAT, DCTERMS, OWL, RDF, VOID, XSD
 
 from kg import iris
@@ -17,18 +15,9 @@ from kg.export import ExportError, export_dataset
 from kg.importer import import_file
 from kg.selection import Selection
 from kg.store import GraphStore, open_store
+from tests.export_fixture import seed_store_fixture  # noqa: F401 - a fixture
 
-FIXTURE = Path(__file__).resolve().parent / "data" / "export_seed.trig"
 CKG = rdflib.Namespace("https://w3id.org/conflict-kg/ontology#")
-
-
-@pytest.fixture(scope="module")
-def seed_store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[GraphStore]:
-    store = open_store(tmp_path_factory.mktemp("seed") / "store")
-    with FIXTURE.open("rb") as handle:
-        store.load(handle, RdfFormat.TRIG)
-    yield store
-    store.close()
 
 
 @pytest.fixture(scope="module")

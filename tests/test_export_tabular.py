@@ -10,18 +10,16 @@ import csv
 import datetime as dt
 import io
 import json
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from pyoxigraph import RdfFormat
 
 from kg.export import ExportError, export
 from kg.selection import Selection
-from kg.store import GraphStore, open_store
+from kg.store import GraphStore
 from kg.tabular import ACLED_COLUMNS, ACLED_TYPES
+from tests.export_fixture import seed_store_fixture  # noqa: F401 - a fixture
 
-FIXTURE = Path(__file__).resolve().parent / "data" / "export_seed.trig"
 SDF, IS, COALITION = ("Syrian Democratic Forces", "Islamic State",
                       "Combined Joint Task Force – Operation Inherent Resolve")
 DMC = "Deir ez-Zor Military Council"
@@ -35,15 +33,6 @@ EXPECTED = sorted([
     ("2021-12-12", "Battles", "Armed clash", IS, "", SDF, "0", "Attack"),
     ("2021-12-12", "Strategic developments", "Arrests", SDF, "", IS, "0", "Raid"),
 ])
-
-
-@pytest.fixture(scope="module")
-def seed_store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[GraphStore]:
-    store = open_store(tmp_path_factory.mktemp("seed") / "store")
-    with FIXTURE.open("rb") as handle:
-        store.load(handle, RdfFormat.TRIG)
-    yield store
-    store.close()
 
 
 def read_csv(path: Path) -> list[dict[str, str]]:
