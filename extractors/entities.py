@@ -18,7 +18,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -661,21 +661,29 @@ class EntityPatterns:
         """Short definite references (المركز، المدينة) to the last fitting name."""
         place_anaphors = self.lex.maps["place_anaphors"]
         covered = {i for h in st.mentions for i in range(h.start, h.end)}
-        new: list[MentionHit] = []
         ordered = sorted(st.mentions, key=lambda h: h.start)
+        last_by_head: dict[str, MentionHit] = {}
+        last_place: MentionHit | None = None
+        new: list[MentionHit] = []
+        pos = 0
         for i in range(len(doc)):
+            while pos < len(ordered) and ordered[pos].start < i:
+                hit = ordered[pos]
+                if hit.mention.kind in ("actor", "outlet"):
+                    last_by_head[_first_stem(hit.mention.name)] = hit
+                elif hit.mention.kind == "place" and hit.mention.label != "Region":
+                    last_place = hit
+                pos += 1
             if i in covered:
                 continue
-            forms = [(k, c) for k, c in st.keys[i] if k.startswith("ال")]
-            for form, cut in forms:
+            for form, cut in st.keys[i]:
+                if not form.startswith("ال"):
+                    continue
                 antecedent: MentionHit | None = None
                 if form in ORG_ANAPHORS:
-                    head = form[2:]
-                    antecedent = _last(ordered, i, lambda h, head=head: h.mention.kind in (
-                        "actor", "outlet") and _first_stem(h.mention.name) == head)
+                    antecedent = last_by_head.get(form[2:])
                 elif form in place_anaphors:
-                    antecedent = _last(ordered, i, lambda h: h.mention.kind == "place"
-                                       and h.mention.label != "Region")
+                    antecedent = last_place
                 if antecedent is None:
                     continue
                 mention = make_mention(doc, i, i + 1, antecedent.mention.kind, cut=cut,
@@ -687,22 +695,14 @@ class EntityPatterns:
         st.mentions.extend(new)
 
 
+@lru_cache(maxsize=16384)
 def _first_stem(name: str | None) -> str:
+    """The first word of a name without the article (مركز for مركز معلومات …)."""
     words = normalize_text(name or "").split()
     if not words:
         return ""
     word = words[0]
     return word[2:] if word.startswith("ال") else word
-
-
-def _last(hits: Sequence[MentionHit], before: int, pred: object) -> MentionHit | None:
-    best = None
-    for hit in hits:
-        if hit.start >= before:
-            break
-        if pred(hit):  # type: ignore[operator]
-            best = hit
-    return best
 
 
 @Language.factory("ckg_entity_patterns", default_config={"lang": "ar", "use_kb": True,

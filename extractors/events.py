@@ -67,6 +67,8 @@ COARSE_PLACES = frozenset({"Country", "Region", "Polity", "Governorate"})
 #: Role strength: explicit cue words beat word order.
 CUE, ORDER, INFERRED = 0.9, 0.6, 0.4
 _ESCALATION = normalize_text("تصعيد")
+#: How many of the latest events a new mention is compared with for coreference.
+COREF_WINDOW = 30
 #: Background when an explicit date lies this many days before the reference date.
 BACKGROUND_DAYS = 7
 
@@ -229,7 +231,8 @@ class EventBuilder:
     def clauses(self, st: DocState, start: int, end: int) -> list[tuple[int, int]]:
         """Comma-separated parts of a sentence; parts that hold only a date join the
         part before them."""
-        time_tokens = {i for t in st.times for i in range(t.start, t.end)}
+        time_tokens = {i for t in st.in_sentence("times", st.sentence_of[start])
+                       for i in range(t.start, t.end)}
         parts: list[tuple[int, int]] = []
         lo = start
         for i in range(start, end):
@@ -632,16 +635,18 @@ class EventBuilder:
                     host.roles.append((cas.affiliation, "target", ORDER))
 
     def _group_actor(self, st: DocState, before: int) -> MentionHit | None:
-        groups = self.lex.sets["anaphoric_groups"]
+        """The last actor named with a group word (خلايا داعش) before a token."""
+        named = st.user.get("group_actors")
+        if named is None:
+            groups = self.lex.sets["anaphoric_groups"]
+            named = [h for h in st.mentions if h.mention.kind == "actor" and any(
+                st.forms[j] & groups for j in range(max(0, h.start - 4), h.start))]
+            st.user["group_actors"] = named
         best = None
-        for h in st.mentions:
+        for h in named:
             if h.start >= before:
                 break
-            if h.mention.kind != "actor":
-                continue
-            lo = max(0, h.start - 4)
-            if any(st.forms[j] & groups for j in range(lo, h.start)):
-                best = h
+            best = h
         return best
 
     def _claims(self, st: DocState, mentions: list[EventMention], s_start: int,
@@ -726,7 +731,7 @@ class EventBuilder:
 
     def _place_mention(self, drafts: list[EventDraft], m: EventMention) -> None:
         if not m.distinct:
-            for d in reversed(drafts):
+            for d in reversed(drafts[-COREF_WINDOW:]):
                 if self._compatible(d, m):
                     d.add(m)
                     return
@@ -735,7 +740,7 @@ class EventBuilder:
         drafts.append(d)
 
     def _antecedent(self, drafts: list[EventDraft], m: EventMention) -> EventDraft | None:
-        for d in reversed(drafts):
+        for d in reversed(drafts[-COREF_WINDOW:]):
             # "القصف" may refer back to an airstrike, "الهجوم" to a bombing (absorbs table)
             if (d.type == m.type or d.type is None
                     or m.type in self.lex.absorbs.get(d.type or "", ())) \
