@@ -797,7 +797,8 @@ class EventBuilder:
         if d.type is None:
             return None
         head = d.mentions[0]
-        trig = next((m.trigger for m in d.mentions if m.trigger.type == d.type), head.trigger)
+        shown = next((m for m in d.mentions if m.trigger.type == d.type), head)
+        trig = shown.trigger
         background = bool(d.background)
         date: TimeValue | None = None
         if d.time is not None and d.time.value is not None:
@@ -819,7 +820,7 @@ class EventBuilder:
             if chosen.mention.label == "Region":
                 precision = "region"
             place = PlaceRef(chosen.mention, precision, relation)  # type: ignore[arg-type]
-        s_start, s_end = st.sentences[head.sentence]
+        s_start, s_end = st.sentences[shown.sentence]
         actors = [Participation(h.mention, role) for h, role, _ in d.roles.values()]  # type: ignore[arg-type]
         has_perp = any(r == "perpetrator" for _, r, _ in d.roles.values())
         if not has_perp and d.type in DIRECTED:
