@@ -1,10 +1,8 @@
-"""Query helpers for the command line: rendering results, store statistics, dumps."""
+"""Query helpers for the command line: rendering results and store statistics."""
 
 from __future__ import annotations
 
 import io
-import sys
-from pathlib import Path
 from typing import Any
 
 from pyoxigraph import (
@@ -27,8 +25,6 @@ _RESULTS_FORMAT = {
     "tsv": QueryResultsFormat.TSV,
     "xml": QueryResultsFormat.XML,
 }
-_RDF_FORMAT = {"nq": RdfFormat.N_QUADS, "trig": RdfFormat.TRIG, "ttl": RdfFormat.TURTLE,
-               "nt": RdfFormat.N_TRIPLES}
 
 
 def _cell(term: Any) -> str:
@@ -117,21 +113,3 @@ def store_stats(store: GraphStore) -> dict[str, Any]:
         "size_bytes": store.size_bytes(),
     }
 
-
-def dump_store(store: GraphStore, fmt: str, output: Path | None) -> None:
-    """Write the store in ``fmt`` (``nq``, ``trig``, ``ttl``, ``nt``) to a file or stdout.
-
-    Triple formats (``ttl``, ``nt``) hold the union of all graphs.
-    """
-    rdf_format = _RDF_FORMAT[fmt]
-    if rdf_format.supports_datasets:
-        target: Any = output if output is not None else sys.stdout.buffer
-        store.dump(target, rdf_format)
-        return
-    result = store.query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }")
-    assert isinstance(result, QueryTriples)
-    if output is not None:
-        with output.open("wb") as handle:
-            result.serialize(handle, rdf_format)
-    else:
-        result.serialize(sys.stdout.buffer, rdf_format)
