@@ -73,6 +73,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("host", "127.0.0.1", str, "Address the server listens on."),
     Setting("port", 5000, int, "Port the server listens on."),
     Setting("workers", 4, int, "Threads of the WSGI server answering requests."),
+    Setting("http_server", "granian", str,
+            "HTTP server `kg serve` runs the app in: granian (Rust, faster) or gunicorn."),
     Setting("query_timeout", 30.0, float,
             "Seconds a SPARQL query may run before it is stopped."),
     Setting("max_result_rows", 100_000, int,

@@ -1,18 +1,29 @@
-"""Serve the app with gunicorn, started from Python (``kg serve``).
+"""Serve the app from Python (``kg serve``): granian by default, or gunicorn.
 
-One gunicorn worker process with ``workers`` threads (setting ``workers``) runs
-the Flask app; that process starts the query worker that owns the store (see
+One web process with ``workers`` threads (setting ``workers``) runs the Flask
+app; that process starts the query worker that owns the store (see
 :mod:`server.workers`). One web process is deliberate: the store has a single
-owner, and the threads are enough to keep answering while queries run (the
-engine releases the GIL, and each query runs in the worker process anyway).
-gunicorn is used because it is already a dependency, is a production server,
-can be driven in-process through :class:`gunicorn.app.base.BaseApplication`,
-handles signals and restarts a crashed web worker on its own.
+owner, and the threads are enough to keep answering while queries run (each
+query runs in the worker process, and the engine releases the GIL there).
+
+Which HTTP server (setting ``http_server``):
+
+* ``granian`` (default): HTTP handled in Rust, the app called on a pool of
+  Python threads. Measured here (``bench/bench_endpoint.py``, its "http floor"
+  line) it answers about 1.7× the requests per second of gunicorn's threaded
+  worker for the same app, because gunicorn's Python HTTP parsing and thread
+  hand-offs cost about 0.5 ms of CPU per request on this machine — more than the
+  app and the query together for a point lookup.
+* ``gunicorn``: pure Python, driven through
+  :class:`gunicorn.app.base.BaseApplication`; the fallback.
+
+Both handle SIGINT/SIGTERM and start the app in a child process.
 """
 
 from __future__ import annotations
 
 import fcntl
+import json
 import os
 from collections.abc import Callable
 from pathlib import Path
@@ -20,7 +31,7 @@ from typing import Any
 
 from gunicorn.app.base import BaseApplication
 
-from kg.settings import Settings
+from kg.settings import Settings, SettingsError
 from kg.store import StoreError, StoreLockedError
 
 #: gunicorn's largest accepted request line; longer queries must be POSTed.
@@ -88,12 +99,73 @@ def serve(settings: Settings, *, ready: Callable[[str], None] | None = None) -> 
         ready: called with the server's URL once it listens.
 
     Raises:
+        SettingsError: ``http_server`` names no known server.
         StoreLockedError: another process has the store open.
         StoreError: the store folder cannot be created.
     """
+    runner = SERVERS.get(settings.http_server)
+    if runner is None:
+        raise SettingsError(f"unknown http_server {settings.http_server!r}; "
+                            f"use one of {', '.join(SERVERS)}")
     # Fail here, with a clear message, rather than later inside the worker process.
     check_store_free(Path(settings.store).expanduser())
+    runner(settings, ready)
+
+
+def _serve_gunicorn(settings: Settings, ready: Callable[[str], None] | None) -> None:
     _Server(settings, ready).run()
+
+
+#: Environment variable that hands the resolved settings to granian's worker process.
+SETTINGS_VARIABLE = "KG_SERVE_SETTINGS"
+
+
+def app_from_environment() -> Any:
+    """Build the app in granian's worker from the settings :func:`serve` put in the environment."""
+    import atexit
+
+    from server import create_app
+
+    values = json.loads(os.environ[SETTINGS_VARIABLE])
+    # Registered first, so it runs last: after the pool has flushed and stopped, leave
+    # without C++ static destructors (a process forked from one that had RocksDB
+    # loaded, as after `kg demo`, aborts in them).
+    atexit.register(os._exit, 0)
+    return create_app(Settings(values, {name: "serve" for name in values}))
+
+
+def _serve_granian(settings: Settings, ready: Callable[[str], None] | None) -> None:
+    from granian import Granian
+    from granian.constants import Interfaces
+    from granian.log import LogLevels
+
+    os.environ[SETTINGS_VARIABLE] = json.dumps(settings.as_dict())
+    server = Granian(
+        "server.wsgi:app_from_environment",
+        address=settings.host,
+        port=settings.port,
+        interface=Interfaces.WSGI,
+        factory=True,
+        workers=1,
+        blocking_threads=max(1, settings.workers),
+        websockets=False,
+        log_level=LogLevels.warning,
+        respawn_failed_workers=True,
+        workers_kill_timeout=15,
+    )
+    if ready is not None:
+        # Called once the socket listens, before the worker is forked. (No thread of
+        # ours may run at the fork: a lock it held would stay locked in the child.)
+        url = (settings.base_url or f"http://{settings.host}:{settings.port}").rstrip("/")
+        server.on_startup(lambda: ready(url))
+    server.serve()
+
+
+#: The HTTP servers ``kg serve`` can run, by the ``http_server`` setting.
+SERVERS: dict[str, Callable[[Settings, Callable[[str], None] | None], None]] = {
+    "granian": _serve_granian,
+    "gunicorn": _serve_gunicorn,
+}
 
 
 def check_store_free(folder: Path) -> None:

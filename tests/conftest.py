@@ -109,44 +109,72 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-@pytest.fixture(scope="session")
-def live_server(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
-    """A real ``server.wsgi.serve`` process on 127.0.0.1; yields its base URL."""
+def start_server(store: Path, workdir: Path, **settings: str):  # type: ignore[no-untyped-def]
+    """Start ``python -m server.wsgi`` on a free 127.0.0.1 port; returns (process, URL).
+
+    ``settings`` become ``KG_*`` variables; the process is ready when it returns.
+    """
     import subprocess
     import sys
     import time
     import urllib.request
 
-    store = make_sample_store(tmp_path_factory.mktemp("server-live") / "store")
     port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("KG_")}
+    config = workdir / "none.toml"
+    config.write_text("", encoding="utf-8")
     env.update({"KG_STORE": str(store), "KG_PORT": str(port), "KG_HOST": "127.0.0.1",
                 "KG_ALLOW_UPDATES": "true", "KG_WRITE_TOKEN": SERVER_TOKEN,
                 "KG_QUERY_TIMEOUT": "2", "KG_MAX_RESULT_ROWS": "1000",
-                "KG_CONFIG": str(tmp_path_factory.mktemp("cfg") / "none.toml"),
+                "KG_CONFIG": str(config),
                 "PYTHONPATH": str(REPO) + os.pathsep + env.get("PYTHONPATH", "")})
-    (Path(env["KG_CONFIG"])).write_text("", encoding="utf-8")
-    log = tmp_path_factory.mktemp("server-log") / "server.log"
+    env.update({"KG_" + name.upper(): value for name, value in settings.items()})
+    log = workdir / "server.log"
     with open(log, "wb") as out:
+        # its own process group, so that a failed start can be cleaned up whole
         process = subprocess.Popen([sys.executable, "-m", "server.wsgi"], cwd=REPO, env=env,
-                                   stdout=out, stderr=subprocess.STDOUT)
+                                   stdout=out, stderr=subprocess.STDOUT,
+                                   start_new_session=True)
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 30
     while True:
         try:
             with urllib.request.urlopen(url + "/api/status", timeout=2) as response:
                 if response.status == 200:
-                    break
+                    return process, url
         except OSError:
             pass
         if process.poll() is not None or time.monotonic() > deadline:
-            process.kill()
+            _kill_group(process)
             pytest.fail("server did not start:\n" + log.read_text(errors="replace"))
         time.sleep(0.1)
-    yield url
+
+
+def _kill_group(process) -> None:  # type: ignore[no-untyped-def]
+    import contextlib
+    import signal
+
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(process.pid, signal.SIGKILL)
+    process.wait(5)
+
+
+def stop_server(process) -> int:  # type: ignore[no-untyped-def]
+    """SIGTERM a server from :func:`start_server`; returns its exit code."""
+    import subprocess
+
     process.terminate()
     try:
-        process.wait(15)
+        return int(process.wait(15))
     except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait(5)
+        _kill_group(process)
+        return -9
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+    """A real ``server.wsgi.serve`` process on 127.0.0.1; yields its base URL."""
+    store = make_sample_store(tmp_path_factory.mktemp("server-live") / "store")
+    process, url = start_server(store, tmp_path_factory.mktemp("server-run"))
+    yield url
+    stop_server(process)

@@ -142,8 +142,9 @@ def test_result_iris_link_to_entity_pages(live_server: str, browser: Browser) ->
     browser.open(live_server + "/")
     editor = browser.find("#query")
     browser.command("POST", f"/element/{editor}/clear", {})
-    browser.command("POST", f"/element/{editor}/value",
-                    {"text": "SELECT ?actor WHERE { ?actor owl:sameAs ?q } ORDER BY ?actor"})
+    query = ("SELECT ?actor WHERE { GRAPH <https://w3id.org/conflict-kg/graph/test-kb> "
+             "{ ?actor owl:sameAs ?q } } ORDER BY ?actor")
+    browser.command("POST", f"/element/{editor}/value", {"text": query})
     browser.command("POST", f"/element/{browser.find('#run')}/click", {})
     hrefs: list[str] = []
     deadline = time.monotonic() + 20

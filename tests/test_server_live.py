@@ -10,6 +10,7 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from collections.abc import Iterator
+from email.message import Message
 
 import pytest
 from rdflib import Graph, Literal, URIRef
@@ -28,14 +29,14 @@ RUNAWAY = ("SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j 
 
 
 def http(url: str, *, data: bytes | None = None,
-         headers: dict[str, str] | None = None) -> tuple[int, dict[str, str], bytes]:
-    """One request with the standard library; returns status, headers and body."""
+         headers: dict[str, str] | None = None) -> tuple[int, Message, bytes]:
+    """One request with the standard library; returns status, headers (any case), body."""
     request = urllib.request.Request(url, data=data, headers=headers or {})
     try:
         with urllib.request.urlopen(request, timeout=30) as response:
-            return response.status, dict(response.headers), response.read()
+            return response.status, response.headers, response.read()
     except urllib.error.HTTPError as error:
-        return error.code, dict(error.headers), error.read()
+        return error.code, error.headers, error.read()
 
 
 @pytest.mark.parametrize("fmt,method", [(JSON, "GET"), (JSON, POST), (XML, "GET"),
@@ -231,3 +232,26 @@ def test_remote_ingest_through_the_server(live_server: str, seed_text: str) -> N
         "query": "SELECT (COUNT(?e) AS ?n) WHERE { ?e ckg:reportedIn ?r . "
                  "?r schema:url ?u FILTER(STR(?u) = 'https://example.org/seed') }"}))
     assert int(json.loads(body)["results"]["bindings"][0]["n"]["value"]) == summary.events
+
+
+@pytest.mark.parametrize("http_server", ["gunicorn", "granian"])
+def test_each_http_server_serves_and_stops_cleanly(tmp_path, http_server: str) -> None:  # type: ignore[no-untyped-def]
+    from tests.conftest import make_sample_store, start_server, stop_server
+
+    store = make_sample_store(tmp_path / "store")
+    process, url = start_server(store, tmp_path, http_server=http_server)
+    try:
+        status, headers, body = http(url + "/sparql?" + urllib.parse.urlencode(
+            {"query": LABELS}), headers={"Accept": "text/csv"})
+        assert status == 200 and headers["Content-Type"].startswith("text/csv")
+        assert "قوات سوريا الديمقراطية" in body.decode("utf-8")
+    finally:
+        code = stop_server(process)
+    assert code == 0
+    log = (tmp_path / "server.log").read_text(errors="replace")
+    assert "terminate called" not in log and "Traceback" not in log
+    # the query worker flushed and let go of the store: it opens again at once
+    from kg.store import open_store
+
+    with open_store(store) as reopened:
+        assert len(reopened) == 64

@@ -97,10 +97,10 @@ def test_read_only_server_refuses_every_write(server_app) -> None:  # type: igno
     response = client.post("/sparql", data={"update": "CLEAR ALL"}, headers=AUTH)
     assert response.status_code == 403
     assert response.json["error"]["code"] == "forbidden"
-    assert client.delete("/graphs?graph=https://w3id.org/conflict-kg/graph/kb",
+    assert client.delete("/graphs?graph=https://w3id.org/conflict-kg/graph/test-kb",
                          headers=AUTH).status_code == 403
     assert client.post("/api/reports", json=[{"text": "x"}], headers=AUTH).status_code == 403
-    assert count(client, "https://w3id.org/conflict-kg/graph/kb") > 0
+    assert count(client, "https://w3id.org/conflict-kg/graph/test-kb") > 0
     description = client.get("/sparql").data.decode()
     assert "SPARQL11Update" not in description
 
