@@ -165,7 +165,10 @@ def queries(pick: dict[str, list[str]], rng: random.Random) -> dict[str, list[st
 
 
 def _client(args: tuple[str, int, list[str], float, float, int]) -> tuple[list[float], int]:
-    """One client process: send queries for ``duration`` seconds; latencies in ms."""
+    """One client process: send queries for ``duration`` seconds; latencies in ms.
+
+    A text starting with ``OPTIONS `` is sent as that request instead of a query.
+    """
     host, port, texts, warmup, duration, seed = args
     rng = random.Random(seed)
     conn = http.client.HTTPConnection(host, port, timeout=60)
@@ -177,13 +180,15 @@ def _client(args: tuple[str, int, list[str], float, float, int]) -> tuple[list[f
         now = time.monotonic()
         if now - start > warmup + duration:
             break
-        path = "/sparql?" + urllib.parse.urlencode({"query": rng.choice(texts)})
+        text = rng.choice(texts)
+        method, path = ("OPTIONS", text.split(" ", 1)[1]) if text.startswith("OPTIONS ") \
+            else ("GET", "/sparql?" + urllib.parse.urlencode({"query": text}))
         sent = time.perf_counter()
         try:
-            conn.request("GET", path, headers=headers)
+            conn.request(method, path, headers=headers)
             response = conn.getresponse()
             response.read()
-            ok = response.status == 200
+            ok = response.status < 300
         except (OSError, http.client.HTTPException):
             conn.close()
             conn = http.client.HTTPConnection(host, port, timeout=60)
@@ -320,6 +325,14 @@ def main(argv: list[str] | None = None) -> int:
             print(f"{name:13} ratio conflict-kg / oxigraph throughput: "
                   f"{results[name]['ratio']:.2f} (median of "
                   f"{', '.join(f'{r:.2f}' for r in ratios)})", flush=True)
+        # The floor of our HTTP stack: HTTP server + Flask answering a pre-flight request,
+        # no query, no worker process involved.
+        floor = measure(our_port, ["OPTIONS /sparql"], concurrency=args.concurrency,
+                        warmup=args.warmup, duration=args.seconds)
+        results["http_floor"] = {"conflict-kg": floor}
+        print(f"{'http floor':13} {'conflict-kg':12} {floor['rps']:8.1f} req/s  "
+              f"p50 {floor['p50_ms']:7.2f} ms  (OPTIONS /sparql: HTTP server + Flask only)",
+              flush=True)
         restart = _restart_cost(our_port)
         print(f"worker restart after a timeout: {restart['last_restart_seconds']:.3f} s "
               f"(store open {restart['open_seconds']:.3f} s)", flush=True)
