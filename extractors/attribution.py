@@ -122,8 +122,11 @@ class AttributionFinder:
         found: list[MentionHit] = []
         j = start
         stop = min(s_end, start + SPEAKER_WINDOW)
+        told = {t.start for t in st.triggers} | {c.start for c in st.casualties}
         while j < stop:
             norm = st.norms[j]
+            if j in told and not found:
+                break  # "وأكد بيان اعتقال قائد …": what is told starts; no speaker named
             if norm in comps or (norm in _BREAKS and found) or (is_prep and norm in _BREAKS):
                 break
             hit = by_start.get(j)

@@ -179,9 +179,11 @@ class CasualtyFinder:
         if not found_count:
             # "عناصر الخلية الذين قتلوا", "أربعة من عناصر الحشد قتلوا": people (and
             # their count) before the status verb
+            cues = lex.tables["casualties"]
             for k in range(max(0, start - 6), start):
-                if any(st.norms[b] in _BREAKS for b in range(k, start)):
-                    continue
+                if any(st.norms[b] in _BREAKS or (cues.starts_with(st.forms[b]) and cues.first(
+                        st.keys, b) is not None) for b in range(k, start)):
+                    continue  # another status word stands between: not these people
                 people = self._people(st, k)
                 if people is None:
                     continue

@@ -37,6 +37,8 @@ log = logging.getLogger(__name__)
 #: Place types whose one-word names are safe without a place context.
 SAFE_PLACE_TYPES = frozenset({"Country", "Governorate", "City", "District", "Region", "Polity",
                               "River"})
+#: Place types whose one-word names are often also common words.
+SMALL_PLACE_TYPES = frozenset({"Community", "Village"})
 #: Words before a place name that make a one-word name a place.
 PLACE_CONTEXT = frozenset(normalize_text(w) for w in (
     "في", "قرب", "بالقرب", "من", "الى", "إلى", "على", "نحو", "باتجاه", "داخل", "محيط",
@@ -167,6 +169,8 @@ class GazetteerMatcher:
             w[2:] if w.startswith("ال") else w
             for name in ("admin_words", "place_anaphors", "relations")
             for w in lexicon.maps[name]) | lexicon.sets["facility_words"]
+        #: relation and direction words before a place (قرب، شرق …)
+        self.cues = frozenset(lexicon.maps["relations"]) | lexicon.sets["directions"]
 
     def __call__(self, doc: Doc) -> Doc:
         """Add ``kb`` mentions to ``doc._.ckg.mentions``."""
@@ -224,6 +228,13 @@ class GazetteerMatcher:
 
     def _stands(self, st: DocState, start: int, end: int, cut: int,
                 entry: GazetteerEntry) -> bool:
+        """Whether a match counts on its own. One-word place names that are common
+        words never do; small places (villages, communities) need a place word before
+        them (قرية، في، قرب …), a preposition on the name, or a name of five letters or
+        more; a ك on a place name is "like", not a preposition of place."""
+        prefix = st.norms[start][:cut]
+        if entry.kind == "place" and "ك" in prefix:
+            return False
         if entry.kind != "place" or end - start > 1:
             return True
         form = st.norms[start][cut:]
@@ -232,13 +243,13 @@ class GazetteerMatcher:
             return False
         if entry.type in SAFE_PLACE_TYPES:
             return True
-        prefix = st.norms[start][:cut]
-        if prefix and prefix in PLACE_CLITICS:
-            return True
-        prev = st.norms[start - 1] if start > 0 else ""
+        if start == 0:
+            return False
         admin = self.lexicon.maps["admin_words"]
-        return prev in PLACE_CONTEXT or any(k in admin for k, _ in st.keys[start - 1]) \
-            if start > 0 else False
+        if any(k in admin for k, _ in st.keys[start - 1]) or st.forms[start - 1] & self.cues:
+            return True
+        placed = (prefix and prefix in PLACE_CLITICS) or st.norms[start - 1] in PLACE_CONTEXT
+        return bool(placed) and (entry.type not in SMALL_PLACE_TYPES or len(bare) >= 5)
 
 
 @Language.factory("ckg_gazetteer", default_config={"lang": "ar", "use_kb": True,

@@ -67,6 +67,8 @@ COARSE_PLACES = frozenset({"Country", "Region", "Polity", "Governorate"})
 #: Role strength: explicit cue words beat word order.
 CUE, ORDER, INFERRED = 0.9, 0.6, 0.4
 _ESCALATION = normalize_text("تصعيد")
+#: Confidence of an attack read from casualties alone (no event word in the sentence).
+FALLBACK_CONFIDENCE = 0.5
 #: How many of the latest events a new mention is compared with for coreference.
 COREF_WINDOW = 30
 #: Background when an explicit date lies this many days before the reference date.
@@ -256,7 +258,7 @@ class EventBuilder:
     def sentence_mentions(self, st: DocState, index: int) -> list[EventMention]:
         """The event mentions of one sentence, with their arguments."""
         s_start, s_end = st.sentences[index]
-        triggers = st.in_sentence("triggers", index)
+        triggers = st.in_sentence("triggers", index) or self._casualty_triggers(st, index)
         if not triggers:
             return []
         clauses = self.clauses(st, s_start, s_end)
@@ -305,6 +307,21 @@ class EventBuilder:
             return True
         # "…، فاعتقلت" / "…، واعتقلت": the same subject goes on to a further act
         return m.trigger.kind == "verb" and st.norms[m.trigger.start][:1] in ("ف", "و")
+
+    def _casualty_triggers(self, st: DocState, index: int) -> list[TriggerHit]:
+        """A sentence that tells of people killed or wounded but names no kind of event
+        ("قتل مسلحون مترجما في المحمودية") tells of an attack."""
+        verbs = self.lex.tables["casualty_verbs"]
+        for cas in st.in_sentence("casualties", index):
+            if cas.status not in ("killed", "injured"):
+                continue
+            if cas.count is None and cas.affiliation is None:
+                continue
+            cue = next((k for k in range(cas.start, cas.end)
+                        if self.lex.tables["casualties"].first(st.keys, k)), cas.start)
+            kind = "verb" if verbs.first(st.keys, cue, cue + 1) else "noun"
+            return [TriggerHit(cue, cue + 1, "Attack", kind, FALLBACK_CONFIDENCE)]
+        return []
 
     def _window(self, st: DocState, clauses: list[tuple[int, int]], trig: TriggerHit,
                 sentence: tuple[int, int]) -> tuple[int, int]:
@@ -379,6 +396,18 @@ class EventBuilder:
             return True
         anchor_end = trig.end if anchor == trig.start else anchor + 1
         return role == "perpetrator" and (hit.start == anchor_end or hit.end == anchor)
+
+    def _self_reference(self, st: DocState, m: EventMention) -> MentionHit | None:
+        """"أعلنت القوات العراقية أنها قتلت …": the speaker, named by the pronoun of the
+        complementizer just before a trigger verb, carried it out."""
+        speaker = speakers_of(st, m.sentence)
+        if speaker is None or m.trigger.kind != "verb":
+            return None
+        k = m.trigger.start - 1
+        if k < 0 or k != speaker.end or not (st.forms[k] & self.lex.sets["self_reference"]):
+            return None
+        return next((h for h in speaker.speakers if h.mention.kind == "actor"
+                     and h.mention.label not in NON_COMBATANT_LABELS), None)
 
     def _announcer(self, st: DocState, m: EventMention) -> MentionHit | None:
         """"أعلنت X إطلاق معركة …": a party announcing its own act (a nominal trigger
@@ -472,7 +501,7 @@ class EventBuilder:
             if role is not None:
                 m.roles.append((hit, role, strength))
         if not any(r in ("perpetrator", "imposer") for _, r, _ in m.roles):
-            announcer = self._announcer(st, m)
+            announcer = self._announcer(st, m) or self._self_reference(st, m)
             if announcer is not None:
                 role = "imposer" if m.type == "Curfew" else "perpetrator"
                 m.roles.insert(0, (announcer, role, INFERRED))

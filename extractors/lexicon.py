@@ -331,6 +331,7 @@ _SETS: dict[str, str] = {
     "subunit_heads": "roles.subunit_heads",
     "anaphoric_groups": "roles.anaphoric_groups",
     "complementizers": "attribution.complementizers",
+    "self_reference": "attribution.self_reference",
     "anonymous": "attribution.anonymous",
     "participles": "attribution.participles",
     "was": "background.was",
@@ -446,6 +447,9 @@ def _compile(raw: dict[str, Any]) -> Lexicon:
         sub = verbs_table(spec.get("verbs", []), lang, status, spec.get("nouns", []))
         _merge_tables(casualty_table, sub)
     tables["casualties"] = casualty_table
+    tables["casualty_verbs"] = verbs_table(
+        [pair for spec in raw.get("casualties", {}).values() for pair in spec.get("verbs", [])],
+        lang)
     tables["generic_defaults"] = PhraseTable.from_words(generic.get("defaults", {}), lang)
     return Lexicon(
         lang=lang, raw=raw, triggers=triggers, blocked_after=blocked_after,

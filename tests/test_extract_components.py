@@ -528,3 +528,18 @@ def test_ceasefire_violation_is_an_event(nlp_ar) -> None:  # type: ignore[no-unt
     (event,) = run(nlp_ar, text).events
     assert event.type == "Shelling"
     assert roles(event) == {("actor:saa", "perpetrator")}
+
+
+def test_killings_without_an_event_word(nlp_ar) -> None:  # type: ignore[no-untyped-def]
+    text = "وأعلنت قسد أنها قتلت سبعة من عناصر داعش في منبج."
+    (event,) = run(nlp_ar, text).events
+    assert event.type == "Attack" and event.confidence < 0.6
+    assert roles(event) == {("actor:sdf", "perpetrator"), ("actor:isis", "target")}
+    assert [(c.status, c.count) for c in event.casualties] == [("killed", 7)]
+
+
+def test_statement_without_a_named_speaker(nlp_ar) -> None:  # type: ignore[no-untyped-def]
+    (event,) = run(nlp_ar, "وأكد بيان آخر اعتقال قائد في داعش في منبج.").events
+    assert event.according_to == []
+    assert [(c.status, c.count, c.affiliation.entity) for c in event.casualties] == [
+        ("arrested", 1, "actor:isis")]
