@@ -25,6 +25,8 @@ from extractors.lexicon import Lexicon, load_lexicon
 
 #: Tokens that end the search for a count or an affiliation.
 _BREAKS = frozenset({"،", ",", ".", "؛", ";", ":", "\n", "؟", "?", "!"})
+#: Prepositions of place a count may stand after ("قتل في منبج ثلاثة").
+_PLACE_PREPOSITIONS = frozenset({"في", "قرب", "in", "near"})
 #: English words between a count and its status word ("12 people were killed").
 _AUXILIARIES = frozenset({"were", "was", "been", "have", "had", "are", "is", "being", "and",
                           "reportedly", "also"})
@@ -148,13 +150,19 @@ class CasualtyFinder:
         j = end
         stop = min(n, end + COUNT_WINDOW)
         cues = lex.tables["casualties"]
+        places = {h.start: h for h in st.mentions if h.mention.kind == "place"}
+        place_words = lex.sets["directions"] | _PLACE_PREPOSITIONS
         while j < stop and not found_count and st.norms[j] not in _BREAKS:
             if cues.starts_with(st.forms[j]) and cues.first(st.keys, j) is not None:
                 break  # "قتلوا وأصيب اثنان": the next count belongs to the next status
-            named = mention_at.get(j)
+            named = mention_at.get(j) or places.get(j)
             if named is not None:  # "اعتقلت قوى الأمن الداخلي (الأسايش) خمسة أشخاص"
                 stop = min(n, stop + named.end - j)
                 j = named.end
+                continue
+            if st.forms[j] & place_words:  # "قتل في المقدادية شمال شرق بعقوبة ثلاثة"
+                stop = min(n, stop + 1)
+                j += 1
                 continue
             if st.norms[j] in ("(", ")", '"'):
                 stop = min(n, stop + 1)

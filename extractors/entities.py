@@ -408,6 +408,7 @@ class EntityPatterns:
                  added: list[MentionHit]) -> None:
         titles = self.lex.tables["titles"]
         stops = self.lex.sets["person_name_stops"] | self.lex.sets["complementizers"]
+        told = self.lex.triggers.first_words() | self.lex.tables["casualties"].first_words()
         n = len(doc)
         by_start = {h.start: h for h in st.mentions}
         for i in range(n):
@@ -430,8 +431,8 @@ class EntityPatterns:
                 continue
             end = j
             while end < n and end - j < 4 and _is_arabic(st.norms[end]) and not taken[end] \
-                    and st.norms[end] not in stops:
-                if end > j and st.norms[end].startswith("و"):
+                    and st.norms[end] not in stops and not (st.forms[end] & told):
+                if end > j and st.norms[end].startswith(("و", "ل")):
                     break
                 end += 1
             if end - j < 2 or st.norms[j].startswith("ال"):

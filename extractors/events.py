@@ -602,7 +602,10 @@ class EventBuilder:
         if was and any(st.norms[k] in lex.sets["perfect"] for k in range(was[0], trig.start)):
             m.background = True
             return
+        lo, hi = m.window
         for k in self._background_phrases(st, m.sentence):
+            if not lo <= k < hi:
+                continue  # "…، فيما ذكرت الشرطة في وقت سابق أن …" is another clause
             if _ESCALATION in st.forms[k] and not trig.start - 3 <= k < trig.start:
                 continue  # "تصعيد في هجمات": only the attacks right after the word
             m.background = True

@@ -543,3 +543,12 @@ def test_statement_without_a_named_speaker(nlp_ar) -> None:  # type: ignore[no-u
     assert event.according_to == []
     assert [(c.status, c.count, c.affiliation.entity) for c in event.casualties] == [
         ("arrested", 1, "actor:isis")]
+
+
+def test_count_after_a_place_and_background_in_another_clause(nlp_ar) -> None:  # type: ignore[no-untyped-def]
+    text = ("وقتل في منبج شمال شرق حلب ثلاثة مدنيين بتفجير انتحاري، فيما ذكرت الشرطة في "
+            "وقت سابق أن قذائف سقطت على الحسكة.")
+    events = run(nlp_ar, text).events
+    bombing = next(e for e in events if e.type == "SuicideBombing")
+    assert [(c.status, c.count) for c in bombing.casualties] == [("killed", 3)]
+    assert bombing.background is False
