@@ -762,7 +762,7 @@ class EventBuilder:
             st.forms[k] & self.lex.sets["both_sides"] for k in range(*m.window))
 
     def _place_mention(self, drafts: list[EventDraft], m: EventMention) -> None:
-        if not m.distinct:
+        if not m.distinct and not _from_casualties(m):
             for d in reversed(drafts[-COREF_WINDOW:]):
                 if self._compatible(d, m):
                     d.add(m)
@@ -796,7 +796,7 @@ class EventBuilder:
         return True
 
     def _compatible(self, d: EventDraft, m: EventMention) -> bool:
-        if m.type is None or d.type != m.type:
+        if m.type is None or d.type != m.type or _from_casualties(d.mentions[0]):
             return False
         if not times_compatible(d.time or d.soft_time, m.time or m.soft_time):
             return False
@@ -921,6 +921,12 @@ def link_operations(st: DocState) -> None:
             if target is not None and event.sentence.start <= start < event.sentence.end:
                 event.part_of = target
                 break
+
+
+def _from_casualties(m: EventMention) -> bool:
+    """Whether a mention was read from casualties alone (it joins others only when it
+    refers back to them)."""
+    return m.trigger.confidence <= FALLBACK_CONFIDENCE
 
 
 def _span(doc: Doc, start: int, end: int) -> Span:

@@ -552,3 +552,11 @@ def test_count_after_a_place_and_background_in_another_clause(nlp_ar) -> None:  
     bombing = next(e for e in events if e.type == "SuicideBombing")
     assert [(c.status, c.count) for c in bombing.casualties] == [("killed", 3)]
     assert bombing.background is False
+
+
+def test_separate_killings_stay_separate(nlp_en) -> None:  # type: ignore[no-untyped-def]
+    text = ("Five civilians were killed in Raqqa on Monday. "
+            "The SDF said its forces killed three ISIS militants near Raqqa.")
+    first, second = run(nlp_en, text).events
+    assert [(c.status, c.count) for c in first.casualties] == [("killed", 5)]
+    assert roles(second) == {("actor:sdf", "perpetrator"), ("actor:isis", "target")}
