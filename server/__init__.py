@@ -23,10 +23,12 @@ class ServerState:
     """What the app's routes share: settings, the worker pool, the ingestion lock."""
 
     settings: Settings
-    pool: Any  # server.workers.WorkerPool
+    #: the :class:`server.workers.WorkerPool` that runs every job against the store
+    pool: Any
+    #: one ingestion batch at a time (extraction runs in this process)
     ingest_lock: Lock = field(default_factory=Lock)
+    #: the :class:`kg.ingest.Processor` (spaCy pipelines, KB), made on first ingestion
     processor: Any = None
-    cache: dict[str, Any] = field(default_factory=dict)
 
 
 def state() -> ServerState:

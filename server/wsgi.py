@@ -25,6 +25,9 @@ from __future__ import annotations
 import fcntl
 import json
 import os
+import threading
+import time
+import urllib.request
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -134,13 +137,40 @@ def app_from_environment() -> Any:
     return create_app(Settings(values, {name: "serve" for name in values}))
 
 
+def _wait_until_answering(url: str, ready: Callable[[str], None]) -> None:
+    """Call ``ready(url)`` once ``/api/status`` answers (the app is loaded, the store open)."""
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(url + "/api/status", timeout=5) as response:
+                if response.status == 200:
+                    ready(url)
+                    return
+        except OSError:
+            pass
+        time.sleep(0.05)
+
+
 def _serve_granian(settings: Settings, ready: Callable[[str], None] | None) -> None:
     from granian import Granian
     from granian.constants import Interfaces
     from granian.log import LogLevels
 
+    local = f"http://{settings.host}:{settings.port}"
+    shown = (settings.base_url or local).rstrip("/")
+
+    class _Granian(Granian):  # type: ignore[misc, valid-type]
+        def startup(self, *args: Any, **kwargs: Any) -> None:
+            super().startup(*args, **kwargs)
+            # After the worker is forked (no thread of ours may exist at a fork: a
+            # lock it held would stay locked in the child); on Linux each worker
+            # opens its own listening socket, so wait until the app answers.
+            if ready is not None:
+                threading.Thread(target=lambda: _wait_until_answering(local, lambda _: ready(
+                    shown)), daemon=True, name="kg-ready").start()
+
     os.environ[SETTINGS_VARIABLE] = json.dumps(settings.as_dict())
-    server = Granian(
+    server = _Granian(
         "server.wsgi:app_from_environment",
         address=settings.host,
         port=settings.port,
@@ -153,11 +183,6 @@ def _serve_granian(settings: Settings, ready: Callable[[str], None] | None) -> N
         respawn_failed_workers=True,
         workers_kill_timeout=15,
     )
-    if ready is not None:
-        # Called once the socket listens, before the worker is forked. (No thread of
-        # ours may run at the fork: a lock it held would stay locked in the child.)
-        url = (settings.base_url or f"http://{settings.host}:{settings.port}").rstrip("/")
-        server.on_startup(lambda: ready(url))
     server.serve()
 
 
