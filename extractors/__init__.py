@@ -1,6 +1,7 @@
 """conflict-kg extractors: from a report's text to a typed :class:`kg.model.Report`.
 
 >>> from kg.model import Document
+>>> from extractors import extract, make_nlp
 >>> report = extract(Document("قصفت طائرات حربية بلدة البصيرة أمس.", lang="ar"),
 ...                  nlp=make_nlp("ar", {"use_kb": False, "ner": False}))
 >>> [(e.type, e.place.mention.name) for e in report.events]
@@ -9,47 +10,39 @@
 
 from __future__ import annotations
 
-import datetime as dt
+from typing import TYPE_CHECKING, Any
 
-from spacy.language import Language
-
-from extractors.annotations import state
-from extractors.normalize import detect_language
-from extractors.pipeline import make_nlp
-from kg.model import Document, Report
+if TYPE_CHECKING:  # pragma: no cover - names for type checkers only
+    from extractors.api import extract
+    from extractors.pipeline import make_nlp
 
 __all__ = ["extract", "make_nlp", "EXTRACTOR_VERSION"]
 
 #: Recorded on every report.
 EXTRACTOR_VERSION = "0.1"
 
+#: Public names loaded on first use (PEP 562), so that ``import extractors.normalize``
+#: (used by kg.iris) does not import spaCy.
+_LAZY = {"extract": "extractors.api", "make_nlp": "extractors.pipeline"}
 
-def extract(document: Document, *, nlp: Language | None = None,
-            today: dt.date | None = None) -> Report:
-    """Read the events, mentions and sources of one report.
 
-    Pure: no I/O besides loading package data (pattern tables, the KB, the optional
-    NER model) when ``nlp`` is not given.
+def __getattr__(name: str) -> Any:
+    """Import ``extract`` and ``make_nlp`` on first access.
 
     Args:
-        document: the report; ``lang="auto"`` detects the language.
-        nlp: a pipeline from :func:`make_nlp` (built for the document's language when
-            omitted; pass one to reuse it across reports).
-        today: the date that bounds "the most recent year" for texts without a
-            publication date (default: today).
+        name: the attribute asked for.
 
     Returns:
-        The report with its mentions and events.
+        The public function.
+
+    Raises:
+        AttributeError: for any other name.
     """
-    lang = document.lang if document.lang in ("ar", "en") else detect_language(document.text)
-    if nlp is None:
-        nlp = make_nlp(lang)
-    doc = nlp.make_doc(document.text)
-    doc.user_data["published"] = document.published
-    doc.user_data["today"] = today
-    for _name, proc in nlp.pipeline:
-        doc = proc(doc)
-    st = state(doc)
-    return Report(document=document, lang=nlp.lang or lang,
-                  mentions=[h.mention for h in st.mentions], events=st.events,
-                  extractor="conflict-kg", extractor_version=EXTRACTOR_VERSION)
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'extractors' has no attribute {name!r}")
+    import importlib
+
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value

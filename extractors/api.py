@@ -1,0 +1,46 @@
+"""``extract``: from a report's text to a typed :class:`kg.model.Report`."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from spacy.language import Language
+
+from extractors import EXTRACTOR_VERSION
+from extractors.annotations import state
+from extractors.normalize import detect_language
+from extractors.pipeline import make_nlp
+from kg.model import Document, Report
+
+__all__ = ["extract"]
+
+
+def extract(document: Document, *, nlp: Language | None = None,
+            today: dt.date | None = None) -> Report:
+    """Read the events, mentions and sources of one report.
+
+    Pure: no I/O besides loading package data (pattern tables, the KB, the optional
+    NER model) when ``nlp`` is not given.
+
+    Args:
+        document: the report; ``lang="auto"`` detects the language.
+        nlp: a pipeline from :func:`make_nlp` (built for the document's language when
+            omitted; pass one to reuse it across reports).
+        today: the date that bounds "the most recent year" for texts without a
+            publication date (default: today).
+
+    Returns:
+        The report with its mentions and events.
+    """
+    lang = document.lang if document.lang in ("ar", "en") else detect_language(document.text)
+    if nlp is None:
+        nlp = make_nlp(lang)
+    doc = nlp.make_doc(document.text)
+    doc.user_data["published"] = document.published
+    doc.user_data["today"] = today
+    for _name, proc in nlp.pipeline:
+        doc = proc(doc)
+    st = state(doc)
+    return Report(document=document, lang=nlp.lang or lang,
+                  mentions=[h.mention for h in st.mentions], events=st.events,
+                  extractor="conflict-kg", extractor_version=EXTRACTOR_VERSION)
