@@ -21,7 +21,9 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from extractors.annotations import CasualtyHit, DocState, MentionHit, state
+from extractors.entities import cut_offset
 from extractors.lexicon import Lexicon, load_lexicon
+from kg.model import Mention, Span
 
 #: Tokens that end the search for a count or an affiliation.
 _BREAKS = frozenset({"،", ",", ".", "؛", ";", ":", "\n", "؟", "?", "!"})
@@ -30,6 +32,8 @@ _PLACE_PREPOSITIONS = frozenset({"في", "قرب", "in", "near"})
 #: English words between a count and its status word ("12 people were killed").
 _AUXILIARIES = frozenset({"were", "was", "been", "have", "had", "are", "is", "being", "and",
                           "reportedly", "also"})
+#: Label of the side named by a civilians word (مدنيين، civilians).
+CIVILIANS = "Civilians"
 #: How far after a status cue a count may stand, and how far after the people noun
 #: an affiliation may stand.
 COUNT_WINDOW = 5
@@ -208,7 +212,25 @@ class CasualtyFinder:
         hit = CasualtyHit(first, max(end, people_end or end), status, count, qualifier)
         if people_end is not None:
             self._affiliation(st, hit, people_end, mention_at)
+        if hit.affiliation is None:
+            hit.affiliation = self._civilians(st, first, max(end, people_end or end))
         return hit
+
+    def _civilians(self, st: DocState, start: int, end: int) -> MentionHit | None:
+        """"مقتل مدنيين اثنين": civilians are a side of their own, named by the word as
+        written (an actor mention without a KB entity)."""
+        civilians = self.lex.sets["civilians"]
+        for k in range(start, end):
+            found = next((cut for form, cut in st.keys[k] if form in civilians), None)
+            if found is None:
+                continue
+            a, b = st.char_span(k, k + 1)
+            if found:
+                a += cut_offset(st.words[k], found)
+            text = st.text[a:b]
+            return MentionHit(k, k + 1, Mention(span=Span(a, b, text), kind="actor",
+                                                label=CIVILIANS, name=text), "pattern")
+        return None
 
     def _people_after(self, st: DocState, j: int,
                       mention_at: dict[int, MentionHit]) -> int | None:

@@ -103,7 +103,7 @@ class Gazetteer:
 
 
 @lru_cache(maxsize=65536)
-def _cut_offset(word: str, cut: int) -> int:
+def cut_offset(word: str, cut: int) -> int:
     """Original-text offset inside ``word`` of normalised character ``cut``."""
     local = normalize(word)
     return local.original_span(min(cut, len(local.text) - 1), len(local.text))[0]
@@ -144,7 +144,7 @@ def make_mention(doc: Doc, start: int, end: int, kind: str, *, cut: int = 0,
     st = state(doc)
     char_start, char_end = st.char_span(start, end)
     if cut:
-        char_start += _cut_offset(st.words[start], cut)
+        char_start += cut_offset(st.words[start], cut)
     text = st.text[char_start:char_end]
     name = text
     if cut and st.norms[start].startswith("لل", cut - 1) and not st.norms[start].startswith(

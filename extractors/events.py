@@ -45,6 +45,7 @@ from extractors.annotations import (
     state,
 )
 from extractors.attribution import speakers_of
+from extractors.casualties import CIVILIANS
 from extractors.entities import PLACE_CONTEXT, SUBUNIT
 from extractors.lexicon import Lexicon, load_lexicon
 from extractors.normalize import normalize_text
@@ -379,11 +380,19 @@ class EventBuilder:
         for k in range(hit.start - 1, max(lo, hit.start - 6) - 1, -1):
             if st.norms[k] in _CLAUSE_BREAKS or k in covered:
                 break
+            if st.forms[k] & stops and k == hit.start - 1 and self._possessive(st, hit):
+                break  # "نقطة لقوات النظام": the position of that side, a target word
             if st.forms[k] & heads:
                 start = k
             elif st.forms[k] & stops:
                 break  # "على مواقع قوات النظام": the phrase starts after the role word
         return start
+
+    @staticmethod
+    def _possessive(st: DocState, hit: MentionHit) -> bool:
+        """Whether an actor is written with the possessive ل (لقوات، للجيش)."""
+        a, _b = st.char_span(hit.start, hit.end)
+        return hit.mention.span.start > a and st.norms[hit.start][:1] == "ل"
 
     @staticmethod
     def _country_acts(st: DocState, hit: MentionHit, role: str | None, strength: float,
@@ -660,11 +669,38 @@ class EventBuilder:
             if cas.affiliation is None and cas.group_word is not None:
                 cas.affiliation = self._group_actor(st, cas.start)
             host.casualties.append(cas)
-            if cas.affiliation is not None and host.type in DIRECTED and \
-                    cas.status in ("killed", "injured", "arrested", "abducted"):
-                key = identity(cas.affiliation)
-                if not any(identity(h) == key for h, _, _ in host.roles):
-                    host.roles.append((cas.affiliation, "target", ORDER))
+            if host.type not in DIRECTED or cas.status == "missing":
+                continue
+            if cas.affiliation is None:
+                cas.affiliation = self._target_side(st, host, cas)
+                continue
+            if cas.affiliation.mention.label == CIVILIANS:
+                continue
+            key = identity(cas.affiliation)
+            for pos, (h, role, strength) in enumerate(host.roles):
+                if identity(h) == key:
+                    if role == "perpetrator" and strength < CUE:
+                        # "مقتل 3 من عناصر الحشد في هجوم …": the side of the dead was
+                        # attacked; word order alone does not make it the author
+                        host.roles[pos] = (h, "target", ORDER)
+                    break
+            else:
+                host.roles.append((cas.affiliation, "target", ORDER))
+
+    def _target_side(self, st: DocState, host: EventMention,
+                     cas: CasualtyHit) -> MentionHit | None:
+        """Fighters killed or captured without a side named ("مقتل جنديين") in an
+        attack on one named side belong to that side."""
+        combatants = self.lex.sets["combatants"]
+        words = range(cas.start, cas.end)
+        if any(st.forms[k] & self.lex.sets["people_others"] for k in words):
+            # "مقتل جنديين وإصابة ثالث": the others are of the side just told
+            earlier = [c for c in host.casualties if c is not cas and c.start < cas.start]
+            return earlier[-1].affiliation if earlier else None
+        if not any(st.forms[k] & combatants for k in words):
+            return None
+        targets = {identity(h): h for h, role, _ in host.roles if role == "target"}
+        return next(iter(targets.values())) if len(targets) == 1 else None
 
     def _group_actor(self, st: DocState, before: int) -> MentionHit | None:
         """The last actor named with a group word (خلايا داعش) before a token."""

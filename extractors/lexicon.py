@@ -320,6 +320,8 @@ _SETS: dict[str, str] = {
     "carriers": "organisations.carriers.words",
     "carrier_events": "organisations.carriers.event_words",
     "people_others": "people.others",
+    "civilians": "people.civilians",
+    "combatants": "people.combatants",
     "counted": "people.counted",
     "supporter": "roles.supporter",
     "target": "roles.target",

@@ -17,3 +17,90 @@ def test_normaliser_import_does_not_load_spacy() -> None:
     done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True,
                           text=True, env={"PYTHONPATH": str(ROOT)}, check=False)
     assert done.returncode == 0, done.stderr
+
+
+# --------------------------------------------------------------------------- pipelines
+
+import datetime as dt  # noqa: E402
+
+import pytest  # noqa: E402
+
+from kg.model import Document, Report  # noqa: E402
+
+ALIASES = [
+    ["قوات سوريا الديمقراطية", "actor:sdf", "actor", "ArmedGroup", None, 0.7],
+    ["داعش", "actor:isis", "actor", "TerroristOrganization", None, 0.7],
+    ["الحشد الشعبي", "actor:pmf", "actor", "ArmedGroup", None, 0.7],
+    ["قوات النظام", "actor:saa", "actor", "StateForce", None, 0.6],
+    ["منبج", "place:manbij", "place", "City", None, 0.6],
+    ["الرقة", "place:raqqa", "place", "City", None, 0.6],
+    ["SDF", "actor:sdf", "actor", "ArmedGroup", None, 0.7],
+    ["Raqqa", "place:raqqa", "place", "City", None, 0.6],
+]
+PUBLISHED = dt.date(2023, 3, 13)
+
+
+@pytest.fixture(scope="module")
+def nlp_ar():  # type: ignore[no-untyped-def]
+    from extractors import make_nlp
+    return make_nlp("ar", {"use_kb": False, "aliases": ALIASES, "ner": False})
+
+
+@pytest.fixture(scope="module")
+def nlp_en():  # type: ignore[no-untyped-def]
+    from extractors import make_nlp
+    return make_nlp("en", {"use_kb": False, "aliases": ALIASES, "ner": False})
+
+
+def run(nlp, text: str) -> Report:  # type: ignore[no-untyped-def]
+    from extractors import extract
+    return extract(Document(text, lang=nlp.lang, published=PUBLISHED), nlp=nlp,
+                   today=dt.date(2026, 11, 25))
+
+
+def casualties(report: Report) -> set[tuple[str, int | None, str | None]]:
+    return {(c.status, c.count, (c.affiliation.entity or c.affiliation.name)
+             if c.affiliation else None)
+            for e in report.events for c in e.casualties}
+
+
+def roles(report: Report) -> set[tuple[str | None, str]]:
+    return {(p.mention.entity or p.mention.name, p.role)
+            for e in report.events for p in e.actors}
+
+
+# --------------------------------------------------------------------------- civilians
+
+
+def test_civilians_are_a_side_named_as_written(nlp_ar) -> None:  # type: ignore[no-untyped-def]
+    report = run(nlp_ar, "قصفت قوات النظام بلدة منبج ما أدى إلى مقتل ثلاثة مدنيين وإصابة آخرين.")
+    assert ("killed", 3, "مدنيين") in casualties(report)
+    assert ("injured", None, "مدنيين") in casualties(report)
+    # civilians are no party of the event
+    assert roles(report) == {("actor:saa", "perpetrator")}
+
+
+def test_children_have_no_stated_side(nlp_ar) -> None:  # type: ignore[no-untyped-def]
+    report = run(nlp_ar, "قصفت قوات النظام بلدة منبج ما أدى إلى مقتل طفلين.")
+    assert casualties(report) == {("killed", 2, None)}
+
+
+def test_english_civilians(nlp_en) -> None:  # type: ignore[no-untyped-def]
+    report = run(nlp_en, "Regime shelling on Raqqa wounded four civilians on Monday.")
+    assert ("injured", 4, "civilians") in casualties(report)
+
+
+# --------------------------------------------------------------------------- side of the dead
+
+
+def test_soldiers_without_a_side_are_of_the_side_attacked(nlp_ar) -> None:  # type: ignore[no-untyped-def]
+    report = run(nlp_ar, "هاجم مسلحون نقطة لقوات النظام في منبج ما أسفر عن مقتل جنديين "
+                         "وإصابة ثالث.")
+    assert ("killed", 2, "actor:saa") in casualties(report)
+    assert ("injured", 1, "actor:saa") in casualties(report)
+
+
+def test_the_side_of_the_dead_is_no_author(nlp_ar) -> None:  # type: ignore[no-untyped-def]
+    report = run(nlp_ar, "قتل خمسة من عناصر الحشد الشعبي بهجوم انتحاري قرب الرقة.")
+    assert ("actor:pmf", "target") in roles(report)
+    assert ("actor:pmf", "perpetrator") not in roles(report)
