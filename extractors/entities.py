@@ -49,6 +49,8 @@ PLACE_CLITICS = ("ب", "وب", "فب", "ل", "ول")
 
 #: Label of a named sub-unit mention; events attribute its acts to the owner.
 SUBUNIT = "SubUnit"
+#: KB type of a state's forces; one whose parent is a country stands for that state.
+STATE_FORCE = "StateForce"
 _PUNCT = frozenset({"،", ",", ".", "؛", ";", ":", "\n", "(", ")", '"'})
 
 #: Prepositions and conjunctions that may stick to the first word of a name.
@@ -79,6 +81,8 @@ class Gazetteer:
         self.index: dict[str, list[GazetteerEntry]] = {}
         self.parents: dict[str, str] = {}
         self.names: dict[str, str] = {}
+        #: country key -> the key of its armed forces (see :meth:`add_state_force`)
+        self.state_forces: dict[str, tuple[float, str]] = {}
         for alias, key, kind, etype, parent, prominence in rows:
             words = split_words(normalize_text(alias))
             if not words:
@@ -87,8 +91,24 @@ class Gazetteer:
                 GazetteerEntry(tuple(words[1:]), key, kind, etype, prominence))
             if parent:
                 self.parents[key] = parent
+                self.add_state_force(key, etype, parent, prominence)
         for entries in self.index.values():
             entries.sort(key=lambda e: (-len(e.rest), -e.prominence))
+
+    def add_state_force(self, key: str, etype: str, parent: str, prominence: float) -> None:
+        """Record a state force whose parent is a place (a country) as that state's
+        armed forces: "قصفت تركيا" is an act of the Turkish Armed Forces. Of several
+        forces of one state, the most prominent wins, then the first key in order."""
+        if etype != STATE_FORCE or not parent.startswith("place:"):
+            return
+        best = self.state_forces.get(parent)
+        if best is None or (-prominence, key) < (-best[0], best[1]):
+            self.state_forces[parent] = (prominence, key)
+
+    def state_force(self, country: str) -> str | None:
+        """The key of the armed forces of the state ``country`` (a place key), if any."""
+        found = self.state_forces.get(country)
+        return found[1] if found else None
 
     def lookup(self, name: str) -> GazetteerEntry | None:
         """The best entry whose alias is exactly ``name`` (normalised), or ``None``."""
@@ -176,6 +196,7 @@ class GazetteerMatcher:
         """Add ``kb`` mentions to ``doc._.ckg.mentions``."""
         st = state(doc)
         st.parents.update(self.gazetteer.parents)
+        st.user["state_forces"] = self.gazetteer.state_forces
         found = self.match(doc, st)
         accepted_names = {normalize_text(h.mention.name or "") for h, ok in found if ok}
         for hit, ok in found:
@@ -278,6 +299,9 @@ def make_gazetteer(nlp: Language, name: str, lang: str, use_kb: bool, kb_path: s
             gaz.index.setdefault(word, []).extend(entries)
             gaz.index[word].sort(key=lambda e: (-len(e.rest), -e.prominence))
         gaz.parents.update(extra.parents)
+        gaz.state_forces = dict(base.state_forces)
+        for country, (prominence, key) in extra.state_forces.items():
+            gaz.add_state_force(key, STATE_FORCE, country, prominence)
     else:
         gaz = Gazetteer(rows)
     return GazetteerMatcher(gaz, load_lexicon(lang))

@@ -46,10 +46,10 @@ from extractors.annotations import (
 )
 from extractors.attribution import speakers_of
 from extractors.casualties import CIVILIANS
-from extractors.entities import PLACE_CONTEXT, SUBUNIT
+from extractors.entities import PLACE_CONTEXT, STATE_FORCE, SUBUNIT
 from extractors.lexicon import Lexicon, load_lexicon
 from extractors.normalize import normalize_text
-from kg.model import Casualty, Event, Participation, PlaceRef, Span, TimeValue
+from kg.model import Casualty, Event, Mention, Participation, PlaceRef, Span, TimeValue
 
 _CLAUSE_BREAKS = frozenset({"،", ",", ";", "؛", ":"})
 _ACTOR_KINDS = frozenset({"actor", "person"})
@@ -889,7 +889,8 @@ class EventBuilder:
                 precision = "region"
             place = PlaceRef(chosen.mention, precision, relation)  # type: ignore[arg-type]
         s_start, s_end = st.sentences[shown.sentence]
-        actors = [Participation(h.mention, role) for h, role, _ in d.roles.values()]  # type: ignore[arg-type]
+        actors = [Participation(self._as_actor(st, h).mention, role)  # type: ignore[arg-type]
+                  for h, role, _ in d.roles.values()]
         has_perp = any(r == "perpetrator" for _, r, _ in d.roles.values())
         if not has_perp and d.type in DIRECTED:
             inferred = self._opponent(st, d)
@@ -908,6 +909,21 @@ class EventBuilder:
             according_to=[h.mention for h in d.speakers.values()],
             background=background, name=d.name, confidence=round(confidence, 3),
         )
+
+    @staticmethod
+    def _as_actor(st: DocState, hit: MentionHit) -> MentionHit:
+        """A state named as a party (قصفت تركيا) acts through its armed forces: the KB's
+        state force of that country, else an actor (no KB entity) named as written —
+        never the place, which is no actor."""
+        if hit.mention.kind != "place":
+            return hit
+        forces: dict[str, tuple[float, str]] = st.user.get("state_forces", {})
+        found = forces.get(hit.mention.entity or "")
+        old = hit.mention
+        mention = Mention(span=old.span, kind="actor", label=STATE_FORCE if found else None,
+                          entity=found[1] if found else None,
+                          name=old.name or old.span.text, confidence=old.confidence)
+        return MentionHit(hit.start, hit.end, mention, "anaphor")
 
     def _opponent(self, st: DocState, d: EventDraft) -> MentionHit | None:
         """For an attack told without its author: the one other side of the sentence

@@ -104,3 +104,59 @@ def test_the_side_of_the_dead_is_no_author(nlp_ar) -> None:  # type: ignore[no-u
     report = run(nlp_ar, "قتل خمسة من عناصر الحشد الشعبي بهجوم انتحاري قرب الرقة.")
     assert ("actor:pmf", "target") in roles(report)
     assert ("actor:pmf", "perpetrator") not in roles(report)
+
+
+# --------------------------------------------------------------------------- states as parties
+
+STATES = [
+    ["تركيا", "place:tr", "place", "Country", None, 0.9],
+    ["إيطاليا", "place:it", "place", "Country", None, 0.9],
+    ["القوات التركية", "actor:tsk", "actor", "StateForce", "place:tr", 0.65],
+    ["الجيش التركي", "actor:tsk", "actor", "StateForce", "place:tr", 0.65],
+    ["الدرك التركي", "actor:gendarmerie", "actor", "StateForce", "place:tr", 0.5],
+    ["القوات العراقية", "actor:iraqi_army", "actor", "StateForce", "place:iq", 0.65],
+    ["عين عيسى", "place:ain_issa", "place", "Town", None, 0.6],
+]
+
+
+@pytest.fixture(scope="module")
+def nlp_states():  # type: ignore[no-untyped-def]
+    from extractors import make_nlp
+    return make_nlp("ar", {"use_kb": False, "aliases": ALIASES + STATES, "ner": False})
+
+
+def test_a_state_acts_through_its_armed_forces(nlp_states) -> None:  # type: ignore[no-untyped-def]
+    report = run(nlp_states, "قصفت تركيا بلدة عين عيسى بالمدفعية الثقيلة.")
+    (event,) = report.events
+    (actor,) = event.actors
+    assert (actor.role, actor.mention.kind, actor.mention.entity) == (
+        "perpetrator", "actor", "actor:tsk")  # the more prominent force of the two
+    assert actor.mention.name == "تركيا"  # as written
+
+
+def test_a_state_without_forces_is_an_actor_named_as_written(nlp_states) -> None:  # type: ignore[no-untyped-def]
+    report = run(nlp_states, "قصفت إيطاليا بلدة عين عيسى.")
+    (actor,) = report.events[0].actors
+    assert (actor.mention.kind, actor.mention.entity, actor.mention.name) == (
+        "actor", None, "إيطاليا")
+
+
+@pytest.fixture(scope="module")
+def nlp_kb():  # type: ignore[no-untyped-def]
+    from extractors import make_nlp
+    return make_nlp("ar", {"ner": False})
+
+
+@pytest.mark.parametrize(("text", "key"), [
+    ("قصفت مدفعية عراقية مواقع لداعش قرب الموصل.", "actor:iraqi_armed_forces"),
+    ("استهدفت طائرة مسيرة أميركية سيارة قرب البوكمال.", "actor:united_states_armed_forces"),
+    ("قصف الطيران الروسي بلدة كفرنبل.", "actor:russian_armed_forces"),
+])
+def test_a_nationality_adjective_names_the_forces(nlp_kb, text: str, key: str) -> None:  # type: ignore[no-untyped-def]
+    assert (key, "perpetrator") in roles(run(nlp_kb, text))
+
+
+def test_a_country_after_in_is_a_place(nlp_states) -> None:  # type: ignore[no-untyped-def]
+    report = run(nlp_states, "قصفت قوات النظام بلدة عين عيسى في تركيا.")
+    assert all(p.mention.kind == "actor" for e in report.events for p in e.actors)
+    assert ("actor:tsk", "perpetrator") not in roles(report)
