@@ -486,20 +486,32 @@ class EntityPatterns:
             j = cue[0]
             if j < n and st.norms[j] in ("ل", "عن"):
                 j += 1
-            if j < n and st.forms[j] & self.lex.sets["outlet_cues"]:
-                j += 1  # "قال مراسل شبكة …"
-            if j >= n or taken[j] or not (st.forms[j] & heads):
+            fillers = self.lex.sets["attribution_fillers"]
+            # "بحسب ما أفاد به …", "وفق ما أعلنته …": a relative clause before the speaker
+            while j < n and (st.norms[j] in fillers or (
+                    j > cue[0] and verbs.first(st.keys, j, j + 1) is not None)):
+                j += 1
+            outlet_cue = j < n and bool(st.forms[j] & self.lex.sets["outlet_cues"])
+            if outlet_cue:
+                j += 1  # "قال مراسل شبكة …", "نقله موقع تلفزيون سوريا"
+            if j >= n or taken[j] or not (outlet_cue and _is_arabic(st.norms[j])
+                                          or st.forms[j] & heads):
                 continue
-            if any(k.startswith("ال") and k[2:] in heads for k, _ in st.keys[j]):
-                continue
+            definite = any(k.startswith("ال") and k[2:] in heads for k, _ in st.keys[j])
             stops = self.lex.sets["complementizers"] | self.lex.sets["person_name_stops"]
+            told = self.lex.triggers.first_words() | self.lex.tables[
+                "casualties"].first_words() | self.lex.tables["support_verbs"].first_words()
             end = j + 1
+            if end + 1 < n and st.norms[end] == '"':  # شبكة "دير الزور 24"
+                close = next((k for k in range(end + 1, min(n, end + 8)) if st.norms[k] == '"'),
+                             None)
+                end = close + 1 if close is not None else end
             while end < n and end - j < 7 and (_is_arabic(st.norms[end]) or taken[end]) \
-                    and st.norms[end] not in stops:
+                    and st.norms[end] not in stops and not (st.forms[end] & told):
                 end += 1
-            if end - j < 2:
-                continue
-            cut = next(c for k, c in st.keys[j] if k in heads)
+            if end - j < (3 if definite else 2):
+                continue  # "قالت الهيئة في بيان": a definite head alone refers back
+            cut = next((c for k, c in st.keys[j] if k in heads), 0)
             mention = make_mention(doc, j, end, "outlet", cut=cut, label="Organisation",
                                    confidence=0.75)
             # "وكالة الأنباء السورية (سانا)": the name in brackets says who it is

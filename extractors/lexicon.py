@@ -321,6 +321,7 @@ _SETS: dict[str, str] = {
     "carrier_events": "organisations.carriers.event_words",
     "people_others": "people.others",
     "civilians": "people.civilians",
+    "attribution_fillers": "attribution.fillers",
     "combatants": "people.combatants",
     "counted": "people.counted",
     "supporter": "roles.supporter",

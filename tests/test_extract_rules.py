@@ -160,3 +160,35 @@ def test_a_country_after_in_is_a_place(nlp_states) -> None:  # type: ignore[no-u
     report = run(nlp_states, "قصفت قوات النظام بلدة عين عيسى في تركيا.")
     assert all(p.mention.kind == "actor" for e in report.events for p in e.actors)
     assert ("actor:tsk", "perpetrator") not in roles(report)
+
+
+# --------------------------------------------------------------------------- sources
+
+
+def sources(report: Report) -> set[str]:
+    return {m.name or m.span.text for e in report.events for m in e.according_to}
+
+
+@pytest.mark.parametrize(("text", "source"), [
+    # a relative clause between the preposition and the speaker
+    ("قصفت قوات النظام بلدة منبج، بحسب ما أفاد به مركز توثيق الانتهاكات.",
+     "مركز توثيق الانتهاكات"),
+    ("قصفت قوات النظام بلدة منبج، وفق ما أعلنته شرطة المدينة.", "شرطة المدينة"),
+    # an outlet cue before a name that has no head noun of its own
+    ("قصفت قوات النظام بلدة منبج، بحسب ما نقله موقع صوت العاصمة عن مصادر محلية.",
+     "صوت العاصمة"),
+    # a quoted name
+    ('قصفت قوات النظام بلدة منبج، بحسب شبكة "الخابور 7".', 'شبكة "الخابور 7"'),
+    # a definite head with a name of its own
+    ("قصفت قوات النظام بلدة منبج، بحسب المركز الإعلامي لقوات سوريا الديمقراطية.",
+     "المركز الإعلامي لقوات سوريا الديمقراطية"),
+])
+def test_sources_after_a_preposition(nlp_ar, text: str, source: str) -> None:  # type: ignore[no-untyped-def]
+    assert sources(run(nlp_ar, text)) == {source}
+
+
+def test_a_source_name_stops_at_the_event_word(nlp_ar) -> None:  # type: ignore[no-untyped-def]
+    report = run(nlp_ar, "أعلنت مديرية أمن الرقة فرض حظر تجول في مدينة الرقة.")
+    assert sources(report) == {"مديرية أمن الرقة"}
+    report = run(nlp_ar, "أفادت دائرة صحة الرقة بمقتل مدنيين اثنين بقصف لقوات النظام على الرقة.")
+    assert sources(report) == {"دائرة صحة الرقة"}
