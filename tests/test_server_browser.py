@@ -110,7 +110,7 @@ def test_query_page_runs_a_typed_query(live_server: str, browser: Browser,
     browser.open(live_server + "/")
     editor = browser.find("#query")
     browser.command("POST", f"/element/{editor}/clear", {})
-    typed = ("SELECT ?label WHERE {\n"
+    typed = ("SELECT DISTINCT ?label WHERE {\n"
              "  <https://w3id.org/conflict-kg/id/actor/isis> rdfs:label ?label\n"
              "} ORDER BY ?label")
     browser.command("POST", f"/element/{editor}/value", {"text": typed})

@@ -23,7 +23,8 @@ from tests.conftest import SERVER_TOKEN, server_settings
 pytestmark = pytest.mark.slow
 
 SDF = "https://w3id.org/conflict-kg/id/actor/sdf"
-LABELS = f"SELECT ?l WHERE {{ <{SDF}> rdfs:label ?l }} ORDER BY ?l"
+# DISTINCT: other tests may ingest the real knowledge base, which labels the same actors
+LABELS = f"SELECT DISTINCT ?l WHERE {{ <{SDF}> rdfs:label ?l }} ORDER BY ?l"
 RUNAWAY = ("SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l . "
            "?m ?n2 ?o }")
 
