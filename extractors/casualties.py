@@ -156,7 +156,14 @@ class CasualtyFinder:
         cues = lex.tables["casualties"]
         places = {h.start: h for h in st.mentions if h.mention.kind == "place"}
         place_words = lex.sets["directions"] | _PLACE_PREPOSITIONS
-        while j < stop and not found_count and st.norms[j] not in _BREAKS:
+        while j < stop and not found_count:
+            if st.norms[j] in _BREAKS:
+                aside = self._aside_end(st, j)
+                if aside is None:
+                    break
+                stop = min(n, stop + aside - j)  # "اغتال مسلحون، مساء أمس، قياديا"
+                j = aside
+                continue
             if cues.starts_with(st.forms[j]) and cues.first(st.keys, j) is not None:
                 break  # "قتلوا وأصيب اثنان": the next count belongs to the next status
             named = mention_at.get(j) or places.get(j)
@@ -224,6 +231,8 @@ class CasualtyFinder:
             found = next((cut for form, cut in st.keys[k] if form in civilians), None)
             if found is None:
                 continue
+            if k > 0 and self._people(st, k - 1) is not None:
+                return None  # "ناشطا مدنيا": an adjective of other people
             a, b = st.char_span(k, k + 1)
             if found:
                 a += cut_offset(st.words[k], found)
@@ -231,6 +240,25 @@ class CasualtyFinder:
             return MentionHit(k, k + 1, Mention(span=Span(a, b, text), kind="actor",
                                                 label=CIVILIANS, name=text), "pattern")
         return None
+
+    @staticmethod
+    def _aside_end(st: DocState, j: int) -> int | None:
+        """A time phrase set off by commas at ``j`` ("، مساء أمس الجمعة،"): the token
+        after its closing comma; ``None`` when ``j`` starts no such aside."""
+        if st.norms[j] not in ("،", ","):
+            return None
+        starts: dict[int, int] | None = st.user.get("time_starts")
+        if starts is None:
+            starts = {t.start: t.end for t in st.times}
+            st.user["time_starts"] = starts
+        end = starts.get(j + 1)
+        if end is None:
+            return None
+        if st.norms[end - 1] in ("،", ","):  # the time phrase took its closing comma
+            return end
+        if end >= len(st.norms) or st.norms[end] not in ("،", ","):
+            return None
+        return end + 1
 
     def _people_after(self, st: DocState, j: int,
                       mention_at: dict[int, MentionHit]) -> int | None:

@@ -192,3 +192,25 @@ def test_a_source_name_stops_at_the_event_word(nlp_ar) -> None:  # type: ignore[
     assert sources(report) == {"مديرية أمن الرقة"}
     report = run(nlp_ar, "أفادت دائرة صحة الرقة بمقتل مدنيين اثنين بقصف لقوات النظام على الرقة.")
     assert sources(report) == {"دائرة صحة الرقة"}
+
+
+# --------------------------------------------------------------------------- casualty counts
+
+
+def test_a_count_after_a_time_phrase_between_commas(nlp_ar) -> None:  # type: ignore[no-untyped-def]
+    report = run(nlp_ar, "اختطف مسلحون مجهولون، مساء أمس الأحد، ثلاثة رعاة قرب الرقة.")
+    assert ("abducted", 3, None) in casualties(report)
+    report = run(nlp_ar, "قتل، فجر اليوم، قيادي من داعش بقصف لقوات النظام على منبج.")
+    assert ("killed", 1, "actor:isis") in casualties(report)
+
+
+def test_a_civilian_adjective_is_no_side(nlp_ar) -> None:  # type: ignore[no-untyped-def]
+    report = run(nlp_ar, "اغتال مسلحون مجهولون ناشطا مدنيا في منبج.")
+    assert casualties(report) == {("killed", 1, None)}
+
+
+def test_members_and_terrorists_are_people(nlp_ar) -> None:  # type: ignore[no-untyped-def]
+    report = run(nlp_ar, "قتل أربعة من منتسبي الحشد الشعبي بهجوم قرب الرقة.")
+    assert ("killed", 4, "actor:pmf") in casualties(report)
+    report = run(nlp_ar, "اعتقلت قوات سوريا الديمقراطية إرهابيين اثنين من عصابات داعش في الرقة.")
+    assert ("arrested", 2, "actor:isis") in casualties(report)
