@@ -46,6 +46,9 @@ READ_ONLY_JOBS = frozenset({"query", "graph_get", "has_graphs", "count", "stats"
 #: Modules a worker imports before it is promoted (the VoID builder pulls in rdflib).
 PRELOAD = ("server.jobs", "kg.describe")
 
+#: Seconds between checks that the worker running a job is still alive.
+WATCH_INTERVAL = 0.25
+
 #: How long a new worker keeps trying to open a store still locked by the old one.
 OPEN_RETRY_SECONDS = 10.0
 
@@ -319,8 +322,16 @@ class WorkerPool:
         started = time.monotonic()
         try:
             conn.send(job)
-            if conn.poll(max(0.0, limit - spent)):
-                return conn.recv()  # type: ignore[no-any-return]
+            deadline = started + max(0.0, limit - spent)
+            while True:
+                # Wake up now and then: a worker killed for another job must be noticed
+                # even if its end of the pipe is not seen to close.
+                if conn.poll(max(0.0, min(deadline - time.monotonic(), WATCH_INTERVAL))):
+                    return conn.recv()  # type: ignore[no-any-return]
+                if worker.dead or not worker.process.is_alive():
+                    raise EOFError("worker gone")
+                if time.monotonic() >= deadline:
+                    break
         except (EOFError, OSError, BrokenPipeError):
             self.restart(worker)
             raise _WorkerGone(time.monotonic() - started) from None
