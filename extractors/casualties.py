@@ -135,6 +135,7 @@ class CasualtyFinder:
         count: int | None = None
         qualifier: str | None = None
         found_count = False
+        count_at: int | None = None  # English: where a count before the cue stands
         people_end: int | None = None
         # a count before a plural status noun: "5 قتلى", "سقوط 3 جرحى"
         if start > 0 and (st.forms[start] & lex.sets["counted"] or lex.lang != "ar"):
@@ -151,6 +152,7 @@ class CasualtyFinder:
             before = self._count_before(st, start)
             if before is not None:
                 count, qualifier, found_count, people_end = before[0], before[1], True, end
+                count_at = before[2]
         j = end
         stop = min(n, end + COUNT_WINDOW)
         cues = lex.tables["casualties"]
@@ -194,7 +196,7 @@ class CasualtyFinder:
             j += 1
         if not found_count and people_end is not None:
             found_count = True
-        first = start
+        first = start if count_at is None else count_at
         if not found_count:
             # "عناصر الخلية الذين قتلوا", "أربعة من عناصر الحشد قتلوا": people (and
             # their count) before the status verb
@@ -274,8 +276,10 @@ class CasualtyFinder:
             skipped += 1
         return None
 
-    def _count_before(self, st: DocState, start: int) -> tuple[int | None, str | None] | None:
-        """English: "12 people were killed", "20 wounded" — a count a few words before."""
+    def _count_before(self, st: DocState,
+                      start: int) -> tuple[int | None, str | None, int] | None:
+        """English: "12 people were killed", "20 wounded" — a count a few words before:
+        ``(value, qualifier, its token)``."""
         for k in range(start - 1, max(-1, start - 7), -1):
             if st.norms[k] in _BREAKS:
                 return None
@@ -290,7 +294,7 @@ class CasualtyFinder:
                     before = read_number(st.keys, st.norms, max(0, k - 2), self.lex)
                     if before is not None and before[0] == number[0]:
                         qualifier = before[2]
-                return number[1], qualifier
+                return number[1], qualifier, k
             return None
         return None
 

@@ -333,6 +333,7 @@ class EntityPatterns:
         self._sources(doc, st, taken, added)
         self._outlets(doc, st, taken, added)
         self._operations(doc, st, taken, added)
+        self._quoted_groups(doc, st, taken, added)
         self._nationalities(doc, st, taken, added)
         self._unidentified(doc, st, taken, added)
         self._subunits(doc, st, taken, added)
@@ -666,6 +667,28 @@ class EntityPatterns:
             for k in range(i, end + 1):
                 taken[k] = True
             added.append(MentionHit(i, end + 1, mention, "pattern"))
+
+    def _quoted_groups(self, doc: Doc, st: DocState, taken: list[bool],
+                       added: list[MentionHit]) -> None:
+        """A quoted name after an armed-group word (فصائل غرفة عمليات "…", فصيل "…"),
+        or one that starts with such a word ("اللواء الثامن"، "حزب …"), names an
+        armed actor no list has; its name is the text inside the quotes."""
+        before = self.lex.sets["group_words"]
+        inside = self.lex.sets["group_name_heads"]
+        n = len(doc)
+        for i in range(n - 2):
+            if st.norms[i] != '"' or taken[i + 1]:
+                continue
+            close = next((k for k in range(i + 2, min(n, i + 7)) if st.norms[k] in (
+                '"', "\n")), None)
+            if close is None or st.norms[close] != '"' or any(taken[i + 1:close]):
+                continue
+            if not (i > 0 and st.forms[i - 1] & before or st.forms[i + 1] & inside):
+                continue
+            mention = make_mention(doc, i + 1, close, "actor", confidence=0.7)
+            for k in range(i + 1, close):
+                taken[k] = True
+            added.append(MentionHit(i + 1, close, mention, "pattern"))
 
     # -- whole report -----------------------------------------------------------
 

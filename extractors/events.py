@@ -669,10 +669,12 @@ class EventBuilder:
             if cas.affiliation is None and cas.group_word is not None:
                 cas.affiliation = self._group_actor(st, cas.start)
             host.casualties.append(cas)
-            if host.type not in DIRECTED or cas.status == "missing":
+            if cas.status == "missing":
                 continue
             if cas.affiliation is None:
                 cas.affiliation = self._target_side(st, host, cas)
+                continue
+            if host.type not in DIRECTED:
                 continue
             if cas.affiliation.mention.label == CIVILIANS:
                 continue
@@ -697,6 +699,12 @@ class EventBuilder:
             # "مقتل جنديين وإصابة ثالث": the others are of the side just told
             earlier = [c for c in host.casualties if c is not cas and c.start < cas.start]
             return earlier[-1].affiliation if earlier else None
+        if any(st.forms[k] & self.lex.sets["soldiers"] for k in words):
+            # "left two soldiers dead" after a clash with an army: the one state force
+            forces = {identity(h): h for h, _, _ in host.roles
+                      if h.mention.label == STATE_FORCE}
+            if len(forces) == 1:
+                return next(iter(forces.values()))
         if not any(st.forms[k] & combatants for k in words):
             return None
         targets = {identity(h): h for h, role, _ in host.roles if role == "target"}

@@ -214,3 +214,32 @@ def test_members_and_terrorists_are_people(nlp_ar) -> None:  # type: ignore[no-u
     assert ("killed", 4, "actor:pmf") in casualties(report)
     report = run(nlp_ar, "اعتقلت قوات سوريا الديمقراطية إرهابيين اثنين من عصابات داعش في الرقة.")
     assert ("arrested", 2, "actor:isis") in casualties(report)
+
+
+# ------------------------------------------------------------------ quoted groups, soldiers
+
+
+def test_a_quoted_name_after_a_group_word_is_an_actor(nlp_ar) -> None:  # type: ignore[no-untyped-def]
+    report = run(nlp_ar, 'وردت فصائل غرفة عمليات "نصر الشمال" باستهداف مواقع لقوات النظام '
+                         "في منبج.")
+    assert ("نصر الشمال", "perpetrator") in roles(report)
+    assert ("actor:saa", "target") in roles(report)
+
+
+def test_a_quoted_name_that_starts_with_a_unit_word(nlp_ar) -> None:  # type: ignore[no-untyped-def]
+    report = run(nlp_ar, 'اغتال مسلحون مجهولون قياديا في "لواء الفاتحين" في منبج.')
+    assert ("killed", 1, "لواء الفاتحين") in casualties(report)
+
+
+def test_a_quoted_place_is_no_group(nlp_ar) -> None:  # type: ignore[no-untyped-def]
+    report = run(nlp_ar, 'قصفت قوات النظام قرية "الكرامة" قرب منبج.')
+    assert roles(report) == {("actor:saa", "perpetrator")}
+
+
+def test_soldiers_are_of_the_state_force_in_a_clash(nlp_en) -> None:  # type: ignore[no-untyped-def]
+    from extractors import make_nlp
+    nlp = make_nlp("en", {"use_kb": False, "ner": False, "aliases": ALIASES + [
+        ["Syrian army", "actor:saa", "actor", "StateForce", None, 0.6]]})
+    report = run(nlp, "Clashes between the Syrian army and the SDF near Raqqa on Monday "
+                      "left three soldiers dead.")
+    assert ("killed", 3, "actor:saa") in casualties(report)
