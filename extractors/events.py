@@ -561,6 +561,10 @@ class EventBuilder:
         if np == anchor_end and not before_anchor and (trig.kind == "verb"
                                                         or anchor < trig.start):
             return ("imposer" if etype == "Curfew" else "perpetrator"), ORDER
+        if trig.kind != "verb" and etype not in PATIENT_GENITIVE and hit.start == np \
+                and 0 <= np - trig.end <= 2 and self._possessive(st, hit) \
+                and not any(st.norms[k] in _CLAUSE_BREAKS for k in range(trig.end, np)):
+            return "perpetrator", ORDER  # "قصف مدفعي مكثف لقوات النظام": the shelling by them
         if trig.kind != "verb" and np == trig.end:
             if etype in PATIENT_GENITIVE:
                 return "target", ORDER

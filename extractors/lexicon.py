@@ -425,6 +425,7 @@ def _compile(raw: dict[str, Any]) -> Lexicon:
                            for k, v in spec.get("requires_near", {}).items()}
     generic = raw.get("generic", {})
     generic_entry = TriggerEntry(None, "noun", 0.6)
+    blocked_after[""] = _norm_set(generic.get("blocked_after", []))  # the untyped trigger
     for noun in generic.get("nouns", []):
         forms = arabic_noun_forms(noun) if lang == "ar" else {normalize_text(noun)}
         triggers.add_forms(forms, generic_entry)

@@ -243,3 +243,20 @@ def test_soldiers_are_of_the_state_force_in_a_clash(nlp_en) -> None:  # type: ig
     report = run(nlp, "Clashes between the Syrian army and the SDF near Raqqa on Monday "
                       "left three soldiers dead.")
     assert ("killed", 3, "actor:saa") in casualties(report)
+
+
+# ----------------------------------------------------------- command names, "by"-genitive
+
+
+def test_an_operations_room_is_no_operation(nlp_ar) -> None:  # type: ignore[no-untyped-def]
+    report = run(nlp_ar, 'اندلعت اشتباكات بين فصائل غرفة عمليات "نصر الشمال" وقوات النظام '
+                         "قرب منبج، أسفرت عن مقتل ثلاثة عناصر من قوات النظام.")
+    assert [e.type for e in report.events] == ["ArmedClash"]
+
+
+def test_a_nominal_trigger_with_possessive_l_names_its_author(nlp_ar) -> None:  # type: ignore[no-untyped-def]
+    report = run(nlp_ar, "تزامن ذلك مع قصف مدفعي مكثف لقوات النظام على بلدة منبج.")
+    assert roles(report) == {("actor:saa", "perpetrator")}
+    # a target word before the possessive still makes it the side attacked
+    report = run(nlp_ar, "شنت قوات سوريا الديمقراطية هجوما على مواقع لقوات النظام قرب منبج.")
+    assert ("actor:saa", "target") in roles(report)
