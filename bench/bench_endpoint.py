@@ -261,6 +261,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="alternating rounds per server and query (medians reported)")
     parser.add_argument("--warmup", type=float, default=1.0, help="warm-up seconds per run")
     parser.add_argument("--concurrency", type=int, default=4, help="client processes")
+    parser.add_argument("--http-server", default="granian", choices=("granian", "gunicorn"),
+                        help="HTTP server of ours (setting http_server)")
     parser.add_argument("--json", type=Path, default=None, help="also write results here")
     args = parser.parse_args(argv)
 
@@ -287,6 +289,7 @@ def main(argv: list[str] | None = None) -> int:
                     "KG_HOST": "127.0.0.1", "KG_WORKERS": str(max(8, args.concurrency * 2)),
                     "KG_MAX_CONCURRENT_QUERIES": str(args.concurrency),
                     "KG_QUERY_TIMEOUT": "3", "KG_CONFIG": str(work / "none.toml"),
+                    "KG_HTTP_SERVER": args.http_server,
                     "PYTHONPATH": str(REPO)})
         (work / "none.toml").write_text("", encoding="utf-8")
         processes.append(subprocess.Popen([sys.executable, "-m", "server.wsgi"], cwd=REPO,
@@ -337,6 +340,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"worker restart after a timeout: {restart['last_restart_seconds']:.3f} s "
               f"(store open {restart['open_seconds']:.3f} s)", flush=True)
         summary = {"quads": quads, "reports": args.reports, "concurrency": args.concurrency,
+                   "http_server": args.http_server,
                    "seconds": args.seconds, "rounds": args.rounds, "cores": os.cpu_count(),
                    "results": results, "restart": restart}
         if args.json:
