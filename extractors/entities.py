@@ -49,6 +49,8 @@ PLACE_CLITICS = ("ب", "وب", "فب", "ل", "ول")
 
 #: Label of a named sub-unit mention; events attribute its acts to the owner.
 SUBUNIT = "SubUnit"
+#: Label of an authority named by a head word (وزارة، قيادة، شرطة) that no list has.
+AUTHORITY = "Authority"
 #: KB type of a state's forces; one whose parent is a country stands for that state.
 STATE_FORCE = "StateForce"
 _PUNCT = frozenset({"،", ",", ".", "؛", ";", ":", "\n", "(", ")", '"'})
@@ -513,8 +515,13 @@ class EntityPatterns:
             if end - j < (3 if definite else 2):
                 continue  # "قالت الهيئة في بيان": a definite head alone refers back
             cut = next((c for k, c in st.keys[j] if k in heads), 0)
-            mention = make_mention(doc, j, end, "outlet", cut=cut, label="Organisation",
-                                   confidence=0.75)
+            if st.forms[j] & self.lex.sets["authority_heads"]:
+                # ministries, commands, police: a party that can act (impose a curfew)
+                mention = make_mention(doc, j, end, "actor", cut=cut, label=AUTHORITY,
+                                       confidence=0.75)
+            else:
+                mention = make_mention(doc, j, end, "outlet", cut=cut, label="Organisation",
+                                       confidence=0.75)
             # "وكالة الأنباء السورية (سانا)": the name in brackets says who it is
             if end + 2 < n and st.norms[end] == "(":
                 inner = next((h for h in st.mentions if h.start == end + 1
@@ -573,9 +580,26 @@ class EntityPatterns:
             entry = self.gazetteer.lookup(str(table[st.norms[i]])) if self.gazetteer else None
             mention = make_mention(doc, i, i + 1, "actor", label=entry.type if entry else None,
                                    entity=entry.key if entry else None, confidence=0.7)
-            mention.name = str(table[st.norms[i]]) if entry is None else mention.name
+            mention.name = str(table[st.norms[i]]) if entry is None else self._carried_name(
+                st, i, after) or mention.name
             taken[i] = True
             added.append(MentionHit(i, i + 1, mention, "pattern"))
+
+    def _carried_name(self, st: DocState, i: int, step: int) -> str | None:
+        """The force words with their nationality adjective at ``i``, as written
+        (طائرات حربية روسية، العدو الإسرائيلي, Turkish drone): the name the actor has in
+        the text; ``None`` when only an event word carries the adjective."""
+        carriers = self.lex.sets["carriers"]
+        k = i + step
+        first = last = None
+        while 0 <= k < len(st.norms) and abs(k - i) <= 3 and st.forms[k] & carriers:
+            first = k if first is None or k < first else first
+            last = k if last is None or k > last else last
+            k += step
+        if first is None or last is None:
+            return None
+        a, b = st.char_span(min(first, i), max(last, i) + 1)
+        return st.text[a:b]
 
     def _named_speakers(self, doc: Doc, st: DocState, taken: list[bool],
                         added: list[MentionHit]) -> None:

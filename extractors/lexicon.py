@@ -322,6 +322,7 @@ _SETS: dict[str, str] = {
     "people_others": "people.others",
     "civilians": "people.civilians",
     "group_words": "organisations.group_words",
+    "authority_heads": "organisations.authority_heads",
     "group_name_heads": "organisations.group_name_heads",
     "attribution_fillers": "attribution.fillers",
     "combatants": "people.combatants",

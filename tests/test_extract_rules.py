@@ -260,3 +260,35 @@ def test_a_nominal_trigger_with_possessive_l_names_its_author(nlp_ar) -> None:  
     # a target word before the possessive still makes it the side attacked
     report = run(nlp_ar, "شنت قوات سوريا الديمقراطية هجوما على مواقع لقوات النظام قرب منبج.")
     assert ("actor:saa", "target") in roles(report)
+
+
+# ------------------------------------------------------------------- authorities, occupiers
+
+
+def test_an_authority_announcing_a_curfew_imposes_it(nlp_ar) -> None:  # type: ignore[no-untyped-def]
+    report = run(nlp_ar, "أعلنت مديرية أمن الرقة فرض حظر تجوال في مدينة الرقة.")
+    (event,) = report.events
+    assert event.type == "Curfew"
+    assert [(p.mention.name, p.mention.kind, p.role) for p in event.actors] == [
+        ("مديرية أمن الرقة", "actor", "imposer")]
+
+
+def test_an_outlet_is_no_party(nlp_ar) -> None:  # type: ignore[no-untyped-def]
+    report = run(nlp_ar, "قصفت قوات النظام بلدة منبج، بحسب شبكة أخبار الخابور.")
+    assert roles(report) == {("actor:saa", "perpetrator")}
+    assert {m.kind for e in report.events for m in e.according_to} == {"outlet"}
+
+
+@pytest.mark.parametrize(("text", "key", "name"), [
+    ("شن العدو الإسرائيلي عدوانا جويا على مواقع قرب دمشق.", "actor:idf", "العدو الإسرائيلي"),
+    ("قصفت قوات الاحتلال التركي قرية قرب تل تمر.", "actor:turkish_armed_forces",
+     "قوات الاحتلال التركي"),
+    ("قصفت طائرات حربية روسية بلدة كفرنبل.", "actor:russian_armed_forces",
+     "طائرات حربية روسية"),
+])
+def test_occupiers_and_aircraft_by_nationality(nlp_kb, text: str, key: str, name: str) -> None:  # type: ignore[no-untyped-def]
+    report = run(nlp_kb, text)
+    (event,) = report.events
+    assert [(p.mention.entity, p.mention.name, p.role) for p in event.actors] == [
+        (key, name, "perpetrator")]
+    assert event.type in ("Airstrike", "Shelling")
