@@ -181,6 +181,11 @@ class CasualtyFinder:
                 stop = min(n, stop + 1)
                 j += 1
                 continue
+            time_end = self._time_at(st, j)
+            if time_end is not None:  # "يوم الخميس 7 آذار": a day of the month, no count
+                stop = min(n, stop + time_end - j)
+                j = time_end
+                continue
             number = read_number(st.keys, st.norms, j, lex)
             if number is not None:
                 count, qualifier, found_count = number[1], number[2], True
@@ -242,6 +247,15 @@ class CasualtyFinder:
             return MentionHit(k, k + 1, Mention(span=Span(a, b, text), kind="actor",
                                                 label=CIVILIANS, name=text), "pattern")
         return None
+
+    @staticmethod
+    def _time_at(st: DocState, j: int) -> int | None:
+        """The end of the time expression that covers token ``j``, if any."""
+        covering: dict[int, int] | None = st.user.get("time_tokens")
+        if covering is None:
+            covering = {k: t.end for t in st.times for k in range(t.start, t.end)}
+            st.user["time_tokens"] = covering
+        return covering.get(j)
 
     @staticmethod
     def _aside_end(st: DocState, j: int) -> int | None:

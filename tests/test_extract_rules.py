@@ -292,3 +292,9 @@ def test_occupiers_and_aircraft_by_nationality(nlp_kb, text: str, key: str, name
     assert [(p.mention.entity, p.mention.name, p.role) for p in event.actors] == [
         (key, name, "perpetrator")]
     assert event.type in ("Airstrike", "Shelling")
+
+
+def test_a_day_of_the_month_is_no_count(nlp_ar) -> None:  # type: ignore[no-untyped-def]
+    report = run(nlp_ar, "نفذت قوات سوريا الديمقراطية حملة دهم واعتقال في مدينة الرقة يوم "
+                         "الخميس 9 آذار/مارس، واعتقلت 12 شخصا.")
+    assert casualties(report) == {("arrested", 12, None)}
