@@ -109,6 +109,16 @@ def _send_to_server(server: str, token: str | None, paths: list[str], options: A
             raise click.ClickException(str(exc)) from None
 
 
+def _read_options(settings: Settings, published: str | None, encoding: str) -> Any:
+    from kg.ingest import ReadOptions, parse_date
+
+    try:
+        return ReadOptions(published=parse_date(published), lang=settings.lang,
+                           max_bytes=settings.max_report_bytes, encoding=encoding)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--published") from None
+
+
 @main.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=str))
 @click.option("--published", default=None, metavar="DATE",
@@ -137,14 +147,8 @@ def ingest(ctx: click.Context, paths: tuple[str, ...], published: str | None, la
     file holds one report per line: {"text": …, "url", "title", "published",
     "source", "lang"}. Exits with 1 when some reports failed (they are listed).
     """
-    from kg.ingest import ReadOptions, parse_date
-
     settings = _settings(ctx, store=store, lang=lang, validate_on_ingest=validate)
-    try:
-        options = ReadOptions(published=parse_date(published), lang=settings.lang,
-                              max_bytes=settings.max_report_bytes, encoding=encoding)
-    except ValueError as exc:
-        raise click.BadParameter(str(exc), param_hint="--published") from None
+    options = _read_options(settings, published, encoding)
     if server:
         summary = _send_to_server(server, token or settings.write_token, list(paths), options)
     else:
@@ -440,14 +444,10 @@ def extract_command(ctx: click.Context, paths: tuple[str, ...], published: str |
     """
     from extractors.summary import describe_report
     from kg.evaluation import to_eval_record
-    from kg.ingest import IngestFailure, Processor, ReadOptions, parse_date, read_documents
+    from kg.ingest import IngestFailure, Processor, read_documents
 
     settings = _settings(ctx, lang=lang)
-    try:
-        options = ReadOptions(published=parse_date(published), lang=settings.lang,
-                              max_bytes=settings.max_report_bytes, encoding=encoding)
-    except ValueError as exc:
-        raise click.BadParameter(str(exc), param_hint="--published") from None
+    options = _read_options(settings, published, encoding)
     processor = Processor()
     failed = 0
     for item in read_documents(list(paths), options):
