@@ -389,6 +389,16 @@ class EventBuilder:
         return start
 
     @staticmethod
+    def _coordinated(st: DocState, before: MentionHit, hit: MentionHit) -> bool:
+        """Whether ``hit`` is joined by "و" to the actor ``before`` (X وY، X و Y)."""
+        if hit.start == before.end + 1:
+            return st.norms[before.end] in ("و", "and")
+        if hit.start != before.end:
+            return False
+        a, _b = st.char_span(hit.start, hit.end)
+        return hit.mention.span.start > a and st.norms[hit.start][:1] == "و"
+
+    @staticmethod
     def _possessive(st: DocState, hit: MentionHit) -> bool:
         """Whether an actor is written with the possessive ل (لقوات، للجيش)."""
         a, _b = st.char_span(hit.start, hit.end)
@@ -504,6 +514,10 @@ class EventBuilder:
             for k in range(max(lo, np - 3), np):
                 prev |= st.forms[k]
             role, strength = self._role(st, m, hit, np, prev, anchor, before_anchor, undergo)
+            last = m.roles[-1] if m.roles else None
+            if last is not None and strength < CUE and last[2] >= strength \
+                    and self._coordinated(st, last[0], hit):
+                role, strength = last[1], last[2]  # "بمشاركة الجيش العراقي والحشد الشعبي"
             if hit.mention.kind == "place" and not self._country_acts(st, hit, role, strength,
                                                                       anchor, trig):
                 continue

@@ -298,3 +298,20 @@ def test_a_day_of_the_month_is_no_count(nlp_ar) -> None:  # type: ignore[no-unty
     report = run(nlp_ar, "نفذت قوات سوريا الديمقراطية حملة دهم واعتقال في مدينة الرقة يوم "
                          "الخميس 9 آذار/مارس، واعتقلت 12 شخصا.")
     assert casualties(report) == {("arrested", 12, None)}
+
+
+# --------------------------------------------------------------------------- joint operations
+
+
+def test_participating_forces_carry_it_out_and_coordination_shares_the_role(nlp_ar) -> None:  # type: ignore[no-untyped-def]
+    report = run(nlp_ar, "نفذت قوات النظام حملة عسكرية ضد داعش قرب الرقة بمشاركة قطعات من "
+                         "قوات سوريا الديمقراطية والحشد الشعبي وبإسناد من الجيش الوطني.")
+    assert roles(report) >= {("actor:saa", "perpetrator"), ("actor:sdf", "perpetrator"),
+                             ("actor:pmf", "perpetrator"), ("actor:isis", "target")}
+    assert ("actor:pmf", "target") not in roles(report)
+
+
+def test_coordinated_targets(nlp_ar) -> None:  # type: ignore[no-untyped-def]
+    report = run(nlp_ar, "قصفت قوات النظام مواقع قوات سوريا الديمقراطية والحشد الشعبي قرب الرقة.")
+    assert roles(report) == {("actor:saa", "perpetrator"), ("actor:sdf", "target"),
+                             ("actor:pmf", "target")}
