@@ -166,7 +166,14 @@ class TimeFinder:
             if hit is None:
                 i += 1
                 continue
-            out.append(hit)
+            last = out[-1] if out else None
+            if last is not None and last.end == hit.start and last.weekday is not None \
+                    and last.day is None and hit.day is not None and hit.weekday is None:
+                # "اليوم الأربعاء 27 تشرين الثاني": the weekday and the date are one day
+                last.end, last.day, last.month, last.year = hit.end, hit.day, hit.month, hit.year
+                last.days_back = None
+            else:
+                out.append(hit)
             i = hit.end
         return out
 

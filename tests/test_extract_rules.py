@@ -315,3 +315,16 @@ def test_coordinated_targets(nlp_ar) -> None:  # type: ignore[no-untyped-def]
     report = run(nlp_ar, "قصفت قوات النظام مواقع قوات سوريا الديمقراطية والحشد الشعبي قرب الرقة.")
     assert roles(report) == {("actor:saa", "perpetrator"), ("actor:sdf", "target"),
                              ("actor:pmf", "target")}
+
+
+# --------------------------------------------------------------------------- dates
+
+
+def test_today_with_weekday_and_date_is_one_day_without_publication() -> None:
+    from extractors import extract, make_nlp
+    nlp = make_nlp("ar", {"use_kb": False, "aliases": ALIASES, "ner": False})
+    text = "قصفت قوات النظام، صباح اليوم الأربعاء 27 تشرين الثاني/نوفمبر، بلدة منبج."
+    report = extract(Document(text, lang="ar", published=None), nlp=nlp,
+                     today=dt.date(2026, 11, 25))
+    # 27 November was a Wednesday in 2024 (not in 2025): the weekday picks the year
+    assert [e.date.value for e in report.events if e.date] == ["2024-11-27"]
