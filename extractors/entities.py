@@ -356,10 +356,14 @@ class EntityPatterns:
         stops = self.lex.sets["place_name_stops"] | self.lex.sets["complementizers"]
         heads = self.lex.sets["name_heads"]
 
+        clause_words = self.lex.sets["relative_clause_words"]
+
         def name_word(i: int) -> bool:
             norm = st.norms[i]
             if self.lex.lang != "ar":  # English names are capitalised
                 return st.words[i][:1].isupper() and norm not in stops
+            if i + 1 < len(st.norms) and st.norms[i + 1] in clause_words:
+                return False  # "سجن تشرف عليه الفصائل": a verb of a relative clause
             return (_is_arabic(norm) or norm.isalpha()) and norm not in stops
 
         if start >= limit or not name_word(start):

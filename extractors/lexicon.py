@@ -349,6 +349,7 @@ _SETS: dict[str, str] = {
     "facility_words": "places.facility_words",
     "name_heads": "places.name_heads",
     "place_name_stops": "places.name_stops",
+    "relative_clause_words": "places.relative_clause_words",
     "directions": "places.directions",
     "speaks_for": "persons.speaks_for",
     "person_name_stops": "persons.name_stops",

@@ -328,3 +328,11 @@ def test_today_with_weekday_and_date_is_one_day_without_publication() -> None:
                      today=dt.date(2026, 11, 25))
     # 27 November was a Wednesday in 2024 (not in 2025): the weekday picks the year
     assert [e.date.value for e in report.events if e.date] == ["2024-11-27"]
+
+
+def test_a_prison_break_with_an_accusative_prisoner_and_a_relative_clause(nlp_ar) -> None:  # type: ignore[no-untyped-def]
+    report = run(nlp_ar, "أفاد ناشطون بفرار ما لا يقل عن 15 سجينا من سجن تسيطر عليه قوات النظام "
+                         "في مدينة منبج.")
+    breaks = [e for e in report.events if e.type == "PrisonBreak"]
+    assert len(breaks) == 1
+    assert breaks[0].place is not None and breaks[0].place.mention.name == "منبج"
