@@ -698,9 +698,10 @@ class EntityPatterns:
 
     def _quoted_groups(self, doc: Doc, st: DocState, taken: list[bool],
                        added: list[MentionHit]) -> None:
-        """A quoted name after an armed-group word (فصائل غرفة عمليات "…", فصيل "…"),
-        or one that starts with such a word ("اللواء الثامن"، "حزب …"), names an
-        armed actor no list has; its name is the text inside the quotes."""
+        """A quoted name after an armed-group word (فصائل غرفة عمليات "…", فصيل "…") or
+        an attribution verb (أعلنت "…"), or one that starts with an armed-group word
+        ("اللواء الثامن"، "حزب …"), names an actor no list has; its name is the text
+        inside the quotes."""
         before = self.lex.sets["group_words"]
         inside = self.lex.sets["group_name_heads"]
         n = len(doc)
@@ -711,7 +712,9 @@ class EntityPatterns:
                 '"', "\n")), None)
             if close is None or st.norms[close] != '"' or any(taken[i + 1:close]):
                 continue
-            if not (i > 0 and st.forms[i - 1] & before or st.forms[i + 1] & inside):
+            said = i > 0 and self.lex.tables["attribution_verbs"].first(st.keys, i - 1, i) \
+                is not None  # أعلنت "…": a party speaking for itself
+            if not (i > 0 and st.forms[i - 1] & before or st.forms[i + 1] & inside or said):
                 continue
             mention = make_mention(doc, i + 1, close, "actor", confidence=0.7)
             for k in range(i + 1, close):

@@ -336,3 +336,10 @@ def test_a_prison_break_with_an_accusative_prisoner_and_a_relative_clause(nlp_ar
     breaks = [e for e in report.events if e.type == "PrisonBreak"]
     assert len(breaks) == 1
     assert breaks[0].place is not None and breaks[0].place.mention.name == "منبج"
+
+
+def test_a_quoted_party_announcing_its_own_attack(nlp_ar) -> None:  # type: ignore[no-untyped-def]
+    report = run(nlp_ar, 'أعلنت "المقاومة الشعبية" أنها استهدفت رتلا لقوات سوريا الديمقراطية '
+                         "قرب الرقة.")
+    assert ("المقاومة الشعبية", "perpetrator") in roles(report)
+    assert ("actor:sdf", "target") in roles(report)
