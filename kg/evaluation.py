@@ -1035,22 +1035,6 @@ def _document(record: Mapping[str, Any], text: str, origin: str, lang: str | Non
     )
 
 
-def _load_linker() -> tuple[Any, Callable[..., Any] | None]:
-    """The KB and ``link_report`` when those modules are available."""
-    try:
-        from kg.kb import load_kb  # type: ignore[attr-defined]
-    except ImportError:
-        log.warning("kg.kb.load_kb not available: scoring without the KB")
-        return None, None
-    kb = load_kb()
-    try:
-        from kg.link import link_report  # type: ignore[import-not-found]
-    except ImportError:
-        log.warning("kg.link.link_report not available: entities stay unlinked")
-        return kb, None
-    return kb, link_report
-
-
 def evaluate(gold_path: str | Path, *, nlp: Any = None, lang: str | None = None) -> EvalResult:
     """Run the extractor on every report of a gold file and score the result.
 
@@ -1070,28 +1054,18 @@ def evaluate(gold_path: str | Path, *, nlp: Any = None, lang: str | None = None)
         EvalFormatError: the gold file is malformed.
         OSError: the gold file cannot be read.
     """
-    from extractors import extract, make_nlp
-    from extractors.normalize import detect_language
+    from kg.ingest import Processor
 
-    kb, link_report = _load_linker()
-    pipelines: dict[str, Any] = {}
+    processor = Processor(nlp)  # one pipeline per language for the run, and the linker
+    kb = processor.kb
     result = EvalResult()
     for number, (gold, text) in enumerate(read_gold(gold_path), 1):
         origin = f"{gold_path}:{number}"
         doc = _document(gold, text, origin, lang)
         try:
-            if nlp is None:
-                doc_lang = doc.lang if doc.lang in ("ar", "en") else detect_language(text)
-                if doc_lang not in pipelines:  # one pipeline per language for the run
-                    pipelines[doc_lang] = make_nlp(doc_lang)
-                report = extract(doc, nlp=pipelines[doc_lang])
-            else:
-                report = extract(doc, nlp=nlp)
-            if link_report is not None:
-                link_report(report, kb)
-            pred = to_eval_record(report, id=str(gold["id"]), kb=kb)
+            pred = to_eval_record(processor(doc), id=str(gold["id"]), kb=kb)
         except Exception as err:  # noqa: BLE001 - one bad report must not stop the run
-            log.exception("extraction failed for %s", origin)
+            log.warning("extraction failed for %s: %s: %s", origin, type(err).__name__, err)
             score_report(result, gold, None, error=f"{type(err).__name__}: {err}", kb=kb)
             continue
         score_report(result, gold, pred, kb=kb)

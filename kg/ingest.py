@@ -342,9 +342,14 @@ class Extractor(Protocol):
 
 
 class Processor:
-    """Extract and link documents with pipelines made once per language."""
+    """Extract and link documents with pipelines made once per language.
 
-    def __init__(self) -> None:
+    Args:
+        nlp: a pipeline to use for every document instead of one per language.
+    """
+
+    def __init__(self, nlp: Any = None) -> None:
+        self._nlp = nlp
         self._nlps: dict[str, Any] = {}
         self._kb: Any = None
 
@@ -363,10 +368,10 @@ class Processor:
         from kg.link import link_report
 
         lang = document.lang if document.lang in ("ar", "en") else detect_language(document.text)
-        if lang not in self._nlps:
+        if self._nlp is None and lang not in self._nlps:
             self._nlps[lang] = make_nlp(lang)
         document.lang = lang
-        report = extract(document, nlp=self._nlps[lang])
+        report = extract(document, nlp=self._nlp or self._nlps[lang])
         link_report(report, self.kb)
         return report
 
