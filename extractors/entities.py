@@ -392,9 +392,13 @@ class EntityPatterns:
             first = i + 1
             if self.lex.lang != "ar" and st.norms[first] == "of" and first + 1 < n:
                 first += 1  # "the town of Azaz"
-            end = self._name_end(st, first, min(n, st.sentences[st.sentence_of[i]][1]))
+            limit = min(n, st.sentences[st.sentence_of[i]][1])
+            end = self._name_end(st, first, limit)
             if end <= first:
                 continue
+            if self.lex.lang == "ar" and end == first + 1 and not taken[end] \
+                    and self._second_name_word(st, end, limit):
+                end += 1  # "قرية عون الدادات": a village name of two words
             self._add_place(doc, st, first, end, label, word in facilities, taken, added)
             # coordinated second name after a dual or plural admin word (مدينتي X وY)
             if end < n and st.norms[end].startswith("و") and len(st.norms[end]) > 3 \
@@ -403,6 +407,20 @@ class EntityPatterns:
                 if end2 > end:
                     self._add_place(doc, st, end, end2, label, word in facilities, taken,
                                     added, cut=1)
+
+    def _second_name_word(self, st: DocState, i: int, limit: int) -> bool:
+        """Whether the definite word at ``i`` goes on the name an admin word introduced
+        (قرية عون الدادات، بلدة تل الحمام): not a stop word, not a relation word, not a
+        nisba adjective (السورية، الشرقي), not itself a known name."""
+        if i >= limit or st.mention_at(i) is not None:
+            return False
+        norm = st.norms[i]
+        if not norm.startswith("ال") or len(norm) < 5 or not _is_arabic(norm):
+            return False
+        if norm in self.lex.sets["place_name_stops"] or st.forms[i] & (
+                self.lex.sets["directions"] | frozenset(self.lex.maps["relations"])):
+            return False
+        return not norm.endswith(tuple(self.lex.sets["nisba_endings"]))
 
     def _add_place(self, doc: Doc, st: DocState, start: int, end: int, label: str,
                    facility: bool, taken: list[bool], added: list[MentionHit],

@@ -350,6 +350,7 @@ _SETS: dict[str, str] = {
     "name_heads": "places.name_heads",
     "place_name_stops": "places.name_stops",
     "relative_clause_words": "places.relative_clause_words",
+    "nisba_endings": "places.nisba_endings",
     "directions": "places.directions",
     "speaks_for": "persons.speaks_for",
     "person_name_stops": "persons.name_stops",

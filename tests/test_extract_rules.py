@@ -343,3 +343,18 @@ def test_a_quoted_party_announcing_its_own_attack(nlp_ar) -> None:  # type: igno
                          "قرب الرقة.")
     assert ("المقاومة الشعبية", "perpetrator") in roles(report)
     assert ("actor:sdf", "target") in roles(report)
+
+
+# --------------------------------------------------------------------------- place names
+
+
+@pytest.mark.parametrize(("text", "place"), [
+    ("دارت اشتباكات بين قوات النظام وقوات سوريا الديمقراطية قرب قرية خربة الجوز.", "خربة الجوز"),
+    ("قصفت قوات النظام قرية سعد الدبس شمال منبج.", "سعد الدبس"),
+    # a relation adjective or a direction ends the name
+    ("قصفت قوات النظام بلدة الصبخة الشرقية.", "الصبخة"),
+    ("قصفت قوات النظام قرية الحويز السورية.", "الحويز"),
+])
+def test_two_word_village_names_after_an_admin_word(nlp_ar, text: str, place: str) -> None:  # type: ignore[no-untyped-def]
+    (event,) = run(nlp_ar, text).events
+    assert event.place is not None and event.place.mention.name == place
