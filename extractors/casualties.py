@@ -228,7 +228,28 @@ class CasualtyFinder:
             self._affiliation(st, hit, people_end, mention_at)
         if hit.affiliation is None:
             hit.affiliation = self._civilians(st, first, max(end, people_end or end))
+        if hit.affiliation is None:
+            hit.affiliation = self._of_them(st, hit, mention_at)
         return hit
+
+    def _of_them(self, st: DocState, hit: CasualtyHit,
+                 mention_at: dict[int, MentionHit]) -> MentionHit | None:
+        """"killing four of them", "قتل أربعة منهم": the people are of the side named
+        last before them in the sentence."""
+        table = self.lex.tables["of_them"]
+        n = len(st.norms)
+        for k in range(hit.start, min(n, hit.end + 3)):
+            found = table.first(st.keys, k)
+            if found is None:
+                continue
+            s_start = st.sentences[st.sentence_of[k]][0] if st.sentences else 0
+            before = [h for h in mention_at.values()
+                      if s_start <= h.start and h.end <= hit.start and h.mention.kind == "actor"]
+            if not before:
+                return None
+            hit.end = max(hit.end, found[0])
+            return max(before, key=lambda h: h.start)
+        return None
 
     def _civilians(self, st: DocState, start: int, end: int) -> MentionHit | None:
         """"مقتل مدنيين اثنين": civilians are a side of their own, named by the word as

@@ -75,6 +75,23 @@ class GazetteerEntry:
     prominence: float
 
 
+def _article_variants(words: list[str]) -> list[list[str]]:
+    """An alias and its other spelling of the romanised article: "ras al ain" also as
+    "ras al-ain" and the reverse (Arabic names in English text write both)."""
+    out = [words]
+    joined = [w for w in words if w != "-"]
+    if len(joined) != len(words):
+        out.append(joined)  # al-ain -> al ain
+    elif "al" in words[:-1]:
+        hyphened: list[str] = []
+        for pos, w in enumerate(words):
+            hyphened.append(w)
+            if w == "al" and pos + 1 < len(words):
+                hyphened.append("-")
+        out.append(hyphened)  # al ain -> al-ain
+    return out
+
+
 class Gazetteer:
     """KB aliases indexed by first word, with each entity's kind, type and parent."""
 
@@ -89,8 +106,9 @@ class Gazetteer:
             words = split_words(normalize_text(alias))
             if not words:
                 continue
-            self.index.setdefault(words[0], []).append(
-                GazetteerEntry(tuple(words[1:]), key, kind, etype, prominence))
+            for variant in _article_variants(words):
+                self.index.setdefault(variant[0], []).append(
+                    GazetteerEntry(tuple(variant[1:]), key, kind, etype, prominence))
             if parent:
                 self.parents[key] = parent
                 self.add_state_force(key, etype, parent, prominence)

@@ -379,6 +379,7 @@ _WORD_TABLES: dict[str, str] = {
     "titles": "persons.titles",
     "operation_cues": "organisations.operation_cues",
     "affiliation_links": "people.affiliation_links",
+    "of_them": "people.of_them",
     "same_day": "dates.same_day",
     "attribution_prepositions": "attribution.prepositions",
 }

@@ -358,3 +358,27 @@ def test_a_quoted_party_announcing_its_own_attack(nlp_ar) -> None:  # type: igno
 def test_two_word_village_names_after_an_admin_word(nlp_ar, text: str, place: str) -> None:  # type: ignore[no-untyped-def]
     (event,) = run(nlp_ar, text).events
     assert event.place is not None and event.place.mention.name == place
+
+
+# --------------------------------------------------------------------------- English, "of them"
+
+
+def test_romanised_article_with_or_without_hyphen(nlp_en) -> None:  # type: ignore[no-untyped-def]
+    from extractors import make_nlp
+    nlp = make_nlp("en", {"use_kb": False, "ner": False, "aliases": ALIASES + [
+        ["Ras al Ain", "place:ras_al_ain", "place", "City", None, 0.6],
+        ["Tal al-Abyad", "place:tal_abyad", "place", "City", None, 0.6]]})
+    for text, key in (("SDF fighters attacked a post near Ras al-Ain on Monday.",
+                       "place:ras_al_ain"),
+                      ("SDF fighters attacked a post near Tal al Abyad on Monday.",
+                       "place:tal_abyad")):
+        (event,) = run(nlp, text).events
+        assert event.place is not None and event.place.mention.entity == key
+
+
+def test_of_them_is_the_side_named_before(nlp_en, nlp_ar) -> None:  # type: ignore[no-untyped-def]
+    report = run(nlp_en, "The army repelled an attack by SDF fighters near Raqqa, killing four "
+                         "of them.")
+    assert ("killed", 4, "actor:sdf") in casualties(report)
+    report = run(nlp_ar, "صدت قوات النظام هجوما لداعش قرب الرقة وقتلت خمسة منهم.")
+    assert ("killed", 5, "actor:isis") in casualties(report)
