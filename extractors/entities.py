@@ -813,6 +813,7 @@ class EntityPatterns:
                     last_place = hit
                 pos += 1
             if i in covered:
+                self._refer_back(st, i, last_by_head)
                 continue
             for form, cut in st.keys[i]:
                 if not form.startswith("ال"):
@@ -831,6 +832,25 @@ class EntityPatterns:
                 new.append(MentionHit(i, i + 1, mention, "anaphor"))
                 break
         st.mentions.extend(new)
+
+
+    @staticmethod
+    def _refer_back(st: DocState, i: int, last_by_head: dict[str, MentionHit]) -> None:
+        """A one-word KB name that is also a short reference (الهيئة is HTS's nickname)
+        after a name with that head (هيئة الحشد الشعبي … وقالت الهيئة) refers back to it."""
+        form = next((f for f, _ in st.keys[i] if f in ORG_ANAPHORS), None)
+        antecedent = last_by_head.get(form[2:]) if form else None
+        if antecedent is None or antecedent.end > i:
+            return
+        hit = st.mention_at(i)
+        if hit is None or hit.start != i or hit.end != i + 1 or hit.source != "kb" \
+                or antecedent.mention.entity == hit.mention.entity:
+            return
+        hit.mention.entity = antecedent.mention.entity
+        hit.mention.label = antecedent.mention.label
+        hit.mention.kind = antecedent.mention.kind
+        hit.mention.name = antecedent.mention.name
+        hit.source = "anaphor"
 
 
 @lru_cache(maxsize=16384)

@@ -382,3 +382,13 @@ def test_of_them_is_the_side_named_before(nlp_en, nlp_ar) -> None:  # type: igno
     assert ("killed", 4, "actor:sdf") in casualties(report)
     report = run(nlp_ar, "صدت قوات النظام هجوما لداعش قرب الرقة وقتلت خمسة منهم.")
     assert ("killed", 5, "actor:isis") in casualties(report)
+
+
+def test_a_nickname_after_a_full_name_refers_back(nlp_ar) -> None:  # type: ignore[no-untyped-def]
+    from extractors import make_nlp
+    nlp = make_nlp("ar", {"use_kb": False, "ner": False, "aliases": ALIASES + [
+        ["هيئة الحشد الشعبي", "actor:pmf", "actor", "ArmedGroup", None, 0.7],
+        ["الهيئة", "actor:hts", "actor", "ArmedGroup", None, 0.5]]})
+    report = run(nlp, "قتل ثلاثة من عناصر الحشد الشعبي بهجوم قرب الرقة، بحسب ما أعلنته "
+                      "هيئة الحشد الشعبي. وقالت الهيئة إن المهاجمين فروا.")
+    assert [m.entity for m in report.mentions if m.span.text == "الهيئة"] == ["actor:pmf"]
