@@ -298,14 +298,17 @@ class EventBuilder:
         self._claims(st, mentions, s_start, s_end)
         return mentions
 
-    @staticmethod
-    def _may_join(st: DocState, host: EventMention, m: EventMention) -> bool:
+    def _may_join(self, st: DocState, host: EventMention, m: EventMention) -> bool:
         ours = {identity(h) for h, r, _ in host.roles if r == "perpetrator"}
         theirs = {identity(h) for h, r, _ in m.roles if r == "perpetrator"}
         if theirs and not theirs <= ours:
             return False
         if host.window == m.window:
             return True
+        results = self.lex.sets["result_words"]
+        if any(st.forms[k] & results for k in range(max(host.trigger.end, m.trigger.start - 3),
+                                                   m.trigger.start)):
+            return True  # "… عملية إنزال، أسفرت عن اعتقال قيادي": the outcome of it
         # "…، فاعتقلت" / "…، واعتقلت": the same subject goes on to a further act
         return m.trigger.kind == "verb" and st.norms[m.trigger.start][:1] in ("ف", "و")
 

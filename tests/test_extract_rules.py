@@ -392,3 +392,10 @@ def test_a_nickname_after_a_full_name_refers_back(nlp_ar) -> None:  # type: igno
     report = run(nlp, "قتل ثلاثة من عناصر الحشد الشعبي بهجوم قرب الرقة، بحسب ما أعلنته "
                       "هيئة الحشد الشعبي. وقالت الهيئة إن المهاجمين فروا.")
     assert [m.entity for m in report.mentions if m.span.text == "الهيئة"] == ["actor:pmf"]
+
+
+def test_arrests_resulting_from_a_raid_are_its_casualties(nlp_ar) -> None:  # type: ignore[no-untyped-def]
+    report = run(nlp_ar, "نفذت قوات سوريا الديمقراطية عملية إنزال في بلدة قرب الرقة، أسفرت عن "
+                         "اعتقال ثلاثة عناصر من داعش.")
+    assert [e.type for e in report.events] == ["Raid"]
+    assert casualties(report) == {("arrested", 3, "actor:isis")}
