@@ -594,6 +594,36 @@ class EntityPatterns:
             for k in range(start, i + 1):
                 taken[k] = True
             added.append(MentionHit(start, i + 1, mention, "pattern"))
+        self._told_to(doc, st, taken, added)
+
+    def _told_to(self, doc: Doc, st: DocState, taken: list[bool],
+                 added: list[MentionHit]) -> None:
+        """"قال ناشطون لموقع تلفزيون سوريا": the outlet a source spoke to, named after
+        "to the site/channel/paper of" (up to three words; a place name may be part)."""
+        cues = self.lex.sets["told_to_cues"]
+        stops = self.lex.sets["person_name_stops"] | self.lex.sets["complementizers"]
+        told = self.lex.triggers.first_words() | self.lex.tables["casualties"].first_words()
+        n = len(doc)
+        for i in range(n - 1):
+            if st.norms[i] not in cues:
+                continue
+            first = st.mention_at(i + 1) if taken[i + 1] else None
+            if taken[i + 1] and (first is None or first.mention.kind != "place"):
+                continue  # a place name may open an outlet's name (لصحيفة الرقة اليوم)
+            end = i + 1
+            while end < n and end - i <= 3 and _is_arabic(st.norms[end]) \
+                    and st.norms[end] not in stops and not (st.forms[end] & told) \
+                    and not (end > i + 1 and st.norms[end].startswith(("و", "ل", "ب"))
+                             and not taken[end]):
+                end += 1
+            if end == i + 1:
+                continue
+            mention = make_mention(doc, i + 1, end, "outlet", label="NewsOutlet",
+                                   confidence=0.7)
+            st.mentions[:] = [h for h in st.mentions if not (i + 1 <= h.start and h.end <= end)]
+            for k in range(i + 1, end):
+                taken[k] = True
+            added.append(MentionHit(i + 1, end, mention, "pattern"))
 
     def _after_attribution(self, st: DocState, start: int) -> bool:
         k = start - 1

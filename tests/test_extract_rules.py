@@ -399,3 +399,10 @@ def test_arrests_resulting_from_a_raid_are_its_casualties(nlp_ar) -> None:  # ty
                          "اعتقال ثلاثة عناصر من داعش.")
     assert [e.type for e in report.events] == ["Raid"]
     assert casualties(report) == {("arrested", 3, "actor:isis")}
+
+
+def test_the_outlet_an_anonymous_source_spoke_to(nlp_ar) -> None:  # type: ignore[no-untyped-def]
+    report = run(nlp_ar, "قصفت قوات النظام بلدة منبج، بحسب ما أفاد به ناشطون لموقع صوت الفرات.")
+    assert sources(report) == {"صوت الفرات"}
+    report = run(nlp_ar, "قصفت قوات النظام بلدة منبج، وفق ما قاله مصدر محلي لصحيفة الرقة اليوم.")
+    assert sources(report) == {"الرقة اليوم"}
