@@ -245,8 +245,9 @@ class GazetteerMatcher:
                 i += 1
                 continue
             cut, end, entry = best
-            if not self._case_ok(doc, i, end):
-                i += 1
+            if not self._case_ok(doc, i, end) and not (
+                    end - i >= 2 and st.forms[end - 1] & self.lexicon.sets["force_words"]):
+                i += 1  # "regime forces", "government troops": a common noun phrase
                 continue
             mention = make_mention(doc, i, end, entry.kind, cut=cut, label=entry.type,
                                    entity=entry.key,

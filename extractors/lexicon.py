@@ -321,6 +321,7 @@ _SETS: dict[str, str] = {
     "carrier_events": "organisations.carriers.event_words",
     "people_others": "people.others",
     "civilians": "people.civilians",
+    "force_words": "organisations.force_words",
     "told_to_cues": "organisations.told_to_cues",
     "result_words": "cues.result_words",
     "group_words": "organisations.group_words",

@@ -406,3 +406,14 @@ def test_the_outlet_an_anonymous_source_spoke_to(nlp_ar) -> None:  # type: ignor
     assert sources(report) == {"صوت الفرات"}
     report = run(nlp_ar, "قصفت قوات النظام بلدة منبج، وفق ما قاله مصدر محلي لصحيفة الرقة اليوم.")
     assert sources(report) == {"الرقة اليوم"}
+
+
+def test_lower_case_force_names_in_english(nlp_en) -> None:  # type: ignore[no-untyped-def]
+    from extractors import make_nlp
+    nlp = make_nlp("en", {"use_kb": False, "ner": False, "aliases": ALIASES + [
+        ["regime forces", "actor:saa", "actor", "StateForce", None, 0.6],
+        ["raqqa", "place:raqqa", "place", "City", None, 0.6]]})
+    report = run(nlp, "Clashes erupted between SDF fighters and regime forces near Raqqa.")
+    assert roles(report) == {("actor:sdf", "participant"), ("actor:saa", "participant")}
+    # a lower-case one-word name is still no name ("raqqa" in a URL-like slug)
+    assert all(m.entity != "place:raqqa" for m in run(nlp, "the raqqa slug was attacked").mentions)
