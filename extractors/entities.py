@@ -61,7 +61,8 @@ _NAME_PREFIXES = frozenset({"ل", "ول", "فل", "و", "ب", "وب"})
 #: Definite head nouns that refer back to the last organisation named with them.
 ORG_ANAPHORS = frozenset(normalize_text(w) for w in (
     "المركز", "المرصد", "الشبكة", "الوكالة", "التنظيم", "الحركة", "الهيئة", "الفصيل",
-    "المنظمة", "المجلس", "الجيش", "اللجنة", "the observatory", "the group", "the center"))
+    "المنظمة", "المجلس", "الجيش", "اللجنة", "الجهاز", "الوزارة", "القيادة", "الخلية",
+    "المديرية", "the observatory", "the group", "the center"))
 
 
 @dataclass(frozen=True, slots=True)

@@ -417,3 +417,12 @@ def test_lower_case_force_names_in_english(nlp_en) -> None:  # type: ignore[no-u
     assert roles(report) == {("actor:sdf", "participant"), ("actor:saa", "participant")}
     # a lower-case one-word name is still no name ("raqqa" in a URL-like slug)
     assert all(m.entity != "place:raqqa" for m in run(nlp, "the raqqa slug was attacked").mentions)
+
+
+def test_a_statement_of_the_apparatus_refers_back(nlp_ar) -> None:  # type: ignore[no-untyped-def]
+    from extractors import make_nlp
+    nlp = make_nlp("ar", {"use_kb": False, "ner": False, "aliases": ALIASES + [
+        ["جهاز مكافحة الإرهاب", "actor:cts", "actor", "StateForce", None, 0.6]]})
+    report = run(nlp, "اعتقلت قوة من جهاز مكافحة الإرهاب إرهابيين اثنين من داعش في الرقة، "
+                      "وفقا لبيان صادر عن الجهاز.")
+    assert {m.entity for e in report.events for m in e.according_to} == {"actor:cts"}
