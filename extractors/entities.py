@@ -521,6 +521,9 @@ class EntityPatterns:
         preps = self.lex.tables["attribution_prepositions"]
         verbs = self.lex.tables["attribution_verbs"]
         heads = self.lex.sets["org_heads"]
+        stops = self.lex.sets["complementizers"] | self.lex.sets["person_name_stops"]
+        told = self.lex.triggers.first_words() | self.lex.tables[
+            "casualties"].first_words() | self.lex.tables["support_verbs"].first_words()
         n = len(doc)
         for i in range(n - 1):
             if not (preps.starts_with(st.forms[i]) or verbs.starts_with(st.forms[i])):
@@ -543,9 +546,6 @@ class EntityPatterns:
                                           or st.forms[j] & heads):
                 continue
             definite = any(k.startswith("ال") and k[2:] in heads for k, _ in st.keys[j])
-            stops = self.lex.sets["complementizers"] | self.lex.sets["person_name_stops"]
-            told = self.lex.triggers.first_words() | self.lex.tables[
-                "casualties"].first_words() | self.lex.tables["support_verbs"].first_words()
             end = j + 1
             if end + 1 < n and st.norms[end] == '"':  # شبكة "دير الزور 24"
                 close = next((k for k in range(end + 1, min(n, end + 8)) if st.norms[k] == '"'),
