@@ -27,6 +27,8 @@ import importlib
 import logging
 import multiprocessing
 import os
+import pickle
+import select
 import threading
 import time
 from collections.abc import Callable
@@ -49,6 +51,9 @@ PRELOAD = ("server.jobs", "kg.describe")
 #: Seconds between checks that the worker running a job is still alive.
 WATCH_INTERVAL = 0.25
 
+#: Pickle protocol of jobs and answers (5: bytes bodies are framed, not escaped).
+PICKLE_PROTOCOL = pickle.HIGHEST_PROTOCOL
+
 #: How long a new worker keeps trying to open a store still locked by the old one.
 OPEN_RETRY_SECONDS = 10.0
 
@@ -58,8 +63,10 @@ def _serve_slot(store: Any, conn: Connection) -> None:
     from server.jobs import run_job
 
     while True:
+        # Raw frames and the C pickler: multiprocessing's ``send``/``recv`` build a
+        # Python-level pickler per message, which costs more than a point lookup's parse.
         try:
-            job = conn.recv()
+            job = pickle.loads(conn.recv_bytes())
         except (EOFError, OSError):
             os._exit(0)
         try:
@@ -68,7 +75,7 @@ def _serve_slot(store: Any, conn: Connection) -> None:
             answer = {"ok": False, "code": "internal", "message": "the job failed",
                       "detail": f"{type(exc).__name__}: {exc}"}
         try:
-            conn.send(answer)
+            conn.send_bytes(pickle.dumps(answer, PICKLE_PROTOCOL))
         except (BrokenPipeError, OSError):
             os._exit(0)
 
@@ -122,6 +129,8 @@ class _Worker:
     slots: list[Connection]
     control: Connection
     free: list[int] = field(default_factory=list)
+    #: one ``select.poll`` per slot, made once: waiting for an answer is one syscall
+    pollers: list[Any] = field(default_factory=list)
     dead: bool = False
     ready: threading.Event = field(default_factory=threading.Event)
     open_seconds: float | None = None
@@ -179,8 +188,14 @@ class WorkerPool:
         control_child.close()
         for _, child in pairs:
             child.close()
-        return _Worker(process, [parent for parent, _ in pairs], control_parent,
-                       free=list(range(self.slot_count)))
+        slots = [parent for parent, _ in pairs]
+        pollers = []
+        for conn in slots:
+            poller = select.poll()
+            poller.register(conn.fileno(), select.POLLIN)
+            pollers.append(poller)
+        return _Worker(process, slots, control_parent, free=list(range(self.slot_count)),
+                       pollers=pollers)
 
     def _promote(self, worker: _Worker, killed_at: float | None = None) -> None:
         worker.control.send("open")
@@ -319,15 +334,18 @@ class WorkerPool:
             raise QueryTimeout(f"the query was stopped after {spent:.1f} s (limit {limit:g} s, "
                                "setting query_timeout)")
         conn = worker.slots[slot]
+        poller = worker.pollers[slot]
         started = time.monotonic()
         try:
-            conn.send(job)
+            conn.send_bytes(pickle.dumps(job, PICKLE_PROTOCOL))
             deadline = started + max(0.0, limit - spent)
             while True:
                 # Wake up now and then: a worker killed for another job must be noticed
-                # even if its end of the pipe is not seen to close.
-                if conn.poll(max(0.0, min(deadline - time.monotonic(), WATCH_INTERVAL))):
-                    return conn.recv()  # type: ignore[no-any-return]
+                # even if its end of the pipe is not seen to close. (A closed end wakes
+                # the poll too; ``recv_bytes`` then raises ``EOFError``.)
+                wait = max(0.0, min(deadline - time.monotonic(), WATCH_INTERVAL))
+                if poller.poll(wait * 1000):
+                    return pickle.loads(conn.recv_bytes())  # type: ignore[no-any-return]
                 if worker.dead or not worker.process.is_alive():
                     raise EOFError("worker gone")
                 if time.monotonic() >= deadline:
