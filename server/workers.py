@@ -29,6 +29,7 @@ import multiprocessing
 import os
 import pickle
 import select
+import struct
 import threading
 import time
 from collections.abc import Callable
@@ -58,15 +59,63 @@ PICKLE_PROTOCOL = pickle.HIGHEST_PROTOCOL
 OPEN_RETRY_SECONDS = 10.0
 
 
+#: Frame header on a slot pipe: the payload's length.
+_FRAME = struct.Struct("!Q")
+
+#: Bytes read at once from a slot pipe (a small answer arrives in one read).
+_READ_SIZE = 1 << 16
+
+
+def send_frame(fd: int, payload: bytes) -> None:
+    """Write one length-prefixed frame to a slot pipe (one ``write`` for small frames).
+
+    Raises:
+        OSError: the other end is gone (``BrokenPipeError``) or the pipe is closed.
+    """
+    data = memoryview(_FRAME.pack(len(payload)) + payload)
+    while data:
+        data = data[os.write(fd, data):]
+
+
+def recv_frame(fd: int) -> bytes:
+    """Read one frame written by :func:`send_frame` (one ``read`` for small frames).
+
+    A slot carries one job, then its answer, then the next job: the other end never
+    sends a second frame before this one is answered, so a read never takes more
+    than one frame.
+
+    Raises:
+        EOFError: the other end closed the pipe (or died).
+        OSError: the pipe is closed on this side.
+    """
+    chunk = os.read(fd, _READ_SIZE)
+    while len(chunk) < _FRAME.size:
+        more = os.read(fd, _READ_SIZE)
+        if not more:
+            raise EOFError("slot pipe closed")
+        chunk += more
+    size = _FRAME.unpack_from(chunk)[0]
+    parts = [chunk[_FRAME.size:]]
+    got = len(parts[0])
+    while got < size:
+        more = os.read(fd, min(size - got, 1 << 20))
+        if not more:
+            raise EOFError("slot pipe closed")
+        parts.append(more)
+        got += len(more)
+    return parts[0] if len(parts) == 1 else b"".join(parts)
+
+
 # --------------------------------------------------------------------------- worker side
 def _serve_slot(store: Any, conn: Connection) -> None:
     from server.jobs import run_job
 
+    fd = conn.fileno()
     while True:
-        # Raw frames and the C pickler: multiprocessing's ``send``/``recv`` build a
-        # Python-level pickler per message, which costs more than a point lookup's parse.
+        # Own frames and the C pickler: multiprocessing's ``send``/``recv`` build a
+        # Python-level pickler per message and read a frame in two system calls.
         try:
-            job = pickle.loads(conn.recv_bytes())
+            job = pickle.loads(recv_frame(fd))
         except (EOFError, OSError):
             os._exit(0)
         try:
@@ -75,7 +124,7 @@ def _serve_slot(store: Any, conn: Connection) -> None:
             answer = {"ok": False, "code": "internal", "message": "the job failed",
                       "detail": f"{type(exc).__name__}: {exc}"}
         try:
-            conn.send_bytes(pickle.dumps(answer, PICKLE_PROTOCOL))
+            send_frame(fd, pickle.dumps(answer, PICKLE_PROTOCOL))
         except (BrokenPipeError, OSError):
             os._exit(0)
 
@@ -337,15 +386,15 @@ class WorkerPool:
         poller = worker.pollers[slot]
         started = time.monotonic()
         try:
-            conn.send_bytes(pickle.dumps(job, PICKLE_PROTOCOL))
+            send_frame(conn.fileno(), pickle.dumps(job, PICKLE_PROTOCOL))
             deadline = started + max(0.0, limit - spent)
             while True:
                 # Wake up now and then: a worker killed for another job must be noticed
                 # even if its end of the pipe is not seen to close. (A closed end wakes
-                # the poll too; ``recv_bytes`` then raises ``EOFError``.)
+                # the poll too; ``recv_frame`` then raises ``EOFError``.)
                 wait = max(0.0, min(deadline - time.monotonic(), WATCH_INTERVAL))
                 if poller.poll(wait * 1000):
-                    return pickle.loads(conn.recv_bytes())  # type: ignore[no-any-return]
+                    return pickle.loads(recv_frame(conn.fileno()))  # type: ignore[no-any-return]
                 if worker.dead or not worker.process.is_alive():
                     raise EOFError("worker gone")
                 if time.monotonic() >= deadline:
