@@ -72,9 +72,13 @@ def send_frame(fd: int, payload: bytes) -> None:
     Raises:
         OSError: the other end is gone (``BrokenPipeError``) or the pipe is closed.
     """
-    data = memoryview(_FRAME.pack(len(payload)) + payload)
-    while data:
-        data = data[os.write(fd, data):]
+    header = _FRAME.pack(len(payload))
+    # small frames in one write; large ones without copying the payload once more
+    pieces = [header + payload] if len(payload) <= _READ_SIZE else [header, payload]
+    for piece in pieces:
+        data = memoryview(piece)
+        while data:
+            data = data[os.write(fd, data):]
 
 
 def recv_frame(fd: int) -> bytes:
