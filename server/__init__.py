@@ -48,6 +48,7 @@ def create_app(settings: Settings, *, pool: Any = None) -> Flask:
         The Flask app; ``app.extensions["kg"]`` is its :class:`ServerState`.
     """
     from server.errors import register_error_handlers
+    from server.fastpath import install as install_fast_path
     from server.graphstore import blueprint as graphstore_routes
     from server.pages import blueprint as page_routes
     from server.reports import blueprint as report_routes
@@ -67,6 +68,8 @@ def create_app(settings: Settings, *, pool: Any = None) -> Flask:
     register_error_handlers(app)
     for routes in (sparql_routes, graphstore_routes, report_routes, page_routes):
         app.register_blueprint(routes)
+    # plain `GET /sparql?query=` requests skip Flask's request machinery
+    install_fast_path(app)
     return app
 
 

@@ -126,6 +126,11 @@ def check_request(
         ForbiddenOperation: the request uses ``LOAD``, or ``SERVICE`` with an endpoint
             that is a variable or not in ``allowed``.
     """
+    lowered = sparql.lower()
+    if "service" not in lowered and "load" not in lowered:
+        # No SERVICE or LOAD keyword can be in a text without those letters (keywords
+        # are ASCII, matched in any case), so only the operation is left to find.
+        return _operation(sparql)
     declared = dict(prefixes or {})
     base: str | None = None
     operation: str | None = None
@@ -156,6 +161,19 @@ def check_request(
                 raise ForbiddenOperation(
                     f"SERVICE {shown} is not allowed on this server ({hint})")
     return operation
+
+
+def _operation(sparql: str) -> str | None:
+    """The first query-form or update keyword of ``sparql``, if any.
+
+    >>> _operation("PREFIX insert: <http://x/> ask { ?s insert:a ?o }")
+    'ASK'
+    """
+    for token in tokenize(sparql):
+        keyword = _keyword(token)
+        if keyword in QUERY_FORMS or keyword in UPDATE_WORDS:
+            return keyword
+    return None
 
 
 def is_update(sparql: str) -> bool:

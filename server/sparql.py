@@ -10,11 +10,14 @@ the dataset, which is otherwise the union of all graphs. Updates come as
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
 from flask import Blueprint, Response, request
 
+from kg.settings import Settings
 from ontology.namespace import PREFIXES
 from server import state
 from server.access import add_cors, check_query_string, read_body, require_writer
@@ -118,26 +121,61 @@ def _choose(accept: str | None, override: str | None) -> tuple[Format | None, Fo
             negotiate(GRAPHS, accept, override=override))
 
 
-def run_query(text: str, graphs: dict[str, list[str]]) -> Response:
-    """Check, run and serialise one query as the request's ``Accept`` asks.
+#: Query texts at most this long have their policy verdict cached (longer ones are
+#: checked every time, so the cache stays small: ≤ 2048 × 4 KiB).
+VERDICT_CACHE_TEXT = 4096
+
+
+@lru_cache(maxsize=2048)
+def _cached_verdict(text: str, allowed: tuple[str, ...]) -> str | None:
+    return check_request(text, allowed=allowed, prefixes=PREFIXES)
+
+
+def verdict(text: str, allowed: Sequence[str]) -> str | None:
+    """:func:`server.policy.check_request` for a query text, remembered per text.
+
+    The check is a pure function of the text and the allow-list, so a verdict can be
+    reused; refusals raise and are never cached (an exception is not a result).
 
     Raises:
-        ApiError: for every way the query can fail (syntax, policy, format, limits).
+        ForbiddenOperation: ``LOAD``, or a ``SERVICE`` not on ``allowed``.
     """
-    settings = state().settings
+    if len(text) > VERDICT_CACHE_TEXT:
+        return check_request(text, allowed=allowed, prefixes=PREFIXES)
+    return _cached_verdict(text, tuple(allowed))
+
+
+@dataclass(frozen=True, slots=True)
+class QueryPlan:
+    """A checked query: the job for the worker and the formats its answer may take."""
+
+    job: dict[str, Any]
+    results_format: Format | None
+    graph_format: Format | None
+
+
+def plan_query(text: str, graphs: dict[str, list[str]], *, settings: Settings,
+               accept: str | None, override: str | None) -> QueryPlan:
+    """Check one query (policy, dataset, formats) and build its worker job.
+
+    Used by the Flask route and by :class:`server.fastpath.QueryFastPath`, so both
+    check exactly the same things.
+
+    Raises:
+        ApiError: for every way the query can fail before it runs (empty, an update,
+            ``LOAD``/``SERVICE``, no acceptable format, unknown ``format=``).
+    """
     if not text or not text.strip():
         raise BadRequest("the query is empty")
     if graphs["using-graph-uri"] or graphs["using-named-graph-uri"]:
         raise BadRequest("using-graph-uri and using-named-graph-uri apply to updates")
-    operation = check_request(text, allowed=settings.allowed_service_endpoints,
-                              prefixes=PREFIXES)
+    operation = verdict(text, settings.allowed_service_endpoints)
     if operation in UPDATE_WORDS:
         raise BadRequest("this is an update, not a query",
                          hint="send updates as 'update=' in a POST form or as "
                               f"{UPDATE_BODY}")
-    override = _format_param()
     form = operation if operation in QUERY_FORMS else None
-    results_fmt, graph_fmt = _choose(request.headers.get("Accept"), override)
+    results_fmt, graph_fmt = _choose(accept, override)
     chosen = {"SELECT": (results_fmt,), "ASK": (results_fmt,), "CONSTRUCT": (graph_fmt,),
               "DESCRIBE": (graph_fmt,)}.get(form or "", (results_fmt, graph_fmt))
     if all(c is None for c in chosen):
@@ -160,14 +198,33 @@ def run_query(text: str, graphs: dict[str, list[str]]) -> Response:
         "union": not named_graphs,
         "max_rows": settings.max_result_rows,
     }
-    answer = run_checked(state().pool, job, errors=JOB_ERRORS)
-    fmt = results_fmt if answer["form"] in ("SELECT", "ASK") else graph_fmt
+    return QueryPlan(job, results_fmt, graph_fmt)
+
+
+def answer_parts(plan: QueryPlan, answer: dict[str, Any],
+                 settings: Settings) -> tuple[bytes, Format, dict[str, str]]:
+    """The body, format and extra headers of a query's answer (the worker's bytes as sent)."""
+    fmt = plan.results_format if answer["form"] in ("SELECT", "ASK") else plan.graph_format
     assert fmt is not None
     extra = {}
     if answer.get("truncated"):
         extra["KG-Truncated"] = f"results cut at {settings.max_result_rows} rows " \
                                 "(setting max_result_rows)"
-    return _respond(answer["body"], fmt, extra=extra)
+    return answer["body"], fmt, extra
+
+
+def run_query(text: str, graphs: dict[str, list[str]]) -> Response:
+    """Check, run and serialise one query as the request's ``Accept`` asks.
+
+    Raises:
+        ApiError: for every way the query can fail (syntax, policy, format, limits).
+    """
+    settings = state().settings
+    plan = plan_query(text, graphs, settings=settings, accept=request.headers.get("Accept"),
+                      override=_format_param())
+    answer = run_checked(state().pool, plan.job, errors=JOB_ERRORS)
+    body, fmt, extra = answer_parts(plan, answer, settings)
+    return _respond(body, fmt, extra=extra)
 
 
 def run_update(text: str, graphs: dict[str, list[str]]) -> Response:
@@ -181,8 +238,7 @@ def run_update(text: str, graphs: dict[str, list[str]]) -> Response:
     if any(graphs.values()):
         raise BadRequest("dataset parameters (using-graph-uri, ...) are not supported for "
                          "updates; use USING / WITH in the update itself")
-    check_request(text, allowed=state().settings.allowed_service_endpoints,
-                  prefixes=PREFIXES)
+    verdict(text, state().settings.allowed_service_endpoints)
     run_checked(state().pool, {"kind": "update", "sparql": text}, errors=JOB_ERRORS)
     return Response(status=204)
 

@@ -27,6 +27,9 @@ import importlib
 import logging
 import multiprocessing
 import os
+import pickle
+import select
+import struct
 import threading
 import time
 from collections.abc import Callable
@@ -49,17 +52,74 @@ PRELOAD = ("server.jobs", "kg.describe")
 #: Seconds between checks that the worker running a job is still alive.
 WATCH_INTERVAL = 0.25
 
+#: Pickle protocol of jobs and answers (5: bytes bodies are framed, not escaped).
+PICKLE_PROTOCOL = pickle.HIGHEST_PROTOCOL
+
 #: How long a new worker keeps trying to open a store still locked by the old one.
 OPEN_RETRY_SECONDS = 10.0
+
+
+#: Frame header on a slot pipe: the payload's length.
+_FRAME = struct.Struct("!Q")
+
+#: Bytes read at once from a slot pipe (a small answer arrives in one read).
+_READ_SIZE = 1 << 16
+
+
+def send_frame(fd: int, payload: bytes) -> None:
+    """Write one length-prefixed frame to a slot pipe (one ``write`` for small frames).
+
+    Raises:
+        OSError: the other end is gone (``BrokenPipeError``) or the pipe is closed.
+    """
+    header = _FRAME.pack(len(payload))
+    # small frames in one write; large ones without copying the payload once more
+    pieces = [header + payload] if len(payload) <= _READ_SIZE else [header, payload]
+    for piece in pieces:
+        data = memoryview(piece)
+        while data:
+            data = data[os.write(fd, data):]
+
+
+def recv_frame(fd: int) -> bytes:
+    """Read one frame written by :func:`send_frame` (one ``read`` for small frames).
+
+    A slot carries one job, then its answer, then the next job: the other end never
+    sends a second frame before this one is answered, so a read never takes more
+    than one frame.
+
+    Raises:
+        EOFError: the other end closed the pipe (or died).
+        OSError: the pipe is closed on this side.
+    """
+    chunk = os.read(fd, _READ_SIZE)
+    while len(chunk) < _FRAME.size:
+        more = os.read(fd, _READ_SIZE)
+        if not more:
+            raise EOFError("slot pipe closed")
+        chunk += more
+    size = _FRAME.unpack_from(chunk)[0]
+    parts = [chunk[_FRAME.size:]]
+    got = len(parts[0])
+    while got < size:
+        more = os.read(fd, min(size - got, 1 << 20))
+        if not more:
+            raise EOFError("slot pipe closed")
+        parts.append(more)
+        got += len(more)
+    return parts[0] if len(parts) == 1 else b"".join(parts)
 
 
 # --------------------------------------------------------------------------- worker side
 def _serve_slot(store: Any, conn: Connection) -> None:
     from server.jobs import run_job
 
+    fd = conn.fileno()
     while True:
+        # Own frames and the C pickler: multiprocessing's ``send``/``recv`` build a
+        # Python-level pickler per message and read a frame in two system calls.
         try:
-            job = conn.recv()
+            job = pickle.loads(recv_frame(fd))
         except (EOFError, OSError):
             os._exit(0)
         try:
@@ -68,7 +128,7 @@ def _serve_slot(store: Any, conn: Connection) -> None:
             answer = {"ok": False, "code": "internal", "message": "the job failed",
                       "detail": f"{type(exc).__name__}: {exc}"}
         try:
-            conn.send(answer)
+            send_frame(fd, pickle.dumps(answer, PICKLE_PROTOCOL))
         except (BrokenPipeError, OSError):
             os._exit(0)
 
@@ -122,6 +182,8 @@ class _Worker:
     slots: list[Connection]
     control: Connection
     free: list[int] = field(default_factory=list)
+    #: one ``select.poll`` per slot, made once: waiting for an answer is one syscall
+    pollers: list[Any] = field(default_factory=list)
     dead: bool = False
     ready: threading.Event = field(default_factory=threading.Event)
     open_seconds: float | None = None
@@ -179,8 +241,14 @@ class WorkerPool:
         control_child.close()
         for _, child in pairs:
             child.close()
-        return _Worker(process, [parent for parent, _ in pairs], control_parent,
-                       free=list(range(self.slot_count)))
+        slots = [parent for parent, _ in pairs]
+        pollers = []
+        for conn in slots:
+            poller = select.poll()
+            poller.register(conn.fileno(), select.POLLIN)
+            pollers.append(poller)
+        return _Worker(process, slots, control_parent, free=list(range(self.slot_count)),
+                       pollers=pollers)
 
     def _promote(self, worker: _Worker, killed_at: float | None = None) -> None:
         worker.control.send("open")
@@ -319,15 +387,18 @@ class WorkerPool:
             raise QueryTimeout(f"the query was stopped after {spent:.1f} s (limit {limit:g} s, "
                                "setting query_timeout)")
         conn = worker.slots[slot]
+        poller = worker.pollers[slot]
         started = time.monotonic()
         try:
-            conn.send(job)
+            send_frame(conn.fileno(), pickle.dumps(job, PICKLE_PROTOCOL))
             deadline = started + max(0.0, limit - spent)
             while True:
                 # Wake up now and then: a worker killed for another job must be noticed
-                # even if its end of the pipe is not seen to close.
-                if conn.poll(max(0.0, min(deadline - time.monotonic(), WATCH_INTERVAL))):
-                    return conn.recv()  # type: ignore[no-any-return]
+                # even if its end of the pipe is not seen to close. (A closed end wakes
+                # the poll too; ``recv_frame`` then raises ``EOFError``.)
+                wait = max(0.0, min(deadline - time.monotonic(), WATCH_INTERVAL))
+                if poller.poll(wait * 1000):
+                    return pickle.loads(recv_frame(conn.fileno()))  # type: ignore[no-any-return]
                 if worker.dead or not worker.process.is_alive():
                     raise EOFError("worker gone")
                 if time.monotonic() >= deadline:

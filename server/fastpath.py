@@ -1,0 +1,115 @@
+"""The common query request, answered without Flask's request and response objects.
+
+``GET /sparql?query=…`` with nothing else in the query string is by far the most
+frequent request an endpoint gets, and for a small result Flask's per-request
+machinery (request context, URL routing, the request and response objects) costs
+more CPU than the query itself. :class:`QueryFastPath` wraps the app's WSGI
+callable and answers exactly that request directly:
+
+* the same checks as the Flask route (:func:`server.sparql.plan_query`: policy on
+  the parsed tokens, dataset, content negotiation; size cap on the query string),
+* the same job through the same :class:`server.workers.WorkerPool` (so the time
+  limit, the concurrency cap and the row cap hold unchanged),
+* the worker's serialised bytes passed to the HTTP server untouched, with the
+  headers the route sends (``Content-Type``, ``Vary``, CORS, ``KG-Truncated``).
+
+Every other request — other parameters (``format=``, ``download=``, graphs),
+other methods or paths — goes to Flask unchanged. Errors are rendered by
+:func:`server.errors.error_response` inside a Flask request context, so they have
+the one error shape (JSON, or HTML for browsers).
+
+>>> QueryFastPath.__name__
+'QueryFastPath'
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterable
+from typing import Any
+from urllib.parse import parse_qsl
+
+from flask import Flask
+
+from server.errors import ApiError, error_response
+from server.sparql import JOB_ERRORS, answer_parts, plan_query
+from server.workers import run_checked
+
+log = logging.getLogger(__name__)
+
+StartResponse = Callable[..., Any]
+WSGIApp = Callable[[dict[str, Any], StartResponse], Iterable[bytes]]
+
+#: The dataset parameters of a query request: none given (the union default graph).
+NO_GRAPHS: dict[str, list[str]] = {"default-graph-uri": [], "named-graph-uri": [],
+                                   "using-graph-uri": [], "using-named-graph-uri": []}
+
+#: CORS headers of a read answer (as :func:`server.access.add_cors` sets them).
+CORS_HEADERS = (("Access-Control-Allow-Origin", "*"),
+                ("Access-Control-Expose-Headers",
+                 "Content-Type, Content-Disposition, KG-Truncated"))
+
+
+class QueryFastPath:
+    """WSGI middleware answering ``GET /sparql?query=…`` without Flask's request objects.
+
+    Args:
+        app: the Flask app (its :class:`server.ServerState` and error rendering).
+        inner: the WSGI callable every other request goes to (``app.wsgi_app``).
+    """
+
+    def __init__(self, app: Flask, inner: WSGIApp) -> None:
+        self.app = app
+        self.inner = inner
+        self.state = app.extensions["kg"]
+
+    def _query_text(self, environ: dict[str, Any]) -> str | None:
+        """The query text when the request is a plain ``GET ?query=``; ``None`` otherwise."""
+        if environ.get("REQUEST_METHOD") != "GET" or environ.get("PATH_INFO") != "/sparql":
+            return None
+        raw = environ.get("QUERY_STRING", "")
+        if not raw.startswith("query=") or len(raw) > self.state.settings.max_request_bytes:
+            return None
+        # decoded exactly as werkzeug decodes ``request.args``
+        pairs = parse_qsl(raw.encode("latin1").decode(), keep_blank_values=True,
+                          errors="werkzeug.url_quote")
+        if len(pairs) != 1 or pairs[0][0] != "query":
+            return None
+        return pairs[0][1]
+
+    def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
+        """Answer a plain query request here; hand anything else to Flask."""
+        text = self._query_text(environ)
+        if text is None:
+            return self.inner(environ, start_response)
+        settings = self.state.settings
+        try:
+            plan = plan_query(text, NO_GRAPHS, settings=settings,
+                              accept=environ.get("HTTP_ACCEPT"), override=None)
+            answer = run_checked(self.state.pool, plan.job, errors=JOB_ERRORS)
+        except ApiError as error:
+            return self._error(environ, start_response, error)
+        except Exception:  # noqa: BLE001 - the same 500 as the Flask route gives
+            log.exception("unexpected error on GET /sparql")
+            return self._error(environ, start_response, ApiError(
+                "the server failed to answer this request; the operator's log has the "
+                "details", status=500, code="internal"))
+        body, fmt, extra = answer_parts(plan, answer, settings)
+        headers = [("Content-Type", fmt.content_type), ("Content-Length", str(len(body))),
+                   ("Vary", "Accept"), *extra.items()]
+        if settings.cors:
+            headers.extend(CORS_HEADERS)
+        start_response("200 OK", headers)
+        return [body]
+
+    def _error(self, environ: dict[str, Any], start_response: StartResponse,
+               error: ApiError) -> Iterable[bytes]:
+        """The one error shape, rendered by the app as its error handlers would."""
+        with self.app.request_context(environ):
+            response = error_response(error)
+        return response(environ, start_response)  # type: ignore[no-any-return]
+
+
+def install(app: Flask) -> None:
+    """Put :class:`QueryFastPath` in front of ``app``'s WSGI callable."""
+    app.wsgi_app = QueryFastPath(app, app.wsgi_app)  # type: ignore[method-assign]
