@@ -8,6 +8,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from kg.kb import KBEntity
+
 REPO = Path(__file__).resolve().parent.parent
 
 
@@ -178,3 +180,18 @@ def live_server(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-un
     process, url = start_server(store, tmp_path_factory.mktemp("server-run"))
     yield url
     stop_server(process)
+
+
+def kb_entity(
+    key: str, type_: str, ar: str, en: str | None = None, parent: str | None = None,
+    **kw: object,
+) -> KBEntity:
+    """A KB entity for tests: defaults for every field, overridable by keyword."""
+
+    fields: dict[str, object] = dict(
+        key=key, kind=key.split(":")[0], type=type_, label_ar=ar, label_en=en, aliases=(),
+        wikidata=None, parent=parent, lat=None, lon=None, pcode=None, geonames=None,
+        admin_level=None, country="SY", prominence=0.5,
+    )
+    fields.update(kw)
+    return KBEntity(**fields)  # type: ignore[arg-type]

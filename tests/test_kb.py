@@ -13,7 +13,6 @@ import pytest
 from kg import iris
 from kg.kb import (
     DEFAULT_PATH,
-    KBEntity,
     KnowledgeBase,
     alias_key,
     fold_key,
@@ -23,6 +22,7 @@ from kg.kb import (
 )
 from kg.kb.build import build, main, plausible_name, write_resource
 from kg.kb.rdf import kb_quads
+from tests.conftest import kb_entity
 
 FIXTURE = Path(__file__).parent / "data" / "kb_shared"
 
@@ -33,28 +33,7 @@ def shared_data() -> Path | None:
     return base / "data" if (base / "data").is_dir() else None
 
 
-def place(
-    key: str, type_: str, ar: str, en: str, parent: str | None = None, **kw: object
-) -> KBEntity:
-    fields: dict[str, object] = dict(
-        key=key,
-        kind=key.split(":")[0],
-        type=type_,
-        label_ar=ar,
-        label_en=en,
-        aliases=(),
-        wikidata=None,
-        parent=parent,
-        lat=None,
-        lon=None,
-        pcode=None,
-        geonames=None,
-        admin_level=None,
-        country="SY",
-        prominence=0.5,
-    )
-    fields.update(kw)
-    return KBEntity(**fields)  # type: ignore[arg-type]
+place = kb_entity
 
 
 @pytest.fixture(scope="module")

@@ -7,33 +7,12 @@ from pathlib import Path
 
 import pytest
 
-from kg.kb import KBEntity, KnowledgeBase, load_kb
+from kg.kb import KnowledgeBase, load_kb
 from kg.link import Linker, find_context_places, link_report, resolve_name
 from kg.model import Document, Event, Mention, Participation, PlaceRef, Report, Span
+from tests.conftest import kb_entity
 
-
-def ent(
-    key: str, type_: str, ar: str, en: str | None = None, parent: str | None = None, **kw: object
-) -> KBEntity:
-    fields: dict[str, object] = dict(
-        key=key,
-        kind=key.split(":")[0],
-        type=type_,
-        label_ar=ar,
-        label_en=en,
-        aliases=(),
-        wikidata=None,
-        parent=parent,
-        lat=None,
-        lon=None,
-        pcode=None,
-        geonames=None,
-        admin_level=None,
-        country="SY",
-        prominence=0.5,
-    )
-    fields.update(kw)
-    return KBEntity(**fields)  # type: ignore[arg-type]
+ent = kb_entity
 
 
 @pytest.fixture()
