@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from importlib import resources
 from pathlib import Path
@@ -109,6 +109,21 @@ def _send_to_server(server: str, token: str | None, paths: list[str], options: A
             raise click.ClickException(str(exc)) from None
 
 
+def report_inputs(command: Callable[..., Any]) -> Callable[..., Any]:
+    """The arguments and options of commands that read report files."""
+    for decorator in reversed((
+        click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=str)),
+        click.option("--published", default=None, metavar="DATE",
+                     help="Publication date (YYYY-MM-DD) for reports that carry none."),
+        click.option("--lang", type=click.Choice(["auto", "ar", "en"]), default=None,
+                     help="Language of the reports (setting lang)."),
+        click.option("--encoding", default="utf-8", show_default=True,
+                     help="Text encoding of the files (e.g. cp1256 for Windows Arabic)."),
+    )):
+        command = decorator(command)
+    return command
+
+
 def _read_options(settings: Settings, published: str | None, encoding: str) -> Any:
     from kg.ingest import ReadOptions, parse_date
 
@@ -120,13 +135,7 @@ def _read_options(settings: Settings, published: str | None, encoding: str) -> A
 
 
 @main.command()
-@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=str))
-@click.option("--published", default=None, metavar="DATE",
-              help="Publication date (YYYY-MM-DD) for reports that carry none.")
-@click.option("--lang", type=click.Choice(["auto", "ar", "en"]), default=None,
-              help="Language of the reports (setting lang).")
-@click.option("--encoding", default="utf-8", show_default=True,
-              help="Text encoding of the files (e.g. cp1256 for Windows Arabic).")
+@report_inputs
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
 @click.option("--validate/--no-validate", default=None,
               help="Check each report's graph against the SHACL shapes before storing it "
@@ -424,13 +433,7 @@ def eval_command(gold: Path, lang: str | None, as_json: bool, no_diff: bool) -> 
 
 
 @main.command(name="extract")
-@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=str))
-@click.option("--published", default=None, metavar="DATE",
-              help="Publication date (YYYY-MM-DD) for reports that carry none.")
-@click.option("--lang", type=click.Choice(["auto", "ar", "en"]), default=None,
-              help="Language of the reports (setting lang).")
-@click.option("--encoding", default="utf-8", show_default=True,
-              help="Text encoding of the files (e.g. cp1256 for Windows Arabic).")
+@report_inputs
 @click.option("--json", "as_json", is_flag=True,
               help="One JSON line per report in the EVAL_FORMAT schema (with confidences "
                    "and spans).")
