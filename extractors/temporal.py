@@ -14,6 +14,8 @@ datetime.date(2021, 12, 12)
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
+from typing import Any
 
 from spacy.language import Language
 from spacy.tokens import Doc
@@ -191,6 +193,20 @@ class TimeFinder:
             return TimeHit(i, i + 5, day=a, month=b, year=c)
         return None
 
+    def _month(self, st: DocState, keys: Sequence[Sequence[tuple[str, int]]], k: int,
+               tables: dict) -> tuple[int, Any] | None:  # type: ignore[type-arg]
+        """A month name at token ``k``, with a second name after a slash
+        (كانون الأول/ديسمبر): ``(token after the names, month number)``."""
+        month = tables["months"].first(keys, k)
+        if month is None:
+            return None
+        end = month[0]
+        if end + 1 < len(keys) and st.norms[end] == "/":
+            other = tables["months"].first(keys, end + 1)
+            if other is not None:
+                end = other[0]
+        return end, month[1]
+
     def _at(self, st: DocState, i: int, tables: dict) -> TimeHit | None:  # type: ignore[type-arg]
         lex = self.lex
         keys = st.keys
@@ -253,13 +269,9 @@ class TimeFinder:
             k = j + 1
             if k < len(keys) and st.norms[k] == "من":
                 k += 1
-            month = tables["months"].first(keys, k)
+            month = self._month(st, keys, k, tables)
             if month is not None:
                 end = month[0]
-                if end + 1 < len(keys) and st.norms[end] == "/":
-                    other = tables["months"].first(keys, end + 1)
-                    if other is not None:
-                        end = other[0]
                 year = self._number(st, end)
                 hit = TimeHit(start, end, weekday=weekday, day=day, month=int(month[1]))
                 if year is not None and 1900 <= year <= 2100:
@@ -269,13 +281,9 @@ class TimeFinder:
             return TimeHit(start, j, weekday=weekday)
         # [شهر] month [/ month] year
         k = i + 1 if st.forms[i] & lex.sets["month_cues"] else i
-        month = tables["months"].first(keys, k)
+        month = self._month(st, keys, k, tables)
         if month is not None:
             end = month[0]
-            if end + 1 < len(keys) and st.norms[end] == "/":
-                other = tables["months"].first(keys, end + 1)
-                if other is not None:
-                    end = other[0]
             year = self._number(st, end)
             if year is not None and 1900 <= year <= 2100:
                 return TimeHit(i, end + 1, month=int(month[1]), year=year)
