@@ -292,10 +292,5 @@ def open_store(path: str | Path | None, *, read_only: bool = False) -> GraphStor
         raise StoreError(f"cannot open store {folder}: {reason}") from None
 
 
-def default_graph_name() -> DefaultGraph:
-    """The default graph term (for callers building quads)."""
-    return DefaultGraph()
-
-
 __all__ = ["GraphStore", "StoreError", "StoreLockedError", "open_store", "QueryResult",
            "RdfFormat"]
