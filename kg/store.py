@@ -19,6 +19,9 @@ graphs as their default graph unless asked not to.
 
 from __future__ import annotations
 
+import fcntl
+import os
+import weakref
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import IO, Any
@@ -55,10 +58,14 @@ class GraphStore:
     Create it with :func:`open_store`.
     """
 
-    def __init__(self, store: Store, path: Path | None, *, read_only: bool = False) -> None:
+    def __init__(self, store: Store, path: Path | None, *, read_only: bool = False,
+                 writer_lock: int | None = None) -> None:
         self._store = store
         self.path = path
         self.read_only = read_only
+        # the writers' lock is released when the store is closed or collected
+        self._release = weakref.finalize(self, os.close, writer_lock) \
+            if writer_lock is not None else None
 
     # --- reading
     def __len__(self) -> int:
@@ -258,6 +265,8 @@ class GraphStore:
         """Flush and release the store (the object must not be used afterwards)."""
         self.flush()
         del self._store
+        if self._release is not None:
+            self._release()
 
     def __enter__(self) -> GraphStore:
         return self
@@ -266,22 +275,104 @@ class GraphStore:
         self.close()
 
 
+#: The lock file that keeps writers out while a read-only server reads the store.
+#:
+#: RocksDB's own ``LOCK`` is taken by a read-write open only, and a read-only open
+#: beside a writer is undefined behaviour. So every read-write open also takes this
+#: file exclusively (``flock``), and a read-only ``kg serve`` holds it shared for
+#: its whole life (:func:`hold_readers_lock`): each side sees the other and stops
+#: with :class:`StoreLockedError`.
+READERS_LOCK = "kg-readers.lock"
+
+
+def _lock(folder: Path, mode: int) -> int | None:
+    """``flock`` the readers' lock file of ``folder`` without waiting; ``None`` if held."""
+    fd = os.open(folder / READERS_LOCK, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
+    try:
+        fcntl.flock(fd, mode | fcntl.LOCK_NB)
+    except OSError:
+        os.close(fd)
+        return None
+    return fd
+
+
+def _locked_by(folder: Path) -> StoreLockedError:
+    """The error for a store whose readers' lock is taken: by readers, or by a writer."""
+    probe = _lock(folder, fcntl.LOCK_SH)  # succeeds when only readers hold the lock
+    if probe is None:
+        return StoreLockedError(
+            f"store {folder} is in use by another process (a running `kg serve`?). Stop "
+            "it, or send reports to the server with `kg ingest --server URL`.")
+    os.close(probe)
+    return StoreLockedError(
+        f"store {folder} is in use by another process: a read-only `kg serve`. Stop it to "
+        "write here, or serve with writes on (allow_updates, write_token) and send "
+        "reports with `kg ingest --server URL`.")
+
+
+def hold_readers_lock(path: str | Path) -> int:
+    """Keep writers away from the store at ``path`` until the returned descriptor closes.
+
+    A read-only server holds this for as long as it serves (its processes open the
+    store read-only); ``kg ingest`` and every other read-write open then stop with
+    :class:`StoreLockedError` instead of writing under the readers.
+
+    Raises:
+        StoreLockedError: a process has the store open for writing.
+        StoreError: the folder cannot be created.
+    """
+    folder = Path(path).expanduser()
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        fd = _lock(folder, fcntl.LOCK_SH)
+    except OSError as exc:
+        raise StoreError(f"cannot open store {folder}: {exc.strerror or exc}") from None
+    if fd is None:
+        raise StoreLockedError(f"store {folder} is in use by another process that writes "
+                               "to it (a `kg ingest` still running, or a server that "
+                               "accepts writes)")
+    return fd
+
+
+def ensure_store(path: str | Path) -> None:
+    """Create an empty store at ``path`` unless one is there (so it can be opened read-only).
+
+    Raises:
+        StoreLockedError: the store does not exist yet and its folder is locked.
+        StoreError: the folder cannot be created.
+    """
+    if not (Path(path).expanduser() / "CURRENT").exists():
+        open_store(path).close()
+
+
 def open_store(path: str | Path | None, *, read_only: bool = False) -> GraphStore:
     """Open (creating if needed) the on-disk store at ``path``; ``None`` opens one in memory.
 
+    A read-only open takes no lock and must not run beside a writer: the server
+    holds :func:`hold_readers_lock` while its processes read.
+
     Raises:
-        StoreLockedError: another process has the store open for writing.
+        StoreLockedError: another process has the store open for writing, or a
+            read-only server is serving it.
         StoreError: the folder cannot be created or is not a store.
     """
     if path is None:
         return GraphStore(Store(), None)
     folder = Path(path).expanduser()
+    lock: int | None = None
     try:
         if read_only:
             return GraphStore(Store.read_only(str(folder)), folder, read_only=True)
         folder.mkdir(parents=True, exist_ok=True)
-        return GraphStore(Store(str(folder)), folder)
+        lock = _lock(folder, fcntl.LOCK_EX)
+        if lock is None:
+            raise _locked_by(folder)
+        return GraphStore(Store(str(folder)), folder, writer_lock=lock)
+    except StoreLockedError:
+        raise
     except OSError as exc:
+        if lock is not None:
+            os.close(lock)
         text = str(exc)
         if "lock" in text.lower():
             raise StoreLockedError(
@@ -292,5 +383,5 @@ def open_store(path: str | Path | None, *, read_only: bool = False) -> GraphStor
         raise StoreError(f"cannot open store {folder}: {reason}") from None
 
 
-__all__ = ["GraphStore", "StoreError", "StoreLockedError", "open_store", "QueryResult",
-           "RdfFormat"]
+__all__ = ["GraphStore", "StoreError", "StoreLockedError", "ensure_store", "hold_readers_lock",
+           "open_store", "QueryResult", "RdfFormat"]
