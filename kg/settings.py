@@ -72,7 +72,10 @@ SETTINGS: tuple[Setting, ...] = (
             "Folder of the on-disk Oxigraph store."),
     Setting("host", "127.0.0.1", str, "Address the server listens on."),
     Setting("port", 5000, int, "Port the server listens on."),
-    Setting("workers", 4, int, "Threads of the WSGI server answering requests."),
+    Setting("workers", 4, int, "Threads of each web process answering requests."),
+    Setting("web_processes", 2, int,
+            "Web processes of a read-only server (one when writes are on: the store then "
+            "has a single writer)."),
     Setting("http_server", "granian", str,
             "HTTP server `kg serve` runs the app in: granian (Rust, faster) or gunicorn."),
     Setting("query_timeout", 30.0, float,
@@ -82,7 +85,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("max_request_bytes", 1_000_000, int,
             "Largest request body the server accepts, in bytes."),
     Setting("max_concurrent_queries", 2, int,
-            "Most queries the server runs at the same time; others wait briefly, then get 503."),
+            "Most queries each web process runs at the same time; others wait briefly, "
+            "then get 503."),
     Setting("allow_updates", False, _bool,
             "Enable SPARQL Update, the Graph Store Protocol and ingestion over HTTP "
             "(needs write_token)."),

@@ -13,7 +13,7 @@ import hmac
 
 from flask import Response, request
 
-from server import state
+from server import accepts_writes, state
 from server.errors import ForbiddenOperation, PayloadTooLarge, Unauthorized
 
 #: Headers a cross-origin reader may send.
@@ -28,7 +28,7 @@ def require_writer() -> None:
         Unauthorized: the bearer token is missing or wrong.
     """
     settings = state().settings
-    if not settings.allow_updates or not settings.write_token:
+    if not accepts_writes(settings):
         raise ForbiddenOperation(
             "this server is read-only",
             hint="the operator can enable writes with the settings allow_updates and "

@@ -8,8 +8,9 @@ callable and answers exactly that request directly:
 
 * the same checks as the Flask route (:func:`server.sparql.plan_query`: policy on
   the parsed tokens, dataset, content negotiation; size cap on the query string),
-* the same job through the same :class:`server.workers.WorkerPool` (so the time
-  limit, the concurrency cap and the row cap hold unchanged),
+* the same job, answered as the route answers it (:func:`server.sparql.answer_query`:
+  the worker pool, so the time limit, concurrency cap and row cap hold unchanged;
+  or, for a one-subject look-up on a read-only server, this process),
 * the worker's serialised bytes passed to the HTTP server untouched, with the
   headers the route sends (``Content-Type``, ``Vary``, CORS, ``KG-Truncated``).
 
@@ -27,13 +28,12 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterable
 from typing import Any
-from urllib.parse import parse_qsl
+from urllib.parse import unquote_plus
 
 from flask import Flask
 
 from server.errors import ApiError, error_response
-from server.sparql import JOB_ERRORS, answer_parts, plan_query
-from server.workers import run_checked
+from server.sparql import answer_parts, answer_query, plan_query
 
 log = logging.getLogger(__name__)
 
@@ -68,14 +68,11 @@ class QueryFastPath:
         if environ.get("REQUEST_METHOD") != "GET" or environ.get("PATH_INFO") != "/sparql":
             return None
         raw = environ.get("QUERY_STRING", "")
-        if not raw.startswith("query=") or len(raw) > self.state.settings.max_request_bytes:
+        if not raw.startswith("query=") or "&" in raw \
+                or len(raw) > self.state.settings.max_request_bytes:
             return None
-        # decoded exactly as werkzeug decodes ``request.args``
-        pairs = parse_qsl(raw.encode("latin1").decode(), keep_blank_values=True,
-                          errors="werkzeug.url_quote")
-        if len(pairs) != 1 or pairs[0][0] != "query":
-            return None
-        return pairs[0][1]
+        # one parameter, decoded exactly as werkzeug decodes ``request.args``
+        return unquote_plus(raw[6:].encode("latin1").decode(), errors="werkzeug.url_quote")
 
     def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         """Answer a plain query request here; hand anything else to Flask."""
@@ -86,7 +83,7 @@ class QueryFastPath:
         try:
             plan = plan_query(text, NO_GRAPHS, settings=settings,
                               accept=environ.get("HTTP_ACCEPT"), override=None)
-            answer = run_checked(self.state.pool, plan.job, errors=JOB_ERRORS)
+            answer = answer_query(self.state, plan)
         except ApiError as error:
             return self._error(environ, start_response, error)
         except Exception:  # noqa: BLE001 - the same 500 as the Flask route gives

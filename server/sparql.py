@@ -19,7 +19,7 @@ from flask import Blueprint, Response, request
 
 from kg.settings import Settings
 from ontology.namespace import PREFIXES
-from server import state
+from server import ServerState, state
 from server.access import add_cors, check_query_string, read_body, require_writer
 from server.describe import service_description
 from server.errors import (
@@ -30,8 +30,9 @@ from server.errors import (
     UnsupportedMediaType,
 )
 from server.formats import GRAPHS, RESULTS, Format, by_override, negotiate, override_or_error
+from server.lane import is_subject_lookup
 from server.policy import QUERY_FORMS, UPDATE_WORDS, check_request
-from server.workers import run_checked
+from server.workers import checked, run_checked
 
 blueprint = Blueprint("sparql", __name__)
 
@@ -152,6 +153,8 @@ class QueryPlan:
     job: dict[str, Any]
     results_format: Format | None
     graph_format: Format | None
+    #: a look-up of one subject over the union graph (:func:`server.lane.is_subject_lookup`)
+    lane: bool = False
 
 
 def plan_query(text: str, graphs: dict[str, list[str]], *, settings: Settings,
@@ -198,7 +201,28 @@ def plan_query(text: str, graphs: dict[str, list[str]], *, settings: Settings,
         "union": not named_graphs,
         "max_rows": settings.max_result_rows,
     }
-    return QueryPlan(job, results_fmt, graph_fmt)
+    lane = not default_graphs and not named_graphs and (
+        _cached_lane(text) if len(text) <= VERDICT_CACHE_TEXT else is_subject_lookup(text))
+    return QueryPlan(job, results_fmt, graph_fmt, lane)
+
+
+@lru_cache(maxsize=2048)
+def _cached_lane(text: str) -> bool:
+    return is_subject_lookup(text)
+
+
+def answer_query(server: ServerState, plan: QueryPlan) -> dict[str, Any]:
+    """The answer to a planned query: from this process for a one-subject look-up on a
+    read-only server (:mod:`server.lane`), from the worker pool otherwise.
+
+    Raises:
+        ApiError: the answer was an error (syntax, limits, timeout …).
+    """
+    if plan.lane and server.reader is not None:
+        answer = server.reader.run(plan.job)
+        if answer is not None:
+            return checked(plan.job, answer, errors=JOB_ERRORS)
+    return run_checked(server.pool, plan.job, errors=JOB_ERRORS)
 
 
 def answer_parts(plan: QueryPlan, answer: dict[str, Any],
@@ -222,7 +246,7 @@ def run_query(text: str, graphs: dict[str, list[str]]) -> Response:
     settings = state().settings
     plan = plan_query(text, graphs, settings=settings, accept=request.headers.get("Accept"),
                       override=_format_param())
-    answer = run_checked(state().pool, plan.job, errors=JOB_ERRORS)
+    answer = answer_query(state(), plan)
     body, fmt, extra = answer_parts(plan, answer, settings)
     return _respond(body, fmt, extra=extra)
 

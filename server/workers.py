@@ -133,13 +133,15 @@ def _serve_slot(store: Any, conn: Connection) -> None:
             os._exit(0)
 
 
-def worker_main(path: str, slots: list[Connection], control: Connection) -> None:
+def worker_main(path: str, slots: list[Connection], control: Connection,
+                read_only: bool = False) -> None:
     """Entry point of a worker process: wait to be promoted, open the store, serve slots.
 
     Args:
         path: the store folder.
         slots: one pipe end per slot.
         control: the pipe the web process promotes (``"open"``) and watches us on.
+        read_only: open the store read-only (the server accepts no writes).
     """
     from kg.store import StoreLockedError, open_store
 
@@ -156,7 +158,7 @@ def worker_main(path: str, slots: list[Connection], control: Connection) -> None
     started = time.monotonic()
     while True:
         try:
-            store = open_store(path)
+            store = open_store(path, read_only=read_only)
             break
         except StoreLockedError:
             if time.monotonic() - started > OPEN_RETRY_SECONDS:
@@ -208,15 +210,19 @@ class WorkerPool:
     """Runs jobs in a killable worker process that owns the store.
 
     Args:
-        store_path: the store folder (the worker opens it read-write).
+        store_path: the store folder.
         slots: most jobs running at once (``max_concurrent_queries``).
         timeout: seconds a job may run before the worker is killed.
         queue_wait: seconds a job may wait for a free slot before ``Busy``.
+        read_only: the worker opens the store read-only (a server that takes no writes;
+            the caller keeps writers out with :func:`kg.store.hold_readers_lock`);
+            otherwise read-write, as its one owner.
     """
 
     def __init__(self, store_path: str | Path, *, slots: int, timeout: float,
-                 queue_wait: float = 5.0) -> None:
+                 queue_wait: float = 5.0, read_only: bool = False) -> None:
         self.store_path = str(store_path)
+        self.read_only = read_only
         self.slot_count = max(1, slots)
         self.timeout = timeout
         self.queue_wait = queue_wait
@@ -235,7 +241,8 @@ class WorkerPool:
         control_parent, control_child = self._context.Pipe()
         process = self._context.Process(
             target=worker_main,
-            args=(self.store_path, [child for _, child in pairs], control_child),
+            args=(self.store_path, [child for _, child in pairs], control_child,
+                  self.read_only),
             name="kg-query-worker", daemon=True)
         process.start()
         control_child.close()
@@ -256,7 +263,7 @@ class WorkerPool:
         def wait_ready() -> None:
             try:
                 status, detail = worker.control.recv()
-            except (EOFError, OSError):
+            except (EOFError, OSError, TypeError):  # TypeError: the pipe closed under recv
                 status, detail = "failed", "worker exited"
             if status == "ready":
                 worker.open_seconds = float(detail)
@@ -439,7 +446,16 @@ def run_checked(pool: WorkerPool, job: Job, *,
     Raises:
         ApiError: the answer was not ``ok``.
     """
-    answer = pool.run(job, timeout=timeout)
+    return checked(job, pool.run(job, timeout=timeout), errors=errors)
+
+
+def checked(job: Job, answer: Answer, *,
+            errors: dict[str, Callable[[str], ApiError]]) -> Answer:
+    """``answer`` if it is ``ok``; otherwise raise the :class:`ApiError` its ``code`` maps to.
+
+    Raises:
+        ApiError: the answer was not ``ok``.
+    """
     if not answer.get("ok"):
         if answer.get("detail"):
             log.error("store error on %s job: %s", job.get("kind"), answer["detail"])

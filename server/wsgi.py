@@ -1,10 +1,16 @@
 """Serve the app from Python (``kg serve``): granian by default, or gunicorn.
 
-One web process with ``workers`` threads (setting ``workers``) runs the Flask
-app; that process starts the query worker that owns the store (see
-:mod:`server.workers`). One web process is deliberate: the store has a single
-owner, and the threads are enough to keep answering while queries run (each
-query runs in the worker process, and the engine releases the GIL there).
+Each web process runs the Flask app on ``workers`` threads and starts its own
+query worker (see :mod:`server.workers`). How many web processes:
+
+* a server that accepts writes has one: its query worker is the store's single
+  writer;
+* a read-only server (the default) has ``web_processes`` (default 2). Every process
+  opens the store read-only, and this process holds
+  :func:`kg.store.hold_readers_lock` while it serves, so no other process can write
+  under the readers. Several processes matter because each has its own GIL: with
+  one-subject look-ups answered in the web process (:mod:`server.lane`), one
+  process with more threads spends its time handing the GIL between them.
 
 Which HTTP server (setting ``http_server``):
 
@@ -35,7 +41,8 @@ from typing import Any
 from gunicorn.app.base import BaseApplication
 
 from kg.settings import Settings, SettingsError
-from kg.store import StoreError, StoreLockedError
+from kg.store import StoreError, StoreLockedError, ensure_store, hold_readers_lock
+from server import accepts_writes
 
 #: gunicorn's largest accepted request line; longer queries must be POSTed.
 MAX_REQUEST_LINE = 8190
@@ -54,7 +61,7 @@ class _Server(BaseApplication):  # type: ignore[misc]
         s = self.settings
         options: dict[str, Any] = {
             "bind": f"{s.host}:{s.port}",
-            "workers": 1,
+            "workers": web_processes(s),
             "worker_class": "gthread",
             "threads": max(1, s.workers),
             # gunicorn's own watchdog: longer than any query may run
@@ -94,6 +101,16 @@ class _Server(BaseApplication):  # type: ignore[misc]
         return self.app
 
 
+def web_processes(settings: Settings) -> int:
+    """How many web processes serve: ``web_processes`` when read-only, else one.
+
+    A server that accepts writes has one web process, because its query worker is
+    the store's one writer. A read-only server can have several: each has its own
+    query worker, and every process opens the store read-only.
+    """
+    return max(1, settings.web_processes) if not accepts_writes(settings) else 1
+
+
 def serve(settings: Settings, *, ready: Callable[[str], None] | None = None) -> None:
     """Run the server until it is stopped (Ctrl+C / SIGTERM).
 
@@ -111,8 +128,19 @@ def serve(settings: Settings, *, ready: Callable[[str], None] | None = None) -> 
         raise SettingsError(f"unknown http_server {settings.http_server!r}; "
                             f"use one of {', '.join(SERVERS)}")
     # Fail here, with a clear message, rather than later inside the worker process.
-    check_store_free(Path(settings.store).expanduser())
-    runner(settings, ready)
+    folder = Path(settings.store).expanduser()
+    check_store_free(folder)
+    readers_lock = None
+    if not accepts_writes(settings):
+        # Read-only: every process opens the store read-only, so keep writers (`kg
+        # ingest`) out for as long as this process serves; the lock goes with it.
+        ensure_store(folder)
+        readers_lock = hold_readers_lock(folder)
+    try:
+        runner(settings, ready)
+    finally:
+        if readers_lock is not None:
+            os.close(readers_lock)
 
 
 def _serve_gunicorn(settings: Settings, ready: Callable[[str], None] | None) -> None:
@@ -176,7 +204,7 @@ def _serve_granian(settings: Settings, ready: Callable[[str], None] | None) -> N
         port=settings.port,
         interface=Interfaces.WSGI,
         factory=True,
-        workers=1,
+        workers=web_processes(settings),
         blocking_threads=max(1, settings.workers),
         websockets=False,
         log_level=LogLevels.warning,
