@@ -92,7 +92,7 @@ def service_graph() -> Graph:
     default = BNode()
     graph.add((dataset, SD.defaultGraph, default))
     graph.add((default, RDF.type, SD.Graph))
-    stats = state().pool.run({"kind": "stats"})
+    stats = state().pool.run_remembered("stats", {"kind": "stats"})
     if stats.get("ok"):
         graph.add((default, VOID.triples, Literal(stats["quads"], datatype=XSD.integer)))
         graph.add((dataset, VOID.triples, Literal(stats["quads"], datatype=XSD.integer)))

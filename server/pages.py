@@ -28,7 +28,7 @@ from server.describe import RDFLIB_FORMATS, base_url, graph_response
 from server.errors import NotAcceptable, NotFound
 from server.formats import GRAPHS, negotiate
 from server.sparql import JOB_ERRORS
-from server.workers import run_checked
+from server.workers import checked, run_checked
 
 blueprint = Blueprint("pages", __name__)
 
@@ -314,13 +314,17 @@ def ontology() -> Response | str:
 @blueprint.route("/void", methods=["GET", "HEAD"])
 @blueprint.route("/.well-known/void", methods=["GET", "HEAD"])
 def void() -> Response:
-    """The VoID description of the dataset (built by :mod:`kg.describe` in the worker)."""
+    """The VoID description of the dataset (built by :mod:`kg.describe` in the worker).
+
+    Remembered until the next write: it counts every class and property, which
+    takes seconds on a large store.
+    """
     fmt = negotiate(GRAPHS, request.headers.get("Accept"), override=request.args.get("format"))
     if fmt is None:
         raise NotAcceptable("offered: " + ", ".join(f.media_type for f in GRAPHS))
-    answer = run_checked(state().pool, {"kind": "void", "base_url": base_url(),
-                                        "rdflib_format": RDFLIB_FORMATS[fmt.name]},
-                         errors=JOB_ERRORS)
+    job = {"kind": "void", "base_url": base_url(), "rdflib_format": RDFLIB_FORMATS[fmt.name]}
+    answer = checked(job, state().pool.run_remembered(("void", job["base_url"], fmt.name), job),
+                     errors=JOB_ERRORS)
     response = Response(answer["body"], content_type=fmt.content_type)
     response.headers["Vary"] = "Accept"
     return add_cors(response, "GET, OPTIONS")

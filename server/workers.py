@@ -46,6 +46,13 @@ log = logging.getLogger(__name__)
 #: Job kinds that only read, so they may be re-sent after a worker restart.
 READ_ONLY_JOBS = frozenset({"query", "graph_get", "has_graphs", "count", "stats", "ping"})
 
+#: Job kinds that change the store: each one makes remembered answers stale.
+WRITE_JOBS = frozenset({"update", "graph_put", "graph_post", "graph_delete",
+                        "replace_graphs"})
+
+#: Most answers :meth:`WorkerPool.run_remembered` keeps (VoID per format and base URL …).
+REMEMBERED_ANSWERS = 64
+
 #: Modules a worker imports before it is promoted (the VoID builder pulls in rdflib).
 PRELOAD = ("server.jobs", "kg.describe")
 
@@ -231,6 +238,9 @@ class WorkerPool:
         self._lock = threading.Lock()
         self._admission = threading.BoundedSemaphore(self.slot_count)
         self._closed = False
+        #: counts the write jobs run; an answer remembered at another count is stale
+        self.generation = 0
+        self._remembered: dict[Any, tuple[int, Answer]] = {}
         self._current = self._spawn()
         self._promote(self._current)
         self._standby: _Worker | None = self._spawn()
@@ -361,6 +371,7 @@ class WorkerPool:
         if not self._admission.acquire(timeout=self.queue_wait):
             raise Busy(f"all {self.slot_count} query slots are busy; try again shortly",
                        headers={"Retry-After": "1"})
+        writes = job.get("kind") in WRITE_JOBS
         try:
             attempts = 2 if job.get("kind") in READ_ONLY_JOBS else 1
             spent = 0.0  # a re-sent read gets what is left of its time limit
@@ -378,7 +389,33 @@ class WorkerPool:
             raise Interrupted("the query worker restarted while this request ran; "
                               "send it again", headers={"Retry-After": "1"})
         finally:
+            if writes:  # done, failed or stopped: remembered answers may be stale
+                with self._lock:
+                    self.generation += 1
             self._admission.release()
+
+    def run_remembered(self, key: Any, job: Job) -> Answer:
+        """:meth:`run`, with the answer remembered until the next write job.
+
+        For answers that are costly and only change with the data, such as the VoID
+        description (seconds on a large store, for any client that asks). A read-only
+        server never writes, so it computes them once per process. Failed answers are
+        not remembered.
+        """
+        with self._lock:
+            generation = self.generation
+            hit = self._remembered.get(key)
+        if hit is not None and hit[0] == generation:
+            return hit[1]
+        answer = self.run(job)
+        if answer.get("ok"):
+            with self._lock:
+                if len(self._remembered) >= REMEMBERED_ANSWERS:
+                    self._remembered.clear()
+                # remembered under the count read before it ran: a write that finished
+                # meanwhile has already made it stale
+                self._remembered[key] = (generation, answer)
+        return answer
 
     def _run_on(self, worker: _Worker, slot: int, job: Job, limit: float,
                 spent: float = 0.0) -> Answer:

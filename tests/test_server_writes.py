@@ -113,3 +113,37 @@ def test_reports_route_checks_token_and_body(client) -> None:  # type: ignore[no
     response = client.post("/api/reports", data=b" ", content_type="application/json",
                            headers=AUTH)
     assert response.status_code == 400
+
+
+def test_void_is_remembered_until_a_write(client, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from rdflib import URIRef
+    from rdflib.namespace import VOID
+
+    pool = client.application.extensions["kg"].pool
+    kinds: list[str] = []
+    run = pool.run
+
+    def counted(job, **kwargs):  # type: ignore[no-untyped-def]
+        kinds.append(job["kind"])
+        return run(job, **kwargs)
+
+    monkeypatch.setattr(pool, "run", counted)
+    dataset = URIRef("http://localhost/void#dataset")
+
+    def triples() -> int:
+        response = client.get("/void", headers={"Accept": "text/turtle"})
+        assert response.status_code == 200
+        return int(Graph().parse(data=response.data, format="turtle").value(dataset,
+                                                                            VOID.triples))
+
+    before = triples()
+    assert triples() == before and kinds.count("void") <= 1  # the second is remembered
+    graph = "urn:test:void-stale"
+    response = client.put(f"/graphs?graph={graph}", data=TURTLE,
+                          content_type="text/turtle", headers=AUTH)
+    assert response.status_code in (201, 204)
+    try:
+        assert triples() == before + 3  # the write made the remembered answer stale
+    finally:
+        client.delete(f"/graphs?graph={graph}", headers=AUTH)
+    assert triples() == before
