@@ -59,6 +59,8 @@ class IngestSummary:
     replaced: int = 0
     failures: list[IngestFailure] = field(default_factory=list)
     events_by_type: dict[str, int] = field(default_factory=dict)
+    #: the entities the stored reports mention (``entities`` is their number)
+    entity_iris: set[str] = field(default_factory=set)
 
     @property
     def ok(self) -> bool:
@@ -458,7 +460,6 @@ def ingest(
     # batch in which nothing could be read
     static_pending = True
     summary = IngestSummary()
-    entities: set[str] = set()
     seen: dict[str, str] = {}
     for item in items:
         if progress is not None:
@@ -501,10 +502,10 @@ def ingest(
         summary.events += len(report.events)
         for event in report.events:
             summary.events_by_type[event.type] = summary.events_by_type.get(event.type, 0) + 1
-        entities.update(q.object.value for q in quads
-                        if q.predicate.value == "https://schema.org/mentions"
-                        and isinstance(q.object, NamedNode))
-    summary.entities = len(entities)
+        summary.entity_iris.update(q.object.value for q in quads
+                                   if q.predicate.value == "https://schema.org/mentions"
+                                   and isinstance(q.object, NamedNode))
+    summary.entities = len(summary.entity_iris)
     store.flush()
     return summary
 

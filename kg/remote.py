@@ -127,7 +127,12 @@ def _merge(summary: IngestSummary, answer: dict[str, Any], origins: list[str]) -
     """Add one batch's server summary into ``summary``, naming failures by local origin."""
     summary.reports += int(answer.get("reports", 0))
     summary.events += int(answer.get("events", 0))
-    summary.entities += int(answer.get("entities", 0))
+    if isinstance(answer.get("entity_iris"), list):
+        # distinct over all batches: an entity mentioned in two batches counts once
+        summary.entity_iris.update(str(iri) for iri in answer["entity_iris"])
+        summary.entities = len(summary.entity_iris)
+    else:  # a server that does not list them: the best count is the sum
+        summary.entities += int(answer.get("entities", 0))
     summary.quads_written += int(answer.get("quads_written", 0))
     summary.quads_added += int(answer.get("quads_added", 0))
     summary.replaced += int(answer.get("replaced", 0))

@@ -110,6 +110,8 @@ def post_reports() -> Response:
         summary = ingest(cast(GraphStore, PoolStore(server.pool)), items,
                          processor=server.processor)
     result = summary.as_dict()
+    # so that a client sending many batches can count distinct entities over all of them
+    result["entity_iris"] = sorted(summary.entity_iris)
     status = 422 if summary.failures and not summary.reports else 200
     response = jsonify(result)
     response.status_code = status

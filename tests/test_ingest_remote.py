@@ -36,3 +36,21 @@ def test_wrong_token_is_a_clear_error(runner, live_server: str) -> None:  # type
 def test_server_needs_a_token(runner) -> None:  # type: ignore[no-untyped-def]
     result = runner.invoke(main, ["ingest", str(SEED), "--server", "http://127.0.0.1:9"])
     assert result.exit_code == 2 and "write token" in result.output
+
+
+def test_entities_are_counted_once_over_batches(runner, live_server: str,  # type: ignore[no-untyped-def]
+                                               tmp_path: Path, monkeypatch) -> None:
+    import kg.remote
+
+    monkeypatch.setattr(kg.remote, "BATCH", 1)  # one report per request
+    text = SEED.read_text(encoding="utf-8")
+    for name in ("a", "b"):  # the same entities, in two reports (different texts)
+        (tmp_path / f"{name}.txt").write_text(f"{text}\n\n{name}", encoding="utf-8")
+    result = runner.invoke(main, ["ingest", str(tmp_path / "a.txt"), str(tmp_path / "b.txt"),
+                                  "--server", live_server, "--token", SERVER_TOKEN])
+    assert result.exit_code == 0, result.output
+    assert "reports ingested: 2" in result.output
+    local = runner.invoke(main, ["ingest", str(tmp_path / "a.txt"),
+                                 "--store", str(tmp_path / "store")])
+    once = next(line for line in local.output.splitlines() if "entities mentioned" in line)
+    assert once in result.output  # as many as one report mentions, not twice that
