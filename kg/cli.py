@@ -141,7 +141,7 @@ def _read_options(settings: Settings, published: str | None, encoding: str) -> A
               help="Check each report's graph against the SHACL shapes before storing it "
                    "(setting validate_on_ingest); reports that do not conform are rejected.")
 @click.option("--server", default=None, metavar="URL",
-              help="Send the reports to a running `kg serve` (which owns the store) "
+              help="Send the reports to a running `kg serve` that takes writes "
                    "instead of opening the store.")
 @click.option("--token", default=None,
               help="Write token of that server (setting write_token, env KG_WRITE_TOKEN).")

@@ -1,11 +1,14 @@
-"""The query-execution model: one killable worker process owns the store.
+"""The query-execution model: each web process's jobs run in a killable worker process.
 
 pyoxigraph cannot cancel a running query, and RocksDB lets one process at a time
-open a store for writing. So the web process never opens the store: a *worker
-process* does, and runs every job (queries, updates, Graph Store writes,
-ingestion writes) on a few threads (pyoxigraph releases the GIL while it
-evaluates). The web process talks to it over one pipe per *slot*; there are
-``max_concurrent_queries`` slots, so that is the most jobs that run at once.
+open a store for writing. So jobs run in a *worker process* that opens the store
+(read-write when the server takes writes, as the store's one writer; read-only
+otherwise) and runs every job (queries, updates, Graph Store writes, ingestion
+writes) on a few threads (pyoxigraph releases the GIL while it evaluates). The
+web process talks to it over one pipe per *slot*; there are
+``max_concurrent_queries`` slots, so that is the most jobs that run at once. (On
+a read-only server the web process also answers one-subject look-ups itself, see
+:mod:`server.lane`.)
 
 When a job outlives ``query_timeout`` the web process kills the worker (SIGKILL:
 a RocksDB write that was under way is rolled back, the store stays consistent),
