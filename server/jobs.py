@@ -116,7 +116,8 @@ class _BudgetSink:
 MIN_ROW_BYTES = {"JSON": 3, "XML": 17, "CSV": 2, "TSV": 1}
 
 
-def _run_query(store: GraphStore, job: Job) -> Any:
+def evaluate(store: GraphStore, job: Job) -> Any:
+    """Evaluate a query job's SPARQL over its dataset (with the pre-declared prefixes)."""
     return store.query(
         job["sparql"],
         union_default_graph=job.get("union", True),
@@ -144,7 +145,7 @@ def _solutions(store: GraphStore, job: Job, result: ox.QuerySolutions, fmt: str,
             return {"ok": True, "form": "SELECT", "body": b"".join(sink.parts),
                     "truncated": False}
         except _OverBudget:
-            result = _run_query(store, job)
+            result = evaluate(store, job)
             assert isinstance(result, ox.QuerySolutions)
     else:
         return {"ok": True, "form": "SELECT", "truncated": False,
@@ -163,7 +164,7 @@ def _solutions(store: GraphStore, job: Job, result: ox.QuerySolutions, fmt: str,
 def _query(store: GraphStore, job: Job) -> Answer:
     max_rows = int(job.get("max_rows") or 0) or None
     try:
-        result = _run_query(store, job)
+        result = evaluate(store, job)
         if isinstance(result, ox.QueryBoolean):
             fmt = job.get("results_format")
             if fmt is None:

@@ -48,21 +48,13 @@ from threading import Lock
 from pyoxigraph import QueryResultsFormat
 
 from kg.store import GraphStore, open_store
-from ontology.namespace import PREFIXES
-from server.jobs import MIN_ROW_BYTES, Answer, Job, run_job
-from server.policy import Token, tokenize
+from server.jobs import MIN_ROW_BYTES, Answer, Job, evaluate, run_job
+from server.policy import Token, keyword_of, tokenize
 
 log = logging.getLogger(__name__)
 
 #: Tokens a query text may have at most to be considered (a look-up is short).
 MAX_TOKENS = 64
-
-
-def _word(token: Token) -> str | None:
-    """The upper-cased keyword a token is (not a prefixed name), or ``None``."""
-    if token.kind == "name" and ":" not in token.text:
-        return token.text.upper()
-    return None
 
 
 def _is_constant(token: Token) -> bool:
@@ -74,7 +66,7 @@ def _is_constant(token: Token) -> bool:
 def _skip_prologue(tokens: Sequence[Token], i: int) -> int | None:
     """The index after the ``PREFIX``/``BASE`` lines starting at ``i`` (``None``: malformed)."""
     while i < len(tokens):
-        word = _word(tokens[i])
+        word = keyword_of(tokens[i])
         if word == "PREFIX":
             if i + 2 >= len(tokens) or tokens[i + 2].kind != "iri" \
                     or not tokens[i + 1].text.endswith(":"):
@@ -91,13 +83,13 @@ def _skip_prologue(tokens: Sequence[Token], i: int) -> int | None:
 
 def _skip_projection(tokens: Sequence[Token], i: int) -> int | None:
     """The index after ``SELECT [DISTINCT|REDUCED] vars`` or ``ASK`` (``None``: neither)."""
-    word = _word(tokens[i]) if i < len(tokens) else None
+    word = keyword_of(tokens[i]) if i < len(tokens) else None
     if word == "ASK":
         return i + 1
     if word != "SELECT":
         return None
     i += 1
-    if i < len(tokens) and _word(tokens[i]) in ("DISTINCT", "REDUCED"):
+    if i < len(tokens) and keyword_of(tokens[i]) in ("DISTINCT", "REDUCED"):
         i += 1
     if i < len(tokens) and tokens[i].text == "*":
         return i + 1
@@ -131,7 +123,7 @@ def _skip_object(tokens: Sequence[Token], i: int) -> int | None:
 def _skip_modifiers(tokens: Sequence[Token], i: int) -> int | None:
     """The index after any ``LIMIT n`` / ``OFFSET n`` (``None``: something else follows)."""
     while i < len(tokens):
-        if _word(tokens[i]) not in ("LIMIT", "OFFSET") or i + 1 >= len(tokens) \
+        if keyword_of(tokens[i]) not in ("LIMIT", "OFFSET") or i + 1 >= len(tokens) \
                 or tokens[i + 1].kind != "number":
             return None
         i += 2
@@ -151,7 +143,7 @@ def is_subject_lookup(sparql: str) -> bool:
     i = _skip_projection(tokens, i)
     if i is None:
         return False
-    if i < len(tokens) and _word(tokens[i]) == "WHERE":
+    if i < len(tokens) and keyword_of(tokens[i]) == "WHERE":
         i += 1
     if i + 3 >= len(tokens) or tokens[i].text != "{" or not _is_constant(tokens[i + 1]):
         return False
@@ -211,9 +203,7 @@ class LocalReader:
         fmt = job.get("results_format")
         if job.get("form") == "SELECT" and fmt is not None:
             try:
-                result = store.raw.query(job["sparql"], use_default_graph_as_union=True,
-                                         prefixes=PREFIXES)
-                body = result.serialize(format=getattr(QueryResultsFormat, fmt))
+                body = evaluate(store, job).serialize(format=getattr(QueryResultsFormat, fmt))
             except Exception:  # noqa: BLE001 - run_job gives the worded error answer
                 return run_job(store, job)
             max_rows = int(job.get("max_rows") or 0)

@@ -79,7 +79,7 @@ def tokenize(sparql: str) -> Iterator[Token]:
         yield Token(kind, text, match.start())
 
 
-def _keyword(token: Token) -> str | None:
+def keyword_of(token: Token) -> str | None:
     """The upper-cased keyword a token is, or ``None`` (prefixed names are not keywords)."""
     if token.kind == "name" and ":" not in token.text:
         return token.text.upper()
@@ -136,7 +136,7 @@ def check_request(
     operation: str | None = None
     tokens = list(tokenize(sparql))
     for i, token in enumerate(tokens):
-        keyword = _keyword(token)
+        keyword = keyword_of(token)
         if keyword is None:
             continue
         if operation is None and (keyword in QUERY_FORMS or keyword in UPDATE_WORDS):
@@ -151,7 +151,7 @@ def check_request(
                                      "remote document. Upload data with the Graph Store "
                                      "Protocol or `kg ingest` instead.")
         elif keyword == "SERVICE":
-            target = following[1] if following and _keyword(following[0]) == "SILENT" \
+            target = following[1] if following and keyword_of(following[0]) == "SILENT" \
                 else (following[0] if following else None)
             endpoint = None if target is None else _resolve(target, declared, base)
             if endpoint is None or endpoint not in allowed:
@@ -170,7 +170,7 @@ def _operation(sparql: str) -> str | None:
     'ASK'
     """
     for token in tokenize(sparql):
-        keyword = _keyword(token)
+        keyword = keyword_of(token)
         if keyword in QUERY_FORMS or keyword in UPDATE_WORDS:
             return keyword
     return None
@@ -185,7 +185,7 @@ def is_update(sparql: str) -> bool:
     False
     """
     for token in tokenize(sparql):
-        keyword = _keyword(token)
+        keyword = keyword_of(token)
         if keyword in UPDATE_WORDS:
             return True
         if keyword in QUERY_FORMS:
@@ -200,7 +200,7 @@ def query_form(sparql: str) -> str | None:
     'CONSTRUCT'
     """
     for token in tokenize(sparql):
-        keyword = _keyword(token)
+        keyword = keyword_of(token)
         if keyword in QUERY_FORMS:
             return keyword
     return None
