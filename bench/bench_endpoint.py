@@ -47,7 +47,7 @@ from typing import Any
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from kg.store import open_store  # noqa: E402
+from kg.graph.store import open_store  # noqa: E402
 
 CKG = "https://w3id.org/conflict-kg/ontology#"
 ID = "https://w3id.org/conflict-kg/id/"

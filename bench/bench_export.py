@@ -51,8 +51,8 @@ def generate(folder: Path, quads: int) -> int:
     """Create (or reuse) a store of at least ``quads`` quads; returns its size."""
     from pyoxigraph import RdfFormat, parse
 
-    from kg import iris
-    from kg.store import open_store
+    from kg.core import iris
+    from kg.graph.store import open_store
 
     marker = folder / "bench-size.txt"
     if marker.is_file() and int(marker.read_text()) >= quads:
@@ -98,8 +98,8 @@ def child(store_dir: str, fmt: str, mode: str, out: str) -> None:
         seconds = time.perf_counter() - start
         items = len(raw)
     else:
-        from kg.export import export
-        from kg.store import open_store
+        from kg.exchange.export import export
+        from kg.graph.store import open_store
 
         store = open_store(store_dir, read_only=True)
         before = _rss_kb("VmRSS")

@@ -19,8 +19,9 @@ import statistics
 import time
 from pathlib import Path
 
-from extractors import extract, make_nlp
-from kg.model import Document
+from extractors import extract
+from kg.core.model import Document
+from kg.pipeline.nlp import build_nlp
 
 ACTORS = ["قوات سوريا الديمقراطية", "قسد", "تنظيم داعش", "خلايا داعش", "قوات النظام",
           "هيئة تحرير الشام", "الجيش الوطني", "القوات التركية", "التحالف الدولي",
@@ -80,7 +81,7 @@ def main() -> None:
     corpus = [make_report(rng) for _ in range(args.reports)]
     chars = statistics.mean(len(t) for t in corpus)
     t0 = time.perf_counter()
-    nlp = make_nlp("ar", {"ner": args.ner})
+    nlp = build_nlp("ar", {"ner": args.ner})
     build = time.perf_counter() - t0
     extract(Document(corpus[0], lang="ar", published=dt.date(2024, 3, 12)), nlp=nlp)  # warm-up
     rates, events = [], 0

@@ -4,14 +4,14 @@ Run: ``PYTHONPATH=. python bench/bench_link.py [--repeat N]``
 
 Measures, as medians over ``--repeat`` runs:
 
-* KB load time: in a fresh interpreter (import + :func:`kg.kb.load_kb`, wall and CPU
-  time) and re-reading in this process (:func:`kg.kb.read_resource`), and the
+* KB load time: in a fresh interpreter (import + :func:`kg.linking.kb.load_kb`, wall and CPU
+  time) and re-reading in this process (:func:`kg.linking.kb.read_resource`), and the
   memory the loaded KB holds (``tracemalloc``: retained after load, and peak);
-* linking throughput in mentions per second: :func:`kg.link.link_report` over a
+* linking throughput in mentions per second: :func:`kg.linking.link.link_report` over a
   report made of the seed text (or a built-in Arabic paragraph when the shared data
   is absent) with one mention per occurrence of the names below, and over the re3d
   dev documents' Location/Organisation mentions when available;
-* :func:`kg.link.resolve_name` calls per second without context.
+* :func:`kg.linking.link.resolve_name` calls per second without context.
 """
 
 from __future__ import annotations
@@ -28,9 +28,9 @@ import tracemalloc
 from collections.abc import Callable
 from pathlib import Path
 
-from kg.kb import DEFAULT_PATH, KnowledgeBase, read_resource
-from kg.link import link_report, resolve_name
-from kg.model import Document, Mention, Report, Span
+from kg.core.model import Document, Mention, Report, Span
+from kg.linking.kb import DEFAULT_PATH, KnowledgeBase, read_resource
+from kg.linking.link import link_report, resolve_name
 
 FALLBACK_TEXT = (
     "قالت قوات سوريا الديموقراطية (قسد) إن قوات التحالف الدولي نفذت عملية في قرية البصيرة "
@@ -67,7 +67,7 @@ def timed(fn: Callable[[], object], repeat: int) -> list[float]:
 
 COLD = (
     "import time; w0 = time.perf_counter()\n"
-    "from kg.kb import load_kb\n"
+    "from kg.linking.kb import load_kb\n"
     "w = time.perf_counter(); c = time.process_time(); load_kb()\n"
     "print(time.perf_counter() - w, time.process_time() - c, w - w0)"
 )
@@ -144,7 +144,7 @@ def main(argv: list[str] | None = None) -> int:
         "KB cold load_kb() in a fresh process: median wall "
         f"{statistics.median(c[0] for c in cold) * 1000:.0f} ms, CPU "
         f"{statistics.median(c[1] for c in cold) * 1000:.0f} ms (n={args.repeat}); "
-        f"importing kg.kb first took {statistics.median(c[2] for c in cold) * 1000:.0f} ms"
+        f"importing kg.linking.kb first took {statistics.median(c[2] for c in cold) * 1000:.0f} ms"
     )
     print(
         f"KB reload (same process, warm caches): median {statistics.median(load_times) * 1000:.0f}"

@@ -25,10 +25,10 @@ from pathlib import Path
 
 from pyoxigraph import RdfFormat, parse
 
-from kg import iris
-from kg.ingest import ingest
-from kg.model import Document
-from kg.store import GraphStore, open_store
+from kg.core import iris
+from kg.core.model import Document
+from kg.graph.store import GraphStore, open_store
+from kg.pipeline.ingest import ingest
 from ontology.reasoning import materialise
 from ontology.validation import SKIPPED_GRAPHS, report_validator, validate_store
 

@@ -27,9 +27,9 @@ import sys
 from collections import Counter, defaultdict
 from pathlib import Path
 
-from kg.kb import KnowledgeBase, alias_key, load_kb
-from kg.link import link_report
-from kg.model import Document, Mention, Report, Span
+from kg.core.model import Document, Mention, Report, Span
+from kg.linking.kb import KnowledgeBase, alias_key, load_kb
+from kg.linking.link import link_report
 
 RE3D_KINDS = {"Location": "place", "Organisation": "actor"}
 

@@ -1,9 +1,9 @@
-"""conflict-kg extractors: from a report's text to a typed :class:`kg.model.Report`.
+"""conflict-kg extractors: from a report's text to a typed :class:`kg.core.model.Report`.
 
->>> from kg.model import Document
+>>> from kg.core.model import Document
 >>> from extractors import extract, make_nlp
 >>> report = extract(Document("قصفت طائرات حربية بلدة البصيرة أمس.", lang="ar"),
-...                  nlp=make_nlp("ar", {"use_kb": False, "ner": False}))
+...                  nlp=make_nlp("ar", {"ner": False}))
 >>> [(e.type, e.place.mention.name) for e in report.events]
 [('Airstrike', 'البصيرة')]
 """
@@ -13,17 +13,15 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # pragma: no cover - names for type checkers only
-    from extractors.api import extract
+    from extractors.api import EXTRACTOR_VERSION, extract
     from extractors.pipeline import make_nlp
 
 __all__ = ["extract", "make_nlp", "EXTRACTOR_VERSION"]
 
-#: Recorded on every report.
-EXTRACTOR_VERSION = "0.1"
-
-#: Public names loaded on first use (PEP 562), so that ``import extractors.normalize``
-#: (used by kg.iris) does not import spaCy.
-_LAZY = {"extract": "extractors.api", "make_nlp": "extractors.pipeline"}
+#: Public names loaded on first use (PEP 562), so that ``import kg.core.text``
+#: (used by kg.core.iris) does not import spaCy.
+_LAZY = {"extract": "extractors.api", "EXTRACTOR_VERSION": "extractors.api",
+         "make_nlp": "extractors.pipeline"}
 
 
 def __getattr__(name: str) -> Any:

@@ -14,7 +14,7 @@ from typing import Any
 
 from spacy.tokens import Doc
 
-from kg.model import Event, Mention
+from kg.core.model import Event, Mention
 
 
 @dataclass(slots=True, eq=False)

@@ -1,4 +1,4 @@
-"""``extract``: from a report's text to a typed :class:`kg.model.Report`."""
+"""``extract``: from a report's text to a typed :class:`kg.core.model.Report`."""
 
 from __future__ import annotations
 
@@ -6,26 +6,30 @@ import datetime as dt
 
 from spacy.language import Language
 
-from extractors import EXTRACTOR_VERSION
 from extractors.annotations import state
-from extractors.normalize import detect_language
 from extractors.pipeline import make_nlp
-from kg.model import Document, Report
+from kg.core.model import Document, Report
+from kg.core.text import detect_language
 
-__all__ = ["extract"]
+__all__ = ["EXTRACTOR_VERSION", "extract"]
+
+#: Recorded on every report.
+EXTRACTOR_VERSION = "0.1"
 
 
 def extract(document: Document, *, nlp: Language | None = None,
             today: dt.date | None = None) -> Report:
     """Read the events, mentions and sources of one report.
 
-    Pure: no I/O besides loading package data (pattern tables, the KB, the optional
-    NER model) when ``nlp`` is not given.
+    Pure: no I/O besides loading package data (pattern tables, the optional NER model)
+    when ``nlp`` is not given.
 
     Args:
         document: the report; ``lang="auto"`` detects the language.
-        nlp: a pipeline from :func:`make_nlp` (built for the document's language when
-            omitted; pass one to reuse it across reports).
+        nlp: a pipeline from :func:`make_nlp` (pass one to reuse it across reports, and
+            :func:`kg.pipeline.nlp.build_nlp`'s to match the shipped knowledge base's
+            names); when omitted, one without a knowledge base is built for the
+            document's language.
         today: the date that bounds "the most recent year" for texts without a
             publication date (default: today).
 

@@ -14,7 +14,7 @@ from spacy.tokens import Doc
 
 from extractors.annotations import DocState, MentionHit, SpeakerHit, state
 from extractors.lexicon import Lexicon, load_lexicon
-from extractors.normalize import normalize_text
+from kg.core.text import normalize_text
 
 #: Mention kinds that can speak.
 SPEAKER_KINDS = frozenset({"actor", "outlet", "person"})

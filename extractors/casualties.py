@@ -6,7 +6,7 @@ a vague word (عدة، عشرات = unknown) — an optional qualifier (أكثر
 نحو) and the side the people belonged to (من داعش، في صفوف قسد، مقاتلي قسد).
 
 >>> from extractors.lexicon import load_lexicon, token_keys
->>> from extractors.normalize import normalize_text
+>>> from kg.core.text import normalize_text
 >>> lex = load_lexicon("ar")
 >>> words = [normalize_text(w) for w in "ما لا يقل عن خمسة عشر".split()]
 >>> read_number([token_keys(w, "ar") for w in words], words, 0, lex)
@@ -23,7 +23,7 @@ from spacy.tokens import Doc
 from extractors.annotations import CasualtyHit, DocState, MentionHit, state
 from extractors.entities import cut_offset
 from extractors.lexicon import Lexicon, load_lexicon
-from kg.model import Mention, Span
+from kg.core.model import Mention, Span
 
 #: Tokens that end the search for a count or an affiliation.
 _BREAKS = frozenset({"،", ",", ".", "؛", ";", ":", "\n", "؟", "?", "!"})

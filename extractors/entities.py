@@ -1,7 +1,9 @@
 """Entity mentions: the KB gazetteer, well-founded patterns, and the optional NER.
 
-* ``ckg_gazetteer`` matches the aliases of the shipped knowledge base
-  (:func:`kg.kb.load_kb`, the one source of names) over token keys, so names match
+* ``ckg_gazetteer`` matches the aliases of a :class:`Gazetteer` — the knowledge base's
+  names, which the caller of :func:`extractors.make_nlp` hands in (the project's
+  pipeline builder, :func:`kg.pipeline.nlp.build_nlp`, hands in the shipped KB's) — over
+  token keys, so names match
   with attached و ف ب ل ك (لقوات قسد، وداعش، بالبصيرة). Single-word place names that
   are also common words count only in a place context (في، قرب، قرية …) or once the
   same name was seen in one.
@@ -28,9 +30,9 @@ from spacy.tokens import Doc
 
 from extractors.annotations import DocState, MentionHit, state
 from extractors.lexicon import Lexicon, load_lexicon
-from extractors.normalize import clitic_variants, normalize, normalize_text
 from extractors.tokenizer import split_words
-from kg.model import Mention, Span
+from kg.core.model import Mention, Span
+from kg.core.text import clitic_variants, normalize, normalize_text
 
 log = logging.getLogger(__name__)
 
@@ -126,6 +128,20 @@ class Gazetteer:
         if best is None or (-prominence, key) < (-best[0], best[1]):
             self.state_forces[parent] = (prominence, key)
 
+    def merged(self, rows: Iterable[tuple[str, str, str, str, str | None, float]]) -> Gazetteer:
+        """A new gazetteer with this one's names and ``rows`` (this one is unchanged)."""
+        extra = Gazetteer(rows)
+        gaz = Gazetteer([])
+        gaz.index = {k: list(v) for k, v in self.index.items()}
+        for word, entries in extra.index.items():
+            gaz.index.setdefault(word, []).extend(entries)
+            gaz.index[word].sort(key=lambda e: (-len(e.rest), -e.prominence))
+        gaz.parents = self.parents | extra.parents
+        gaz.state_forces = dict(self.state_forces)
+        for country, (prominence, key) in extra.state_forces.items():
+            gaz.add_state_force(key, STATE_FORCE, country, prominence)
+        return gaz
+
     def state_force(self, country: str) -> str | None:
         """The key of the armed forces of the state ``country`` (a place key), if any."""
         found = self.state_forces.get(country)
@@ -160,23 +176,6 @@ def _is_arabic(word: str) -> bool:
     return bool(word) and "\u0621" <= word[0] <= "\u064a"
 
 
-@lru_cache(maxsize=2)
-def kb_gazetteer(path: str | None = None) -> Gazetteer:
-    """The gazetteer of the shipped knowledge base (read once per process).
-
-    Args:
-        path: a KB resource file other than the shipped one.
-    """
-    from kg.kb import load_kb
-
-    kb = load_kb(Path(path)) if path else load_kb()
-    rows = []
-    for alias, key in kb.aliases():
-        ent = kb.entity(key)
-        rows.append((alias, ent.key, ent.kind, ent.type, ent.parent, ent.prominence))
-    return Gazetteer(rows)
-
-
 def make_mention(doc: Doc, start: int, end: int, kind: str, *, cut: int = 0,
                  label: str | None = None, entity: str | None = None,
                  confidence: float = 1.0) -> Mention:
@@ -201,9 +200,12 @@ def make_mention(doc: Doc, start: int, end: int, kind: str, *, cut: int = 0,
 class GazetteerMatcher:
     """Find KB names in the text (longest match first, no overlaps)."""
 
-    def __init__(self, gazetteer: Gazetteer, lexicon: Lexicon) -> None:
-        """Match ``gazetteer`` names; context words come from ``lexicon``."""
+    def __init__(self, gazetteer: Gazetteer, lexicon: Lexicon,
+                 rows: Iterable[tuple[str, str, str, str, str | None, float]] = ()) -> None:
+        """Match ``gazetteer`` names; context words come from ``lexicon``; ``rows`` are
+        the configured aliases, kept to be added again over a base in :meth:`use`."""
         self.gazetteer = gazetteer
+        self.rows = list(rows)
         self.lexicon = lexicon
         #: words of the pattern tables: never a one-word place name on their own
         self.common_words = frozenset(
@@ -212,6 +214,10 @@ class GazetteerMatcher:
             for w in lexicon.maps[name]) | lexicon.sets["facility_words"]
         #: relation and direction words before a place (قرب، شرق …)
         self.cues = frozenset(lexicon.maps["relations"]) | lexicon.sets["directions"]
+
+    def use(self, base: Gazetteer) -> None:
+        """Match ``base``'s names (a knowledge base's) and the configured aliases."""
+        self.gazetteer = base.merged(self.rows) if self.rows else base
 
     def __call__(self, doc: Doc) -> Doc:
         """Add ``kb`` mentions to ``doc._.ckg.mentions``."""
@@ -295,38 +301,21 @@ class GazetteerMatcher:
         return bool(placed) and (entry.type not in SMALL_PLACE_TYPES or len(bare) >= 5)
 
 
-@Language.factory("ckg_gazetteer", default_config={"lang": "ar", "use_kb": True,
-                                                   "kb_path": None, "aliases": []})
-def make_gazetteer(nlp: Language, name: str, lang: str, use_kb: bool, kb_path: str | None,
+@Language.factory("ckg_gazetteer", default_config={"lang": "ar", "aliases": []})
+def make_gazetteer(nlp: Language, name: str, lang: str,
                    aliases: list[list[object]]) -> GazetteerMatcher:
     """Factory of :class:`GazetteerMatcher`.
 
     Args:
         lang: language of the pattern tables.
-        use_kb: read the shipped KB (``kb_path`` to read another file).
-        aliases: more ``[alias, key, kind, type, parent, prominence]`` rows (tests,
-            users' own lists); with ``use_kb`` false they are the whole gazetteer.
+        aliases: ``[alias, key, kind, type, parent, prominence]`` rows (tests, users'
+            own lists); :meth:`GazetteerMatcher.use` adds a knowledge base's names.
     """
     rows = [(str(a[0]), str(a[1]), str(a[2]), str(a[3]),
              str(a[4]) if len(a) > 4 and a[4] else None,
              float(a[5]) if len(a) > 5 else 0.5)  # type: ignore[arg-type]
             for a in aliases]
-    if use_kb:
-        base = kb_gazetteer(kb_path)
-        gaz = Gazetteer([])
-        gaz.index = {k: list(v) for k, v in base.index.items()}
-        gaz.parents = dict(base.parents)
-        extra = Gazetteer(rows)
-        for word, entries in extra.index.items():
-            gaz.index.setdefault(word, []).extend(entries)
-            gaz.index[word].sort(key=lambda e: (-len(e.rest), -e.prominence))
-        gaz.parents.update(extra.parents)
-        gaz.state_forces = dict(base.state_forces)
-        for country, (prominence, key) in extra.state_forces.items():
-            gaz.add_state_force(key, STATE_FORCE, country, prominence)
-    else:
-        gaz = Gazetteer(rows)
-    return GazetteerMatcher(gaz, load_lexicon(lang))
+    return GazetteerMatcher(Gazetteer(rows), load_lexicon(lang), rows)
 
 
 # --------------------------------------------------------------------------- patterns
@@ -895,13 +884,11 @@ def _first_stem(name: str | None) -> str:
     return word[2:] if word.startswith("ال") else word
 
 
-@Language.factory("ckg_entity_patterns", default_config={"lang": "ar", "use_kb": True,
-                                                         "kb_path": None})
-def make_entity_patterns(nlp: Language, name: str, lang: str, use_kb: bool,
-                         kb_path: str | None) -> EntityPatterns:
-    """Factory of :class:`EntityPatterns` (``use_kb``: resolve nationality words in
-    the shipped KB)."""
-    return EntityPatterns(load_lexicon(lang), kb_gazetteer(kb_path) if use_kb else None)
+@Language.factory("ckg_entity_patterns", default_config={"lang": "ar"})
+def make_entity_patterns(nlp: Language, name: str, lang: str) -> EntityPatterns:
+    """Factory of :class:`EntityPatterns` (nationality words resolve in a knowledge
+    base's gazetteer once :func:`extractors.make_nlp` hands one in)."""
+    return EntityPatterns(load_lexicon(lang))
 
 
 # --------------------------------------------------------------------------- statistical NER

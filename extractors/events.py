@@ -48,8 +48,8 @@ from extractors.attribution import speakers_of
 from extractors.casualties import CIVILIANS
 from extractors.entities import PLACE_CONTEXT, STATE_FORCE, SUBUNIT
 from extractors.lexicon import Lexicon, load_lexicon
-from extractors.normalize import normalize_text
-from kg.model import Casualty, Event, Mention, Participation, PlaceRef, Span, TimeValue
+from kg.core.model import Casualty, Event, Mention, Participation, PlaceRef, Span, TimeValue
+from kg.core.text import normalize_text
 
 _CLAUSE_BREAKS = frozenset({"،", ",", ";", "؛", ":"})
 _ACTOR_KINDS = frozenset({"actor", "person"})
@@ -889,7 +889,7 @@ class EventBuilder:
 
     def to_event(self, doc: Doc, st: DocState, d: EventDraft,
                  main: MentionHit | None) -> Event | None:
-        """The :class:`kg.model.Event` of a draft (``None`` for an untyped operation);
+        """The :class:`kg.core.model.Event` of a draft (``None`` for an untyped operation);
         ``main`` is the report's main place (:meth:`main_place`)."""
         if d.type is None:
             return None

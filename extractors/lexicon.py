@@ -20,7 +20,7 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any, Generic, TypeVar
 
-from extractors.normalize import clitic_variants, normalize_text
+from kg.core.text import clitic_variants, normalize_text
 
 T = TypeVar("T")
 

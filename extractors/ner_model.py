@@ -2,7 +2,7 @@
 
 Gazetteers, titles and patterns carry the domain; this model only catches names
 no list has. It was trained from scratch (no pretrained vectors) on text passed
-through :func:`extractors.normalize.normalize`, so text is normalised the same
+through :func:`kg.core.text.normalize`, so text is normalised the same
 way before tagging and the entity offsets are mapped back to the original text.
 
 :func:`load_ner` returns the trained pipeline (or ``None``, with a log message,
@@ -25,14 +25,14 @@ from pathlib import Path
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from extractors.normalize import clitic_variants, normalize, strip_article
+from kg.core.text import clitic_variants, normalize, strip_article
 
 log = logging.getLogger(__name__)
 
 #: Where the trained model ships, inside the package.
 DEFAULT_MODEL_DIR = Path(__file__).parent / "models" / "ner-ar"
 
-#: ANERcorp labels and the mention kinds of :mod:`kg.model` they correspond to
+#: ANERcorp labels and the mention kinds of :mod:`kg.core.model` they correspond to
 #: (``MISC`` has no counterpart and is not turned into mentions).
 LABEL_KINDS: dict[str, str] = {"LOC": "place", "PERS": "person", "ORG": "actor"}
 

@@ -1,6 +1,6 @@
 """``make_nlp``: the extraction pipeline as registered spaCy components.
 
->>> nlp = make_nlp("ar", {"use_kb": False, "ner": True})
+>>> nlp = make_nlp("ar", {"ner": True})
 >>> nlp.pipe_names
 ['ckg_tokens', 'ckg_gazetteer', 'ckg_entity_patterns', 'ckg_times', 'ckg_triggers', \
 'ckg_statistical_ner', 'ckg_casualties', 'ckg_attribution', 'ckg_events']
@@ -8,7 +8,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 import spacy
 from spacy.language import Language
@@ -24,6 +24,7 @@ from extractors import (  # noqa: F401
     triggers,
 )
 from extractors.annotations import ensure_extensions
+from extractors.entities import EntityPatterns, Gazetteer, GazetteerMatcher
 from extractors.tokenizer import RegexTokenizer
 
 #: Languages with pattern tables.
@@ -31,8 +32,6 @@ LANGUAGES = ("ar", "en")
 
 #: Options of :func:`make_nlp` and their defaults.
 DEFAULTS: dict[str, Any] = {
-    "use_kb": True,  # match the shipped KB's names
-    "kb_path": None,  # another KB resource file
     "aliases": [],  # extra [alias, key, kind, type, parent, prominence] rows
     # the statistical NER fallback (skipped when its model is missing); off by default:
     # it costs about 40 % of the extraction time and the KB and patterns carry the domain
@@ -41,12 +40,16 @@ DEFAULTS: dict[str, Any] = {
 }
 
 
-def make_nlp(lang: str, config: dict[str, Any] | None = None) -> Language:
+def make_nlp(lang: str, config: dict[str, Any] | None = None, *,
+             gazetteer: Gazetteer | None = None) -> Language:
     """Build the extraction pipeline for ``lang`` on ``spacy.blank(lang)``.
 
     Args:
         lang: ``ar`` or ``en``.
         config: options (see :data:`DEFAULTS`).
+        gazetteer: the names of a knowledge base to match (with the configured
+            ``aliases`` added); :func:`kg.pipeline.nlp.build_nlp` hands in the shipped
+            KB's. Without it only the ``aliases`` and the patterns find names.
 
     Returns:
         A pipeline whose components write ``doc._.ckg`` (see :mod:`extractors.annotations`).
@@ -65,11 +68,11 @@ def make_nlp(lang: str, config: dict[str, Any] | None = None) -> Language:
     nlp = spacy.blank(lang)
     nlp.tokenizer = RegexTokenizer(nlp.vocab)
     nlp.add_pipe("ckg_tokens", config={"lang": lang})
-    nlp.add_pipe("ckg_gazetteer", config={"lang": lang, "use_kb": options["use_kb"],
-                                          "kb_path": options["kb_path"],
-                                          "aliases": options["aliases"]})
-    nlp.add_pipe("ckg_entity_patterns", config={"lang": lang, "use_kb": options["use_kb"],
-                                                "kb_path": options["kb_path"]})
+    names = nlp.add_pipe("ckg_gazetteer", config={"lang": lang, "aliases": options["aliases"]})
+    patterns = nlp.add_pipe("ckg_entity_patterns", config={"lang": lang})
+    if gazetteer is not None:
+        cast(GazetteerMatcher, names).use(gazetteer)
+        cast(EntityPatterns, patterns).gazetteer = gazetteer
     nlp.add_pipe("ckg_times", config={"lang": lang})
     nlp.add_pipe("ckg_triggers", config={"lang": lang})
     if options["ner"] and lang == "ar":

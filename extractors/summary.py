@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from kg.model import Event, Report
+from kg.core.model import Event, Report
 
 
 def describe_event(event: Event) -> str:
     """One event on one line: type, date, place, actors with roles, casualties, sources.
 
-    >>> from kg.model import Span
+    >>> from kg.core.model import Span
     >>> describe_event(Event("Curfew", Span(0, 3, "حظر"), Span(0, 3, "حظر")))
     'Curfew  date ?  place ?'
     """
@@ -41,7 +41,7 @@ def describe_event(event: Event) -> str:
 def describe_report(report: Report) -> str:
     """The report's origin and language, then one line per event.
 
-    >>> from kg.model import Document
+    >>> from kg.core.model import Document
     >>> describe_report(Report(Document("نص", origin="a.txt"), "ar"))
     'a.txt (ar): no events'
     """

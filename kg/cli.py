@@ -17,8 +17,8 @@ from typing import Any
 import click
 
 from kg import __version__
-from kg.settings import Settings, SettingsError, load_settings, settings_help
-from kg.store import GraphStore, StoreError, open_store
+from kg.core.settings import Settings, SettingsError, load_settings, settings_help
+from kg.graph.store import GraphStore, StoreError, open_store
 
 EXAMPLE_QUERY = """PREFIX ckg: <https://w3id.org/conflict-kg/ontology#>
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
@@ -29,7 +29,7 @@ SELECT ?event ?type ?date ?placeName WHERE {
 } ORDER BY ?date"""
 
 
-def _settings(ctx: click.Context, **overrides: Any) -> Settings:
+def settings_for(ctx: click.Context, **overrides: Any) -> Settings:
     config = ctx.find_root().obj.get("config") if ctx.find_root().obj else None
     try:
         return load_settings(overrides, config_file=config if config else True)
@@ -38,7 +38,7 @@ def _settings(ctx: click.Context, **overrides: Any) -> Settings:
 
 
 @contextmanager
-def _opened(settings: Settings, *, read_only: bool = False) -> Iterator[GraphStore]:
+def opened_store(settings: Settings, *, read_only: bool = False) -> Iterator[GraphStore]:
     try:
         store = open_store(settings.store, read_only=read_only)
     except StoreError as exc:
@@ -54,7 +54,30 @@ store_option = click.option(
     help="Store folder (setting store, env KG_STORE).")
 
 
-@click.group(name="kg", context_settings={"help_option_names": ["-h", "--help"]},
+#: Entry-point group through which other packages add commands (``serve`` and ``demo``
+#: come from :mod:`server.cli`): the ``kg`` package never imports the server.
+COMMAND_GROUP = "conflict_kg.commands"
+
+
+class PluginGroup(click.Group):
+    """A command group that also lists the commands installed under :data:`COMMAND_GROUP`."""
+
+    def _plugins(self) -> dict[str, Any]:
+        from importlib.metadata import entry_points
+
+        return {ep.name: ep for ep in entry_points(group=COMMAND_GROUP)}
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(set(super().list_commands(ctx)) | set(self._plugins()))
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        command = super().get_command(ctx, cmd_name)
+        if command is None and (entry := self._plugins().get(cmd_name)) is not None:
+            command = entry.load()
+        return command
+
+
+@click.group(name="kg", cls=PluginGroup, context_settings={"help_option_names": ["-h", "--help"]},
              epilog="Settings (defaults < config file < KG_* env < flags):\n\n\b\n"
              + settings_help())
 @click.option("--config", type=click.Path(dir_okay=False, path_type=Path), default=None,
@@ -69,7 +92,7 @@ def main(ctx: click.Context, config: Path | None) -> None:
 # --------------------------------------------------------------------------- ingest
 
 
-def _print_summary(summary: Any) -> None:
+def print_summary(summary: Any) -> None:
     click.echo(f"reports ingested: {summary.reports} ({summary.replaced} replaced)")
     click.echo(f"events: {summary.events}"
                + (" (" + ", ".join(f"{k} {v}" for k, v in sorted(summary.events_by_type.items()))
@@ -82,9 +105,9 @@ def _print_summary(summary: Any) -> None:
             click.echo(f"  {failure}", err=True)
 
 
-def _ingest_sources(store: GraphStore, paths: list[str], options: Any,
+def ingest_sources(store: GraphStore, paths: list[str], options: Any,
                     *, validate: bool = False) -> Any:
-    from kg.ingest import ingest, read_documents
+    from kg.pipeline.ingest import ingest, read_documents
     from ontology.validation import report_validator
 
     items = read_documents(paths, options)
@@ -95,8 +118,8 @@ def _ingest_sources(store: GraphStore, paths: list[str], options: Any,
 
 
 def _send_to_server(server: str, token: str | None, paths: list[str], options: Any) -> Any:
-    from kg.ingest import read_documents
-    from kg.remote import RemoteError, send_reports
+    from kg.pipeline.ingest import read_documents
+    from kg.pipeline.remote import RemoteError, send_reports
 
     if not token:
         raise click.UsageError("--server needs the server's write token: --token or KG_WRITE_TOKEN")
@@ -125,7 +148,7 @@ def report_inputs(command: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def _read_options(settings: Settings, published: str | None, encoding: str) -> Any:
-    from kg.ingest import ReadOptions, parse_date
+    from kg.pipeline.ingest import ReadOptions, parse_date
 
     try:
         return ReadOptions(published=parse_date(published), lang=settings.lang,
@@ -156,18 +179,18 @@ def ingest(ctx: click.Context, paths: tuple[str, ...], published: str | None, la
     file holds one report per line: {"text": …, "url", "title", "published",
     "source", "lang"}. Exits with 1 when some reports failed (they are listed).
     """
-    settings = _settings(ctx, store=store, lang=lang, validate_on_ingest=validate)
+    settings = settings_for(ctx, store=store, lang=lang, validate_on_ingest=validate)
     options = _read_options(settings, published, encoding)
     if server:
         summary = _send_to_server(server, token or settings.write_token, list(paths), options)
     else:
-        with _opened(settings) as opened:
-            summary = _ingest_sources(opened, list(paths), options,
+        with opened_store(settings) as opened:
+            summary = ingest_sources(opened, list(paths), options,
                                       validate=settings.validate_on_ingest)
     if as_json:
         click.echo(json.dumps(summary.as_dict(), ensure_ascii=False, indent=2))
     else:
-        _print_summary(summary)
+        print_summary(summary)
     ctx.exit(0 if summary.ok else 1)
 
 
@@ -198,11 +221,11 @@ def _query_text(text: str) -> str:
 @click.pass_context
 def query(ctx: click.Context, sparql: str, fmt: str, no_union: bool, store: Path | None) -> None:
     """Run a SPARQL query (text, @file.rq or - for stdin) against the store."""
-    from kg.query import render_result
+    from kg.graph.query import render_result
 
-    settings = _settings(ctx, store=store)
+    settings = settings_for(ctx, store=store)
     text = _query_text(sparql)
-    with _opened(settings) as opened:
+    with opened_store(settings) as opened:
         try:
             result = opened.query(text, union_default_graph=not no_union)
             output = render_result(result, fmt)
@@ -220,10 +243,10 @@ def query(ctx: click.Context, sparql: str, fmt: str, no_union: bool, store: Path
 @click.pass_context
 def stats(ctx: click.Context, as_json: bool, store: Path | None) -> None:
     """Reports, events by type, actors, places, quads and size of the store."""
-    from kg.query import store_stats
+    from kg.graph.query import store_stats
 
-    settings = _settings(ctx, store=store)
-    with _opened(settings) as opened:
+    settings = settings_for(ctx, store=store)
+    with opened_store(settings) as opened:
         data = store_stats(opened)
     if as_json:
         click.echo(json.dumps(data, ensure_ascii=False, indent=2))
@@ -240,66 +263,13 @@ def stats(ctx: click.Context, as_json: bool, store: Path | None) -> None:
     click.echo(f"size on disk: {data['size_bytes'] / 1e6:.1f} MB")
 
 
-# --------------------------------------------------------------------------- serve / demo
-
-
-def _serve(settings: Settings) -> None:
-    from server.wsgi import serve as run_server
-
-    def ready(url: str) -> None:
-        click.echo(f"SPARQL endpoint: {url}/sparql")
-        click.echo(f"Query page:      {url}/")
-        click.echo("Try:")
-        click.echo(f"  curl -G {url}/sparql -H 'Accept: text/csv' --data-urlencode "
-                   "'query=SELECT ?type (COUNT(?e) AS ?n) WHERE { ?e a ?type ; "
-                   "<https://w3id.org/conflict-kg/ontology#reportedIn> ?r } GROUP BY ?type'")
-        click.echo("Press Ctrl+C to stop.")
-
-    run_server(settings, ready=ready)
-
-
-@main.command()
-@click.option("--host", default=None, help="Listen address (setting host).")
-@click.option("--port", type=int, default=None, help="Port (setting port).")
-@store_option
-@click.pass_context
-def serve(ctx: click.Context, host: str | None, port: int | None, store: Path | None) -> None:
-    """Serve the SPARQL endpoint, query page and linked-data pages (production WSGI)."""
-    _serve(_settings(ctx, store=store, host=host, port=port))
-
-
 def sample_paths() -> list[Path]:
     """The bundled sample reports (a folder)."""
     return [Path(str(resources.files("kg").joinpath("samples")))]
 
 
-@main.command()
-@click.option("--serve/--no-serve", "then_serve", default=True, show_default=True,
-              help="Serve the endpoint after ingesting.")
-@click.option("--host", default=None, help="Listen address (setting host).")
-@click.option("--port", type=int, default=None, help="Port (setting port).")
-@store_option
-@click.pass_context
-def demo(ctx: click.Context, then_serve: bool, host: str | None, port: int | None,
-         store: Path | None) -> None:
-    """Ingest the bundled sample reports, then serve the SPARQL endpoint."""
-    from kg.ingest import ReadOptions
-
-    settings = _settings(ctx, store=store, host=host, port=port)
-    click.echo(f"Store: {settings.store}")
-    with _opened(settings) as opened:
-        summary = _ingest_sources(opened, [str(p) for p in sample_paths()],
-                                  ReadOptions(max_bytes=settings.max_report_bytes))
-        _print_summary(summary)
-        click.echo(f"quads in store: {len(opened)}")
-    if not summary.ok:
-        ctx.exit(1)
-    if then_serve:
-        _serve(settings)
-
-
 # --------------------------------------------------------------------------- export / import
-# (owned by the export engineer: thin wrappers over kg.export and kg.importer)
+# (owned by the export engineer: thin wrappers over kg.exchange.export and kg.exchange.importer)
 
 _DATE = click.DateTime(formats=["%Y-%m-%d"])
 
@@ -337,16 +307,16 @@ def export(ctx: click.Context, fmt: str | None, output: Path | None, graphs: tup
            dataset: Path | None, title: str | None, licence: str | None,
            publisher: str | None, store: Path | None) -> None:
     """Export the store, or the graphs/events the filters choose, as RDF or tables."""
-    from kg.export import ExportError, export_dataset
-    from kg.export import export as run_export
-    from kg.selection import Selection
+    from kg.exchange.export import ExportError, export_dataset
+    from kg.exchange.export import export as run_export
+    from kg.exchange.selection import Selection
 
     selection = Selection(graphs=graphs, reports=reports, sources=sources,
                           since=since.date() if since else None,
                           until=until.date() if until else None,
                           places=places, types=types, include_kb=with_kb)
-    settings = _settings(ctx, store=store)
-    with _opened(settings) as opened:
+    settings = settings_for(ctx, store=store)
+    with opened_store(settings) as opened:
         try:
             if dataset is not None:
                 if output is not None:
@@ -378,10 +348,10 @@ def export(ctx: click.Context, fmt: str | None, output: Path | None, graphs: tup
 def import_command(ctx: click.Context, file: Path, fmt: str | None, graph: str | None,
                    merge: bool, store: Path | None) -> None:
     """Load an RDF file (e.g. a `kg export`) or a `kg export --dataset` folder into the store."""
-    from kg.importer import ImportFileError, import_file
+    from kg.exchange.importer import ImportFileError, import_file
 
-    settings = _settings(ctx, store=store)
-    with _opened(settings) as opened:
+    settings = settings_for(ctx, store=store)
+    with opened_store(settings) as opened:
         try:
             result = import_file(opened, file, fmt=fmt, graph=graph, replace=not merge)
         except (ImportFileError, StoreError) as exc:
@@ -397,7 +367,7 @@ def import_command(ctx: click.Context, file: Path, fmt: str | None, graph: str |
 @click.pass_context
 def show_settings(ctx: click.Context) -> None:
     """Show every setting, its value and where the value came from."""
-    settings = _settings(ctx)
+    settings = settings_for(ctx)
     for name, value in settings.as_dict().items():
         if name == "write_token" and value:
             value = "***"
@@ -415,7 +385,7 @@ def show_settings(ctx: click.Context) -> None:
 @click.option("--no-diff", is_flag=True, help="Print the metrics table only.")
 def eval_command(gold: Path, lang: str | None, as_json: bool, no_diff: bool) -> None:
     """Extract the reports of GOLD (a *.gold.jsonl file) and score them against it."""
-    from kg.evaluation import EvalFormatError, evaluate
+    from kg.pipeline.evaluation import EvalFormatError, evaluate
 
     try:
         result = evaluate(gold, lang=lang)
@@ -446,10 +416,10 @@ def extract_command(ctx: click.Context, paths: tuple[str, ...], published: str |
     on stderr; the others are printed).
     """
     from extractors.summary import describe_report
-    from kg.evaluation import to_eval_record
-    from kg.ingest import IngestFailure, Processor, read_documents
+    from kg.pipeline.evaluation import to_eval_record
+    from kg.pipeline.ingest import IngestFailure, Processor, read_documents
 
-    settings = _settings(ctx, lang=lang)
+    settings = settings_for(ctx, lang=lang)
     options = _read_options(settings, published, encoding)
     processor = Processor()
     failed = 0
@@ -502,20 +472,20 @@ def link_command(ctx: click.Context, names: tuple[str, ...], kind: str, context:
     needs network access to the setting wikidata_api). With --quickstatements: list
     statements about linked places, each citing a report URL.
     """
-    from kg.kb import load_kb
-    from kg.link import describe
+    from kg.linking.kb import load_kb
+    from kg.linking.link import describe
 
-    settings = _settings(ctx, store=store, online=True if online else None)
+    settings = settings_for(ctx, store=store, online=True if online else None)
     kb = load_kb()
     for name in names:
         click.echo(json.dumps(describe(name, kind, context, kb=kb,
                                        threshold=settings.link_threshold), ensure_ascii=False))
     if online:
-        from kg.wikidata import WikidataClient, WikidataError, reconcile_store
+        from kg.linking.wikidata import WikidataClient, WikidataError, reconcile_store
 
         client = WikidataClient(settings.wikidata_api, settings.wikidata_cache,
                                 min_interval=settings.wikidata_min_interval)
-        with _opened(settings) as opened:
+        with opened_store(settings) as opened:
             try:
                 summary = reconcile_store(opened, kb, client, limit=limit)
             except WikidataError as exc:
@@ -525,9 +495,9 @@ def link_command(ctx: click.Context, names: tuple[str, ...], kind: str, context:
         for iri, qid in summary.linked.items():
             click.echo(f"  {iri} -> {qid}")
     if quickstatements:
-        from kg.wikidata import quickstatements as statements
+        from kg.linking.wikidata import quickstatements as statements
 
-        with _opened(settings, read_only=True) as opened:
+        with opened_store(settings, read_only=True) as opened:
             lines = list(statements(opened, kb))
         text = "".join(line + "\n" for line in lines)
         if output:
@@ -556,8 +526,8 @@ def validate_command(ctx: click.Context, graph: str | None, store: Path | None) 
     """
     from ontology.validation import iter_lines, validate_store
 
-    settings = _settings(ctx, store=store)
-    with _opened(settings, read_only=True) as opened:
+    settings = settings_for(ctx, store=store)
+    with opened_store(settings, read_only=True) as opened:
         try:
             report = validate_store(opened, graph)
         except KeyError:
@@ -589,8 +559,8 @@ def reason_command(ctx: click.Context, consistency: bool, store: Path | None) ->
         click.echo(f"HermiT: {result.message}", err=not result.checked)
         if result.checked and not result.ok:
             ctx.exit(1)
-    settings = _settings(ctx, store=store)
-    with _opened(settings) as opened:
+    settings = settings_for(ctx, store=store)
+    with opened_store(settings) as opened:
         summary = materialise(opened)
     for line in summary.lines():
         click.echo(line)

@@ -44,7 +44,7 @@ from rdflib.collection import Collection
 from rdflib.namespace import OWL, RDF, RDFS, XSD
 from rdflib.term import Node
 
-from kg import iris
+from kg.core import iris
 from ontology import load_ontology_graph
 from ontology.namespace import CKG
 
@@ -375,7 +375,7 @@ def infer(data: Graph, rules: Iterable[Rule] | None = None) -> list[Triple]:
 
 
 class WritableStore(Protocol):
-    """What :func:`materialise` needs of a store (see :class:`kg.store.GraphStore`)."""
+    """What :func:`materialise` needs of a store (see :class:`kg.graph.store.GraphStore`)."""
 
     def graphs(self) -> list[str]: ...
 
@@ -415,11 +415,11 @@ def materialise(store: WritableStore, rules: Iterable[Rule] | None = None) -> Re
     """Compute the inferences for every asserted graph and replace the inferred graph.
 
     Reads every graph except the inferred and ontology graphs, and writes only
-    :data:`kg.iris.INFERRED_GRAPH`, in one transaction (readers see the old or the new
+    :data:`kg.core.iris.INFERRED_GRAPH`, in one transaction (readers see the old or the new
     inferred graph, never a mix). Report graphs are not touched.
 
     Args:
-        store: an open, writable store (:class:`kg.store.GraphStore`).
+        store: an open, writable store (:class:`kg.graph.store.GraphStore`).
         rules: the rules to apply; by default those of the shipped ontology.
 
     Returns:

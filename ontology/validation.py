@@ -36,7 +36,7 @@ from rdflib.graph import ConjunctiveGraph
 from rdflib.namespace import RDF, SH
 from rdflib.term import Node
 
-from kg import iris
+from kg.core import iris
 from ontology import load_ontology_graph, load_shapes_graph, term_iris
 from ontology.namespace import CKG, PREFIXES
 
@@ -48,7 +48,7 @@ _SEVERITY = {SH.Violation: "Violation", SH.Warning: "Warning", SH.Info: "Info"}
 
 
 class StoreLike(Protocol):
-    """What :func:`validate_store` needs of a store (see :class:`kg.store.GraphStore`)."""
+    """What :func:`validate_store` needs of a store (see :class:`kg.graph.store.GraphStore`)."""
 
     def graphs(self) -> list[str]: ...
 
@@ -283,7 +283,7 @@ def validate_store(store: StoreLike, graph: str | None = None) -> ValidationRepo
     """Validate a conflict-kg store, or one of its named graphs.
 
     Args:
-        store: an open store (:class:`kg.store.GraphStore`).
+        store: an open store (:class:`kg.graph.store.GraphStore`).
         graph: IRI of one named graph to check (e.g. a report graph); the types the
             other asserted graphs (the KB) give to the entities it refers to serve as
             context. ``None`` checks the union of all asserted graphs.
@@ -312,7 +312,7 @@ def _graph_from_quads(quads: Iterable[Quad]) -> Graph:
 
 
 def report_validator(store: StoreLike) -> Callable[[list[Quad]], list[str]]:
-    """A check for one report's quads before they are stored (``kg.ingest``'s hook).
+    """A check for one report's quads before they are stored (``kg.pipeline.ingest``'s hook).
 
     The returned function validates the quads with the types the store's asserted
     graphs (the KB) give to the entities they refer to, and returns one readable line

@@ -13,7 +13,7 @@ import hmac
 
 from flask import Response, request
 
-from server import accepts_writes, state
+from server.context import accepts_writes, state
 from server.errors import ForbiddenOperation, PayloadTooLarge, Unauthorized
 
 #: Headers a cross-origin reader may send.

@@ -11,7 +11,7 @@ from flask import Response, request
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, RDF, RDFS, VOID, XSD
 
-from server import state
+from server.context import state
 from server.errors import NotAcceptable
 from server.formats import GRAPHS, Format, negotiate
 

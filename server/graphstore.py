@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, request
 
-from server import state
 from server.access import add_cors, read_body, require_writer
+from server.context import state
 from server.errors import BadRequest, NotAcceptable, UnsupportedMediaType
 from server.formats import GRAPHS, negotiate
 from server.sparql import JOB_ERRORS

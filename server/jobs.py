@@ -9,7 +9,7 @@ Results are capped at ``max_rows`` rows (or triples): the answer then carries
 ``truncated`` so the client is told. Engine exception text never leaves this
 module except for syntax errors, whose position is re-worded.
 
->>> from kg.store import open_store
+>>> from kg.graph.store import open_store
 >>> store = open_store(None)
 >>> answer = run_job(store, {"kind": "query", "sparql": "ASK {}", "form": "ASK",
 ...                          "results_format": "JSON", "graph_format": None})
@@ -27,7 +27,7 @@ from typing import IO, Any, cast
 
 import pyoxigraph as ox
 
-from kg.store import GraphStore, StoreError
+from kg.graph.store import GraphStore, StoreError
 from ontology.namespace import PREFIXES
 
 Job = dict[str, Any]
@@ -307,8 +307,8 @@ def _stats(store: GraphStore, job: Job) -> Answer:
 
 
 def _void(store: GraphStore, job: Job) -> Answer:
-    """The VoID + DCAT description of the store, made by :func:`kg.describe.describe`."""
-    from kg.describe import describe
+    """The VoID + DCAT description of the store, made by :func:`kg.graph.describe.describe`."""
+    from kg.graph.describe import describe
 
     graph = describe(store, base_url=job.get("base_url"),
                      list_graphs=len(store.graphs()) <= MAX_LISTED_GRAPHS)

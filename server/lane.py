@@ -47,7 +47,7 @@ from threading import Lock
 
 from pyoxigraph import QueryResultsFormat
 
-from kg.store import GraphStore, open_store
+from kg.graph.store import GraphStore, open_store
 from server.jobs import MIN_ROW_BYTES, Answer, Job, evaluate, run_job
 from server.policy import Token, keyword_of, tokenize
 

@@ -20,10 +20,10 @@ from markupsafe import Markup, escape
 from rdflib import Graph
 from rdflib.namespace import OWL, RDF, RDFS
 
-from kg import iris
+from kg.core import iris
 from ontology.namespace import CKG, PREFIXES
-from server import state
 from server.access import add_cors
+from server.context import state
 from server.describe import RDFLIB_FORMATS, base_url, graph_response
 from server.errors import NotAcceptable, NotFound
 from server.formats import GRAPHS, negotiate
@@ -314,7 +314,7 @@ def ontology() -> Response | str:
 @blueprint.route("/void", methods=["GET", "HEAD"])
 @blueprint.route("/.well-known/void", methods=["GET", "HEAD"])
 def void() -> Response:
-    """The VoID description of the dataset (built by :mod:`kg.describe` in the worker).
+    """The VoID description of the dataset (built by :mod:`kg.graph.describe` in the worker).
 
     Remembered until the next write: it counts every class and property, which
     takes seconds on a large store.

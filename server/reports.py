@@ -1,4 +1,4 @@
-"""Ingestion over HTTP: ``POST /api/reports`` runs :func:`kg.ingest.ingest` in the server.
+"""Ingestion over HTTP: ``POST /api/reports`` runs :func:`kg.pipeline.ingest.ingest` in the server.
 
 One process owns the on-disk store while the server runs, so ``kg ingest
 --server URL --token T`` sends reports here instead of opening the store. The
@@ -20,8 +20,8 @@ from typing import Any, cast
 import pyoxigraph as ox
 from flask import Blueprint, Response, jsonify, request
 
-from server import state
 from server.access import read_body, require_writer
+from server.context import state
 from server.errors import BadRequest, UnsupportedMediaType
 from server.jobs import graph_bytes
 from server.sparql import JOB_ERRORS
@@ -29,7 +29,7 @@ from server.workers import WorkerPool, run_checked
 
 blueprint = Blueprint("reports", __name__)
 
-#: Body media types and the file suffix :func:`kg.ingest.read_documents` reads them by.
+#: Body media types and the file suffix :func:`kg.pipeline.ingest.read_documents` reads them by.
 BODY_TYPES = {
     "application/json": ".json",
     "application/x-ndjson": ".jsonl",
@@ -43,7 +43,7 @@ WRITE_TIMEOUT = 120.0
 
 
 class PoolStore:
-    """The part of :class:`kg.store.GraphStore` that ingestion uses, run by the worker pool.
+    """The part of :class:`kg.graph.store.GraphStore` that ingestion uses, run by the worker pool.
 
     Args:
         pool: the server's worker pool.
@@ -85,8 +85,8 @@ class PoolStore:
 @blueprint.route("/api/reports", methods=["POST"])
 def post_reports() -> Response:
     """Ingest a batch of reports (needs the write token); answers with the summary."""
-    from kg.ingest import Processor, ReadOptions, ingest, read_documents
-    from kg.store import GraphStore
+    from kg.graph.store import GraphStore
+    from kg.pipeline.ingest import Processor, ReadOptions, ingest, read_documents
 
     require_writer()
     suffix = BODY_TYPES.get(request.mimetype)

@@ -17,10 +17,10 @@ from typing import Any
 
 from flask import Blueprint, Response, request
 
-from kg.settings import Settings
+from kg.core.settings import Settings
 from ontology.namespace import PREFIXES
-from server import ServerState, state
 from server.access import add_cors, check_query_string, read_body, require_writer
+from server.context import ServerState, state
 from server.describe import service_description
 from server.errors import (
     BadRequest,

@@ -57,7 +57,7 @@ WRITE_JOBS = frozenset({"update", "graph_put", "graph_post", "graph_delete",
 REMEMBERED_ANSWERS = 64
 
 #: Modules a worker imports before it is promoted (the VoID builder pulls in rdflib).
-PRELOAD = ("server.jobs", "kg.describe")
+PRELOAD = ("server.jobs", "kg.graph.describe")
 
 #: Seconds between checks that the worker running a job is still alive.
 WATCH_INTERVAL = 0.25
@@ -153,7 +153,7 @@ def worker_main(path: str, slots: list[Connection], control: Connection,
         control: the pipe the web process promotes (``"open"``) and watches us on.
         read_only: open the store read-only (the server accepts no writes).
     """
-    from kg.store import StoreLockedError, open_store
+    from kg.graph.store import StoreLockedError, open_store
 
     # Import now, while on standby, not when the first job comes.
     for module in PRELOAD:
@@ -225,7 +225,7 @@ class WorkerPool:
         timeout: seconds a job may run before the worker is killed.
         queue_wait: seconds a job may wait for a free slot before ``Busy``.
         read_only: the worker opens the store read-only (a server that takes no writes;
-            the caller keeps writers out with :func:`kg.store.hold_readers_lock`);
+            the caller keeps writers out with :func:`kg.graph.store.hold_readers_lock`);
             otherwise read-write, as its one owner.
     """
 

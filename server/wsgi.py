@@ -7,7 +7,7 @@ query worker (see :mod:`server.workers`). How many web processes:
   writer;
 * a read-only server (the default) has ``web_processes`` (default 2). Every process
   opens the store read-only, and this process holds
-  :func:`kg.store.hold_readers_lock` while it serves, so no other process can write
+  :func:`kg.graph.store.hold_readers_lock` while it serves, so no other process can write
   under the readers. Several processes matter because each has its own GIL: with
   one-subject look-ups answered in the web process (:mod:`server.lane`), one
   process with more threads spends its time handing the GIL between them.
@@ -40,9 +40,9 @@ from typing import Any
 
 from gunicorn.app.base import BaseApplication
 
-from kg.settings import Settings, SettingsError
-from kg.store import StoreError, StoreLockedError, ensure_store, hold_readers_lock
-from server import accepts_writes
+from kg.core.settings import Settings, SettingsError
+from kg.graph.store import StoreError, StoreLockedError, ensure_store, hold_readers_lock
+from server.context import accepts_writes
 
 #: gunicorn's largest accepted request line; longer queries must be POSTed.
 MAX_REQUEST_LINE = 8190
@@ -250,7 +250,7 @@ def check_store_free(folder: Path) -> None:
 
 def main() -> None:
     """``python -m server.wsgi``: serve with settings from config and ``KG_*`` variables."""
-    from kg.settings import load_settings
+    from kg.core.settings import load_settings
 
     serve(load_settings(), ready=lambda url: print(f"listening on {url}", flush=True))
 

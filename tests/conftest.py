@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from kg.kb import KBEntity
+from kg.linking.kb import KBEntity
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -66,7 +66,7 @@ def make_sample_store(folder: Path) -> Path:
     """Create an on-disk store holding the server sample; returns its folder."""
     from pyoxigraph import RdfFormat
 
-    from kg.store import open_store
+    from kg.graph.store import open_store
 
     with open_store(folder) as store, open(SERVER_SAMPLE, "rb") as data:
         store.load(data, RdfFormat.TRIG)
@@ -75,7 +75,7 @@ def make_sample_store(folder: Path) -> Path:
 
 def server_settings(store: Path, **overrides: object):  # type: ignore[no-untyped-def]
     """Settings for a test server: no config file or environment, writes on with a token."""
-    from kg.settings import load_settings
+    from kg.core.settings import load_settings
 
     values: dict[str, object] = {"store": str(store), "allow_updates": True,
                                  "write_token": SERVER_TOKEN, "query_timeout": 2.0,

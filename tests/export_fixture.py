@@ -1,6 +1,6 @@
 """The store the export tests share: the seed report coded from its gold, with its KB entities.
 
-``tests/data/export_seed.trig`` holds the seed report's graph (built with kg.build from
+``tests/data/export_seed.trig`` holds the seed report's graph (built with kg.graph.build from
 the gold annotation) and the knowledge-base entities it uses: Arabic and English labels
 with language tags, xsd:date / gYearMonth / gYear dates, coordinates, the located-in
 chain up to the country, owl:sameAs links to Wikidata and GeoNames.
@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from pyoxigraph import RdfFormat
 
-from kg.store import GraphStore, open_store
+from kg.graph.store import GraphStore, open_store
 
 FIXTURE = Path(__file__).resolve().parent / "data" / "export_seed.trig"
 

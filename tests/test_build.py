@@ -6,9 +6,8 @@ import datetime as dt
 
 from pyoxigraph import Dataset, QuerySolutions
 
-from kg import iris
-from kg.build import BuildContext, build_report, report_graph_iri
-from kg.model import (
+from kg.core import iris
+from kg.core.model import (
     Casualty,
     Document,
     Event,
@@ -19,7 +18,8 @@ from kg.model import (
     Span,
     TimeValue,
 )
-from kg.store import open_store
+from kg.graph.build import BuildContext, build_report, report_graph_iri
+from kg.graph.store import open_store
 from ontology.namespace import PREFIXES
 
 TEXT = "قالت قسد إن قواتها داهمت البصيرة وقتلت 5 عناصر من داعش."

@@ -16,8 +16,8 @@ import requests
 from SPARQLWrapper import JSON, SPARQLWrapper
 
 from kg.cli import sample_paths
-from kg.ingest import read_documents
-from kg.model import Document
+from kg.core.model import Document
+from kg.pipeline.ingest import read_documents
 
 
 def free_port() -> int:

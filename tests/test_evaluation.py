@@ -9,19 +9,18 @@ from typing import Any
 
 import pytest
 
-from kg.evaluation import (
+from kg.core.model import Casualty, Document, Event, Mention, Participation, PlaceRef, Report, Span
+from kg.core.model import TimeValue as TV
+from kg.linking.kb import KBEntity, KnowledgeBase
+from kg.pipeline.evaluation import read_gold, to_eval_record
+from kg.pipeline.scoring import (
     EvalFormatError,
     assign,
     dates_agree,
     names_agree,
     places_agree,
-    read_gold,
     score,
-    to_eval_record,
 )
-from kg.kb import KBEntity, KnowledgeBase
-from kg.model import Casualty, Document, Event, Mention, Participation, PlaceRef, Report, Span
-from kg.model import TimeValue as TV
 
 ISIS = {"names": ["داعش", "Islamic State"], "wikidata": "Q2429253"}
 SDF = {"names": ["قوات سوريا الديموقراطية", "قسد"], "wikidata": None}
@@ -365,7 +364,7 @@ def e2e_gold(tmp_path: Path) -> Path:
 
 
 def test_evaluate_runs_extractor_and_links(e2e_gold: Path) -> None:
-    from kg.evaluation import evaluate
+    from kg.pipeline.evaluation import evaluate
 
     result = evaluate(e2e_gold)
     assert result.reports == 3 and result.failed_reports == 0

@@ -1,7 +1,7 @@
-"""kg.export: RDF formats, round trips through kg.importer, determinism, errors.
+"""kg.exchange.export: RDF formats, round trips through kg.exchange.importer, determinism, errors.
 
 The fixture store holds the seed report coded from its gold annotation (with
-kg.build) and the knowledge-base entities it uses: Arabic and English labels with
+kg.graph.build) and the knowledge-base entities it uses: Arabic and English labels with
 language tags, xsd:date / gYearMonth / gYear dates, coordinates, owl:sameAs links.
 """
 
@@ -21,8 +21,8 @@ import rdflib
 from pyoxigraph import BlankNode, DefaultGraph, Literal, NamedNode, Quad, RdfFormat
 from rdflib.compare import isomorphic
 
-from kg import iris
-from kg.export import (
+from kg.core import iris
+from kg.exchange.export import (
     FORMATS,
     ExportError,
     atomic_output,
@@ -32,9 +32,9 @@ from kg.export import (
     graph_lines,
     jsonld_context,
 )
-from kg.importer import import_file
-from kg.selection import Selection
-from kg.store import GraphStore, open_store
+from kg.exchange.importer import import_file
+from kg.exchange.selection import Selection
+from kg.graph.store import GraphStore, open_store
 from tests.export_fixture import load_seed, seed_store_fixture  # noqa: F401 - a fixture
 
 REPO = Path(__file__).resolve().parent.parent
@@ -195,7 +195,7 @@ def test_same_content_loaded_in_another_order_gives_the_same_bytes(
     other.extend(reversed(list(seed_store.quads())))
     for fmt in ("nq", "trig", "jsonld"):
         a, b = io.BytesIO(), io.BytesIO()
-        from kg.export import write_rdf
+        from kg.exchange.export import write_rdf
 
         write_rdf(a, seed_store, FORMATS[fmt])
         write_rdf(b, other, FORMATS[fmt])
@@ -209,7 +209,8 @@ def test_output_is_identical_across_processes(tmp_path: Path) -> None:
     here, there = tmp_path / "here.ttl", tmp_path / "there.ttl"
     with open_store(store_dir) as store:
         export(store, here)
-    script = ("import sys; from kg.export import export; from kg.store import open_store; "
+    script = ("import sys; from kg.exchange.export import export; "
+              "from kg.graph.store import open_store; "
               "export(open_store(sys.argv[1]), sys.argv[2])")
     env = {"PYTHONHASHSEED": "12345", "PYTHONPATH": str(REPO), "PATH": "/usr/bin:/bin"}
     done = subprocess.run([sys.executable, "-c", script, str(store_dir), str(there)],

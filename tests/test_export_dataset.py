@@ -9,12 +9,12 @@ import pytest
 import rdflib
 from rdflib.namespace import DCAT, DCTERMS, OWL, RDF, VOID, XSD
 
-from kg import iris
-from kg.describe import DEFAULT_DATASET, SD, SPDX, describe
-from kg.export import ExportError, export_dataset
-from kg.importer import import_file
-from kg.selection import Selection
-from kg.store import GraphStore, open_store
+from kg.core import iris
+from kg.exchange.export import ExportError, export_dataset
+from kg.exchange.importer import import_file
+from kg.exchange.selection import Selection
+from kg.graph.describe import DEFAULT_DATASET, SD, SPDX, describe
+from kg.graph.store import GraphStore, open_store
 from tests.export_fixture import seed_store_fixture  # noqa: F401 - a fixture
 
 CKG = rdflib.Namespace("https://w3id.org/conflict-kg/ontology#")

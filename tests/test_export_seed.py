@@ -19,9 +19,9 @@ from pyoxigraph import DefaultGraph, RdfFormat
 from rdflib.compare import isomorphic
 
 from kg.cli import main
-from kg.export import export
-from kg.importer import import_file
-from kg.store import GraphStore, open_store
+from kg.exchange.export import export
+from kg.exchange.importer import import_file
+from kg.graph.store import GraphStore, open_store
 from tests.test_export_tabular import EXPECTED
 
 SEED = Path(__file__).resolve().parent.parent / "kg" / "samples" / "report-ar-000.txt"

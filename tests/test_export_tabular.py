@@ -1,4 +1,5 @@
-"""kg.tabular through kg.export: the ACLED-style CSV and GeoJSON of the seed report.
+"""kg.exchange.tabular through kg.exchange.export: the ACLED-style CSV and GeoJSON of the
+seed report.
 
 The expected rows are what an ACLED coder would write for the seed (report-ar-000):
 six reported events in al-Busayrah (Deir ez-Zor), the background events left out.
@@ -14,10 +15,10 @@ from pathlib import Path
 
 import pytest
 
-from kg.export import ExportError, export
-from kg.selection import Selection
-from kg.store import GraphStore
-from kg.tabular import ACLED_COLUMNS, ACLED_TYPES
+from kg.exchange.export import ExportError, export
+from kg.exchange.selection import Selection
+from kg.exchange.tabular import ACLED_COLUMNS, ACLED_TYPES
+from kg.graph.store import GraphStore
 from tests.export_fixture import seed_store_fixture  # noqa: F401 - a fixture
 
 SDF, IS, COALITION = ("Syrian Democratic Forces", "Islamic State",
@@ -69,7 +70,7 @@ def test_acled_csv_of_the_seed_has_the_coders_rows(seed_store: GraphStore,
 
 
 def test_acled_mapping_covers_every_event_type() -> None:
-    from kg.model import EVENT_TYPES
+    from kg.core.model import EVENT_TYPES
 
     assert set(ACLED_TYPES) == set(EVENT_TYPES)
     for rules in ACLED_TYPES.values():

@@ -13,7 +13,7 @@ import pytest
 from extractors import extract, make_nlp
 from extractors.annotations import TimeHit
 from extractors.temporal import last_weekday, latest_year_with, resolve
-from kg.model import Document, Report
+from kg.core.model import Document, Report
 
 ALIASES = [
     ["قوات سوريا الديمقراطية", "actor:sdf", "actor", "ArmedGroup", None, 0.7],
@@ -38,12 +38,12 @@ PUBLISHED = dt.date(2023, 3, 13)  # a Monday
 
 @pytest.fixture(scope="module")
 def nlp_ar():  # type: ignore[no-untyped-def]
-    return make_nlp("ar", {"use_kb": False, "aliases": ALIASES, "ner": False})
+    return make_nlp("ar", {"aliases": ALIASES, "ner": False})
 
 
 @pytest.fixture(scope="module")
 def nlp_en():  # type: ignore[no-untyped-def]
-    return make_nlp("en", {"use_kb": False, "aliases": ALIASES, "ner": False})
+    return make_nlp("en", {"aliases": ALIASES, "ner": False})
 
 
 def run(nlp, text: str, published: dt.date | None = PUBLISHED) -> Report:  # type: ignore[no-untyped-def]
@@ -269,7 +269,7 @@ def test_english_attack(nlp_en) -> None:  # type: ignore[no-untyped-def]
 
 
 def test_language_detection() -> None:
-    nlp = make_nlp("en", {"use_kb": False, "aliases": ALIASES, "ner": False})
+    nlp = make_nlp("en", {"aliases": ALIASES, "ner": False})
     report = extract(Document("Clashes broke out between the SDF and ISIS in Raqqa."), nlp=nlp)
     assert report.lang == "en"
     assert [e.type for e in report.events] == ["ArmedClash"]

@@ -10,7 +10,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def test_normaliser_import_does_not_load_spacy() -> None:
-    code = ("import sys, extractors.normalize, kg.iris; "
+    code = ("import sys, kg.core.text, kg.core.iris; "
             "assert 'spacy' not in sys.modules, 'spacy imported'; "
             "import extractors; assert callable(extractors.make_nlp); "
             "assert 'spacy' in sys.modules")
@@ -25,7 +25,7 @@ import datetime as dt  # noqa: E402
 
 import pytest  # noqa: E402
 
-from kg.model import Document, Report  # noqa: E402
+from kg.core.model import Document, Report  # noqa: E402
 
 ALIASES = [
     ["قوات سوريا الديمقراطية", "actor:sdf", "actor", "ArmedGroup", None, 0.7],
@@ -43,13 +43,13 @@ PUBLISHED = dt.date(2023, 3, 13)
 @pytest.fixture(scope="module")
 def nlp_ar():  # type: ignore[no-untyped-def]
     from extractors import make_nlp
-    return make_nlp("ar", {"use_kb": False, "aliases": ALIASES, "ner": False})
+    return make_nlp("ar", {"aliases": ALIASES, "ner": False})
 
 
 @pytest.fixture(scope="module")
 def nlp_en():  # type: ignore[no-untyped-def]
     from extractors import make_nlp
-    return make_nlp("en", {"use_kb": False, "aliases": ALIASES, "ner": False})
+    return make_nlp("en", {"aliases": ALIASES, "ner": False})
 
 
 def run(nlp, text: str) -> Report:  # type: ignore[no-untyped-def]
@@ -122,7 +122,7 @@ STATES = [
 @pytest.fixture(scope="module")
 def nlp_states():  # type: ignore[no-untyped-def]
     from extractors import make_nlp
-    return make_nlp("ar", {"use_kb": False, "aliases": ALIASES + STATES, "ner": False})
+    return make_nlp("ar", {"aliases": ALIASES + STATES, "ner": False})
 
 
 def test_a_state_acts_through_its_armed_forces(nlp_states) -> None:  # type: ignore[no-untyped-def]
@@ -143,8 +143,8 @@ def test_a_state_without_forces_is_an_actor_named_as_written(nlp_states) -> None
 
 @pytest.fixture(scope="module")
 def nlp_kb():  # type: ignore[no-untyped-def]
-    from extractors import make_nlp
-    return make_nlp("ar", {"ner": False})
+    from kg.pipeline.nlp import build_nlp
+    return build_nlp("ar", {"ner": False})
 
 
 @pytest.mark.parametrize(("text", "key"), [
@@ -238,7 +238,7 @@ def test_a_quoted_place_is_no_group(nlp_ar) -> None:  # type: ignore[no-untyped-
 
 def test_soldiers_are_of_the_state_force_in_a_clash(nlp_en) -> None:  # type: ignore[no-untyped-def]
     from extractors import make_nlp
-    nlp = make_nlp("en", {"use_kb": False, "ner": False, "aliases": ALIASES + [
+    nlp = make_nlp("en", {"ner": False, "aliases": ALIASES + [
         ["Syrian army", "actor:saa", "actor", "StateForce", None, 0.6]]})
     report = run(nlp, "Clashes between the Syrian army and the SDF near Raqqa on Monday "
                       "left three soldiers dead.")
@@ -322,7 +322,7 @@ def test_coordinated_targets(nlp_ar) -> None:  # type: ignore[no-untyped-def]
 
 def test_today_with_weekday_and_date_is_one_day_without_publication() -> None:
     from extractors import extract, make_nlp
-    nlp = make_nlp("ar", {"use_kb": False, "aliases": ALIASES, "ner": False})
+    nlp = make_nlp("ar", {"aliases": ALIASES, "ner": False})
     text = "قصفت قوات النظام، صباح اليوم الأربعاء 27 تشرين الثاني/نوفمبر، بلدة منبج."
     report = extract(Document(text, lang="ar", published=None), nlp=nlp,
                      today=dt.date(2026, 11, 25))
@@ -365,7 +365,7 @@ def test_two_word_village_names_after_an_admin_word(nlp_ar, text: str, place: st
 
 def test_romanised_article_with_or_without_hyphen(nlp_en) -> None:  # type: ignore[no-untyped-def]
     from extractors import make_nlp
-    nlp = make_nlp("en", {"use_kb": False, "ner": False, "aliases": ALIASES + [
+    nlp = make_nlp("en", {"ner": False, "aliases": ALIASES + [
         ["Ras al Ain", "place:ras_al_ain", "place", "City", None, 0.6],
         ["Tal al-Abyad", "place:tal_abyad", "place", "City", None, 0.6]]})
     for text, key in (("SDF fighters attacked a post near Ras al-Ain on Monday.",
@@ -386,7 +386,7 @@ def test_of_them_is_the_side_named_before(nlp_en, nlp_ar) -> None:  # type: igno
 
 def test_a_nickname_after_a_full_name_refers_back(nlp_ar) -> None:  # type: ignore[no-untyped-def]
     from extractors import make_nlp
-    nlp = make_nlp("ar", {"use_kb": False, "ner": False, "aliases": ALIASES + [
+    nlp = make_nlp("ar", {"ner": False, "aliases": ALIASES + [
         ["هيئة الحشد الشعبي", "actor:pmf", "actor", "ArmedGroup", None, 0.7],
         ["الهيئة", "actor:hts", "actor", "ArmedGroup", None, 0.5]]})
     report = run(nlp, "قتل ثلاثة من عناصر الحشد الشعبي بهجوم قرب الرقة، بحسب ما أعلنته "
@@ -410,7 +410,7 @@ def test_the_outlet_an_anonymous_source_spoke_to(nlp_ar) -> None:  # type: ignor
 
 def test_lower_case_force_names_in_english(nlp_en) -> None:  # type: ignore[no-untyped-def]
     from extractors import make_nlp
-    nlp = make_nlp("en", {"use_kb": False, "ner": False, "aliases": ALIASES + [
+    nlp = make_nlp("en", {"ner": False, "aliases": ALIASES + [
         ["regime forces", "actor:saa", "actor", "StateForce", None, 0.6],
         ["raqqa", "place:raqqa", "place", "City", None, 0.6]]})
     report = run(nlp, "Clashes erupted between SDF fighters and regime forces near Raqqa.")
@@ -421,7 +421,7 @@ def test_lower_case_force_names_in_english(nlp_en) -> None:  # type: ignore[no-u
 
 def test_a_statement_of_the_apparatus_refers_back(nlp_ar) -> None:  # type: ignore[no-untyped-def]
     from extractors import make_nlp
-    nlp = make_nlp("ar", {"use_kb": False, "ner": False, "aliases": ALIASES + [
+    nlp = make_nlp("ar", {"ner": False, "aliases": ALIASES + [
         ["جهاز مكافحة الإرهاب", "actor:cts", "actor", "StateForce", None, 0.6]]})
     report = run(nlp, "اعتقلت قوة من جهاز مكافحة الإرهاب إرهابيين اثنين من داعش في الرقة، "
                       "وفقا لبيان صادر عن الجهاز.")

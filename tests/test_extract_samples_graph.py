@@ -13,9 +13,9 @@ import pytest
 from click.testing import CliRunner
 from pyoxigraph import QueryBoolean, QuerySolutions
 
-from kg import iris
 from kg.cli import main
-from kg.store import open_store
+from kg.core import iris
+from kg.graph.store import open_store
 from ontology.namespace import PREFIXES
 from tests.conftest import REPO
 

@@ -6,8 +6,9 @@ import datetime as dt
 
 import pytest
 
-from extractors import extract, make_nlp
-from kg.model import Document, Report
+from extractors import extract
+from kg.core.model import Document, Report
+from kg.pipeline.nlp import build_nlp
 
 
 @pytest.fixture(scope="module")
@@ -16,7 +17,7 @@ def report() -> Report:
 
     text = (Path(__file__).resolve().parent.parent / "kg" / "samples"
             / "report-ar-000.txt").read_text(encoding="utf-8")
-    return extract(Document(text, lang="ar"), nlp=make_nlp("ar"), today=dt.date(2026, 11, 25))
+    return extract(Document(text, lang="ar"), nlp=build_nlp("ar"), today=dt.date(2026, 11, 25))
 
 
 def test_event_mentions_are_report_mentions(report: Report) -> None:

@@ -19,7 +19,7 @@ from typing import Any
 
 import pytest
 
-from extractors.normalize import clitic_variants, detect_language, normalize_text
+from kg.core.text import clitic_variants, detect_language, normalize_text
 
 GOLD_DIR = Path(__file__).resolve().parent / "data" / "gold"
 

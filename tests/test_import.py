@@ -1,4 +1,4 @@
-"""kg.importer and the `kg import` / `kg export` commands: moving graphs between stores."""
+"""kg.exchange.importer and the `kg import` / `kg export` commands: moving graphs between stores."""
 
 from __future__ import annotations
 
@@ -13,8 +13,8 @@ from pyoxigraph import DefaultGraph, Literal, NamedNode, Quad, RdfFormat
 from rdflib.compare import isomorphic
 
 from kg.cli import main
-from kg.importer import ImportFileError, import_file
-from kg.store import GraphStore, open_store
+from kg.exchange.importer import ImportFileError, import_file
+from kg.graph.store import GraphStore, open_store
 
 FIXTURE = Path(__file__).resolve().parent / "data" / "export_seed.trig"
 EX = "https://example.org/"

@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from kg.ingest import IngestFailure, ReadOptions, ingest, read_documents
-from kg.model import Document, Report
-from kg.store import open_store
+from kg.core.model import Document, Report
+from kg.graph.store import open_store
+from kg.pipeline.ingest import IngestFailure, ReadOptions, ingest, read_documents
 
 
 class Plain:

@@ -40,9 +40,9 @@ def test_server_needs_a_token(runner) -> None:  # type: ignore[no-untyped-def]
 
 def test_entities_are_counted_once_over_batches(runner, live_server: str,  # type: ignore[no-untyped-def]
                                                tmp_path: Path, monkeypatch) -> None:
-    import kg.remote
+    import kg.pipeline.remote
 
-    monkeypatch.setattr(kg.remote, "BATCH", 1)  # one report per request
+    monkeypatch.setattr(kg.pipeline.remote, "BATCH", 1)  # one report per request
     text = SEED.read_text(encoding="utf-8")
     for name in ("a", "b"):  # the same entities, in two reports (different texts)
         (tmp_path / f"{name}.txt").write_text(f"{text}\n\n{name}", encoding="utf-8")

@@ -10,8 +10,8 @@ from pathlib import Path
 import pyoxigraph
 import pytest
 
-from kg import iris
-from kg.kb import (
+from kg.core import iris
+from kg.linking.kb import (
     DEFAULT_PATH,
     KnowledgeBase,
     alias_key,
@@ -20,8 +20,8 @@ from kg.kb import (
     load_kb,
     read_resource,
 )
-from kg.kb.build import build, main, plausible_name, write_resource
-from kg.kb.rdf import kb_quads
+from kg.linking.kb.build import build, main, plausible_name, write_resource
+from kg.linking.kb.rdf import kb_quads
 from tests.conftest import kb_entity
 
 FIXTURE = Path(__file__).parent / "data" / "kb_shared"
@@ -224,7 +224,7 @@ def test_shipped_resource_is_what_the_build_makes(tmp_path: Path) -> None:
     assert data is not None
     resource, _notes = build(data)
     shipped = json.loads(gzip.decompress(DEFAULT_PATH.read_bytes()))
-    assert resource == shipped, "kb.json.gz is stale: run python -m kg.kb.build"
+    assert resource == shipped, "kb.json.gz is stale: run python -m kg.linking.kb.build"
 
 
 # --------------------------------------------------------------------------- shipped KB
@@ -329,8 +329,8 @@ def test_short_names_are_not_matched_by_folded_key() -> None:
 
 
 def test_alias_key_equals_the_shared_normaliser_on_every_name() -> None:
-    from extractors.normalize import normalize, normalize_text
-    from kg.kb import normalize_chars
+    from kg.core.text import normalize, normalize_text
+    from kg.linking.kb import normalize_chars
 
     names = [n for e in load_kb() for n in (e.label_ar, e.label_en, *e.aliases) if n]
     names += ["  قوّاتٌ\u200f «قسد»  ", "Ḩalab – ٣٤", "ﻻ"]

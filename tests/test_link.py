@@ -1,4 +1,4 @@
-"""Tests of entity linking (kg.link) against small KBs and the shipped one."""
+"""Tests of entity linking (kg.linking.link) against small KBs and the shipped one."""
 
 from __future__ import annotations
 
@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from kg.kb import KnowledgeBase, load_kb
-from kg.link import Linker, find_context_places, link_report, resolve_name
-from kg.model import Document, Event, Mention, Participation, PlaceRef, Report, Span
+from kg.core.model import Document, Event, Mention, Participation, PlaceRef, Report, Span
+from kg.linking.kb import KnowledgeBase, load_kb
+from kg.linking.link import Linker, find_context_places, link_report, resolve_name
 from tests.conftest import kb_entity
 
 ent = kb_entity

@@ -10,7 +10,7 @@ from rdflib import namespace as rdfns
 from rdflib.namespace import OWL, RDF, RDFS, SKOS
 
 import ontology
-from kg.model import CASUALTY_STATUSES, EVENT_TYPES, ROLES
+from kg.core.model import CASUALTY_STATUSES, EVENT_TYPES, ROLES
 from ontology.namespace import CKG, OA, PREFIXES, SEM
 
 ARABIC = re.compile(r"[\u0600-\u06FF]")
@@ -105,7 +105,7 @@ def test_terms_are_grouped_by_kind_with_parents_and_mappings() -> None:
 
 
 def test_model_literals_match_ontology_terms(onto: Graph) -> None:
-    """Every event type, role and casualty status of kg.model has its ontology term."""
+    """Every event type, role and casualty status of kg.core.model has its ontology term."""
     for event_type in EVENT_TYPES:
         assert (CKG[event_type], RDFS.subClassOf, CKG.Event) in onto
     for role in ROLES:

@@ -7,8 +7,8 @@ from pyoxigraph import NamedNode, Quad, RdfFormat, parse
 from rdflib import Graph, URIRef
 from rdflib.namespace import RDF, RDFS
 
-from kg import iris
-from kg.store import open_store
+from kg.core import iris
+from kg.graph.store import open_store
 from ontology import reasoning
 from ontology.namespace import CKG
 from ontology.reasoning import check_consistency, infer, materialise, rules_from_ontology

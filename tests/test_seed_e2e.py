@@ -8,7 +8,7 @@ import pytest
 from pyoxigraph import QuerySolutions
 
 from kg.cli import main
-from kg.store import open_store
+from kg.graph.store import open_store
 from ontology.namespace import PREFIXES
 from tests.conftest import REPO
 

@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 from SPARQLWrapper import JSON, SPARQLWrapper
 
-from kg.store import StoreLockedError, hold_readers_lock, open_store
+from kg.graph.store import StoreLockedError, hold_readers_lock, open_store
 from server.lane import is_subject_lookup
 from tests.conftest import (
     REPO,
@@ -201,7 +201,8 @@ def test_a_read_only_server_still_stops_a_runaway_query(
     import requests
 
     url, _ = read_only_server
-    runaway = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
+    runaway = ("SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l . "
+               "?m ?q ?r }")
     outcome: dict[str, Any] = {}
 
     def run() -> None:

@@ -219,8 +219,8 @@ def test_entity_page_over_http(live_server: str) -> None:
 
 
 def test_remote_ingest_through_the_server(live_server: str, seed_text: str) -> None:
-    from kg.model import Document
-    from kg.remote import RemoteError, send_reports
+    from kg.core.model import Document
+    from kg.pipeline.remote import RemoteError, send_reports
 
     with pytest.raises(RemoteError, match="401"):
         send_reports(live_server, "wrong", [Document(text=seed_text, lang="ar")])
@@ -252,7 +252,7 @@ def test_each_http_server_serves_and_stops_cleanly(tmp_path, http_server: str) -
     log = (tmp_path / "server.log").read_text(errors="replace")
     assert "terminate called" not in log and "Traceback" not in log
     # the query worker flushed and let go of the store: it opens again at once
-    from kg.store import open_store
+    from kg.graph.store import open_store
 
     with open_store(store) as reopened:
         assert len(reopened) == 64

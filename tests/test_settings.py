@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from kg.cli import main
-from kg.settings import SETTINGS, SettingsError, load_settings
+from kg.core.settings import SETTINGS, SettingsError, load_settings
 
 
 def test_defaults_then_file_then_env_then_overrides(tmp_path: Path) -> None:

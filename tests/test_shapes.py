@@ -8,8 +8,8 @@ from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib import namespace as rdfns
 from rdflib.namespace import RDF
 
-from kg import iris
-from kg.store import open_store
+from kg.core import iris
+from kg.graph.store import open_store
 from ontology.namespace import CKG, PREFIXES
 from ontology.validation import ValidationReport, report_validator, validate, validate_store
 
@@ -252,7 +252,7 @@ def test_report_text_form() -> None:
 
 def test_report_validator_uses_the_store_for_entity_types() -> None:
     """The ingestion hook: a report's quads are checked with the KB's entity types."""
-    from kg.build import build_report
+    from kg.graph.build import build_report
     from tests.test_build import CTX, make_report
 
     quads = build_report(make_report(), CTX)
@@ -268,8 +268,8 @@ def test_report_validator_uses_the_store_for_entity_types() -> None:
 
 
 def test_the_seed_report_builds_a_conforming_graph(shared) -> None:  # type: ignore[no-untyped-def]
-    from kg.ingest import ingest
-    from kg.model import Document
+    from kg.core.model import Document
+    from kg.pipeline.ingest import ingest
 
     text = (shared / "seed" / "report-ar-000.txt").read_text(encoding="utf-8")
     with open_store(None) as store:

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from pyoxigraph import QuerySolutions
 
-from kg import iris
-from kg.ingest import ensure_static_graphs
-from kg.store import open_store
+from kg.core import iris
+from kg.graph.store import open_store
+from kg.pipeline.ingest import ensure_static_graphs
 
 
 def test_static_graphs_are_loaded_once_and_queryable() -> None:

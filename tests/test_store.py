@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from pyoxigraph import Literal, NamedNode, Quad
 
-from kg.store import StoreError, StoreLockedError, open_store
+from kg.graph.store import StoreError, StoreLockedError, open_store
 
 EX = "https://example.org/"
 
@@ -42,7 +42,7 @@ def test_data_survives_reopening(store_dir: Path) -> None:
 
 def test_second_process_gets_a_clear_lock_error(store_dir: Path) -> None:
     store = open_store(store_dir)
-    code = ("from kg.store import open_store, StoreLockedError\n"
+    code = ("from kg.graph.store import open_store, StoreLockedError\n"
             f"try:\n    open_store({str(store_dir)!r})\n"
             "except StoreLockedError as e:\n    print('LOCKED', e)\n")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

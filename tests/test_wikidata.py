@@ -14,11 +14,11 @@ import pytest
 from click.testing import CliRunner
 from pyoxigraph import Literal, NamedNode, Quad
 
-from kg import iris
 from kg.cli import main
-from kg.kb import load_kb
-from kg.store import open_store
-from kg.wikidata import (
+from kg.core import iris
+from kg.graph.store import open_store
+from kg.linking.kb import load_kb
+from kg.linking.wikidata import (
     RECONCILIATION_GRAPH,
     Reconciler,
     WikidataClient,

@@ -1,6 +1,6 @@
 """Read ANERcorp (one ``token TAG`` pair a line, IOB2) into spaCy training docs.
 
-Every token goes through :func:`extractors.normalize.normalize_text`, the same
+Every token goes through :func:`kg.core.text.normalize_text`, the same
 normaliser :mod:`extractors.ner_model` applies to text before tagging, so the model
 sees identical forms at training and inference. Tokens that normalise to nothing
 (stray direction marks) are dropped. The corpus has no sentence breaks: sentences
@@ -20,7 +20,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, DocBin, Span
 from spacy.training import iob_to_biluo, tags_to_entities
 
-from extractors.normalize import normalize_text
+from kg.core.text import normalize_text
 
 #: Tokens that end a sentence.
 SENT_END = frozenset({".", "!", "?", "؟"})

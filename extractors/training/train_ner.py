@@ -89,7 +89,7 @@ META = {
     "version": "0.1.0",
     "description": "Statistical Arabic NER fallback of conflict-kg (PERS, LOC, ORG, MISC), "
                    "CNN trained from scratch on the ANERcorp train split; text is normalised "
-                   "with extractors.normalize before tagging. Needs the extractors.ner_model "
+                   "with kg.core.text before tagging. Needs the extractors.ner_model "
                    "module imported (component ckg_ar_stem_norm).",
     "license": "Research use only (derived from ANERcorp; see README.md). "
                "Not covered by the Apache-2.0 licence of the code.",

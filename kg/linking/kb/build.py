@@ -1,9 +1,9 @@
 """Build the shipped knowledge base resource from open data.
 
-Run ``python -m kg.kb.build`` (options: ``--shared DIR``, ``--out FILE``). The
+Run ``python -m kg.linking.kb.build`` (options: ``--shared DIR``, ``--out FILE``). The
 inputs are listed in ``build.json`` next to this file (paths relative to the shared
 data folder); hand-written facts come from ``supplement.json``. The result is
-``kb.json.gz``: one row per entity (see :data:`kg.kb.FIELDS`) and a map of merged keys.
+``kb.json.gz``: one row per entity (see :data:`kg.linking.kb.FIELDS`) and a map of merged keys.
 
 How places are put in the hierarchy:
 
@@ -43,7 +43,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from kg.kb import DEFAULT_PATH, FIELDS, FORMAT_VERSION, alias_key, fold_key
+from kg.linking.kb import DEFAULT_PATH, FIELDS, FORMAT_VERSION, alias_key, fold_key
 
 HERE = Path(__file__).parent
 CONFIG_PATH = HERE / "build.json"
@@ -158,7 +158,7 @@ class Row:
             self.wikidata = qid
 
     def to_row(self) -> list[object]:
-        """The resource row (fields in :data:`kg.kb.FIELDS` order)."""
+        """The resource row (fields in :data:`kg.linking.kb.FIELDS` order)."""
         names = {alias_key(n) for n in (self.label_ar, self.label_en) if n}
         aliases = [a for a in self.aliases if alias_key(a) not in names]
         return [
@@ -782,7 +782,7 @@ def write_resource(resource: dict[str, Any], out: Path) -> int:
 def main(argv: list[str] | None = None) -> int:
     """Command line: build the resource and print a summary."""
     parser = argparse.ArgumentParser(
-        prog="python -m kg.kb.build", description=__doc__.split("\n")[0]
+        prog="python -m kg.linking.kb.build", description=__doc__.split("\n")[0]
     )
     parser.add_argument("--shared", type=Path, default=None, help="shared data folder")
     parser.add_argument("--out", type=Path, default=DEFAULT_PATH, help="resource file to write")

@@ -1,11 +1,11 @@
 """The shipped knowledge base: places, actors, persons, operations, outlets, facilities.
 
-The resource ``kb.json.gz`` next to this file is derived by :mod:`kg.kb.build` from
+The resource ``kb.json.gz`` next to this file is derived by :mod:`kg.linking.kb.build` from
 third-party open data (see ``SOURCES.md``). It holds facts only: names, identifiers,
 coordinates and the containment hierarchy.
 
 Names are indexed three ways, all built on the one shared normaliser
-(:func:`extractors.normalize.normalize_text`):
+(:func:`kg.core.text.normalize_text`):
 
 * the *exact* key: the normalised name (what :meth:`KnowledgeBase.aliases` yields);
 * the *clitic* forms: a leading conjunction or preposition of an Arabic name removed
@@ -44,7 +44,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from extractors.normalize import ARABIC_LETTERS, clitic_variants, normalize
+from kg.core.text import ARABIC_LETTERS, clitic_variants, normalize
 
 #: The resource shipped with the package.
 DEFAULT_PATH = Path(__file__).with_name("kb.json.gz")
@@ -84,7 +84,7 @@ MIN_FOLDED = 5
 class KBEntity:
     """One entity of the knowledge base.
 
-    ``key`` is ``<kind>:<id>``; the IRI is ``kg.iris.entity_iri(kind, id)``.
+    ``key`` is ``<kind>:<id>``; the IRI is ``kg.core.iris.entity_iri(kind, id)``.
     """
 
     key: str
@@ -181,9 +181,9 @@ _DOUBLE = re.compile(r"(.)\1+")
 class _CharTable(dict[int, str]):
     """``str.translate`` table filled on demand from the shared normaliser.
 
-    :func:`extractors.normalize.normalize` maps (or drops) each character on its own,
+    :func:`kg.core.text.normalize` maps (or drops) each character on its own,
     so translating character by character through it gives the same text as
-    :func:`~extractors.normalize.normalize_text`, many times faster on many names.
+    :func:`~kg.core.text.normalize_text`, many times faster on many names.
     """
 
     def __missing__(self, code: int) -> str:
@@ -198,7 +198,7 @@ _TABLE = _CharTable()
 def normalize_chars(text: str) -> str:
     """The shared normalisation of ``text`` without collapsing white space (fast path).
 
-    Same as ``extractors.normalize.normalize(text).text``: characters are mapped one to
+    Same as ``kg.core.text.normalize(text).text``: characters are mapped one to
     one or dropped (diacritics, tatweel, direction marks), so offsets drift only by
     the dropped marks.
     """
@@ -208,7 +208,7 @@ def normalize_chars(text: str) -> str:
 def alias_key(name: str) -> str:
     """The exact index key of a name: the shared normalisation, white space collapsed.
 
-    Equal to :func:`extractors.normalize.normalize_text` (computed through a table).
+    Equal to :func:`kg.core.text.normalize_text` (computed through a table).
 
     >>> alias_key("قوّات  سوريا الديمقراطيّة")
     'قوات سوريا الديمقراطيه'

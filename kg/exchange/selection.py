@@ -28,10 +28,10 @@ from urllib.parse import urlsplit
 from pyoxigraph import Literal, NamedNode, QuerySolutions
 from rdflib.namespace import RDFS, XSD
 
-from extractors.normalize import normalize_text
-from kg import iris
-from kg.model import EVENT_TYPES
-from kg.store import GraphStore
+from kg.core import iris
+from kg.core.model import EVENT_TYPES
+from kg.core.text import normalize_text
+from kg.graph.store import GraphStore
 from ontology.namespace import CKG, PREFIXES
 
 

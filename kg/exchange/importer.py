@@ -20,8 +20,8 @@ from typing import IO, cast
 
 from pyoxigraph import DefaultGraph, NamedNode, Quad, RdfFormat, parse
 
-from kg.export import FORMATS, format_for
-from kg.store import GraphStore
+from kg.exchange.formats import FORMATS, format_for
+from kg.graph.store import GraphStore
 
 
 class ImportFileError(ValueError):

@@ -16,7 +16,7 @@ from pyoxigraph import (
     RdfFormat,
 )
 
-from kg.store import GraphStore, QueryResult
+from kg.graph.store import GraphStore, QueryResult
 from ontology.namespace import CKG
 
 _RESULTS_FORMAT = {

@@ -37,9 +37,9 @@ from typing import IO, Any
 from pyoxigraph import Literal, NamedNode
 from rdflib.namespace import RDF, RDFS
 
-from kg.model import EVENT_TYPES
-from kg.selection import EventRef, date_interval
-from kg.store import GraphStore
+from kg.core.model import EVENT_TYPES
+from kg.exchange.selection import EventRef, date_interval
+from kg.graph.store import GraphStore
 from ontology.namespace import CKG, GEO, SCHEMA
 
 #: ACLED (event_type, sub_event_type) per event class: a list of (condition, types)
@@ -402,7 +402,7 @@ def iter_rows(store: GraphStore, events: list[EventRef], *, lang: str = "en",
 
     Args:
         store: the store.
-        events: the events (see :func:`kg.selection.select_events`).
+        events: the events (see :func:`kg.exchange.selection.select_events`).
         lang: preferred language of labels (then English, Arabic, any).
         background: include background events.
     """

@@ -1,4 +1,4 @@
-"""The knowledge base as RDF quads, all in the KB named graph (:data:`kg.iris.KB_GRAPH`).
+"""The knowledge base as RDF quads, all in the KB named graph (:data:`kg.core.iris.KB_GRAPH`).
 
 Each entity gets its ontology class, ``rdfs:label`` in Arabic and English,
 ``skos:altLabel`` for its other names, and, where known, ``ckg:pcode``,
@@ -19,7 +19,7 @@ match. ``owl:sameAs`` is what lets a federated query (or a reasoner) join our
 entities with Wikidata's statements about them. The risk of ``owl:sameAs`` is that
 a wrong link merges two things; that is why no guessed QID is ever written.
 
->>> from kg.kb import load_kb
+>>> from kg.linking.kb import load_kb
 >>> quads = list(kb_quads(load_kb()))
 >>> all(q.graph_name.value == "https://w3id.org/conflict-kg/graph/kb" for q in quads)
 True
@@ -32,8 +32,8 @@ from collections.abc import Iterator
 from pyoxigraph import Literal, NamedNode, Quad
 from rdflib.namespace import OWL, RDF, RDFS, SKOS, XSD
 
-from kg import iris
-from kg.kb import KBEntity, KnowledgeBase
+from kg.core import iris
+from kg.linking.kb import KBEntity, KnowledgeBase
 from ontology.namespace import CKG, GEO, GN, SF, WD
 
 #: Classes of the KB that are organisations (ckg:Organization and below) or persons;

@@ -16,8 +16,8 @@ from typing import Any
 
 import requests
 
-from kg.ingest import IngestFailure, IngestSummary
-from kg.model import Document
+from kg.core.model import Document
+from kg.pipeline.ingest import IngestFailure, IngestSummary
 
 #: Reports per request.
 BATCH = 16

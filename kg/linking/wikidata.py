@@ -37,8 +37,9 @@ import requests
 from pyoxigraph import Literal, NamedNode, Quad
 from rdflib.namespace import OWL, PROV, RDF, RDFS, XSD
 
-from kg import __version__, iris
-from kg.kb import KBEntity, KnowledgeBase, alias_key, fold_key
+from kg import __version__
+from kg.core import iris
+from kg.linking.kb import KBEntity, KnowledgeBase, alias_key, fold_key
 from ontology.namespace import SCHEMA, WD
 
 #: Named graph holding links found online and their provenance.
@@ -468,7 +469,7 @@ def reconcile_store(
     """Look up the store's unlinked entities online and store the links found.
 
     Args:
-        store: an open, writable :class:`kg.store.GraphStore`.
+        store: an open, writable :class:`kg.graph.store.GraphStore`.
         kb: the knowledge base (names and context of KB entities).
         client: the Wikidata client.
         limit: reconcile at most this many entities.

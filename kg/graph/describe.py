@@ -18,7 +18,7 @@
 The server can serve the graph as its VoID description (``base_url`` then gives the
 SPARQL endpoint and the dataset IRI ``{base_url}/void#dataset``).
 
->>> from kg.store import open_store
+>>> from kg.graph.store import open_store
 >>> g = describe(open_store(None), issued="2021-12-14")
 >>> int(g.value(DEFAULT_DATASET, VOID.triples))
 0
@@ -38,8 +38,8 @@ from pyoxigraph import QuerySolutions, RdfFormat, parse
 from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, OWL, PROV, RDF, RDFS, VOID, XSD
 
-from kg import iris
-from kg.store import GraphStore
+from kg.core import iris
+from kg.graph.store import GraphStore
 from ontology.namespace import CKG, PREFIXES
 
 SD = Namespace("http://www.w3.org/ns/sparql-service-description#")

@@ -1,0 +1,523 @@
+"""Read report files, extract, link, build and store them, one named graph per report.
+
+Bad input never stops a batch: every file (or JSONL line) that cannot be read or
+processed becomes an :class:`IngestFailure` with its origin and a reason, and the
+store keeps only whole reports (each report's graph is replaced in one transaction).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import html
+import json
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Any, Protocol
+
+from pyoxigraph import Literal, NamedNode, Quad, RdfFormat, parse
+
+from kg.core import iris
+from kg.core.model import Document, Report
+from kg.graph.build import BuildContext, build_report, report_graph_iri
+from kg.graph.store import GraphStore, StoreError
+
+#: File extensions read as reports.
+TEXT_SUFFIXES = {".txt", ".md", ".text"}
+HTML_SUFFIXES = {".html", ".htm"}
+JSON_SUFFIXES = {".json", ".jsonl", ".ndjson"}
+REPORT_SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES | JSON_SUFFIXES
+#: Fields a JSON report may carry besides ``text``.
+JSON_FIELDS = {"text", "url", "title", "published", "source", "lang", "id"}
+#: Files a folder scan passes over (documentation kept beside reports).
+SKIPPED_NAMES = {"readme", "license", "licence", "notice", "changelog"}
+LANGS = ("auto", "ar", "en")
+
+
+@dataclass(frozen=True, slots=True)
+class IngestFailure:
+    """A report that could not be ingested, and why."""
+
+    origin: str
+    reason: str
+
+    def __str__(self) -> str:
+        return f"{self.origin}: {self.reason}"
+
+
+@dataclass(slots=True)
+class IngestSummary:
+    """What one ingestion batch did."""
+
+    reports: int = 0
+    events: int = 0
+    entities: int = 0
+    quads_written: int = 0
+    quads_added: int = 0
+    replaced: int = 0
+    failures: list[IngestFailure] = field(default_factory=list)
+    events_by_type: dict[str, int] = field(default_factory=dict)
+    #: the entities the stored reports mention (``entities`` is their number)
+    entity_iris: set[str] = field(default_factory=set)
+
+    @property
+    def ok(self) -> bool:
+        """True when no report failed."""
+        return not self.failures
+
+    def as_dict(self) -> dict[str, Any]:
+        """A JSON-ready view."""
+        return {
+            "reports": self.reports,
+            "events": self.events,
+            "entities": self.entities,
+            "quads_written": self.quads_written,
+            "quads_added": self.quads_added,
+            "replaced": self.replaced,
+            "events_by_type": dict(sorted(self.events_by_type.items())),
+            "failures": [{"origin": f.origin, "reason": f.reason} for f in self.failures],
+        }
+
+
+# --------------------------------------------------------------------------- reading
+
+
+class _TextFromHtml(HTMLParser):
+    """Collects the visible text and the title of an HTML page."""
+
+    _SKIP = {"script", "style", "noscript", "template", "svg", "head"}
+    _BLOCK = {"p", "div", "br", "li", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "article",
+              "section", "blockquote"}
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self.title: list[str] = []
+        self._skip = 0
+        self._in_title = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "title":
+            self._in_title = True
+        elif tag in self._SKIP:
+            self._skip += 1
+        elif tag in self._BLOCK:
+            self.parts.append("\n")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "title":
+            self._in_title = False
+        elif tag in self._SKIP and self._skip:
+            self._skip -= 1
+        elif tag in self._BLOCK:
+            self.parts.append("\n")
+
+    def handle_data(self, data: str) -> None:
+        if self._in_title:
+            self.title.append(data)
+        elif not self._skip:
+            self.parts.append(data)
+
+
+def html_to_text(markup: str) -> tuple[str, str | None]:
+    """Visible text and title of an HTML document.
+
+    >>> html_to_text("<html><title>T</title><body><p>a &amp; b</p><script>x</script></body>")
+    ('a & b', 'T')
+    """
+    parser = _TextFromHtml()
+    parser.feed(markup)
+    parser.close()
+    text = "".join(parser.parts)
+    lines = [" ".join(line.split()) for line in text.splitlines()]
+    body = "\n".join(line for line in lines if line)
+    title = " ".join("".join(parser.title).split()) or None
+    return html.unescape(body), title
+
+
+def _looks_binary(data: bytes) -> bool:
+    sample = data[:8192]
+    if b"\x00" in sample:
+        return True
+    controls = sum(1 for b in sample if b < 32 and b not in (9, 10, 12, 13, 27))
+    return controls > max(8, len(sample) // 100)
+
+
+def decode_report(data: bytes, encoding: str = "utf-8") -> str:
+    """Decode report bytes, with a reason when they are not text in ``encoding``.
+
+    Raises:
+        ValueError: binary data, or bytes that are not valid ``encoding``.
+    """
+    if _looks_binary(data):
+        raise ValueError("binary file, not text")
+    try:
+        text = data.decode(encoding)
+    except UnicodeDecodeError as exc:
+        hint = ""
+        if encoding.replace("-", "").lower() == "utf8":
+            try:
+                guess = data.decode("cp1256")
+            except UnicodeDecodeError:
+                guess = ""
+            if guess and sum("\u0600" <= c <= "\u06ff" for c in guess) > len(guess) // 4:
+                hint = (" — it looks like Windows-1256 (Arabic) text; "
+                        "ingest it with --encoding cp1256 or convert it to UTF-8")
+        raise ValueError(f"not valid {encoding} text (byte {exc.start}){hint}") from None
+    except LookupError:
+        raise ValueError(f"unknown encoding {encoding!r}") from None
+    return text.lstrip("\ufeff")
+
+
+def parse_date(value: Any, *, what: str = "published") -> dt.date | None:
+    """Parse an ISO date (``YYYY-MM-DD``, or a date-time whose date part is kept).
+
+    Raises:
+        ValueError: the value is not an ISO date.
+    """
+    if value is None or value == "":
+        return None
+    if isinstance(value, dt.date):
+        return value
+    text = str(value).strip()
+    try:
+        return dt.date.fromisoformat(text[:10])
+    except ValueError:
+        raise ValueError(f"{what} date {text!r} is not an ISO date (YYYY-MM-DD)") from None
+
+
+def _check_lang(value: Any) -> str:
+    lang = str(value or "auto").lower()
+    if lang not in LANGS:
+        raise ValueError(f"lang {value!r} is not one of {', '.join(LANGS)}")
+    return lang
+
+
+def _check_text(text: str) -> str:
+    if not text.strip():
+        raise ValueError("empty report (no text)")
+    return text
+
+
+def _document_from_json(obj: Any, origin: str, published: dt.date | None, lang: str) -> Document:
+    if not isinstance(obj, dict):
+        raise ValueError(f"expected a JSON object with a 'text' field, got {type(obj).__name__}")
+    text = obj.get("text")
+    if not isinstance(text, str):
+        raise ValueError("no 'text' field (a string) in the report object")
+    unknown = set(obj) - JSON_FIELDS
+    if unknown:
+        raise ValueError(f"unknown field(s) {', '.join(sorted(unknown))}; "
+                         f"allowed: {', '.join(sorted(JSON_FIELDS))}")
+    for name in ("url", "title", "source"):
+        if obj.get(name) is not None and not isinstance(obj[name], str):
+            raise ValueError(f"field {name!r} must be a string")
+    return Document(
+        text=_check_text(text),
+        url=obj.get("url") or None,
+        title=obj.get("title") or None,
+        published=parse_date(obj.get("published")) or published,
+        source=obj.get("source") or None,
+        lang=_check_lang(obj.get("lang") or lang),
+        origin=origin,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class ReadOptions:
+    """How report files are read."""
+
+    published: dt.date | None = None
+    lang: str = "auto"
+    max_bytes: int = 2_000_000
+    encoding: str = "utf-8"
+
+
+def _read_file(path: Path, options: ReadOptions) -> Iterator[Document | IngestFailure]:
+    origin = str(path)
+    try:
+        size = path.stat().st_size
+        if size > options.max_bytes:
+            yield IngestFailure(origin, f"file is {size:,} bytes, over the limit of "
+                                        f"{options.max_bytes:,} (setting max_report_bytes)")
+            return
+        data = path.read_bytes()
+    except OSError as exc:
+        yield IngestFailure(origin, f"cannot read: {exc.strerror or exc}")
+        return
+    try:
+        text = decode_report(data, options.encoding)
+    except ValueError as exc:
+        yield IngestFailure(origin, str(exc))
+        return
+    suffix = path.suffix.lower()
+    if suffix in (".jsonl", ".ndjson"):
+        yield from _read_jsonl(text, origin, options)
+        return
+    try:
+        if suffix == ".json":
+            data_obj = json.loads(text)
+            items = data_obj if isinstance(data_obj, list) else [data_obj]
+            for i, obj in enumerate(items, 1):
+                where = origin if len(items) == 1 else f"{origin}[{i}]"
+                try:
+                    yield _document_from_json(obj, where, options.published, options.lang)
+                except ValueError as exc:
+                    yield IngestFailure(where, str(exc))
+            return
+        title = None
+        if suffix in HTML_SUFFIXES:
+            text, title = html_to_text(text)
+        yield Document(text=_check_text(text), title=title, published=options.published,
+                       lang=options.lang, origin=origin)
+    except json.JSONDecodeError as exc:
+        yield IngestFailure(origin, f"invalid JSON at line {exc.lineno} column {exc.colno}: "
+                                    f"{exc.msg}")
+    except ValueError as exc:
+        yield IngestFailure(origin, str(exc))
+
+
+def _read_jsonl(text: str, origin: str, options: ReadOptions) -> Iterator[Document | IngestFailure]:
+    for number, line in enumerate(text.splitlines(), 1):
+        if not line.strip():
+            continue
+        where = f"{origin}:{number}"
+        if len(line.encode("utf-8")) > options.max_bytes:
+            yield IngestFailure(where, f"line is over the limit of {options.max_bytes:,} bytes "
+                                       "(setting max_report_bytes)")
+            continue
+        try:
+            obj = json.loads(line)
+        except json.JSONDecodeError as exc:
+            yield IngestFailure(where, f"invalid JSON at column {exc.colno}: {exc.msg}")
+            continue
+        try:
+            yield _document_from_json(obj, where, options.published, options.lang)
+        except ValueError as exc:
+            yield IngestFailure(where, str(exc))
+
+
+def read_documents(
+    paths: Iterable[str | Path], options: ReadOptions | None = None
+) -> Iterator[Document | IngestFailure]:
+    """Documents from files and folders (recursively, in name order).
+
+    Folders contribute their ``.txt``, ``.md``, ``.html``, ``.json`` and ``.jsonl``
+    files, except README, LICENSE, NOTICE and CHANGELOG files; a file named
+    explicitly is read whatever its extension (as text unless it is HTML or JSON).
+
+    Yields:
+        A :class:`~kg.core.model.Document` per report, or an :class:`IngestFailure`.
+    """
+    opts = options or ReadOptions()
+    _check_lang(opts.lang)
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            try:
+                files = sorted(p for p in path.rglob("*")
+                               if p.is_file() and p.suffix.lower() in REPORT_SUFFIXES
+                               and p.stem.lower() not in SKIPPED_NAMES)
+            except OSError as exc:
+                yield IngestFailure(str(path), f"cannot list folder: {exc.strerror or exc}")
+                continue
+            if not files:
+                yield IngestFailure(str(path), "folder holds no report files "
+                                               f"({', '.join(sorted(REPORT_SUFFIXES))})")
+            for file in files:
+                yield from _read_file(file, opts)
+        elif path.exists():
+            yield from _read_file(path, opts)
+        else:
+            yield IngestFailure(str(path), "no such file or folder")
+
+
+# --------------------------------------------------------------------------- processing
+
+
+class Extractor(Protocol):
+    """Turns a document into a linked report."""
+
+    def __call__(self, document: Document) -> Report: ...
+
+
+class Processor:
+    """Extract and link documents with pipelines made once per language.
+
+    Args:
+        nlp: a pipeline to use for every document instead of one per language.
+    """
+
+    def __init__(self, nlp: Any = None) -> None:
+        self._nlp = nlp
+        self._nlps: dict[str, Any] = {}
+        self._kb: Any = None
+
+    @property
+    def kb(self) -> Any:
+        """The knowledge base, loaded on first use."""
+        if self._kb is None:
+            from kg.linking.kb import load_kb
+
+            self._kb = load_kb()
+        return self._kb
+
+    def __call__(self, document: Document) -> Report:
+        from extractors import extract
+        from kg.core.text import detect_language
+        from kg.linking.link import link_report
+        from kg.pipeline.nlp import build_nlp
+
+        lang = document.lang if document.lang in ("ar", "en") else detect_language(document.text)
+        if self._nlp is None and lang not in self._nlps:
+            self._nlps[lang] = build_nlp(lang)
+        document.lang = lang
+        report = extract(document, nlp=self._nlp or self._nlps[lang])
+        link_report(report, self.kb)
+        return report
+
+
+def _static_version(payload: bytes) -> str:
+    return hashlib.sha256(payload).hexdigest()[:16]
+
+
+def _version_quad(graph: str, version: str) -> Quad:
+    node = NamedNode(graph)
+    return Quad(node, NamedNode("https://schema.org/version"), Literal(version), node)
+
+
+def _stored_version(store: GraphStore, graph: str) -> str | None:
+    node = f"<{graph}>"
+    query = ("SELECT ?v WHERE { GRAPH " + node + " { "
+             + node + " <https://schema.org/version> ?v } }")
+    for row in store.query(query):  # type: ignore[union-attr]
+        return str(row["v"].value)
+    return None
+
+
+def ensure_static_graphs(store: GraphStore, processor: Processor | None = None) -> list[str]:
+    """Load (or refresh) the ontology graph (with its code lists) and the KB graph.
+
+    Each is replaced only when its content changed since it was stored.
+
+    Returns:
+        IRIs of the graphs that were (re)written.
+    """
+    from ontology import ontology_files
+
+    written = []
+    files = ontology_files()
+    data = b"".join(path.read_bytes() for path in files)
+    version = _static_version(data)
+    if _stored_version(store, iris.ONTOLOGY_GRAPH) != version:
+        graph = NamedNode(iris.ONTOLOGY_GRAPH)
+        quads = [Quad(t.subject, t.predicate, t.object, graph)
+                 for path in files for t in parse(path=str(path), format=RdfFormat.TURTLE)]
+        quads.append(_version_quad(iris.ONTOLOGY_GRAPH, version))
+        store.replace_graph(iris.ONTOLOGY_GRAPH, quads)
+        written.append(iris.ONTOLOGY_GRAPH)
+    try:
+        from kg.linking.kb import kb_version
+        from kg.linking.kb.rdf import kb_quads
+    except ImportError:
+        return written
+    kb = (processor or Processor()).kb
+    version = kb_version(kb)
+    if _stored_version(store, iris.KB_GRAPH) != version:
+        quads = list(kb_quads(kb))
+        quads.append(_version_quad(iris.KB_GRAPH, version))
+        store.replace_graph(iris.KB_GRAPH, quads)
+        written.append(iris.KB_GRAPH)
+    return written
+
+
+def ingest(
+    store: GraphStore,
+    items: Iterable[Document | IngestFailure],
+    *,
+    processor: Extractor | None = None,
+    progress: Callable[[Document | IngestFailure], None] | None = None,
+    validate: Callable[[list[Quad]], list[str]] | None = None,
+    now: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.UTC),
+) -> IngestSummary:
+    """Ingest documents into ``store``, one named graph per report.
+
+    Args:
+        store: the open, writable store.
+        items: documents (and read failures, passed through into the summary).
+        processor: extracts and links a document (default: :class:`Processor`).
+        progress: called once per item, e.g. to advance a progress bar.
+        validate: returns violation messages for a report's quads; a report with
+            violations is rejected.
+        now: the clock, for the ingestion time recorded with each report.
+
+    Returns:
+        The summary; ``summary.failures`` lists what was rejected and why.
+    """
+    process = processor or Processor()
+    # the ontology and KB graphs are (re)loaded before the first report, not for a
+    # batch in which nothing could be read
+    static_pending = True
+    summary = IngestSummary()
+    seen: dict[str, str] = {}
+    for item in items:
+        if progress is not None:
+            progress(item)
+        if isinstance(item, IngestFailure):
+            summary.failures.append(item)
+            continue
+        if static_pending and isinstance(process, Processor):
+            ensure_static_graphs(store, process)
+        static_pending = False
+        try:
+            report = process(item)
+            quads = build_report(report, BuildContext(ingested_at=now()))
+        except Exception as exc:  # noqa: BLE001 - one bad report must not stop the batch
+            summary.failures.append(
+                IngestFailure(item.origin, f"extraction failed: {type(exc).__name__}: {exc}"))
+            continue
+        if validate is not None:
+            problems = validate(quads)
+            if problems:
+                reason = "graph does not conform to the shapes: " + "; ".join(problems[:5])
+                summary.failures.append(IngestFailure(item.origin, reason))
+                continue
+        graph = report_graph_iri(report)
+        if graph in seen:
+            summary.failures.append(IngestFailure(
+                item.origin, f"same report as {seen[graph]} (same URL or text); kept the first"))
+            continue
+        seen[graph] = item.origin
+        before = store.count(graph) if store.has_graph(graph) else None
+        try:
+            written = store.replace_graph(graph, quads)
+        except StoreError as exc:
+            summary.failures.append(IngestFailure(item.origin, str(exc)))
+            continue
+        summary.reports += 1
+        summary.replaced += before is not None
+        summary.quads_written += written
+        summary.quads_added += written - (before or 0)
+        summary.events += len(report.events)
+        for event in report.events:
+            summary.events_by_type[event.type] = summary.events_by_type.get(event.type, 0) + 1
+        summary.entity_iris.update(q.object.value for q in quads
+                                   if q.predicate.value == "https://schema.org/mentions"
+                                   and isinstance(q.object, NamedNode))
+    summary.entities = len(summary.entity_iris)
+    store.flush()
+    return summary
+
+
+def ingest_paths(
+    store: GraphStore,
+    paths: Iterable[str | Path],
+    options: ReadOptions | None = None,
+    **kwargs: Any,
+) -> IngestSummary:
+    """Read files and folders and ingest every report in them (see :func:`ingest`)."""
+    return ingest(store, read_documents(paths, options), **kwargs)
+
+
