@@ -1,0 +1,220 @@
+"""Stage 2b: the other arguments of an event mention — time, place, background,
+operation name — and the casualties and claims of its sentence.
+
+Dates: the mention's own time expression (the nearest in its clause, else in its
+sentence). Places: the first place after the trigger in its clause, else the last
+before it, else the nearest in the sentence. Background: a pluperfect (كان … قد), a
+background phrase in the clause (في وقت سابق), a vague time, or a date well before the
+reference date. Casualties go to the last mention before them; fighters killed with no
+side named belong to the one side attacked.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from extractors.annotations import CasualtyHit, DocState, MentionHit
+from extractors.casualties import CIVILIANS
+from extractors.entities import STATE_FORCE
+from extractors.events.drafts import (
+    CUE,
+    DIRECTED,
+    ORDER,
+    STATE_LABELS,
+    EventMention,
+    identity,
+    period,
+)
+from extractors.lexicon import Lexicon
+from kg.core.text import normalize_text
+
+_ESCALATION = normalize_text("تصعيد")
+#: Background when an explicit date lies this many days before the reference date.
+BACKGROUND_DAYS = 7
+
+
+class ArgumentReader:
+    """Read the time, place, background and name of mentions, and attach casualties."""
+
+    def __init__(self, lexicon: Lexicon) -> None:
+        """Use the cue tables of ``lexicon``."""
+        self.lex = lexicon
+
+    def read(self, st: DocState, m: EventMention) -> None:
+        """Set ``m.time``, ``m.place`` (with ``m.relation``), ``m.background`` and, for a
+        named operation, ``m.name``."""
+        self._time(st, m)
+        self._place(st, m)
+        self._background(st, m)
+        self._name(st, m)
+
+    def _time(self, st: DocState, m: EventMention) -> None:
+        lo, hi = m.window
+        s_start, s_end = st.sentences[m.sentence]
+        in_sentence = st.in_sentence("times", m.sentence)
+        in_clause = [t for t in in_sentence if lo <= t.start < hi]
+        pool = in_clause or in_sentence
+        if pool:
+            m.time = min(pool, key=lambda t: abs(t.start - m.trigger.start))
+
+    def _place(self, st: DocState, m: EventMention) -> None:
+        lo, hi = m.window
+        s_start, s_end = st.sentences[m.sentence]
+        places = [h for h in st.in_sentence("mentions", m.sentence)
+                  if h.mention.kind in ("place", "facility") and not (
+                      h.mention.label in STATE_LABELS and any(h is a for a, _, _ in m.roles))]
+        after = [h for h in places if m.trigger.end <= h.start < hi]
+        before = [h for h in places if lo <= h.start < m.trigger.start]
+        rest = [h for h in places if s_start <= h.start < s_end]
+        chosen = after[0] if after else before[-1] if before else None
+        if chosen is None and rest:
+            chosen = min(rest, key=lambda h: abs(h.start - m.trigger.start))
+        if chosen is None:
+            return
+        m.place = chosen
+        relations = self.lex.tables["relations"]
+        for k in range(max(s_start, chosen.start - 3), chosen.start):
+            found = relations.first(st.keys, k)
+            if found is not None and found[0] >= chosen.start - 1:
+                m.relation = str(found[1]) if found[1] != "in" else None
+        if chosen.mention.label == "Region":
+            found = relations.first(st.keys, chosen.start)
+            m.relation = str(found[1]) if found else m.relation
+
+    def _background(self, st: DocState, m: EventMention) -> None:
+        lex = self.lex
+        s_start, s_end = st.sentences[m.sentence]
+        trig = m.trigger
+        lo = max(s_start, trig.start - 8)
+        was = [k for k in range(lo, trig.start) if st.forms[k] & lex.sets["was"]]
+        if was and any(st.norms[k] in lex.sets["perfect"] for k in range(was[0], trig.start)):
+            m.background = True
+            return
+        lo, hi = m.window
+        for k in self._background_phrases(st, m.sentence):
+            if not lo <= k < hi:
+                continue  # "…، فيما ذكرت الشرطة في وقت سابق أن …" is another clause
+            if _ESCALATION in st.forms[k] and not trig.start - 3 <= k < trig.start:
+                continue  # "تصعيد في هجمات": only the attacks right after the word
+            m.background = True
+            return
+        if any(t.vague for t in st.in_sentence("times", m.sentence)):
+            m.background = True
+            return
+        ref = st.reference
+        if m.time is not None and m.time.value and ref is not None:
+            span = period(m.time)
+            if span is not None and span[1] < ref - dt.timedelta(days=BACKGROUND_DAYS) \
+                    or (m.time.precision == "year" and int(m.time.value[:4]) < ref.year):
+                m.background = True
+            elif m.time.precision in ("day", "week"):
+                m.background = False
+
+    def _background_phrases(self, st: DocState, index: int) -> list[int]:
+        """Tokens where a background phrase starts in a sentence (cached per sentence)."""
+        cache = st.user.setdefault("background_phrases", {})
+        if index not in cache:
+            lex = self.lex
+            s_start, s_end = st.sentences[index]
+            phrases = lex.tables["background_phrases"]
+            found_at: list[int] = []
+            for k in range(s_start, s_end):
+                found = phrases.first(st.keys, k)
+                if found is None:
+                    continue
+                end = found[0]
+                if end < s_end and st.forms[end] & lex.sets["unless_followed_by"]:
+                    continue  # "في وقت سابق اليوم": earlier the same day
+                found_at.append(k)
+            cache[index] = found_at
+        return cache[index]
+
+    def _name(self, st: DocState, m: EventMention) -> None:
+        lo, hi = m.window
+        for h in st.in_sentence("mentions", m.sentence):
+            if h.mention.kind == "operation" and lo <= h.start < hi \
+                    and m.type in (None, "MilitaryOperation"):
+                m.name = h.mention.name  # events within the operation get part_of instead
+                m.type = "MilitaryOperation"
+                return
+
+    def casualties(self, st: DocState, mentions: list[EventMention], s_start: int,
+                    s_end: int) -> None:
+        """Attach the casualties of a sentence to its mentions, with their sides."""
+        if not mentions:
+            return
+        for cas in st.in_sentence("casualties", st.sentence_of[s_start]):
+            before = [m for m in mentions if m.trigger.start <= cas.start]
+            host = before[-1] if before else mentions[0]
+            if cas.affiliation is None and cas.group_word is not None:
+                cas.affiliation = self._group_actor(st, cas.start)
+            host.casualties.append(cas)
+            if cas.status == "missing":
+                continue
+            if cas.affiliation is None:
+                cas.affiliation = self._target_side(st, host, cas)
+                continue
+            if host.type not in DIRECTED:
+                continue
+            if cas.affiliation.mention.label == CIVILIANS:
+                continue
+            key = identity(cas.affiliation)
+            for pos, (h, role, strength) in enumerate(host.roles):
+                if identity(h) == key:
+                    if role == "perpetrator" and strength < CUE:
+                        # "مقتل 3 من عناصر الحشد في هجوم …": the side of the dead was
+                        # attacked; word order alone does not make it the author
+                        host.roles[pos] = (h, "target", ORDER)
+                    break
+            else:
+                host.roles.append((cas.affiliation, "target", ORDER))
+
+    def _target_side(self, st: DocState, host: EventMention,
+                     cas: CasualtyHit) -> MentionHit | None:
+        """Fighters killed or captured without a side named ("مقتل جنديين") in an
+        attack on one named side belong to that side."""
+        combatants = self.lex.sets["combatants"]
+        words = range(cas.start, cas.end)
+        if any(st.forms[k] & self.lex.sets["people_others"] for k in words):
+            # "مقتل جنديين وإصابة ثالث": the others are of the side just told
+            earlier = [c for c in host.casualties if c is not cas and c.start < cas.start]
+            return earlier[-1].affiliation if earlier else None
+        if any(st.forms[k] & self.lex.sets["soldiers"] for k in words):
+            # "left two soldiers dead" after a clash with an army: the one state force
+            forces = {identity(h): h for h, _, _ in host.roles
+                      if h.mention.label == STATE_FORCE}
+            if len(forces) == 1:
+                return next(iter(forces.values()))
+        if not any(st.forms[k] & combatants for k in words):
+            return None
+        targets = {identity(h): h for h, role, _ in host.roles if role == "target"}
+        return next(iter(targets.values())) if len(targets) == 1 else None
+
+    def _group_actor(self, st: DocState, before: int) -> MentionHit | None:
+        """The last actor named with a group word (خلايا داعش) before a token."""
+        named = st.user.get("group_actors")
+        if named is None:
+            groups = self.lex.sets["anaphoric_groups"]
+            named = [h for h in st.mentions if h.mention.kind == "actor" and any(
+                st.forms[j] & groups for j in range(max(0, h.start - 4), h.start))]
+            st.user["group_actors"] = named
+        best = None
+        for h in named:
+            if h.start >= before:
+                break
+            best = h
+        return best
+
+    def claims(self, st: DocState, mentions: list[EventMention], s_start: int,
+                s_end: int) -> None:
+        """A claim (تبنى) after a mention makes its perpetrators its sources too."""
+        for c in st.claims:
+            if not s_start <= c < s_end:
+                continue
+            before = [m for m in mentions if m.trigger.start < c]
+            if not before:
+                continue
+            host = before[-1]
+            for hit, role, _ in host.roles:
+                if role == "perpetrator" and hit not in host.speakers:
+                    host.speakers.append(hit)

@@ -1,0 +1,162 @@
+"""Stage 4: event drafts become :class:`kg.core.model.Event` objects.
+
+Dates: the draft's time, else its soft time (the day the narrative is at), else the
+reference date; background events take no date they do not state. Places: the
+draft's place, else the report's main place (the finest place named most often); a
+region (شرق سوريا) gives way to the main place for reported events. An attack told
+without its author, in a sentence about fighting between two sides, is given the
+side that is neither the target nor part of it.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from spacy.tokens import Doc
+
+from extractors.annotations import DocState, MentionHit, state
+from extractors.attribution import speakers_of
+from extractors.entities import STATE_FORCE, SUBUNIT
+from extractors.events.drafts import DIRECTED, EventDraft, identity, is_coarse
+from kg.core.model import Casualty, Event, Mention, Participation, PlaceRef, Span, TimeValue
+from kg.core.text import normalize_text
+
+
+def main_place(st: DocState) -> MentionHit | None:
+    """The report's main place: the finest place named most often."""
+    counts: Counter[str] = Counter()
+    first: dict[str, MentionHit] = {}
+    for h in st.mentions:
+        if h.mention.kind != "place" or is_coarse(h):
+            continue
+        key = identity(h)
+        counts[key] += 1
+        first.setdefault(key, h)
+    if not counts:
+        return None
+    best = max(counts, key=lambda k: (counts[k], -first[k].start))
+    return first[best]
+
+
+def to_event(doc: Doc, st: DocState, d: EventDraft,
+             main: MentionHit | None) -> Event | None:
+    """The :class:`kg.core.model.Event` of a draft (``None`` for an untyped operation);
+    ``main`` is the report's main place (:func:`main_place`)."""
+    if d.type is None:
+        return None
+    head = d.mentions[0]
+    shown = next((m for m in d.mentions if m.trigger.type == d.type), head)
+    trig = shown.trigger
+    background = bool(d.background)
+    date: TimeValue | None = None
+    if d.time is not None and d.time.value is not None:
+        date = TimeValue(d.time.value, d.time.precision,  # type: ignore[arg-type]
+                         _span(doc, d.time.start, d.time.end))
+    elif not background and d.soft_time is not None and d.soft_time.value:
+        date = TimeValue(d.soft_time.value, d.soft_time.precision,  # type: ignore[arg-type]
+                         None)
+    elif not background and st.reference is not None:
+        date = TimeValue(st.reference.isoformat(), "day", None)
+    place = None
+    chosen, relation = d.place, d.relation
+    if not background and main is not None and (chosen is None or is_coarse(chosen)):
+        chosen, relation = main, None if chosen is None else relation
+        if chosen is main and d.place is not None:
+            relation = None
+    if chosen is not None:
+        precision = {"near": "near", "countryside of": "area"}.get(relation or "", "exact")
+        if chosen.mention.label == "Region":
+            precision = "region"
+        place = PlaceRef(chosen.mention, precision, relation)  # type: ignore[arg-type]
+    s_start, s_end = st.sentences[shown.sentence]
+    actors = [Participation(as_actor(st, h).mention, role)  # type: ignore[arg-type]
+              for h, role, _ in d.roles.values()]
+    has_perp = any(r == "perpetrator" for _, r, _ in d.roles.values())
+    if not has_perp and d.type in DIRECTED:
+        inferred = opponent(st, d)
+        if inferred is not None:
+            actors.insert(0, Participation(inferred.mention, "perpetrator"))
+    casualties = [Casualty(c.status, c.count,  # type: ignore[arg-type]
+                           c.affiliation.mention if c.affiliation else None,
+                           c.qualifier, _span(doc, c.start, c.end))
+                  for c in d.casualties]
+    confidence = trig.confidence * (1.0 if actors else 0.8)
+    return Event(
+        type=d.type,  # type: ignore[arg-type]
+        trigger=_span(doc, trig.start, trig.end),
+        sentence=_span(doc, s_start, s_end),
+        date=date, place=place, actors=actors, casualties=casualties,
+        according_to=[h.mention for h in d.speakers.values()],
+        background=background, name=d.name, confidence=round(confidence, 3),
+    )
+
+
+def as_actor(st: DocState, hit: MentionHit) -> MentionHit:
+    """A state named as a party (قصفت تركيا) acts through its armed forces: the KB's
+    state force of that country, else an actor (no KB entity) named as written —
+    never the place, which is no actor."""
+    if hit.mention.kind != "place":
+        return hit
+    forces: dict[str, tuple[float, str]] = st.user.get("state_forces", {})
+    found = forces.get(hit.mention.entity or "")
+    old = hit.mention
+    mention = Mention(span=old.span, kind="actor", label=STATE_FORCE if found else None,
+                      entity=found[1] if found else None,
+                      name=old.name or old.span.text, confidence=old.confidence)
+    return MentionHit(hit.start, hit.end, mention, "anaphor")
+
+
+def opponent(st: DocState, d: EventDraft) -> MentionHit | None:
+    """For an attack told without its author: the one other side of the sentence
+    that is neither the target nor part of it (اشتبكت قسد مع داعش … وتعرض مقر
+    للمجلس العسكري للهجوم → داعش)."""
+    targets = {k for k, (_, r, _) in d.roles.items() if r == "target"}
+    if not targets:
+        return None
+    related = set(targets)
+    for key in targets:
+        parent = st.parents.get(key)
+        while parent and parent not in related:
+            related.add(parent)
+            parent = st.parents.get(parent)
+    index = d.mentions[0].sentence
+    s_start, s_end = st.sentences[index]
+    speaker = speakers_of(st, index)
+    speaking = {identity(h) for h in speaker.speakers} if speaker else set()
+    others: dict[str, MentionHit] = {}
+    for h in st.mentions:
+        if h.mention.kind == "actor" and s_start <= h.start < s_end \
+                and h.mention.label != SUBUNIT:
+            key = identity(h)
+            if key not in related and key not in speaking and \
+                    st.parents.get(key) not in related:
+                others.setdefault(key, h)
+    return next(iter(others.values())) if len(others) == 1 else None
+
+
+def link_operations(st: DocState) -> None:
+    """Set ``part_of`` of events told in a sentence that names an operation the report
+    has as an event of its own (… ضمن عملية "ردع العدوان")."""
+    operations: dict[str, int] = {}
+    for index, event in enumerate(st.events):
+        if event.type == "MilitaryOperation" and event.name:
+            operations[normalize_text(event.name)] = index
+    if not operations:
+        return
+    named: list[tuple[int, str]] = [
+        (st.starts[h.start], normalize_text(h.mention.name or ""))
+        for h in st.mentions if h.mention.kind == "operation"]
+    for event in st.events:
+        if event.type == "MilitaryOperation":
+            continue
+        for start, name in named:
+            target = operations.get(name)
+            if target is not None and event.sentence.start <= start < event.sentence.end:
+                event.part_of = target
+                break
+
+
+def _span(doc: Doc, start: int, end: int) -> Span:
+    st = state(doc)
+    a, b = st.char_span(start, end)
+    return Span(a, b, st.text[a:b])

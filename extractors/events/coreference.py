@@ -1,0 +1,150 @@
+"""Stage 3: mentions of one happening across the report merged into one draft.
+
+* a definite or demonstrative mention (المداهمة، هذه الاشتباكات) refers back to the
+  last event of its type (or to an untyped ``عملية``, which then takes the type);
+* other mentions join an earlier event when type, date, place, background and the
+  sides agree, unless a word says it is another one (أخرى، أيضا، جديد);
+* mentions that say nothing new in a sentence that refers back to an event are part
+  of that event (… قتلت خلال المداهمة 5 عناصر في المعركة التي تلت ذلك);
+* a short first line without a full stop is a headline: its events are merged into
+  the body's.
+
+Mentions without a time of their own take the day the narrative is at (the last day
+told for a reported event) as a soft time.
+"""
+
+from __future__ import annotations
+
+from extractors.annotations import DocState, TimeHit
+from extractors.events.drafts import (
+    COREF_WINDOW,
+    INFERRED,
+    EventDraft,
+    EventMention,
+    from_casualties,
+    identity,
+    is_coarse,
+    times_compatible,
+)
+from extractors.lexicon import Lexicon
+
+
+class Coreference:
+    """Merge the mentions of a report into event drafts."""
+
+    def __init__(self, lexicon: Lexicon) -> None:
+        """Use the cue tables of ``lexicon`` (``absorbs``, ``both_sides``)."""
+        self.lex = lexicon
+
+    def merge(self, st: DocState, per_sentence: list[list[EventMention]]) -> list[EventDraft]:
+        """Event drafts of the whole report, mentions of one happening merged.
+
+        Args:
+            st: the document's layers.
+            per_sentence: the mentions of each sentence, in order, with their arguments.
+        """
+        drafts: list[EventDraft] = []
+        last_day: TimeHit | None = None
+        headline: list[EventMention] = []
+        for index, mentions in enumerate(per_sentence):
+            if index == 0 and self._is_headline(st):
+                headline = mentions  # told again in the body; merged at the end
+                continue
+            resolved: EventDraft | None = None
+            pending: list[EventMention] = []
+            for m in mentions:
+                if not m.roles and drafts and self._both_sides(st, m):
+                    # "وتبعته اشتباكات بين الطرفين": the sides of the event just told
+                    m.roles = [(h, "participant", INFERRED)
+                               for h, r, _ in drafts[-1].roles.values()
+                               if r in ("perpetrator", "target", "participant")]
+                if m.time is not None and m.time.same_day:
+                    m.time = last_day
+                if m.time is None and m.background is not True:
+                    m.soft_time = last_day
+                target = self._antecedent(drafts, m) if m.anaphoric else None
+                if target is not None:
+                    target.add(m)
+                    resolved = target
+                    continue
+                if m.anaphoric and m.trigger.generic and not m.roles:
+                    continue  # "بعد انتهاء العملية الأمنية": an operation never told
+                if m.anaphoric or not m.roles:
+                    pending.append(m)
+                    continue
+                self._place_mention(drafts, m)
+            for m in pending:
+                if resolved is not None:
+                    resolved.add(m)
+                else:
+                    self._place_mention(drafts, m)
+            for m in mentions:
+                if m.time is not None and m.time.precision == "day" and not m.background:
+                    last_day = m.time
+        for m in reversed(headline):
+            same = next((d for d in drafts if d.type == m.type
+                         or m.type in self.lex.absorbs.get(d.type or "", ())), None)
+            if same is not None:
+                same.add(m)
+            else:
+                d = EventDraft(m.type, [])
+                d.add(m)
+                drafts.insert(0, d)
+        return drafts
+
+    @staticmethod
+    def _is_headline(st: DocState) -> bool:
+        """A short first line without a full stop, followed by the body."""
+        if len(st.sentences) < 2:
+            return False
+        start, end = st.sentences[0]
+        words = [w for w in st.norms[start:end] if w.strip()]
+        return 0 < len(words) <= 14 and st.norms[end - 1] == "\n"
+
+    def _both_sides(self, st: DocState, m: EventMention) -> bool:
+        return m.type == "ArmedClash" and any(
+            st.forms[k] & self.lex.sets["both_sides"] for k in range(*m.window))
+
+    def _place_mention(self, drafts: list[EventDraft], m: EventMention) -> None:
+        if not m.distinct and not from_casualties(m):
+            for d in reversed(drafts[-COREF_WINDOW:]):
+                if self._compatible(d, m):
+                    d.add(m)
+                    return
+        d = EventDraft(m.type, [])
+        d.add(m)
+        drafts.append(d)
+
+    def _antecedent(self, drafts: list[EventDraft], m: EventMention) -> EventDraft | None:
+        for d in reversed(drafts[-COREF_WINDOW:]):
+            # "القصف" may refer back to an airstrike, "الهجوم" to a bombing (absorbs table)
+            if (d.type == m.type or d.type is None
+                    or m.type in self.lex.absorbs.get(d.type or "", ())) \
+                    and times_compatible(d.time or d.soft_time, m.time or m.soft_time) \
+                    and self._sides_agree(d, m) and not self._background_conflict(d, m):
+                return d
+        return None
+
+    @staticmethod
+    def _background_conflict(d: EventDraft, m: EventMention) -> bool:
+        return (d.background is True and m.background is False) or (
+            d.background is False and m.background is True)
+
+    @staticmethod
+    def _sides_agree(d: EventDraft, m: EventMention) -> bool:
+        for role in ("perpetrator", "target"):
+            ours = {k for k, (_, r, _) in d.roles.items() if r == role}
+            theirs = {identity(h) for h, r, _ in m.roles if r == role}
+            if ours and theirs and not ours & theirs:
+                return False
+        return True
+
+    def _compatible(self, d: EventDraft, m: EventMention) -> bool:
+        if m.type is None or d.type != m.type or from_casualties(d.mentions[0]):
+            return False
+        if not times_compatible(d.time or d.soft_time, m.time or m.soft_time):
+            return False
+        if d.place is not None and m.place is not None and identity(d.place) != identity(
+                m.place) and not (is_coarse(d.place) or is_coarse(m.place)):
+            return False
+        return not self._background_conflict(d, m) and self._sides_agree(d, m)

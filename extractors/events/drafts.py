@@ -1,0 +1,185 @@
+"""The data passed between the event stages, and the small rules they share.
+
+:class:`EventMention` is one trigger group of one sentence with the arguments read from
+its clause (the output of :mod:`~extractors.events.mentions`,
+:mod:`~extractors.events.roles` and :mod:`~extractors.events.arguments`);
+:class:`EventDraft` is one happening with all its mentions merged (the output of
+:mod:`~extractors.events.coreference`), which :mod:`~extractors.events.conversion`
+turns into a :class:`kg.core.model.Event`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from extractors.annotations import CasualtyHit, MentionHit, TimeHit, TriggerHit
+from kg.core.text import normalize_text
+
+CLAUSE_BREAKS = frozenset({"،", ",", ";", "؛", ":"})
+ACTOR_KINDS = frozenset({"actor", "person"})
+#: Speakers that have no forces of their own (monitors, outlets).
+NON_COMBATANT_LABELS = frozenset({"MonitoringOrganization", "NewsOutlet", "NewsAgency",
+                                  "Organisation", "Person"})
+#: Place labels that may act as a party (أطلقت تركيا عملية …).
+STATE_LABELS = frozenset({"Country"})
+#: Event types whose object is the side acted on (all but clashes, curfews, escapes).
+DIRECTED = frozenset({"Attack", "Raid", "Airstrike", "Shelling", "Explosion", "SuicideBombing",
+                      "Assassination", "Arrest", "Abduction", "MilitaryOperation", None})
+#: Nominal triggers whose genitive is the side acted on (اعتقال عناصر، اغتيال قيادي).
+PATIENT_GENITIVE = frozenset({"Arrest", "Abduction", "Assassination", "Raid", "Curfew"})
+#: Place labels too coarse to be an event's place when the report names a finer one.
+COARSE_PLACES = frozenset({"Country", "Region", "Polity", "Governorate"})
+#: Role strength: explicit cue words beat word order.
+CUE, ORDER, INFERRED = 0.9, 0.6, 0.4
+#: Confidence of an attack read from casualties alone (no event word in the sentence).
+FALLBACK_CONFIDENCE = 0.5
+#: How many of the latest events a new mention is compared with for coreference.
+COREF_WINDOW = 30
+
+
+
+@dataclass(slots=True)
+class EventMention:
+    """One trigger group in one sentence with the arguments read from its clause."""
+
+    type: str | None
+    trigger: TriggerHit
+    sentence: int
+    window: tuple[int, int]
+    roles: list[tuple[MentionHit, str, float]] = field(default_factory=list)
+    casualties: list[CasualtyHit] = field(default_factory=list)
+    time: TimeHit | None = None
+    #: the day the narrative is at when the mention gives no time of its own
+    soft_time: TimeHit | None = None
+    place: MentionHit | None = None
+    relation: str | None = None
+    background: bool | None = None
+    anaphoric: bool = False
+    distinct: bool = False
+    speakers: list[MentionHit] = field(default_factory=list)
+    name: str | None = None
+
+
+@dataclass(slots=True)
+class EventDraft:
+    """An event being assembled from its mentions."""
+
+    type: str | None
+    mentions: list[EventMention]
+    roles: dict[str, tuple[MentionHit, str, float]] = field(default_factory=dict)
+    casualties: list[CasualtyHit] = field(default_factory=list)
+    speakers: dict[str, MentionHit] = field(default_factory=dict)
+    time: TimeHit | None = None
+    soft_time: TimeHit | None = None
+    place: MentionHit | None = None
+    relation: str | None = None
+    background: bool | None = None
+    name: str | None = None
+
+    def add(self, m: EventMention) -> None:
+        """Merge a mention into the draft."""
+        self.mentions.append(m)
+        if self.soft_time is None:
+            self.soft_time = m.soft_time
+        if self.type is None and m.type is not None:
+            self.type = m.type
+        for hit, role, strength in m.roles:
+            key = identity(hit)
+            old = self.roles.get(key)
+            if old is None or strength > old[2]:
+                self.roles[key] = (hit, role, strength)
+        for cas in m.casualties:
+            add_casualty(self.casualties, cas)
+        for hit in m.speakers:
+            self.speakers.setdefault(identity(hit), hit)
+        if self.time is None or (self.time.value is None and m.time is not None
+                                 and m.time.value is not None):
+            self.time = m.time if m.time is not None else self.time
+        elif m.time is not None and m.time.value and _finer(m.time, self.time):
+            self.time = m.time
+        if m.place is not None and (self.place is None or is_coarse(self.place)
+                                    and not is_coarse(m.place)):
+            self.place, self.relation = m.place, m.relation
+        if m.background is True or self.background is None:
+            self.background = m.background if m.background is not None else self.background
+        self.name = self.name or m.name
+
+
+def identity(hit: MentionHit) -> str:
+    """The identity of a mentioned entity: its KB key, else its normalised name."""
+    if hit.mention.entity:
+        return hit.mention.entity
+    name = normalize_text(hit.mention.name or hit.mention.span.text)
+    words = [w[2:] if w.startswith("ال") and len(w) > 3 else w for w in name.split()]
+    return " ".join(words)
+
+
+
+def is_coarse(hit: MentionHit) -> bool:
+    """Whether a place is too coarse to be an event's place when a finer one is named."""
+    return (hit.mention.label or "") in COARSE_PLACES
+
+
+_PRECISION_RANK = {"day": 0, "week": 1, "month": 2, "year": 3, "unknown": 4}
+
+
+def _finer(a: TimeHit, b: TimeHit) -> bool:
+    return _PRECISION_RANK.get(a.precision, 4) < _PRECISION_RANK.get(b.precision, 4)
+
+
+def add_casualty(into: list[CasualtyHit], new: CasualtyHit) -> None:
+    """Add a casualty unless it repeats one already told (same status and side, count
+    equal or unknown); a known count replaces an unknown one."""
+    for i, old in enumerate(into):
+        if old.status != new.status:
+            continue
+        same_side = (old.affiliation is None or new.affiliation is None
+                     or identity(old.affiliation) == identity(new.affiliation))
+        if not same_side:
+            continue
+        if old.count == new.count or new.count is None:
+            if old.affiliation is None and new.affiliation is not None:
+                old.affiliation = new.affiliation
+            return
+        if old.count is None:
+            if new.affiliation is None:
+                new.affiliation = old.affiliation
+            into[i] = new
+            return
+    into.append(new)
+
+
+def period(hit: TimeHit) -> tuple[dt.date, dt.date] | None:
+    """The first and last day a time expression covers (``None`` when unknown)."""
+    if hit.value is None:
+        return None
+    parts = [int(p) for p in hit.value.split("-")]
+    if hit.precision == "week":
+        start = dt.date(*parts)
+        return start, start + dt.timedelta(days=6)
+    if len(parts) == 3:
+        day = dt.date(*parts)
+        return day, day
+    if len(parts) == 2:
+        start = dt.date(parts[0], parts[1], 1)
+        nxt = dt.date(parts[0] + (parts[1] == 12), parts[1] % 12 + 1, 1)
+        return start, nxt - dt.timedelta(days=1)
+    return dt.date(parts[0], 1, 1), dt.date(parts[0], 12, 31)
+
+
+def times_compatible(a: TimeHit | None, b: TimeHit | None) -> bool:
+    """Whether two explicit times can be the same happening (unknown fits anything)."""
+    if a is None or b is None:
+        return True
+    pa, pb = period(a), period(b)
+    if pa is None or pb is None:
+        return True
+    return pa[0] <= pb[1] and pb[0] <= pa[1]
+
+
+def from_casualties(m: EventMention) -> bool:
+    """Whether a mention was read from casualties alone (it joins others only when it
+    refers back to them)."""
+    return m.trigger.confidence <= FALLBACK_CONFIDENCE
+

@@ -1,0 +1,144 @@
+"""Stage 1: the event mentions of a sentence, and their grouping.
+
+Triggers become :class:`~extractors.events.drafts.EventMention` objects, each with the
+clause it reads its arguments from (:meth:`MentionFinder.find`); once their roles are
+read, mentions of one sentence that tell one happening are grouped
+(:meth:`MentionFinder.group`: a specific trigger absorbs a generic one next to it,
+داهمت … فاعتقلت is one raid).
+"""
+
+from __future__ import annotations
+
+from extractors.annotations import DocState, TriggerHit
+from extractors.events.drafts import CLAUSE_BREAKS, FALLBACK_CONFIDENCE, EventMention, identity
+from extractors.lexicon import Lexicon
+
+
+class MentionFinder:
+    """Find and group the event mentions of a sentence."""
+
+    def __init__(self, lexicon: Lexicon) -> None:
+        """Use the cue tables of ``lexicon``."""
+        self.lex = lexicon
+
+    def clauses(self, st: DocState, start: int, end: int) -> list[tuple[int, int]]:
+        """Comma-separated parts of a sentence; parts that hold only a date join the
+        part before them."""
+        time_tokens = {i for t in st.in_sentence("times", st.sentence_of[start])
+                       for i in range(t.start, t.end)}
+        parts: list[tuple[int, int]] = []
+        lo = start
+        for i in range(start, end):
+            if st.norms[i] in CLAUSE_BREAKS:
+                parts.append((lo, i))
+                lo = i + 1
+        parts.append((lo, end))
+        merged: list[tuple[int, int]] = []
+        join_next = False
+        for part in parts:
+            only_time = all(j in time_tokens or st.norms[j] in CLAUSE_BREAKS
+                            for j in range(*part))
+            if merged and (only_time or join_next):
+                # "شنت طائرات، فجر اليوم، غارات": a time between commas is parenthetical
+                merged[-1] = (merged[-1][0], part[1])
+            else:
+                merged.append(part)
+            join_next = only_time
+        return merged
+
+    def find(self, st: DocState, index: int) -> list[EventMention]:
+        """The event mentions of one sentence, each with its clause (no arguments yet)."""
+        s_start, s_end = st.sentences[index]
+        triggers = st.in_sentence("triggers", index) or self._casualty_triggers(st, index)
+        if not triggers:
+            return []
+        clauses = self.clauses(st, s_start, s_end)
+        habitual = self.lex.tables["habitual"]
+        mentions: list[EventMention] = []
+        for pos, trig in enumerate(triggers):
+            nxt = triggers[pos + 1] if pos + 1 < len(triggers) else None
+            if trig.type is None and nxt is not None and nxt.start - trig.end <= 1:
+                nxt.definite = nxt.definite or trig.definite
+                continue
+            window = self._window(st, clauses, trig, (s_start, s_end))
+            if any(habitual.starts_with(st.forms[j]) and habitual.first(st.keys, j)
+                   for j in range(*window)):
+                continue
+            mention = EventMention(trig.type, trig, index, window, anaphoric=trig.definite)
+            mention.distinct = any(st.forms[j] & self.lex.sets["distinct"]
+                                   for j in range(trig.end, min(window[1], trig.end + 6)))
+            mentions.append(mention)
+        return mentions
+
+    def group(self, st: DocState, mentions: list[EventMention]) -> list[EventMention]:
+        """Merge mentions of one sentence that tell one happening: same type in one
+        clause, or a generic type next to a specific one (داهمت … فاعتقلت), unless the
+        second one has an author of its own."""
+        kept: list[EventMention] = []
+        for m in mentions:
+            host = None
+            for k in kept:
+                if not self._may_join(st, k, m):
+                    continue
+                same = k.type == m.type and k.window == m.window
+                if same or m.type in self.lex.absorbs.get(k.type or "", ()):
+                    host = k
+                elif k.type in self.lex.absorbs.get(m.type or "", ()):
+                    k.type, k.trigger = m.type, m.trigger
+                    host = k
+                if host is not None:
+                    break
+            if host is None:
+                kept.append(m)
+            else:
+                host.roles.extend(r for r in m.roles
+                                  if identity(r[0]) not in {identity(h) for h, _, _ in host.roles})
+                host.window = (min(host.window[0], m.window[0]), max(host.window[1],
+                                                                      m.window[1]))
+                host.anaphoric = host.anaphoric or m.anaphoric
+        return kept
+
+    def _may_join(self, st: DocState, host: EventMention, m: EventMention) -> bool:
+        ours = {identity(h) for h, r, _ in host.roles if r == "perpetrator"}
+        theirs = {identity(h) for h, r, _ in m.roles if r == "perpetrator"}
+        if theirs and not theirs <= ours:
+            return False
+        if host.window == m.window:
+            return True
+        results = self.lex.sets["result_words"]
+        if any(st.forms[k] & results for k in range(max(host.trigger.end, m.trigger.start - 3),
+                                                   m.trigger.start)):
+            return True  # "… عملية إنزال، أسفرت عن اعتقال قيادي": the outcome of it
+        # "…، فاعتقلت" / "…، واعتقلت": the same subject goes on to a further act
+        return m.trigger.kind == "verb" and st.norms[m.trigger.start][:1] in ("ف", "و")
+
+    def _casualty_triggers(self, st: DocState, index: int) -> list[TriggerHit]:
+        """A sentence that tells of people killed or wounded but names no kind of event
+        ("قتل مسلحون مترجما في المحمودية") tells of an attack."""
+        verbs = self.lex.tables["casualty_verbs"]
+        for cas in st.in_sentence("casualties", index):
+            if cas.status not in ("killed", "injured"):
+                continue
+            if cas.count is None and cas.affiliation is None:
+                continue
+            cue = next((k for k in range(cas.start, cas.end)
+                        if self.lex.tables["casualties"].first(st.keys, k)), cas.start)
+            kind = "verb" if verbs.first(st.keys, cue, cue + 1) else "noun"
+            return [TriggerHit(cue, cue + 1, "Attack", kind, FALLBACK_CONFIDENCE)]
+        return []
+
+    def _window(self, st: DocState, clauses: list[tuple[int, int]], trig: TriggerHit,
+                sentence: tuple[int, int]) -> tuple[int, int]:
+        """The clause of a trigger; a next clause that opens with a role word (لطرد،
+        بدعم، ضد) still belongs to it."""
+        for pos, clause in enumerate(clauses):
+            if clause[0] <= trig.start < clause[1]:
+                end = clause[1]
+                for nxt in clauses[pos + 1:]:
+                    first = {k for k, _ in st.keys[nxt[0]]} if nxt[0] < nxt[1] else set()
+                    if first & (self.lex.sets["target"] | self.lex.sets["supporter"]):
+                        end = nxt[1]
+                    else:
+                        break
+                return clause[0], end
+        return sentence

@@ -1,0 +1,255 @@
+"""Stage 2a: who did what to whom — the roles of the actors of an event mention.
+
+Roles come from cue words (بدعم → supporter; على، ضد، مواقع → target; بين … و، مع →
+participant of a clash; من قبل، شنتها → perpetrator) and word order (the subject of the
+trigger verb or of a support verb نفذ/شن/أطلق carried it out; what follows it was the
+target). A sub-unit (وحدات مكافحة الإرهاب التابعة لقوات قسد) stands for the named force
+it belongs to; "its forces" in a party's statement are that party's.
+"""
+
+from __future__ import annotations
+
+from extractors.annotations import DocState, MentionHit, TriggerHit
+from extractors.attribution import speakers_of
+from extractors.entities import PLACE_CONTEXT, SUBUNIT
+from extractors.events.drafts import (
+    ACTOR_KINDS,
+    CLAUSE_BREAKS,
+    CUE,
+    DIRECTED,
+    INFERRED,
+    NON_COMBATANT_LABELS,
+    ORDER,
+    PATIENT_GENITIVE,
+    STATE_LABELS,
+    EventMention,
+    identity,
+)
+from extractors.lexicon import Lexicon
+
+
+class RoleReader:
+    """Read the roles of the actors in an event mention's clause."""
+
+    def __init__(self, lexicon: Lexicon) -> None:
+        """Use the cue tables of ``lexicon``."""
+        self.lex = lexicon
+
+    def read(self, st: DocState, m: EventMention, speaker_tokens: set[int]) -> None:
+        """Add ``(actor, role, strength)`` to ``m.roles``; actors among
+        ``speaker_tokens`` (who is quoted) are not parties."""
+        lex = self.lex
+        lo, hi = m.window
+        trig = m.trigger
+        actors = [h for h in st.in_sentence("mentions", m.sentence)
+                  if (h.mention.kind in ACTOR_KINDS or h.mention.label in STATE_LABELS)
+                  and h.mention.label != SUBUNIT
+                  and lo <= h.start < hi and h.start not in speaker_tokens
+                  and h.start != trig.start]
+        own = self.lex.tables["own_forces"]
+        speaker = speakers_of(st, m.sentence)
+        party = next((h for h in (speaker.speakers if speaker else [])
+                      if h.mention.kind == "actor"
+                      and h.mention.label not in NON_COMBATANT_LABELS), None)
+        links = self.lex.sets["owner_links"]
+        resolved: list[MentionHit] = []
+        no_role = self.lex.sets["no_role"]
+        for h in actors:
+            if any(st.forms[k] & no_role for k in range(max(lo, h.start - 4), h.start)):
+                continue  # "بتهمة التعامل مع خلايا داعش": an accusation, not a party
+            found = own.first(st.keys, h.start)
+            if found is not None and found[0] >= h.end and not (
+                    h.end < hi and st.forms[h.end] & links):
+                if party is None:
+                    continue
+                h = MentionHit(h.start, h.end, party.mention, "anaphor")
+            resolved.append(h)
+        if party is not None:  # "أن قواتها نفذت غارة": the speaker's own forces
+            taken = {i for h in resolved for i in range(h.start, h.end)}
+            for k in range(lo, hi):
+                if k in taken or k in speaker_tokens or not own.starts_with(st.forms[k]):
+                    continue
+                found = own.first(st.keys, k)
+                if found is not None and not (found[0] < hi and st.forms[found[0]] & links):
+                    resolved.append(MentionHit(k, found[0], party.mention, "anaphor"))
+            resolved.sort(key=lambda h: h.start)
+        actors = resolved
+        covered = {i for h in actors for i in range(h.start, h.end)}
+        trigger_tokens = {i for t in st.in_sentence("triggers", m.sentence)
+                          for i in range(t.start, t.end)}
+        anchor = trig.start
+        support = lex.tables["support_verbs"]
+        for k in range(max(lo, trig.start - 5), trig.start):  # time words may intervene
+            if support.first(st.keys, k, k + 1) is not None:
+                anchor = k
+                break
+        before_anchor = [h for h in actors if h.end <= anchor]
+        undergo = lex.tables["undergo_verbs"]
+        seen: set[str] = set()
+        for hit in actors:
+            key = identity(hit)
+            if key in seen:
+                continue
+            seen.add(key)
+            if self._owner_of_previous(st, hit, covered):
+                continue  # "قوات الأمن العام في الحكومة السورية": the owner, not a party
+            np = self._np_start(st, hit, lo, (covered | trigger_tokens)
+                                - set(range(hit.start, hit.end)))
+            prev: set[str] = set()
+            for k in range(max(lo, np - 3), np):
+                prev |= st.forms[k]
+            role, strength = self._role(st, m, hit, np, prev, anchor, before_anchor, undergo)
+            last = m.roles[-1] if m.roles else None
+            if last is not None and strength < CUE and last[2] >= strength \
+                    and self._coordinated(st, last[0], hit):
+                role, strength = last[1], last[2]  # "بمشاركة الجيش العراقي والحشد الشعبي"
+            if hit.mention.kind == "place" and not self._country_acts(st, hit, role, strength,
+                                                                      anchor, trig):
+                continue
+            if role is not None:
+                m.roles.append((hit, role, strength))
+        if not any(r in ("perpetrator", "imposer") for _, r, _ in m.roles):
+            announcer = self._announcer(st, m) or self._self_reference(st, m)
+            if announcer is not None:
+                role = "imposer" if m.type == "Curfew" else "perpetrator"
+                m.roles.insert(0, (announcer, role, INFERRED))
+
+    def _role(self, st: DocState, m: EventMention, hit: MentionHit, np: int, prev: set[str],
+              anchor: int, before_anchor: list[MentionHit],
+              undergo: object) -> tuple[str | None, float]:
+        lex = self.lex
+        etype = m.type
+        lo, _hi = m.window
+        if prev & lex.sets["supporter"]:
+            return "supporter", CUE
+        phrases = lex.tables["supporter_phrases"]
+        for k in range(max(lo, np - 3), np):
+            found = phrases.first(st.keys, k)
+            if found is not None and found[0] == np:
+                return "supporter", CUE
+        if etype == "ArmedClash":
+            return "participant", CUE if prev & lex.sets["participant"] else ORDER
+        if etype == "PrisonBreak":
+            return None, 0.0
+        agent = lex.tables["agent"]
+        for k in range(max(lo, np - 3), np):
+            found = agent.first(st.keys, k)
+            if found is not None and found[0] == np:
+                return ("imposer" if etype == "Curfew" else "perpetrator"), CUE
+        support = lex.tables["support_verbs"]
+        for k in range(max(lo, np - 2), np):
+            if support.first(st.keys, k, k + 1) is not None and k >= m.trigger.start - 5:
+                return ("imposer" if etype == "Curfew" else "perpetrator"), CUE
+        if prev & lex.sets["target"]:
+            return "target", CUE
+        defend = lex.tables["defend_verbs"]
+        for k in range(max(lo, np - 2), min(m.trigger.start, hit.end + 3)):
+            # the subject of the defending verb: before it, or right after it
+            if defend.first(st.keys, k, k + 1) is not None and (k >= hit.end or k + 1 == np):
+                return "target", CUE
+        for k in range(max(lo, np - 4), np):
+            if undergo.first(st.keys, k, k + 1) is not None:  # type: ignore[attr-defined]
+                return "target", CUE
+        if any(c.affiliation is hit for c in st.in_sentence("casualties", m.sentence)
+               if c.status != "missing"):
+            return "target", ORDER  # "مقتل 12 عنصرا من قوات النظام في هجوم …"
+        if hit.end <= anchor:
+            return ("imposer" if etype == "Curfew" else "perpetrator"), ORDER
+        trig = m.trigger
+        anchor_end = trig.end if anchor == trig.start else anchor + 1
+        if np == anchor_end and not before_anchor and (trig.kind == "verb"
+                                                        or anchor < trig.start):
+            return ("imposer" if etype == "Curfew" else "perpetrator"), ORDER
+        if trig.kind != "verb" and etype not in PATIENT_GENITIVE and hit.start == np \
+                and 0 <= np - trig.end <= 2 and self._possessive(st, hit) \
+                and not any(st.norms[k] in CLAUSE_BREAKS for k in range(trig.end, np)):
+            return "perpetrator", ORDER  # "قصف مدفعي مكثف لقوات النظام": the shelling by them
+        if trig.kind != "verb" and np == trig.end:
+            if etype in PATIENT_GENITIVE:
+                return "target", ORDER
+            return "perpetrator", ORDER
+        if etype in DIRECTED:
+            return "target", ORDER
+        return None, 0.0
+
+    def _np_start(self, st: DocState, hit: MentionHit, lo: int, covered: set[int]) -> int:
+        """Start of the noun phrase an actor heads (its sub-unit words included);
+        ``covered`` are tokens of other actors and of triggers, where it stops."""
+        heads = self.lex.sets["subunit_heads"] | self.lex.sets["carriers"]
+        stops = self.lex.sets["target"] | self.lex.sets["supporter"] | self.lex.sets[
+            "participant"]
+        start = hit.start
+        for k in range(hit.start - 1, max(lo, hit.start - 6) - 1, -1):
+            if st.norms[k] in CLAUSE_BREAKS or k in covered:
+                break
+            if st.forms[k] & stops and k == hit.start - 1 and self._possessive(st, hit):
+                break  # "نقطة لقوات النظام": the position of that side, a target word
+            if st.forms[k] & heads:
+                start = k
+            elif st.forms[k] & stops:
+                break  # "على مواقع قوات النظام": the phrase starts after the role word
+        return start
+
+    @staticmethod
+    def _coordinated(st: DocState, before: MentionHit, hit: MentionHit) -> bool:
+        """Whether ``hit`` is joined by "و" to the actor ``before`` (X وY، X و Y)."""
+        if hit.start == before.end + 1:
+            return st.norms[before.end] in ("و", "and")
+        if hit.start != before.end:
+            return False
+        a, _b = st.char_span(hit.start, hit.end)
+        return hit.mention.span.start > a and st.norms[hit.start][:1] == "و"
+
+    @staticmethod
+    def _possessive(st: DocState, hit: MentionHit) -> bool:
+        """Whether an actor is written with the possessive ل (لقوات، للجيش)."""
+        a, _b = st.char_span(hit.start, hit.end)
+        return hit.mention.span.start > a and st.norms[hit.start][:1] == "ل"
+
+    @staticmethod
+    def _country_acts(st: DocState, hit: MentionHit, role: str | None, strength: float,
+                      anchor: int, trig: TriggerHit) -> bool:
+        """A country is a party only after a role word, or as the subject right next to
+        the verb (أطلقت تركيا عملية …), never after a place preposition (في العراق)."""
+        if hit.start > 0 and st.norms[hit.start - 1] in PLACE_CONTEXT:
+            return False
+        if strength >= CUE:
+            return True
+        anchor_end = trig.end if anchor == trig.start else anchor + 1
+        return role == "perpetrator" and (hit.start == anchor_end or hit.end == anchor)
+
+    def _self_reference(self, st: DocState, m: EventMention) -> MentionHit | None:
+        """"أعلنت القوات العراقية أنها قتلت …": the speaker, named by the pronoun of the
+        complementizer just before a trigger verb, carried it out."""
+        speaker = speakers_of(st, m.sentence)
+        if speaker is None or m.trigger.kind != "verb":
+            return None
+        k = m.trigger.start - 1
+        if k < 0 or k != speaker.end or not (st.forms[k] & self.lex.sets["self_reference"]):
+            return None
+        return next((h for h in speaker.speakers if h.mention.kind == "actor"
+                     and h.mention.label not in NON_COMBATANT_LABELS), None)
+
+    def _announcer(self, st: DocState, m: EventMention) -> MentionHit | None:
+        """"أعلنت X إطلاق معركة …": a party announcing its own act (a nominal trigger
+        right after the speaker, no complementizer) carried it out."""
+        speaker = speakers_of(st, m.sentence)
+        if speaker is None or speaker.carried or m.trigger.kind == "verb":
+            return None
+        if not 0 <= m.trigger.start - speaker.end <= 2:
+            return None
+        if speaker.end < len(st.norms) and st.norms[speaker.end] in self.lex.sets[
+                "complementizers"]:
+            return None
+        return next((h for h in speaker.speakers if h.mention.kind == "actor"
+                     and h.mention.label not in NON_COMBATANT_LABELS), None)
+
+    def _owner_of_previous(self, st: DocState, hit: MentionHit, covered: set[int]) -> bool:
+        """Whether an actor only says whom the actor just before it belongs to."""
+        links = self.lex.sets["subunit_links"] | self.lex.sets["owner_links"]
+        k = hit.start - 1
+        if k >= 0 and st.forms[k] & links:
+            k -= 1
+        elif not st.norms[hit.start].startswith("ل"):
+            return False
+        return k >= 0 and k in covered
