@@ -21,13 +21,37 @@ from kg.pipeline.scoring import (
     EvalFormatError,
     EvalResult,
     Record,
-    entity_names,
-    kb_entity,
-    place_ancestors,
     score_report,
 )
 
 log = logging.getLogger(__name__)
+
+
+def kb_entity(kb: Any, key: str | None) -> Any:
+    if kb is None or not key:
+        return None
+    try:
+        return kb.entity(key)
+    except (KeyError, LookupError):
+        return None
+
+
+def entity_names(entity: Any) -> list[str]:
+    if entity is None:
+        return []
+    names = [getattr(entity, "label_ar", None), getattr(entity, "label_en", None)]
+    names.extend(getattr(entity, "aliases", None) or [])
+    return [n for n in names if n]
+
+
+def place_ancestors(kb: Any, key: str | None) -> list[Any]:
+    if kb is None or not key:
+        return []
+    try:
+        chain = list(kb.ancestors(key))
+    except (KeyError, LookupError):
+        return []
+    return [kb_entity(kb, a) if isinstance(a, str) else a for a in chain]
 
 
 # --------------------------------------------------------------------------- records
@@ -72,15 +96,11 @@ def _place_record(event: Event, kb: Any) -> dict[str, Any] | None:
         if _is_admin1(candidate):
             admin1 = getattr(candidate, "wikidata", None)
             break
-    ancestors: list[str] = []
-    for a in chain:
-        ancestors.extend(n for n in [getattr(a, "wikidata", None), *entity_names(a)] if n)
     return {
         "name": _mention_name(mention),
         "wikidata": getattr(entity, "wikidata", None) or None,
         "admin1": admin1,
         "names": _names(mention, kb),
-        "ancestors": list(dict.fromkeys(ancestors)),
         "key": mention.entity,
         "precision": event.place.precision,
         "relation": event.place.relation,
@@ -135,7 +155,7 @@ def to_eval_record(report: Report, *, id: str | None = None, kb: Any = None) -> 
     Fields are those of the gold (``id``, ``lang``, ``published``, ``source``,
     ``url``, ``events``); each event adds ``confidence``, ``spans`` (``[start, end]``
     offsets into the original text) and a few helper keys the scorer reads
-    (``place.names``, ``place.ancestors``, ``according_to_names``,
+    (``place.names``, ``according_to_names``,
     ``casualties[].affiliation_names``). Actor names are the mention as written
     plus the KB labels and aliases when it is linked; an affiliation is its QID
     when linked with one, else its name.
@@ -147,8 +167,8 @@ def to_eval_record(report: Report, *, id: str | None = None, kb: Any = None) -> 
     Args:
         report: an extracted (and possibly linked) report.
         id: the record id; by default the report key (hash of URL or text).
-        kb: the knowledge base (:func:`kg.linking.kb.load_kb`) for names, QIDs and
-            ancestors; without it only what the text says is given.
+        kb: the knowledge base (:func:`kg.linking.kb.load_kb`) for names, QIDs and the
+            first-level division; without it only what the text says is given.
 
     Returns:
         A JSON-ready dict.
@@ -245,16 +265,15 @@ def evaluate(gold_path: str | Path, *, nlp: Any = None, lang: str | None = None)
     from kg.pipeline.ingest import Processor
 
     processor = Processor(nlp)  # one pipeline per language for the run, and the linker
-    kb = processor.kb
     result = EvalResult()
     for number, (gold, text) in enumerate(read_gold(gold_path), 1):
         origin = f"{gold_path}:{number}"
         doc = _document(gold, text, origin, lang)
         try:
-            pred = to_eval_record(processor(doc), id=str(gold["id"]), kb=kb)
+            pred = to_eval_record(processor(doc), id=str(gold["id"]), kb=processor.kb)
         except Exception as err:  # noqa: BLE001 - one bad report must not stop the run
             log.warning("extraction failed for %s: %s: %s", origin, type(err).__name__, err)
-            score_report(result, gold, None, error=f"{type(err).__name__}: {err}", kb=kb)
+            score_report(result, gold, None, error=f"{type(err).__name__}: {err}")
             continue
-        score_report(result, gold, pred, kb=kb)
+        score_report(result, gold, pred)
     return result

@@ -213,16 +213,18 @@ def _place_names(place: Mapping[str, Any]) -> list[str]:
 
 
 def places_agree(gold: Mapping[str, Any] | None, pred: Mapping[str, Any] | None) -> bool:
-    """Whether a predicted place agrees with the gold place.
+    """Whether a predicted place agrees with the gold place (``EVAL_FORMAT.md``).
 
-    They agree when the gold place is null; when both have the same QID; when a
-    name of each agrees (:func:`names_agree`); or when one contains the other in
-    the admin hierarchy: the gold QID is among the predicted place's ancestors
-    (``pred["ancestors"]``, QIDs or names, filled by :func:`to_eval_record` from
-    the KB), the predicted QID is the gold ``admin1``, the gold name agrees with
-    a predicted ancestor's name, or — the other way round — the predicted key,
-    QID or name is among the gold place's ancestors (``gold["ancestors"]``,
-    filled by :func:`score_report` from the KB with :func:`gold_place_ancestors`).
+    They agree when the gold place is null (any prediction is accepted), when both
+    have the same QID, or when a name of each agrees (:func:`names_agree`; the
+    prediction may list the place's aliases in ``names``). A coarser or finer place of
+    the same hierarchy does not agree: a governorate is not the town in it.
+
+    >>> busayrah = {"name": "البصيرة", "wikidata": None, "admin1": "Q232387"}
+    >>> places_agree(busayrah, {"name": "بلدة البصيرة"})
+    True
+    >>> places_agree(busayrah, {"name": "دير الزور", "wikidata": "Q232387"})
+    False
 
     Args:
         gold: the gold ``place`` object (or ``None``).
@@ -238,54 +240,7 @@ def places_agree(gold: Mapping[str, Any] | None, pred: Mapping[str, Any] | None)
     g_qid, p_qid = gold.get("wikidata"), pred.get("wikidata")
     if g_qid and p_qid and g_qid == p_qid:
         return True
-    if any_names_agree(_place_names(gold), _place_names(pred)):
-        return True
-    ancestors = [a for a in pred.get("ancestors") or [] if a]
-    if g_qid and g_qid in ancestors:
-        return True
-    if p_qid and p_qid == gold.get("admin1"):
-        return True
-    if any_names_agree(_place_names(gold), [a for a in ancestors if not _is_qid(a)]):
-        return True
-    # the predicted place contains the gold one (gold ancestors from the KB, see
-    # :func:`gold_place_ancestors`)
-    g_anc = [a for a in gold.get("ancestors") or [] if a]
-    if (p_qid and p_qid in g_anc) or (pred.get("key") and pred.get("key") in g_anc):
-        return True
-    return any_names_agree(_place_names(pred), [a for a in g_anc if not _is_qid(a)
-                                                 and ":" not in a])
-
-
-def gold_place_ancestors(place: Mapping[str, Any] | None, kb: Any) -> list[str]:
-    """KB keys, QIDs and names of the places that contain a gold place.
-
-    The gold place is looked up by its QID or name; when it gives ``admin1``, only
-    KB places in that first-level division are used (several towns share a name).
-
-    Args:
-        place: a gold ``place`` object.
-        kb: the knowledge base, or ``None``.
-
-    Returns:
-        Keys, QIDs and names of every ancestor of every fitting candidate (empty
-        without a KB or a candidate).
-    """
-    if kb is None or not place or not place.get("name"):
-        return []
-    found: list[str] = []
-    for candidate in kb.lookup(place["name"]):
-        entity = candidate.entity
-        if entity.kind != "place":
-            continue
-        if place.get("wikidata") and entity.wikidata not in (None, place["wikidata"]):
-            continue
-        chain = place_ancestors(kb, entity.key)
-        qids = {getattr(a, "wikidata", None) for a in [entity, *chain]}
-        if place.get("admin1") and place["admin1"] not in qids:
-            continue
-        for a in chain:
-            found.extend(n for n in [a.key, a.wikidata, *entity_names(a)] if n)
-    return list(dict.fromkeys(found))
+    return any_names_agree(_place_names(gold), _place_names(pred))
 
 
 def _is_qid(value: str) -> bool:
@@ -561,8 +516,9 @@ class EvalResult:
             f"background events: gold {self.gold_background}, "
             f"predicted {self.predicted_background}",
             "",
-            "Strict match: same type, places agree (QID, name without clitics/article, or",
-            "admin containment), date agrees at the gold precision; relaxed: type and place.",
+            "Strict match: same type, places agree (same QID or a shared name without",
+            "clitics/article; a coarser or finer place does not), date agrees at the gold",
+            "precision; relaxed: type and place.",
             "Actor roles: actor by QID or any name, role equal. Casualties: status, count",
             "and affiliation right / (gold + spurious). Attribution: predicted according_to",
             "equals the gold set by name (one-to-one, nothing extra). Background marked:",
@@ -725,7 +681,7 @@ def _cas_text(items: Sequence[Mapping[str, Any]]) -> str:
 
 def score_report(result: EvalResult, gold: Mapping[str, Any],
                  pred: Mapping[str, Any] | None, *, error: str | None = None,
-                 kb: Any = None) -> ReportDiff:
+                 ) -> ReportDiff:
     """Add one report's comparison to ``result``.
 
     Args:
@@ -733,7 +689,6 @@ def score_report(result: EvalResult, gold: Mapping[str, Any],
         gold: the gold record.
         pred: the predicted record, or ``None`` when extraction failed.
         error: why extraction failed, shown in the diff.
-        kb: the knowledge base, to find the places that contain each gold place.
 
     Returns:
         The report's diff (also appended to ``result.diffs``).
@@ -741,10 +696,6 @@ def score_report(result: EvalResult, gold: Mapping[str, Any],
     diff = ReportDiff(str(gold.get("id")), error=error)
     report_actors = [a for e in gold.get("events") or [] for a in e.get("actors") or []]
     g_events = [{**e, _REPORT_ACTORS: report_actors} for e in gold.get("events") or []]
-    if kb is not None:
-        for e in g_events:
-            if e.get("place") and not e["place"].get("ancestors"):
-                e["place"] = {**e["place"], "ancestors": gold_place_ancestors(e["place"], kb)}
     p_events = list((pred or {}).get("events") or [])
     result.reports += 1
     result.failed_reports += int(error is not None)
@@ -785,7 +736,7 @@ def score_report(result: EvalResult, gold: Mapping[str, Any],
 
 
 def score(gold_records: Iterable[Mapping[str, Any]],
-          predicted_records: Iterable[Mapping[str, Any]], *, kb: Any = None) -> EvalResult:
+          predicted_records: Iterable[Mapping[str, Any]]) -> EvalResult:
     """Score predicted records against gold records (paired by ``id``).
 
     A gold record without a prediction counts as a report with no events found;
@@ -794,9 +745,6 @@ def score(gold_records: Iterable[Mapping[str, Any]],
     Args:
         gold_records: records in the ``EVAL_FORMAT`` schema.
         predicted_records: records from :func:`to_eval_record`.
-        kb: the knowledge base (:func:`kg.linking.kb.load_kb`), to find the places that
-            contain each gold place; without it only the predicted side's
-            ancestors are used.
 
     Returns:
         All metrics and per-report diffs (see the module docstring for definitions).
@@ -807,38 +755,8 @@ def score(gold_records: Iterable[Mapping[str, Any]],
     for gold in gold_records:
         key = str(gold.get("id"))
         seen.add(key)
-        score_report(result, gold, predicted.get(key), kb=kb)
+        score_report(result, gold, predicted.get(key))
     extra = sorted(set(predicted) - seen)
     if extra:
         log.warning("predictions without gold record ignored: %s", ", ".join(extra))
     return result
-
-
-# --------------------------------------------------------------------------- KB look-ups
-
-
-def kb_entity(kb: Any, key: str | None) -> Any:
-    if kb is None or not key:
-        return None
-    try:
-        return kb.entity(key)
-    except (KeyError, LookupError):
-        return None
-
-
-def entity_names(entity: Any) -> list[str]:
-    if entity is None:
-        return []
-    names = [getattr(entity, "label_ar", None), getattr(entity, "label_en", None)]
-    names.extend(getattr(entity, "aliases", None) or [])
-    return [n for n in names if n]
-
-
-def place_ancestors(kb: Any, key: str | None) -> list[Any]:
-    if kb is None or not key:
-        return []
-    try:
-        chain = list(kb.ancestors(key))
-    except (KeyError, LookupError):
-        return []
-    return [kb_entity(kb, a) if isinstance(a, str) else a for a in chain]
