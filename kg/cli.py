@@ -383,12 +383,21 @@ def show_settings(ctx: click.Context) -> None:
               help="Language of every report (default: each gold record's lang).")
 @click.option("--json", "as_json", is_flag=True, help="Print metrics and diffs as JSON.")
 @click.option("--no-diff", is_flag=True, help="Print the metrics table only.")
-def eval_command(gold: Path, lang: str | None, as_json: bool, no_diff: bool) -> None:
-    """Extract the reports of GOLD (a *.gold.jsonl file) and score them against it."""
+@click.option("--texts", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Folder of texts kept out of version control (setting corpus_dir).")
+@click.pass_context
+def eval_command(ctx: click.Context, gold: Path, lang: str | None, as_json: bool,
+                 no_diff: bool, texts: Path | None) -> None:
+    """Extract the reports of GOLD (a *.gold.jsonl file) and score them against it.
+
+    A report's text_file is looked for next to GOLD, then in the local corpus folder
+    (LANG/ID.txt); reports whose text is in neither are left out and counted.
+    """
     from kg.pipeline.evaluation import EvalFormatError, evaluate
 
+    folder = texts or Path(settings_for(ctx).corpus_dir)
     try:
-        result = evaluate(gold, lang=lang)
+        result = evaluate(gold, lang=lang, texts=folder)
     except EvalFormatError as err:
         raise click.ClickException(str(err)) from err
     except ImportError as err:
@@ -397,6 +406,96 @@ def eval_command(gold: Path, lang: str | None, as_json: bool, no_diff: bool) -> 
         click.echo(json.dumps(result.as_dict(), ensure_ascii=False, indent=2))
     else:
         click.echo(result.format_table(diffs=not no_diff))
+
+
+@main.group(name="corpus")
+def corpus_group() -> None:
+    """The real-news evaluation corpus: gold and manifest in a folder, texts kept apart."""
+
+
+@corpus_group.command(name="check")
+@click.argument("folders", nargs=-1, required=True,
+                type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--texts", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Folder of the texts (setting corpus_dir).")
+@click.pass_context
+def corpus_check(ctx: click.Context, folders: tuple[Path, ...], texts: Path | None) -> None:
+    """Validate corpus FOLDERS (manifest.jsonl, dev/test gold) and the texts present.
+
+    Checks every gold record's types, roles, statuses, counts and dates, and, where its
+    text is present, that its places, actors and sources occur in it. Exits with 1 on
+    any problem; missing texts are counted, not problems.
+    """
+    from kg.pipeline.corpus import CorpusError, check_folder
+
+    corpus_dir = texts or Path(settings_for(ctx).corpus_dir)
+    failed = False
+    for folder in folders:
+        try:
+            found = check_folder(folder, corpus_dir)
+        except (CorpusError, OSError) as err:
+            raise click.ClickException(str(err)) from err
+        click.echo(f"{folder}:")
+        for line in found.lines():
+            click.echo(f"  {line}")
+        failed = failed or not found.ok
+    if failed:
+        ctx.exit(1)
+
+
+@corpus_group.command(name="build")
+@click.argument("records", nargs=-1, required=True,
+                type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("-o", "--out", "folder", required=True,
+              type=click.Path(file_okay=False, path_type=Path),
+              help="The corpus folder to write (manifest.jsonl, dev/test gold).")
+def corpus_build(records: tuple[Path, ...], folder: Path) -> None:
+    """Write a corpus folder from annotators' RECORDS files (JSONL: gold + manifest facts).
+
+    Each report goes to dev or test by a hash of its URL, so adding reports never moves
+    one already split. The texts stay where they are: nothing of them is written.
+    """
+    from kg.pipeline.corpus import CorpusError, build_folder
+
+    rows = []
+    for path in records:
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            if line.strip():
+                try:
+                    rows.append(json.loads(line))
+                except json.JSONDecodeError as err:
+                    raise click.ClickException(f"{path}:{number}: not JSON ({err.msg})") from err
+    try:
+        counts = build_folder(rows, folder)
+    except CorpusError as err:
+        raise click.ClickException(str(err)) from err
+    click.echo(f"wrote {folder}: " + ", ".join(f"{k} {v}" for k, v in counts.items()))
+
+
+@corpus_group.command(name="add")
+@click.argument("folder", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.argument("report_id")
+@click.argument("file", type=click.File("rb"))
+@click.option("--texts", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Folder of the texts (setting corpus_dir).")
+@click.pass_context
+def corpus_add(ctx: click.Context, folder: Path, report_id: str, file: Any,
+               texts: Path | None) -> None:
+    """Store a re-gathered excerpt (FILE, or - for standard input) of REPORT_ID.
+
+    The text is kept only when its SHA-256 is the one in FOLDER's manifest, so the
+    scores are always computed on the text that was annotated.
+    """
+    from kg.pipeline.corpus import CorpusError, add_text, read_manifest
+
+    try:
+        entry = read_manifest(folder).get(report_id)
+        if entry is None:
+            raise click.ClickException(f"{report_id} is not in {folder}/manifest.jsonl")
+        path = add_text(entry, file.read(), texts or Path(settings_for(ctx).corpus_dir))
+    except CorpusError as err:
+        raise click.ClickException(str(err)) from err
+    click.echo(f"stored {path}")
 
 
 # --------------------------------------------------------------------------- extract

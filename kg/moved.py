@@ -24,11 +24,12 @@ def forward(old: str, new: str) -> Callable[[str], Any]:
     """
 
     def __getattr__(name: str) -> Any:
-        if name.startswith("__"):
-            raise AttributeError(name)
+        module = importlib.import_module(new)
+        if name.startswith("__") or not hasattr(module, name):
+            raise AttributeError(f"module {old!r} has no attribute {name!r}")
         warnings.warn(f"{old} moved to {new}; import {name} from there "
                       "(the old path goes in the next release)", DeprecationWarning,
                       stacklevel=2)
-        return getattr(importlib.import_module(new), name)
+        return getattr(module, name)
 
     return __getattr__

@@ -110,6 +110,9 @@ SETTINGS: tuple[Setting, ...] = (
             "Folder where online reconciliation caches Wikidata API answers."),
     Setting("wikidata_min_interval", 1.0, float,
             "Seconds between two Wikidata API requests (rate limit)."),
+    Setting("corpus_dir", str(default_data_dir() / "corpus"), str,
+            "Folder of the real-news evaluation texts (LANG/ID.txt), kept out of version "
+            "control; `kg corpus add` fills it, `kg eval` reads it."),
     Setting("link_threshold", 0.35, float,
             "Confidence under which a mention stays unlinked (NIL) and gets a local entity."),
 )

@@ -192,19 +192,25 @@ def to_eval_record(report: Report, *, id: str | None = None, kb: Any = None) -> 
 # --------------------------------------------------------------------------- running
 
 
-def read_gold(path: str | Path) -> Iterator[tuple[Record, str]]:
+def read_gold(path: str | Path, *, texts: str | Path | None = None,
+              missing: list[str] | None = None) -> Iterator[tuple[Record, str]]:
     """Read a gold JSONL file.
 
     Args:
         path: the ``*.gold.jsonl`` file.
+        texts: another folder to find ``text_file`` in (also in its subfolder named by
+            the record's ``lang``) when it is not next to the gold file: the local
+            corpus folder of real-news texts, which are kept out of version control.
+        missing: when given, records whose text is not found (or whose
+            ``text_sha256`` does not match it) are left out and their ids appended
+            here, instead of raising.
 
     Yields:
-        Each record with its text (from ``text`` or ``text_file``, relative to the
-        gold file).
+        Each record with its text (from ``text`` or ``text_file``).
 
     Raises:
-        EvalFormatError: a line is not JSON, has no id or events, or its text file
-            cannot be read.
+        EvalFormatError: a line is not JSON or has no id or events; a text file cannot
+            be read or is not the annotated text (without ``missing``).
     """
     path = Path(path)
     with path.open(encoding="utf-8") as handle:
@@ -214,21 +220,47 @@ def read_gold(path: str | Path) -> Iterator[tuple[Record, str]]:
             where = f"{path}:{number}"
             try:
                 record = json.loads(line)
-            except json.JSONDecodeError as err:
-                raise EvalFormatError(f"{where}: not JSON ({err.msg})") from err
+            except (json.JSONDecodeError, RecursionError) as err:
+                raise EvalFormatError(f"{where}: not JSON ({err})") from err
             if not isinstance(record, dict) or "id" not in record or not isinstance(
                     record.get("events"), list):
                 raise EvalFormatError(f"{where}: a gold record needs 'id' and 'events'")
             if isinstance(record.get("text"), str):
-                text = record["text"]
-            elif record.get("text_file"):
-                try:
-                    text = (path.parent / record["text_file"]).read_text(encoding="utf-8")
-                except OSError as err:
-                    raise EvalFormatError(f"{where}: cannot read text_file: {err}") from err
-            else:
+                yield record, record["text"]
+                continue
+            if not record.get("text_file"):
                 raise EvalFormatError(f"{where}: a gold record needs 'text' or 'text_file'")
-            yield record, text
+            folders = [path.parent]
+            if texts is not None:  # the local corpus keeps texts as LANG/ID.txt
+                folders += [Path(texts) / str(record.get("lang") or ""), Path(texts)]
+            problem, text = _gold_text(record, folders)
+            if problem is None:
+                yield record, text
+            elif missing is not None:
+                missing.append(str(record["id"]))
+            else:
+                raise EvalFormatError(f"{where}: {problem}")
+
+
+def _gold_text(record: Mapping[str, Any], folders: list[Path]) -> tuple[str | None, str]:
+    """``(None, text)`` of a record's ``text_file``, or ``(why not, "")``."""
+    import hashlib
+
+    name = str(record["text_file"])
+    for folder in folders:
+        candidate = folder.expanduser() / name
+        if not candidate.is_file():
+            continue
+        try:
+            data = candidate.read_bytes()
+            text = data.decode("utf-8")
+        except (OSError, UnicodeDecodeError) as err:
+            return f"cannot read text_file: {err}", ""
+        expected = record.get("text_sha256")
+        if expected and hashlib.sha256(data).hexdigest() != expected:
+            return f"{candidate} is not the text that was annotated (sha256 differs)", ""
+        return None, text
+    return f"cannot read text_file: {name} is in none of {', '.join(map(str, folders))}", ""
 
 
 def _document(record: Mapping[str, Any], text: str, origin: str, lang: str | None) -> Document:
@@ -243,7 +275,8 @@ def _document(record: Mapping[str, Any], text: str, origin: str, lang: str | Non
     )
 
 
-def evaluate(gold_path: str | Path, *, nlp: Any = None, lang: str | None = None) -> EvalResult:
+def evaluate(gold_path: str | Path, *, nlp: Any = None, lang: str | None = None,
+             texts: str | Path | None = None) -> EvalResult:
     """Run the extractor on every report of a gold file and score the result.
 
     A report whose extraction raises counts as one with no events found; its
@@ -254,6 +287,9 @@ def evaluate(gold_path: str | Path, *, nlp: Any = None, lang: str | None = None)
         nlp: a pipeline for :func:`extractors.extract`; by default one is built per
             language with :func:`extractors.make_nlp` and reused for the run.
         lang: language to use instead of each record's ``lang``.
+        texts: the local corpus folder where texts kept out of version control are
+            found (see :func:`read_gold`); reports whose text is missing there are
+            left out and listed in ``missing_texts``.
 
     Returns:
         The metrics and diffs.
@@ -266,7 +302,8 @@ def evaluate(gold_path: str | Path, *, nlp: Any = None, lang: str | None = None)
 
     processor = Processor(nlp)  # one pipeline per language for the run, and the linker
     result = EvalResult()
-    for number, (gold, text) in enumerate(read_gold(gold_path), 1):
+    missing = result.missing_texts if texts is not None else None
+    for number, (gold, text) in enumerate(read_gold(gold_path, texts=texts, missing=missing), 1):
         origin = f"{gold_path}:{number}"
         doc = _document(gold, text, origin, lang)
         try:

@@ -451,6 +451,8 @@ class EvalResult:
     gold_background: int = 0
     predicted_background: int = 0
     failed_reports: int = 0
+    #: ids of gold reports left out because their text is not in the local corpus
+    missing_texts: list[str] = field(default_factory=list)
     diffs: list[ReportDiff] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
@@ -462,6 +464,7 @@ class EvalResult:
         return {
             "reports": self.reports,
             "failed_reports": self.failed_reports,
+            "missing_texts": self.missing_texts,
             "gold_events": self.gold_events,
             "predicted_events": self.predicted_events,
             "events": self.events.as_dict(),
@@ -498,6 +501,8 @@ class EvalResult:
         lines = [
             f"reports: {self.reports} (failed: {self.failed_reports})   "
             f"gold events: {self.gold_events}   predicted events: {self.predicted_events}",
+            *([f"not scored: {len(self.missing_texts)} reports whose text is not in the "
+               "local corpus (kg corpus add)"] if self.missing_texts else []),
             "",
             f"{'metric':<26}{'P':>7}{'R':>7}{'F1':>7}",
             prf("events (strict)", self.events),
