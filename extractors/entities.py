@@ -405,8 +405,8 @@ class EntityPatterns:
             end = self._name_end(st, first, limit)
             if end <= first:
                 continue
-            if self.lex.lang == "ar" and end == first + 1 and not taken[end] \
-                    and self._second_name_word(st, end, limit):
+            if self.lex.lang == "ar" and end == first + 1 and end < limit \
+                    and not taken[end] and self._second_name_word(st, end, limit):
                 end += 1  # "قرية عون الدادات": a village name of two words
             self._add_place(doc, st, first, end, label, word in facilities, taken, added)
             # coordinated second name after a dual or plural admin word (مدينتي X وY)

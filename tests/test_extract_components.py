@@ -560,3 +560,10 @@ def test_separate_killings_stay_separate(nlp_en) -> None:  # type: ignore[no-unt
     first, second = run(nlp_en, text).events
     assert [(c.status, c.count) for c in first.casualties] == [("killed", 5)]
     assert roles(second) == {("actor:sdf", "perpetrator"), ("actor:isis", "target")}
+
+
+def test_a_text_that_ends_on_a_place_name_after_an_admin_word(nlp_ar) -> None:  # type: ignore[no-untyped-def]
+    # a page cut off right after "قرية X" (no punctuation, nothing after the name)
+    report = run(nlp_ar, "قصفت قوات النظام قرية كفرنبل")
+    assert [(e.type, e.place.mention.name if e.place else None) for e in report.events] == [
+        ("Shelling", "كفرنبل")]
