@@ -97,6 +97,8 @@ class DocState:
     lang: str
     published: dt.date | None
     today: dt.date
+    #: the outlet that published the report, as the feed gives it (``None`` if unknown)
+    source: str | None = None
     #: the document text (``Doc.text`` is rebuilt from tokens on every access)
     text: str = ""
     #: token texts and their start offsets in :attr:`text`
@@ -161,14 +163,16 @@ def ensure_extensions() -> None:
 def state(doc: Doc) -> DocState:
     """The layers of ``doc``; creates an empty state if the normaliser did not run.
 
-    The publication date comes from ``doc.user_data["published"]`` and the date used
-    for "the most recent year" from ``doc.user_data["today"]`` (default: today).
+    The publication date comes from ``doc.user_data["published"]``, the outlet from
+    ``doc.user_data["source"]`` and the date used for "the most recent year" from
+    ``doc.user_data["today"]`` (default: today).
     """
     ensure_extensions()
     current = doc._.ckg
     if current is None:
         lang = doc.lang_ if doc.lang_ in ("ar", "en") else "ar"
         current = DocState(lang=lang, published=doc.user_data.get("published"),
-                           today=doc.user_data.get("today") or dt.date.today())
+                           today=doc.user_data.get("today") or dt.date.today(),
+                           source=doc.user_data.get("source"))
         doc._.ckg = current
     return current

@@ -14,6 +14,7 @@ from spacy.tokens import Doc
 
 from extractors.annotations import DocState, MentionHit, SpeakerHit, state
 from extractors.lexicon import Lexicon, load_lexicon
+from kg.core.model import Mention, Span
 from kg.core.text import normalize_text
 
 #: Mention kinds that can speak.
@@ -25,6 +26,10 @@ _BREAKS = frozenset({"،", ",", ".", "؛", ";", ":", "\n"})
 _CONNECTORS = frozenset({"و", "(", ")", '"', "and"})
 #: "أشار إلى أن": the preposition between a verb and its complementizer.
 _TO = frozenset({normalize_text("إلى"), "to"})
+#: Label of a speaker of no identifiable party (مصادر محلية، ناشطون، "a security source").
+ANONYMOUS = "AnonymousSource"
+#: Most words of an anonymous source's description (مصادر محلية مطلعة).
+ANONYMOUS_WORDS = 4
 
 
 class AttributionFinder:
@@ -73,6 +78,10 @@ class AttributionFinder:
                         and not self._before_complementizer(st, i, s_end):
                     continue
                 speakers, part_end = self._speakers(st, i + 1, s_end, by_start, is_prep)
+                if not speakers:
+                    anonymous = self._anonymous(st, i + 1, s_end)
+                    speakers = [anonymous] if anonymous is not None else []
+                    part_end = anonymous.end if anonymous is not None else part_end
                 if speakers:
                     last = speakers
                     scope = s_start if is_prep or i - s_start <= 2 else i
@@ -89,6 +98,27 @@ class AttributionFinder:
                     continue
                 break
         return out, claims
+
+    def _anonymous(self, st: DocState, start: int, s_end: int) -> MentionHit | None:
+        """"قالت مصادر محلية إن …", "بحسب ناشطين": a source of no identifiable party,
+        as written (up to :data:`ANONYMOUS_WORDS` words, to a break or complementizer)."""
+        j = start
+        if j < s_end and st.norms[j] in ("ل", "عن"):
+            j += 1
+        if j >= s_end or not (st.forms[j] & self.lex.sets["anonymous"]):
+            return None
+        stops = self.lex.sets["complementizers"] | _TO
+        told = {t.start for t in st.triggers} | {c.start for c in st.casualties}
+        end = j + 1
+        while end < min(s_end, j + ANONYMOUS_WORDS) and st.norms[end] not in _BREAKS \
+                and st.norms[end] not in stops and end not in told \
+                and st.mention_at(end) is None:
+            end += 1
+        a, b = st.char_span(j, end)
+        text = st.text[a:b]
+        mention = Mention(span=Span(a, b, text), kind="outlet", label=ANONYMOUS, name=text,
+                          confidence=0.6)
+        return MentionHit(j, end, mention, "pattern")
 
     def _before_complementizer(self, st: DocState, i: int, s_end: int) -> bool:
         comps = self.lex.sets["complementizers"]

@@ -369,6 +369,8 @@ _SETS: dict[str, str] = {
     "month_cues": "dates.month_cues",
     "year_cues": "dates.year_cues",
     "date_ago": "dates.ago",
+    "counted_acts": "tallies.counted_acts",
+    "tally_since": "tallies.since",
 }
 
 #: Phrase tables of plain words: name → dotted path.
@@ -385,6 +387,8 @@ _WORD_TABLES: dict[str, str] = {
     "of_them": "people.of_them",
     "same_day": "dates.same_day",
     "attribution_prepositions": "attribution.prepositions",
+    "tally_openers": "tallies.openers",
+    "tally_markers": "tallies.markers",
 }
 
 #: Phrase tables whose payloads are the values of a TOML table.

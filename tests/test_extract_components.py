@@ -567,3 +567,34 @@ def test_a_text_that_ends_on_a_place_name_after_an_admin_word(nlp_ar) -> None:  
     report = run(nlp_ar, "قصفت قوات النظام قرية كفرنبل")
     assert [(e.type, e.place.mention.name if e.place else None) for e in report.events] == [
         ("Shelling", "كفرنبل")]
+
+
+def _sources(report: Report) -> list[list[str | None]]:
+    return [[m.name for m in e.according_to] for e in report.events]
+
+
+def test_the_outlet_is_the_source_where_the_text_names_none(nlp_ar) -> None:  # type: ignore[no-untyped-def]
+    doc = Document("اغتال مسلحون مجهولون عنصرا في قسد في منبج أمس.", lang="ar",
+                   published=PUBLISHED, source="نورث برس")
+    assert _sources(extract(doc, nlp=nlp_ar)) == [["نورث برس"]]
+    # a named source stands alone; without an outlet nothing is added
+    named = run(nlp_ar, "قال المرصد السوري لحقوق الإنسان إن مسلحين اغتالوا عنصرا في قسد بمنبج.")
+    assert _sources(named) == [["المرصد السوري لحقوق الإنسان"]]
+    assert _sources(run(nlp_ar, "اغتال مسلحون مجهولون عنصرا في قسد في منبج أمس.")) == [[]]
+
+
+def test_an_anonymous_source_comes_with_the_outlet(nlp_ar) -> None:  # type: ignore[no-untyped-def]
+    for text, said in [("قالت مصادر محلية إن مسلحين اغتالوا عنصرا في قسد بمنبج.", "مصادر محلية"),
+                       ("اغتال مسلحون عنصرا في قسد بمنبج، بحسب ناشطين.", "ناشطين")]:
+        doc = Document(text, lang="ar", published=PUBLISHED, source="عنب بلدي")
+        assert _sources(extract(doc, nlp=nlp_ar)) == [[said, "عنب بلدي"]], text
+
+
+def test_running_tallies_are_not_events(nlp_ar) -> None:  # type: ignore[no-untyped-def]
+    tally = ("وأحصى المرصد السوري 170 عملية قامت بها خلايا داعش منذ مطلع العام، "
+             "وبلغت حصيلة القتلى جراء العمليات آنفة الذكر 77 قتيلا من قسد.")
+    assert run(nlp_ar, tally).events == []
+    told = run(nlp_ar, "قتل 3 عناصر من قسد بهجوم لخلايا داعش في منبج، ليرتفع عدد القتلى "
+                       "منذ مطلع العام إلى 50.")
+    assert [(e.type, [(c.status, c.count) for c in e.casualties]) for e in told.events] == [
+        ("Attack", [("killed", 3)])]

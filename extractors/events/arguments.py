@@ -25,6 +25,7 @@ from extractors.events.drafts import (
     identity,
     period,
 )
+from extractors.events.mentions import in_tally
 from extractors.lexicon import Lexicon
 from kg.core.text import normalize_text
 
@@ -144,6 +145,8 @@ class ArgumentReader:
         if not mentions:
             return
         for cas in st.in_sentence("casualties", st.sentence_of[s_start]):
+            if in_tally(st, self.lex, cas.start):
+                continue  # "بلغت حصيلة القتلى … 76 قتيلا": counted, not told
             before = [m for m in mentions if m.trigger.start <= cas.start]
             host = before[-1] if before else mentions[0]
             if cas.affiliation is None and cas.group_word is not None:

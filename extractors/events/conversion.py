@@ -15,7 +15,7 @@ from collections import Counter
 from spacy.tokens import Doc
 
 from extractors.annotations import DocState, MentionHit, state
-from extractors.attribution import speakers_of
+from extractors.attribution import ANONYMOUS, speakers_of
 from extractors.entities import STATE_FORCE, SUBUNIT
 from extractors.events.drafts import DIRECTED, EventDraft, identity, is_coarse
 from kg.core.model import Casualty, Event, Mention, Participation, PlaceRef, Span, TimeValue
@@ -86,9 +86,21 @@ def to_event(doc: Doc, st: DocState, d: EventDraft,
         trigger=_span(doc, trig.start, trig.end),
         sentence=_span(doc, s_start, s_end),
         date=date, place=place, actors=actors, casualties=casualties,
-        according_to=[h.mention for h in d.speakers.values()],
+        according_to=sources(st, d),
         background=background, name=d.name, confidence=round(confidence, 3),
     )
+
+
+def sources(st: DocState, d: EventDraft) -> list[Mention]:
+    """Who the event is according to: its speakers; where none is named, or only
+    anonymous ones (مصادر محلية، ناشطون), also the outlet that published the report —
+    the text is then in the outlet's own voice, or the outlet vouches for its sources."""
+    named = [h.mention for h in d.speakers.values()]
+    if st.source and all(m.label == ANONYMOUS for m in named):
+        # the feed names the outlet; the text does not, so the mention has no span
+        named.append(Mention(span=Span(0, 0, ""), kind="outlet", label="NewsOutlet",
+                             name=st.source, confidence=0.9))
+    return named
 
 
 def as_actor(st: DocState, hit: MentionHit) -> MentionHit:

@@ -14,6 +14,48 @@ from extractors.events.drafts import CLAUSE_BREAKS, FALLBACK_CONFIDENCE, EventMe
 from extractors.lexicon import Lexicon
 
 
+def tally_start(st: DocState, lex: Lexicon, index: int) -> int | None:
+    """Where a running tally or statistic starts in sentence ``index`` (``None`` when
+    there is none): "أحصى المرصد 170 عملية منذ مطلع العام", "ليرتفع عدد القتلى إلى …".
+    Nothing from there to the end of the sentence is an event or a casualty."""
+    cache: dict[int, int | None] = st.user.setdefault("tally_start", {})
+    if index in cache:
+        return cache[index]
+    s_start, s_end = st.sentences[index]
+    openers, markers = lex.tables["tally_openers"], lex.tables["tally_markers"]
+    since = {k for k in range(s_start, s_end) if st.forms[k] & lex.sets["tally_since"]}
+    found: int | None = None
+    for k in range(s_start, s_end):
+        if openers.first(st.keys, k) is not None:
+            found = k
+            break
+        counted = (st.norms[k].isdigit() and int(st.norms[k]) >= 2 and k + 1 < s_end
+                   and bool(st.forms[k + 1] & lex.sets["counted_acts"]))
+        if markers.first(st.keys, k) is not None or (counted and since):
+            found = next((a for a, b in _clauses(st, s_start, s_end) if a <= k < b), k)
+            break
+    cache[index] = found
+    return found
+
+
+def in_tally(st: DocState, lex: Lexicon, token: int) -> bool:
+    """Whether ``token`` lies in a tally (see :func:`tally_start`)."""
+    start = tally_start(st, lex, st.sentence_of[token])
+    return start is not None and token >= start
+
+
+def _clauses(st: DocState, start: int, end: int) -> list[tuple[int, int]]:
+    """Comma-separated parts of a sentence (without the date rule of
+    :meth:`MentionFinder.clauses`)."""
+    parts, lo = [], start
+    for i in range(start, end):
+        if st.norms[i] in CLAUSE_BREAKS:
+            parts.append((lo, i))
+            lo = i + 1
+    parts.append((lo, end))
+    return parts
+
+
 class MentionFinder:
     """Find and group the event mentions of a sentence."""
 
@@ -55,6 +97,9 @@ class MentionFinder:
         clauses = self.clauses(st, s_start, s_end)
         habitual = self.lex.tables["habitual"]
         mentions: list[EventMention] = []
+        tally = tally_start(st, self.lex, index)
+        if tally is not None:
+            triggers = [t for t in triggers if t.start < tally]
         for pos, trig in enumerate(triggers):
             nxt = triggers[pos + 1] if pos + 1 < len(triggers) else None
             if trig.type is None and nxt is not None and nxt.start - trig.end <= 1:
@@ -117,7 +162,7 @@ class MentionFinder:
         ("قتل مسلحون مترجما في المحمودية") tells of an attack."""
         verbs = self.lex.tables["casualty_verbs"]
         for cas in st.in_sentence("casualties", index):
-            if cas.status not in ("killed", "injured"):
+            if cas.status not in ("killed", "injured") or in_tally(st, self.lex, cas.start):
                 continue
             if cas.count is None and cas.affiliation is None:
                 continue
