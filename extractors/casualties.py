@@ -34,6 +34,8 @@ _AUXILIARIES = frozenset({"were", "was", "been", "have", "had", "are", "is", "be
                           "reportedly", "also"})
 #: Label of the side named by a civilians word (مدنيين، civilians).
 CIVILIANS = "Civilians"
+#: How far after "lost" (فقد) the word "life" makes it a death.
+LIFE_WINDOW = 12
 #: How far after a status cue a count may stand, and how far after the people noun
 #: an affiliation may stand.
 COUNT_WINDOW = 5
@@ -114,6 +116,9 @@ class CasualtyFinder:
                 i += 1
                 continue
             end, status = match
+            if status == "missing" and any(st.forms[k] & lex.sets["lives"]
+                                           for k in range(end, min(n, end + LIFE_WINDOW))):
+                status = "killed"  # "فقد عنصران من قسد حياتهما": they lost their lives
             hit = self._read(st, i, end, str(status), mention_at)
             if hit is not None:
                 previous = out[-1] if out else None

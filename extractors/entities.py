@@ -366,9 +366,14 @@ class EntityPatterns:
         heads = self.lex.sets["name_heads"]
 
         clause_words = self.lex.sets["relative_clause_words"]
+        # "أبو حمام شرقي دير الزور", "قرى وبلدات ريف إدلب": a direction or another admin
+        # word is never part of the name
+        not_names = self.lex.sets["directions"] | frozenset(self.lex.maps["admin_words"])
 
         def name_word(i: int) -> bool:
             norm = st.norms[i]
+            if st.forms[i] & not_names:
+                return False
             if self.lex.lang != "ar":  # English names are capitalised
                 return st.words[i][:1].isupper() and norm not in stops
             if i + 1 < len(st.norms) and st.norms[i + 1] in clause_words:

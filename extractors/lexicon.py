@@ -285,6 +285,9 @@ class Lexicon:
     requires_near: dict[str, dict[str, frozenset[str]]]
     refiners: list[tuple[str, frozenset[str], PhraseTable[bool]]]
     absorbs: dict[str, frozenset[str]]
+    #: types that a type takes in when told at the same place in the next sentences
+    #: (parts of one incident); see :meth:`extractors.events.coreference.Coreference`
+    incidents: dict[str, frozenset[str]]
     generic_defaults: dict[str, str]
     tables: dict[str, PhraseTable[Any]]
     sets: dict[str, frozenset[str]]
@@ -370,6 +373,7 @@ _SETS: dict[str, str] = {
     "year_cues": "dates.year_cues",
     "date_ago": "dates.ago",
     "counted_acts": "tallies.counted_acts",
+    "lives": "casualties.missing.lives",
     "tally_since": "tallies.since",
 }
 
@@ -389,6 +393,7 @@ _WORD_TABLES: dict[str, str] = {
     "attribution_prepositions": "attribution.prepositions",
     "tally_openers": "tallies.openers",
     "tally_markers": "tallies.markers",
+    "origin_phrases": "places.origin",
 }
 
 #: Phrase tables whose payloads are the values of a TOML table.
@@ -447,6 +452,7 @@ def _compile(raw: dict[str, Any]) -> Lexicon:
         for row in raw.get("refiners", [])
     ]
     absorbs = {k: frozenset(v) for k, v in raw.get("absorbs", {}).items()}
+    incidents = {k: frozenset(v) for k, v in raw.get("incidents", {}).items()}
     sets = {name: _norm_set(_section(raw, path) or []) for name, path in _SETS.items()}
     tables: dict[str, PhraseTable[Any]] = {
         name: words_table(_section(raw, path) or [], lang) for name, path in _WORD_TABLES.items()
@@ -473,7 +479,7 @@ def _compile(raw: dict[str, Any]) -> Lexicon:
         lang=lang, raw=raw, triggers=triggers, blocked_after=blocked_after,
         blocked_window=blocked_window,
         blocked_before=blocked_before, requires_near=requires, refiners=refiners,
-        absorbs=absorbs, generic_defaults={normalize_text(k): v for k, v in
+        absorbs=absorbs, incidents=incidents, generic_defaults={normalize_text(k): v for k, v in
                                            generic.get("defaults", {}).items()},
         tables=tables, sets=sets, maps=maps,
     )

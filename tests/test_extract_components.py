@@ -598,3 +598,43 @@ def test_running_tallies_are_not_events(nlp_ar) -> None:  # type: ignore[no-unty
                        "منذ مطلع العام إلى 50.")
     assert [(e.type, [(c.status, c.count) for c in e.casualties]) for e in told.events] == [
         ("Attack", [("killed", 3)])]
+
+
+def _places(report: Report) -> list[tuple[str, str | None]]:
+    return [(e.type, e.place.mention.name if e.place else None) for e in report.events]
+
+
+def test_place_names_stop_at_directions_and_admin_words(nlp_ar) -> None:  # type: ignore[no-untyped-def]
+    report = run(nlp_ar, "اندلعت اشتباكات بين قسد وداعش في بلدة أبو حمام شرقي الحسكة.")
+    assert _places(report) == [("ArmedClash", "أبو حمام")]
+    report = run(nlp_ar, "قصفت قوات النظام قرى وبلدات ريف إدلب.")
+    assert "وبلدات" not in {m.name for m in report.mentions}
+
+
+def test_the_event_place_is_the_settlement_not_an_origin_or_a_bracket(nlp_ar) -> None:  # type: ignore[no-untyped-def]
+    origin = run(nlp_ar, "اغتال مسلحون مجهولون عنصرا في قسد ينحدر من قرية الشعفة، في بلدة "
+                         "البصيرة.")
+    assert _places(origin) == [("Assassination", "البصيرة")]
+    bracket = run(nlp_ar, "قصفت قوات النظام بلدة كفرنبل (ريف إدلب).")
+    assert _places(bracket) == [("Shelling", "كفرنبل")]
+    settlement = run(nlp_ar, "قصفت طائرات روسية منطقة جبل الأربعين قرب مدينة أريحا.")
+    assert _places(settlement) == [("Airstrike", "أريحا")]
+
+
+def test_a_prison_or_neighbourhood_gives_way_to_the_report_s_settlement(nlp_ar) -> None:  # type: ignore[no-untyped-def]
+    report = run(nlp_ar, "فرضت قسد حظر تجول في مدينة منبج. وفجرت خلايا داعش سيارة مفخخة قرب "
+                         "سجن غويران. وتستمر الاشتباكات في منبج.")
+    assert ("Explosion", "منبج") in _places(report)
+
+
+def test_lost_their_lives_is_killed_and_a_total_ban_is_a_curfew(nlp_ar) -> None:  # type: ignore[no-untyped-def]
+    report = run(nlp_ar, "فقد عنصران من قسد، الجمعة، حياتهما برصاص مسلحين مجهولين في منبج.")
+    assert [(c.status, c.count) for e in report.events for c in e.casualties] == [("killed", 2)]
+    curfew = run(nlp_ar, "أعلنت قسد فرض حظر كلي على مدينة منبج.")
+    assert [e.type for e in curfew.events] == ["Curfew"]
+
+
+def test_clashes_told_right_after_an_attack_are_part_of_it(nlp_ar) -> None:  # type: ignore[no-untyped-def]
+    report = run(nlp_ar, "هاجم مسلحون من داعش حاجزا لقسد في منبج. وأعقب الهجوم تبادل كثيف "
+                         "لإطلاق النار.")
+    assert [e.type for e in report.events] == ["Attack"]

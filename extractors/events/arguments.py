@@ -24,6 +24,7 @@ from extractors.events.drafts import (
     EventMention,
     identity,
     period,
+    place_rank,
 )
 from extractors.events.mentions import in_tally
 from extractors.lexicon import Lexicon
@@ -32,6 +33,17 @@ from kg.core.text import normalize_text
 _ESCALATION = normalize_text("تصعيد")
 #: Background when an explicit date lies this many days before the reference date.
 BACKGROUND_DAYS = 7
+
+
+def _bracketed(st: DocState, hit: MentionHit) -> bool:
+    """Whether a mention stands inside brackets: "بريف درعا (جنوبي سوريا)"."""
+    s_start = st.sentences[st.sentence_of[hit.start]][0]
+    for k in range(hit.start - 1, max(s_start, hit.start - 4) - 1, -1):
+        if st.norms[k] == ")":
+            return False
+        if st.norms[k] == "(":
+            return True
+    return False
 
 
 class ArgumentReader:
@@ -59,19 +71,32 @@ class ArgumentReader:
             m.time = min(pool, key=lambda t: abs(t.start - m.trigger.start))
 
     def _place(self, st: DocState, m: EventMention) -> None:
+        """The event's place: the most specific named settlement of its clause (the
+        first after the trigger, else the last before it), else of its sentence; a
+        neighbourhood, facility or camp only when no settlement is named, a container
+        (governorate, ريف) last. Places someone comes from (ينحدر من، من أبناء) and
+        places in brackets ("(جنوبي سوريا)") are the event's place only when the
+        sentence names no other."""
         lo, hi = m.window
         s_start, s_end = st.sentences[m.sentence]
-        places = [h for h in st.in_sentence("mentions", m.sentence)
-                  if h.mention.kind in ("place", "facility") and not (
-                      h.mention.label in STATE_LABELS and any(h is a for a, _, _ in m.roles))]
-        after = [h for h in places if m.trigger.end <= h.start < hi]
-        before = [h for h in places if lo <= h.start < m.trigger.start]
-        rest = [h for h in places if s_start <= h.start < s_end]
-        chosen = after[0] if after else before[-1] if before else None
-        if chosen is None and rest:
-            chosen = min(rest, key=lambda h: abs(h.start - m.trigger.start))
-        if chosen is None:
+        named = [h for h in st.in_sentence("mentions", m.sentence)
+                 if h.mention.kind in ("place", "facility") and not (
+                     h.mention.label in STATE_LABELS and any(h is a for a, _, _ in m.roles))]
+        # where someone comes from, or a bracketed aside, only when nothing else is named
+        places = [h for h in named if not self._origin(st, h) and not _bracketed(st, h)]
+        places = places or named
+        if not places:
             return
+        in_clause = [h for h in places if lo <= h.start < hi]
+        pool = in_clause or places
+        best = min(place_rank(h) for h in pool)
+        pool = [h for h in pool if place_rank(h) == best]
+        after = [h for h in pool if h.start >= m.trigger.end]
+        before = [h for h in pool if h.start < m.trigger.start]
+        if in_clause:
+            chosen = after[0] if after else before[-1] if before else pool[0]
+        else:
+            chosen = min(pool, key=lambda h: abs(h.start - m.trigger.start))
         m.place = chosen
         relations = self.lex.tables["relations"]
         for k in range(max(s_start, chosen.start - 3), chosen.start):
@@ -81,6 +106,15 @@ class ArgumentReader:
         if chosen.mention.label == "Region":
             found = relations.first(st.keys, chosen.start)
             m.relation = str(found[1]) if found else m.relation
+
+    def _origin(self, st: DocState, hit: MentionHit) -> bool:
+        """"ينحدر من قرية الحسينية", "من أبناء بلدة …": where a person comes from."""
+        table = self.lex.tables["origin_phrases"]
+        for k in range(max(0, hit.start - 4), hit.start):
+            found = table.first(st.keys, k)
+            if found is not None and hit.start - found[0] <= 1:
+                return True
+        return False
 
     def _background(self, st: DocState, m: EventMention) -> None:
         lex = self.lex

@@ -17,7 +17,7 @@ from spacy.tokens import Doc
 from extractors.annotations import DocState, MentionHit, state
 from extractors.attribution import ANONYMOUS, speakers_of
 from extractors.entities import STATE_FORCE, SUBUNIT
-from extractors.events.drafts import DIRECTED, EventDraft, identity, is_coarse
+from extractors.events.drafts import DIRECTED, EventDraft, identity, is_coarse, place_rank
 from kg.core.model import Casualty, Event, Mention, Participation, PlaceRef, Span, TimeValue
 from kg.core.text import normalize_text
 
@@ -59,7 +59,11 @@ def to_event(doc: Doc, st: DocState, d: EventDraft,
         date = TimeValue(st.reference.isoformat(), "day", None)
     place = None
     chosen, relation = d.place, d.relation
-    if not background and main is not None and (chosen is None or is_coarse(chosen)):
+    # a governorate or region gives way to the report's main place, and so does a
+    # neighbourhood, prison or camp (guidelines: they map to their settlement)
+    below = chosen is not None and place_rank(chosen) == 1 and place_rank(main) == 0 \
+        if main is not None else False
+    if not background and main is not None and (chosen is None or is_coarse(chosen) or below):
         chosen, relation = main, None if chosen is None else relation
         if chosen is main and d.place is not None:
             relation = None

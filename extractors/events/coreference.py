@@ -28,6 +28,13 @@ from extractors.events.drafts import (
 )
 from extractors.lexicon import Lexicon
 
+#: How many of the latest events a mention of another type may be part of, and how
+#: many sentences after the last mention of it (see :meth:`Coreference._same_incident`).
+INCIDENT_WINDOW = 3
+INCIDENT_SENTENCES = 1
+#: Longest headline: news headlines run to some 25 words ("مدعومة بمروحيات التحالف …").
+HEADLINE_WORDS = 30
+
 
 class Coreference:
     """Merge the mentions of a report into event drafts."""
@@ -94,12 +101,13 @@ class Coreference:
 
     @staticmethod
     def _is_headline(st: DocState) -> bool:
-        """A short first line without a full stop, followed by the body."""
+        """A first line without a full stop (at most :data:`HEADLINE_WORDS` words),
+        followed by the body."""
         if len(st.sentences) < 2:
             return False
         start, end = st.sentences[0]
         words = [w for w in st.norms[start:end] if w.strip()]
-        return 0 < len(words) <= 14 and st.norms[end - 1] == "\n"
+        return 0 < len(words) <= HEADLINE_WORDS and st.norms[end - 1] == "\n"
 
     def _both_sides(self, st: DocState, m: EventMention) -> bool:
         return m.type == "ArmedClash" and any(
@@ -110,6 +118,15 @@ class Coreference:
             for d in reversed(drafts[-COREF_WINDOW:]):
                 if self._compatible(d, m):
                     d.add(m)
+                    return
+        if not m.distinct:
+            for d in reversed(drafts[-INCIDENT_WINDOW:]):
+                if self._same_incident(d, m):
+                    if m.type in self.lex.incidents.get(d.type or "", ()):
+                        d.add(m)
+                    else:  # the mechanism told now names the incident
+                        d.add(m)
+                        d.type = m.type
                     return
         d = EventDraft(m.type, [])
         d.add(m)
@@ -138,6 +155,28 @@ class Coreference:
             if ours and theirs and not ours & theirs:
                 return False
         return True
+
+    def _same_incident(self, d: EventDraft, m: EventMention) -> bool:
+        """Whether a mention of another type tells part of the same incident: told at the
+        same place in the next sentences, its type one the other takes in (the
+        ``incidents`` table: clashes after an attack, the attack an IED was, an
+        abduction whose victim was killed), time, background and sides agreeing."""
+        if m.type is None or d.type is None or d.type == m.type:
+            return False
+        if m.type not in self.lex.incidents.get(d.type, ()) and d.type not in \
+                self.lex.incidents.get(m.type, ()):
+            return False
+        if d.place is None:
+            return False
+        # "أعقبه تبادل لإطلاق النار": a mention with no place of its own is part of the
+        # incident told just before it
+        if m.place is not None and identity(d.place) != identity(m.place):
+            return False
+        if m.sentence - d.mentions[-1].sentence > INCIDENT_SENTENCES:
+            return False
+        if not times_compatible(d.time or d.soft_time, m.time or m.soft_time):
+            return False
+        return not self._background_conflict(d, m) and self._sides_agree(d, m)
 
     def _compatible(self, d: EventDraft, m: EventMention) -> bool:
         if m.type is None or d.type != m.type or from_casualties(d.mentions[0]):

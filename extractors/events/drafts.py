@@ -30,6 +30,14 @@ DIRECTED = frozenset({"Attack", "Raid", "Airstrike", "Shelling", "Explosion", "S
 PATIENT_GENITIVE = frozenset({"Arrest", "Abduction", "Assassination", "Raid", "Curfew"})
 #: Place labels too coarse to be an event's place when the report names a finer one.
 COARSE_PLACES = frozenset({"Country", "Region", "Polity", "Governorate"})
+#: Place labels below a settlement (a neighbourhood, camp, prison, road, area …): the
+#: event's place is the settlement they are in when the clause names it.
+SUB_SETTLEMENT = frozenset({"Neighbourhood", "Camp", "Prison", "Airport", "OilField",
+                            "MilitaryBase", "Crossing", "Bridge", "Dam", "Square", "Street",
+                            "Desert", "Facility", "Area", "River", "Mountain"})
+#: Place labels above a settlement: containers, not the event's place when a
+#: settlement is named (ريف: the countryside of a governorate or city).
+CONTAINER_PLACES = COARSE_PLACES | {"Countryside"}
 #: Role strength: explicit cue words beat word order.
 CUE, ORDER, INFERRED = 0.9, 0.6, 0.4
 #: Confidence of an attack read from casualties alone (no event word in the sentence).
@@ -114,6 +122,16 @@ def identity(hit: MentionHit) -> str:
     words = [w[2:] if w.startswith("ال") and len(w) > 3 else w for w in name.split()]
     return " ".join(words)
 
+
+
+def place_rank(hit: MentionHit) -> int:
+    """How fit a place is to be an event's place: 0 a settlement (city, town, village,
+    or a district named after its seat), 1 a place below one (neighbourhood, facility),
+    2 a container (governorate, countryside, region, country)."""
+    label = hit.mention.label or ""
+    if hit.mention.kind == "facility" or label in SUB_SETTLEMENT:
+        return 1
+    return 2 if label in CONTAINER_PLACES else 0
 
 
 def is_coarse(hit: MentionHit) -> bool:
