@@ -1,8 +1,10 @@
 """Time expressions: find them, then resolve them against the reference date.
 
 The reference date is the publication date when known; otherwise the first full date
-in the text (day and month), whose year is the most recent one — not after today — in
-which its weekday (if given) and day of month agree.
+in the text: a day and month with their year, or with a weekday, which gives the most
+recent year — not after today — in which the weekday and the day of month agree.
+Without a publication date, a day and month with neither year nor weekday give no
+date.
 
 >>> import datetime as dt
 >>> latest_year_with(13, 12, weekday=0, today=dt.date(2026, 11, 25))
@@ -67,7 +69,9 @@ def resolve(hit: TimeHit, reference: dt.date | None, today: dt.date) -> None:
         if year is None:
             if reference is not None:
                 year = _year_for(hit.day, hit.month, reference)
-            else:
+            elif hit.weekday is not None:
+                # no publication date: the most recent year in which the weekday and the
+                # day agree; without a weekday nothing tells the year (guidelines)
                 year = latest_year_with(hit.day, hit.month, weekday=hit.weekday, today=today)
         if year is not None:
             try:

@@ -13,7 +13,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from extractors.annotations import CasualtyHit, DocState, MentionHit
+from extractors.annotations import CasualtyHit, DocState, MentionHit, TimeHit
+from extractors.attribution import speakers_of
 from extractors.casualties import CIVILIANS
 from extractors.entities import STATE_FORCE
 from extractors.events.drafts import (
@@ -62,13 +63,29 @@ class ArgumentReader:
         self._name(st, m)
 
     def _time(self, st: DocState, m: EventMention) -> None:
+        """The time nearest the trigger in its clause, else in its sentence. A day that
+        dates only the statement ("أعلنت الوزارة، اليوم الأحد، أن قواتها قتلت …") dates
+        the event to its month (guidelines: keep an announcement's date to the month);
+        a calendar date written out in full ("يوم الاثنين، 13 كانون الأول") is kept."""
         lo, hi = m.window
-        s_start, s_end = st.sentences[m.sentence]
         in_sentence = st.in_sentence("times", m.sentence)
         in_clause = [t for t in in_sentence if lo <= t.start < hi]
         pool = in_clause or in_sentence
-        if pool:
-            m.time = min(pool, key=lambda t: abs(t.start - m.trigger.start))
+        if not pool:
+            return
+        m.time = min(pool, key=lambda t: abs(t.start - m.trigger.start))
+        speaker = speakers_of(st, m.sentence)
+        if speaker is not None and m.time.precision == "day" and m.time.value \
+                and m.time.day is None and not speaker.carried \
+                and speaker.start <= m.time.start < self._statement_end(st, speaker.end, m):
+            m.time = TimeHit(m.time.start, m.time.end, value=m.time.value[:7],
+                             precision="month")
+
+    def _statement_end(self, st: DocState, start: int, m: EventMention) -> int:
+        """The complementizer that ends a statement's own words before the mention's
+        trigger ("أعلنت قسد، اليوم، أن …"), or the speaker's end when there is none."""
+        comps = self.lex.sets["complementizers"]
+        return next((k for k in range(start, m.trigger.start) if st.norms[k] in comps), start)
 
     def _place(self, st: DocState, m: EventMention) -> None:
         """The event's place: the most specific named settlement of its clause (the
