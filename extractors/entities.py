@@ -211,7 +211,10 @@ class GazetteerMatcher:
         self.common_words = frozenset(
             w[2:] if w.startswith("ال") else w
             for name in ("admin_words", "place_anaphors", "relations")
-            for w in lexicon.maps[name]) | lexicon.sets["facility_words"]
+            for w in lexicon.maps[name]) | lexicon.sets["facility_words"] | frozenset(
+            w[2:] if w.startswith("ال") else w
+            for w in lexicon.triggers.first_words() | lexicon.tables["casualties"].first_words()
+            | lexicon.sets["not_place_names"])
         #: relation and direction words before a place (قرب، شرق …)
         self.cues = frozenset(lexicon.maps["relations"]) | lexicon.sets["directions"]
 

@@ -373,6 +373,8 @@ _SETS: dict[str, str] = {
     "year_cues": "dates.year_cues",
     "date_ago": "dates.ago",
     "counted_acts": "tallies.counted_acts",
+    "generic_quantifiers": "cues.generic_quantifiers",
+    "not_place_names": "places.not_place_names",
     "lives": "casualties.missing.lives",
     "tally_since": "tallies.since",
 }

@@ -26,6 +26,8 @@ IRREALIS_BEFORE = 5
 _CLAUSE_BREAKS = frozenset({"،", ",", ";", "؛", ":"})
 #: A denial (نفت الوزارة استهداف …) this many tokens before a trigger cancels it.
 DENIAL_WINDOW = 6
+#: How far before a trigger a negation (لم، لن، دون) still negates it.
+NEGATION_BEFORE = 2
 #: Window for required words.
 REQUIRE_WINDOW = 6
 
@@ -99,6 +101,16 @@ class TriggerFinder:
     def _sentence_range(self, st: DocState, i: int) -> tuple[int, int]:
         return st.sentences[st.sentence_of[i]] if st.sentences else (0, len(st.norms))
 
+    def _generic(self, st: DocState, hit: TriggerHit, s_start: int, s_end: int) -> bool:
+        """"تصاعد وتيرة العمليات والهجمات"، "سلسلة هجمات نفذها التنظيم": acts counted in
+        general, unless the sentence gives a day."""
+        quantifiers = self.lex.sets["generic_quantifiers"]
+        near = range(max(s_start, hit.start - 2), min(s_end, hit.end + 1))
+        if not any(st.forms[j] & quantifiers for j in near if not hit.start <= j < hit.end):
+            return False
+        return not any(t.precision == "day" or t.same_day
+                       for t in st.in_sentence("times", st.sentence_of[hit.start]))
+
     def _keep(self, st: DocState, hit: TriggerHit) -> bool:
         lex = self.lex
         etype = hit.type or ""
@@ -110,8 +122,18 @@ class TriggerFinder:
                            hit.start):
                 if st.forms[j] & blockers:
                     return False
-            if hit.kind == "verb" and st.norms[hit.start - 1] in lex.sets["negations"]:
+            # "لم تهاجم"، "لن تتم مداهمة منزله": negated
+            negations = lex.sets["negations"]
+            if any(st.norms[j] in negations or (st.norms[j][:1] in ("و", "ف")
+                                                and st.norms[j][1:] in negations)
+                   for j in range(max(s_start, hit.start - NEGATION_BEFORE), hit.start)):
                 return False
+            if hit.kind == "noun" and st.norms[hit.start].startswith("ل") \
+                    and not st.norms[hit.start].startswith("لل") \
+                    and (st.norms[hit.start][1:], 1) in st.keys[hit.start]:
+                return False  # "لاعتقال المطلوبين": what was meant, not what happened
+        if self._generic(st, hit, s_start, s_end):
+            return False
         for j in range(hit.start - 1, max(s_start, hit.start - IRREALIS_BEFORE) - 1, -1):
             if st.norms[j] in _CLAUSE_BREAKS:
                 break

@@ -648,3 +648,20 @@ def test_clashes_told_right_after_an_attack_are_part_of_it(nlp_ar) -> None:  # t
     report = run(nlp_ar, "هاجم مسلحون من داعش حاجزا لقسد في منبج. وأعقب الهجوم تبادل كثيف "
                          "لإطلاق النار.")
     assert [e.type for e in report.events] == ["Attack"]
+
+
+@pytest.mark.parametrize("text", [
+    "ولن تتم مداهمة منزل من يسلم سلاحه في منبج.",                     # negated
+    "انتشرت دوريات قسد في منبج لاعتقال المطلوبين.",                  # what was meant
+    "ويأتي ذلك في ظل تصاعد وتيرة العمليات والهجمات لخلايا داعش في منبج.",  # acts in general
+    "يسود الهدوء منبج، ويخرقه أصوات إطلاق نار متقطع.",                 # sounds heard
+    "يعمل موظفا في محطة تصفية المياه في منبج.",                        # purification
+])
+def test_no_event_is_read_from(nlp_ar, text: str) -> None:  # type: ignore[no-untyped-def]
+    assert run(nlp_ar, text).events == []
+
+
+def test_a_headline_of_two_sentences_is_merged_into_the_body(nlp_ar) -> None:  # type: ignore[no-untyped-def]
+    text = ("بدعم من التحالف.. قسد تداهم منزلا في منبج\n"
+            "داهمت قوات سوريا الديمقراطية بدعم من التحالف منزلا في منبج أمس.")
+    assert [e.type for e in run(nlp_ar, text).events] == ["Raid"]

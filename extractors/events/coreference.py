@@ -53,9 +53,10 @@ class Coreference:
         drafts: list[EventDraft] = []
         last_day: TimeHit | None = None
         headline: list[EventMention] = []
+        in_headline = self._headline_sentences(st)
         for index, mentions in enumerate(per_sentence):
-            if index == 0 and self._is_headline(st):
-                headline = mentions  # told again in the body; merged at the end
+            if index < in_headline:
+                headline.extend(mentions)  # told again in the body; merged at the end
                 continue
             resolved: EventDraft | None = None
             pending: list[EventMention] = []
@@ -100,14 +101,18 @@ class Coreference:
         return drafts
 
     @staticmethod
-    def _is_headline(st: DocState) -> bool:
-        """A first line without a full stop (at most :data:`HEADLINE_WORDS` words),
-        followed by the body."""
-        if len(st.sentences) < 2:
-            return False
-        start, end = st.sentences[0]
-        words = [w for w in st.norms[start:end] if w.strip()]
-        return 0 < len(words) <= HEADLINE_WORDS and st.norms[end - 1] == "\n"
+    def _headline_sentences(st: DocState) -> int:
+        """How many sentences the headline has: the first line, when it is at most
+        :data:`HEADLINE_WORDS` words, ends without a full stop and a body follows
+        ("مدعومة بمروحيات التحالف.. قسد تعتقل …" is two sentences of one headline)."""
+        newline = next((i for i, norm in enumerate(st.norms) if norm == "\n"), None)
+        if newline is None or len(st.sentences) < 2:
+            return 0
+        words = [w for w in st.norms[:newline] if w.strip()]
+        if not 0 < len(words) <= HEADLINE_WORDS or words[-1] == ".":
+            return 0
+        count = sum(1 for start, _ in st.sentences if start < newline)
+        return count if count < len(st.sentences) else 0
 
     def _both_sides(self, st: DocState, m: EventMention) -> bool:
         return m.type == "ArmedClash" and any(
