@@ -23,7 +23,7 @@ from spacy.tokens import Doc
 from extractors.annotations import CasualtyHit, DocState, MentionHit, state
 from extractors.entities import cut_offset
 from extractors.lexicon import Lexicon, load_lexicon
-from kg.core.model import Mention, Span
+from kg.core.model import CIVILIANS, Mention, Span
 
 #: Tokens that end the search for a count or an affiliation.
 _BREAKS = frozenset({"،", ",", ".", "؛", ";", ":", "\n", "؟", "?", "!"})
@@ -33,7 +33,6 @@ _PLACE_PREPOSITIONS = frozenset({"في", "قرب", "in", "near"})
 _AUXILIARIES = frozenset({"were", "was", "been", "have", "had", "are", "is", "being", "and",
                           "reportedly", "also"})
 #: Label of the side named by a civilians word (مدنيين، civilians).
-CIVILIANS = "Civilians"
 #: How far after "lost" (فقد) the word "life" makes it a death.
 LIFE_WINDOW = 12
 #: How far after a status cue a count may stand, and how far after the people noun

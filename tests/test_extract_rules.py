@@ -80,9 +80,12 @@ def test_civilians_are_a_side_named_as_written(nlp_ar) -> None:  # type: ignore[
     assert roles(report) == {("actor:saa", "perpetrator")}
 
 
-def test_children_have_no_stated_side(nlp_ar) -> None:  # type: ignore[no-untyped-def]
+def test_children_are_civilians(nlp_ar) -> None:  # type: ignore[no-untyped-def]
+    # guidelines: the side is "civilians" for people who are no party's fighters
     report = run(nlp_ar, "قصفت قوات النظام بلدة منبج ما أدى إلى مقتل طفلين.")
-    assert casualties(report) == {("killed", 2, None)}
+    assert casualties(report) == {("killed", 2, "طفلين")}
+    (event,) = report.events
+    assert event.casualties[0].affiliation.label == "Civilians"
 
 
 def test_english_civilians(nlp_en) -> None:  # type: ignore[no-untyped-def]
@@ -199,7 +202,7 @@ def test_a_source_name_stops_at_the_event_word(nlp_ar) -> None:  # type: ignore[
 
 def test_a_count_after_a_time_phrase_between_commas(nlp_ar) -> None:  # type: ignore[no-untyped-def]
     report = run(nlp_ar, "اختطف مسلحون مجهولون، مساء أمس الأحد، ثلاثة رعاة قرب الرقة.")
-    assert ("abducted", 3, None) in casualties(report)
+    assert ("abducted", 3, "رعاة") in casualties(report)  # shepherds: civilians
     report = run(nlp_ar, "قتل، فجر اليوم، قيادي من داعش بقصف لقوات النظام على منبج.")
     assert ("killed", 1, "actor:isis") in casualties(report)
 

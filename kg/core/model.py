@@ -28,6 +28,9 @@ EventType = Literal[
     "MilitaryOperation",
 ]
 EVENT_TYPES: tuple[str, ...] = EventType.__args__  # type: ignore[attr-defined]
+#: Label of a mention of civilians as a side (مدنيين، أطفال، civilians), whose gold
+#: name is "civilians".
+CIVILIANS = "Civilians"
 
 Role = Literal["perpetrator", "supporter", "target", "imposer", "participant"]
 ROLES: tuple[str, ...] = Role.__args__  # type: ignore[attr-defined]

@@ -15,7 +15,7 @@ from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
-from kg.core.model import Casualty, Document, Event, Mention, Report
+from kg.core.model import CIVILIANS, Casualty, Document, Event, Mention, Report
 from kg.pipeline.scoring import (
     ADMIN1_TYPES,
     EvalFormatError,
@@ -107,8 +107,17 @@ def _place_record(event: Event, kb: Any) -> dict[str, Any] | None:
     }
 
 
+#: The gold format's name for the civilian side ("affiliation": "civilians").
+CIVILIAN_SIDE = "civilians"
+
+
 def _casualty_record(casualty: Casualty, kb: Any) -> dict[str, Any]:
     aff = casualty.affiliation
+    if aff is not None and aff.label == CIVILIANS:  # مدنيين، أطفال، civilians …
+        return {"status": casualty.status, "count": casualty.count,
+                "affiliation": CIVILIAN_SIDE, "affiliation_names": [CIVILIAN_SIDE,
+                                                                   _mention_name(aff)],
+                "qualifier": casualty.qualifier}
     qid = _qid(aff, kb)
     return {
         "status": casualty.status,
