@@ -225,7 +225,7 @@ class PhraseTable(Generic[T]):
     def first(self, keys: Sequence[Sequence[tuple[str, int]]], start: int,
               stop: int | None = None) -> tuple[int, T] | None:
         """The longest phrase starting at ``start``, or ``None``."""
-        if start >= (len(keys) if stop is None else stop):
+        if start >= (len(keys) if stop is None else min(stop, len(keys))):
             return None
         children = self._root.children
         for form, _cut in keys[start]:

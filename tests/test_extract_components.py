@@ -665,3 +665,9 @@ def test_a_headline_of_two_sentences_is_merged_into_the_body(nlp_ar) -> None:  #
     text = ("بدعم من التحالف.. قسد تداهم منزلا في منبج\n"
             "داهمت قوات سوريا الديمقراطية بدعم من التحالف منزلا في منبج أمس.")
     assert [e.type for e in run(nlp_ar, text).events] == ["Raid"]
+
+
+def test_a_text_cut_off_after_a_weekday_cue(nlp_en) -> None:  # type: ignore[no-untyped-def]
+    # a page cut off right after "on" (a weekday cue) at the very end
+    report = run(nlp_en, "ISIS gunmen attacked an SDF checkpoint in Raqqa on")
+    assert [e.type for e in report.events] == ["Attack"]
