@@ -57,6 +57,15 @@ AUTHORITY = "Authority"
 STATE_FORCE = "StateForce"
 _PUNCT = frozenset({"،", ",", ".", "؛", ";", ":", "\n", "(", ")", '"'})
 
+#: Tokens that join the parts of a romanised name when written without spaces
+#: (al-Milaj, Sha`fah, Ras al-'Ain).
+_JOINERS = frozenset({"-", "`", "'", "’", "‘"})
+#: Most tokens of a romanised place name.
+EN_NAME_TOKENS = 7
+#: Label of a dateline's place ("BAGHDAD, Dec 29 (Reuters) -"): where the story was
+#: filed, the event's place only when nothing else is named.
+DATELINE = "Dateline"
+
 #: Prepositions and conjunctions that may stick to the first word of a name.
 _NAME_PREFIXES = frozenset({"ل", "ول", "فل", "و", "ب", "وب"})
 
@@ -353,6 +362,7 @@ class EntityPatterns:
         self._subunits(doc, st, taken, added)
         if self.lex.lang != "ar":
             self._named_speakers(doc, st, taken, added)
+            self._english_places(doc, st, taken, added)
         st.mentions.extend(added)
         st.mentions.sort(key=lambda h: (h.start, -h.end))
         self._propagate(doc, st)
@@ -385,6 +395,8 @@ class EntityPatterns:
 
         if start >= limit or not name_word(start):
             return start
+        if self.lex.lang != "ar":
+            return self._english_name_end(st, start, limit)
         end = start + 1
         while end < limit and end - start < 3 and st.norms[end - 1] in heads \
                 and name_word(end):
@@ -438,6 +450,69 @@ class EntityPatterns:
                 self.lex.sets["directions"] | frozenset(self.lex.maps["relations"])):
             return False
         return not norm.endswith(tuple(self.lex.sets["nisba_endings"]))
+
+    def _english_name_end(self, st: DocState, start: int, limit: int) -> int:
+        """End of a romanised Arabic place name starting at ``start``: capitalised words
+        joined by hyphens, apostrophes and the particles of Arabic names (Tel al-Laban,
+        Deir ez-Zor, Sha`fah, Al-Arimah, Abu Hamam), at most :data:`EN_NAME_TOKENS`."""
+        particles = self.lex.sets["name_particles"]
+
+        def attached(k: int) -> bool:  # no space between token k-1 and token k
+            return st.starts[k] == st.starts[k - 1] + len(st.words[k - 1])
+
+        def name_word(k: int) -> bool:  # a capitalised word, or a particle before a name
+            if st.norms[k] in particles:
+                return k + 1 < limit and (st.words[k + 1] in _JOINERS
+                                          or st.words[k + 1][:1].isupper())
+            return (st.words[k][:1].isupper() and st.mention_at(k) is None
+                    and st.norms[k] not in self.lex.sets["place_name_stops"]
+                    and not st.forms[k] & self.lex.sets["not_name_words"])
+
+        end = start + 1
+        while end < limit and end - start < EN_NAME_TOKENS:
+            if st.words[end] in _JOINERS and end + 1 < limit and attached(end) \
+                    and attached(end + 1):
+                end += 2  # al-Milaj, Sha`fah
+            elif name_word(end):
+                end += 1
+            else:
+                break
+        return end
+
+    def _english_places(self, doc: Doc, st: DocState, taken: list[bool],
+                        added: list[MentionHit]) -> None:
+        """Romanised place names no list has: after "in", "near", "at" … (in Jazrat
+        al-Milaj), or before a place word (Tel al-Laban village); an all-capitals dateline
+        ("BAGHDAD, Dec 29 (Reuters) -") is a place of the lowest rank."""
+        cues = self.lex.sets["place_prepositions"]
+        admin = self.lex.maps["admin_words"]
+        particles = self.lex.sets["name_particles"]
+        n = len(st.norms)
+        for i in range(n):
+            if taken[i] or st.mention_at(i) is not None:
+                continue
+            word = st.words[i]
+            starts_name = word[:1].isupper() or (
+                st.norms[i] in particles and i + 1 < n and st.words[i + 1] in _JOINERS)
+            if not starts_name or st.forms[i] & self.lex.sets["not_name_words"] \
+                    or st.norms[i] in self.lex.sets["place_name_stops"]:
+                continue
+            limit = st.sentences[st.sentence_of[i]][1] if st.sentences else n
+            end = self._english_name_end(st, i, limit)
+            if any(taken[k] for k in range(i, end)):
+                continue
+            after = st.norms[end] if end < n else ""
+            before = st.norms[i - 1] if i > 0 else ""
+            if before == "the" and i > 1:
+                before = st.norms[i - 2]
+            label = admin.get(after)
+            if label is None and before not in cues:
+                dateline = (i == st.sentences[st.sentence_of[i]][0] and word.isupper()
+                            and len(word) > 2 and after == ",")
+                if not dateline:
+                    continue
+                label = DATELINE
+            self._add_place(doc, st, i, end, str(label or "Town"), False, taken, added)
 
     def _add_place(self, doc: Doc, st: DocState, start: int, end: int, label: str,
                    facility: bool, taken: list[bool], added: list[MentionHit],

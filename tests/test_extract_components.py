@@ -671,3 +671,16 @@ def test_a_text_cut_off_after_a_weekday_cue(nlp_en) -> None:  # type: ignore[no-
     # a page cut off right after "on" (a weekday cue) at the very end
     report = run(nlp_en, "ISIS gunmen attacked an SDF checkpoint in Raqqa on")
     assert [e.type for e in report.events] == ["Attack"]
+
+
+@pytest.mark.parametrize("text, place", [
+    ("ISIS gunmen killed two SDF fighters in the village of Jazrat al-Milaj on Monday.",
+     "Jazrat al-Milaj"),
+    ("An IED exploded in Sha`fah town, killing a civilian.", "Sha`fah"),
+    ("Turkish drones struck Tel al-Laban village near Raqqa.", "Tel al-Laban"),
+    ("BAGHDAD, Dec 29 (Reuters) - U.S. air strikes hit militia sites in al-Qaim on Sunday.",
+     "al-Qaim"),
+])
+def test_romanised_place_names_no_list_has(nlp_en, text: str, place: str) -> None:  # type: ignore[no-untyped-def]
+    (event,) = run(nlp_en, text).events
+    assert event.place is not None and event.place.mention.name == place

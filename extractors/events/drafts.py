@@ -37,7 +37,7 @@ SUB_SETTLEMENT = frozenset({"Neighbourhood", "Camp", "Prison", "Airport", "OilFi
                             "Desert", "Facility", "Area", "River", "Mountain"})
 #: Place labels above a settlement: containers, not the event's place when a
 #: settlement is named (ريف: the countryside of a governorate or city).
-CONTAINER_PLACES = COARSE_PLACES | {"Countryside"}
+CONTAINER_PLACES = COARSE_PLACES | {"Countryside", "Dateline"}
 #: Role strength: explicit cue words beat word order.
 CUE, ORDER, INFERRED = 0.9, 0.6, 0.4
 #: Confidence of an attack read from casualties alone (no event word in the sentence).
