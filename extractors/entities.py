@@ -471,7 +471,7 @@ class EntityPatterns:
         end = start + 1
         while end < limit and end - start < EN_NAME_TOKENS:
             if st.words[end] in _JOINERS and end + 1 < limit and attached(end) \
-                    and attached(end + 1):
+                    and attached(end + 1) and st.norms[end + 1] != "s":  # not Iraq's
                 end += 2  # al-Milaj, Sha`fah
             elif name_word(end):
                 end += 1
@@ -492,7 +492,7 @@ class EntityPatterns:
             if taken[i] or st.mention_at(i) is not None:
                 continue
             word = st.words[i]
-            starts_name = word[:1].isupper() or (
+            starts_name = (word[:1].isupper() and len(word) > 1) or (
                 st.norms[i] in particles and i + 1 < n and st.words[i + 1] in _JOINERS)
             if not starts_name or st.forms[i] & self.lex.sets["not_name_words"] \
                     or st.norms[i] in self.lex.sets["place_name_stops"]:

@@ -375,6 +375,7 @@ _SETS: dict[str, str] = {
     "counted_acts": "tallies.counted_acts",
     "generic_quantifiers": "cues.generic_quantifiers",
     "not_place_names": "places.not_place_names",
+    "purpose": "cues.purpose",
     "place_prepositions": "places.prepositions",
     "name_particles": "places.name_particles",
     "not_name_words": "places.not_name_words",

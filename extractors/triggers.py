@@ -105,7 +105,7 @@ class TriggerFinder:
         """"تصاعد وتيرة العمليات والهجمات"، "سلسلة هجمات نفذها التنظيم": acts counted in
         general, unless the sentence gives a day."""
         quantifiers = self.lex.sets["generic_quantifiers"]
-        near = range(max(s_start, hit.start - 2), min(s_end, hit.end + 1))
+        near = range(max(s_start, hit.start - 3), min(s_end, hit.end + 1))
         if not any(st.forms[j] & quantifiers for j in near if not hit.start <= j < hit.end):
             return False
         return not any(t.precision == "day" or t.same_day
@@ -128,6 +128,8 @@ class TriggerFinder:
                                                 and st.norms[j][1:] in negations)
                    for j in range(max(s_start, hit.start - NEGATION_BEFORE), hit.start)):
                 return False
+            if hit.kind == "verb" and st.norms[hit.start - 1] in lex.sets["purpose"]:
+                return False  # "to target the PKK's hideouts"
             if hit.kind == "noun" and st.norms[hit.start].startswith("ل") \
                     and not st.norms[hit.start].startswith("لل") \
                     and (st.norms[hit.start][1:], 1) in st.keys[hit.start]:

@@ -684,3 +684,12 @@ def test_a_text_cut_off_after_a_weekday_cue(nlp_en) -> None:  # type: ignore[no-
 def test_romanised_place_names_no_list_has(nlp_en, text: str, place: str) -> None:  # type: ignore[no-untyped-def]
     (event,) = run(nlp_en, text).events
     assert event.place is not None and event.place.mention.name == place
+
+
+@pytest.mark.parametrize("text", [
+    "Turkey launched the operation in April to target PKK hideouts in Raqqa.",   # purpose
+    "Officials fear a spike in terrorist attacks in Raqqa.",                    # trend
+    "ISIS cells have kept up hit-and-run attacks in Raqqa.",                     # habitual
+])
+def test_no_english_event_is_read_from(nlp_en, text: str) -> None:  # type: ignore[no-untyped-def]
+    assert [e.type for e in run(nlp_en, text).events if e.type != "MilitaryOperation"] == []
