@@ -144,3 +144,32 @@ def test_duplicate_reports_in_one_batch_are_named(tmp_path: Path) -> None:
     summary = ingest(store, read_documents([tmp_path]), processor=Plain())
     assert summary.reports == 1
     assert "same report as" in summary.failures[0].reason
+
+
+def test_a_folder_of_arabic_and_english_reports_ingests_without_a_language(
+        tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from kg.cli import main
+
+    folder = tmp_path / "mixed"
+    folder.mkdir()
+    (folder / "ar.txt").write_text("داهمت قوات سوريا الديمقراطية منزلا في بلدة البصيرة أمس.",
+                                   encoding="utf-8")
+    (folder / "en.txt").write_text("The SDF raided a house in al-Busayrah on Monday, the "
+                                   "SDF said.", encoding="utf-8")
+    (folder / "reports.jsonl").write_text(json.dumps(
+        {"text": "قصفت طائرات حربية بلدة الشحيل أمس.", "published": "2024-03-05"},
+        ensure_ascii=False) + "\n" + json.dumps(
+        {"text": "Turkish drones struck a car near Qamishli on Tuesday.",
+         "published": "2024-03-05"}) + "\n", encoding="utf-8")
+    store = tmp_path / "store"
+    result = CliRunner().invoke(main, ["ingest", str(folder), "--store", str(store),
+                                       "--published", "2024-03-05"])
+    assert result.exit_code == 0, result.output
+    with open_store(store) as opened:
+        rows = opened.query(
+            "SELECT ?lang (COUNT(DISTINCT ?e) AS ?n) WHERE { ?r <https://schema.org/inLanguage> "
+            "?lang . ?e <https://w3id.org/conflict-kg/ontology#reportedIn> ?r } GROUP BY ?lang")
+        counts = {str(row[0].value): int(row[1].value) for row in rows}
+    assert counts == {"ar": 2, "en": 2}
