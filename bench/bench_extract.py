@@ -6,7 +6,11 @@ reports about as long as the founding seed report (~2,800 characters, ~20
 sentences). Extraction runs in this one process, so reports per CPU second is the
 per-core rate.
 
-Run: ``python bench/bench_extract.py [--reports 200] [--rounds 3]``
+With the real-news corpus's texts present (the ``corpus_dir`` setting, see
+``corpus/README.md``), it also extracts every Arabic and English corpus text, each with
+its own language's pipeline, and reports their rate.
+
+Run: ``python bench/bench_extract.py [--reports 200] [--rounds 3] [--corpus DIR]``
 """
 
 from __future__ import annotations
@@ -76,6 +80,8 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--ner", action="store_true",
                         help="include the statistical NER fallback (off by default)")
+    parser.add_argument("--corpus", type=Path, default=None,
+                        help="local corpus folder of real-news texts (default: corpus_dir)")
     args = parser.parse_args()
     rng = random.Random(4)
     corpus = [make_report(rng) for _ in range(args.reports)]
@@ -100,7 +106,6 @@ def main() -> None:
         for _ in range(args.reports):
             extract(Document(text, lang="ar"), nlp=nlp)
         seed_rate = args.reports / (time.process_time() - cpu0)
-    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"corpus: {len(corpus)} synthetic reports, mean {chars:.0f} characters, "
           f"{events / len(corpus):.1f} events per report")
     print(f"pipeline build (KB gazetteer + tables): {build:.2f} s")
@@ -109,7 +114,36 @@ def main() -> None:
     if seed_rate is not None:
         print(f"the seed report ({len(text)} characters) repeated: {seed_rate:.1f} reports "
               "per CPU second")
+    for line in real_news(args.corpus, args.rounds):
+        print(line)
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"peak resident memory: {peak_mb:.0f} MB")
+
+
+def real_news(folder: Path | None, rounds: int) -> list[str]:
+    """Rates on the real-news corpus texts present locally, per language."""
+    from kg.core.settings import load_settings
+
+    folder = folder or Path(load_settings(config_file=None).corpus_dir)
+    lines = []
+    for lang in ("ar", "en"):
+        texts = [p.read_text(encoding="utf-8") for p in sorted((folder / lang).glob("*.txt"))]
+        if not texts:
+            lines.append(f"real news ({lang}): no texts in {folder / lang}")
+            continue
+        nlp = build_nlp(lang)
+        extract(Document(texts[0], lang=lang), nlp=nlp)  # warm-up
+        rates = []
+        for _ in range(rounds):
+            cpu0 = time.process_time()
+            for text in texts:
+                extract(Document(text, lang=lang), nlp=nlp)
+            rates.append(len(texts) / (time.process_time() - cpu0))
+        chars = statistics.mean(len(t) for t in texts)
+        lines.append(f"real news ({lang}): {len(texts)} reports, mean {chars:.0f} characters: "
+                     f"{statistics.median(rates):.1f} reports per CPU second (median of "
+                     f"{rounds})")
+    return lines
 
 
 if __name__ == "__main__":
