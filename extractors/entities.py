@@ -393,6 +393,9 @@ class EntityPatterns:
                 return False  # "سجن تشرف عليه الفصائل": a verb of a relative clause
             return (_is_arabic(norm) or norm.isalpha()) and norm not in stops
 
+        if self.lex.lang != "ar" and start + 1 < limit and st.words[start + 1] in _JOINERS \
+                and st.norms[start] in self.lex.sets["name_particles"]:
+            return self._english_name_end(st, start, limit)  # "the town of al-Busayrah"
         if start >= limit or not name_word(start):
             return start
         if self.lex.lang != "ar":

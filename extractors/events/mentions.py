@@ -56,6 +56,11 @@ def _clauses(st: DocState, start: int, end: int) -> list[tuple[int, int]]:
     return parts
 
 
+#: How many clauses before an English verb its subject may stand in (a subject, then an
+#: appositive: "The SDF, backed by the coalition, raided …").
+SUBJECT_CLAUSES = 2
+
+
 class MentionFinder:
     """Find and group the event mentions of a sentence."""
 
@@ -175,7 +180,9 @@ class MentionFinder:
     def _window(self, st: DocState, clauses: list[tuple[int, int]], trig: TriggerHit,
                 sentence: tuple[int, int]) -> tuple[int, int]:
         """The clause of a trigger; a next clause that opens with a role word (لطرد،
-        بدعم، ضد) still belongs to it."""
+        بدعم، ضد) still belongs to it. In English, a verb whose clause names no one
+        before it takes its subject from the clauses before ("The SDF, backed by the
+        coalition, raided …")."""
         for pos, clause in enumerate(clauses):
             if clause[0] <= trig.start < clause[1]:
                 end = clause[1]
@@ -185,5 +192,14 @@ class MentionFinder:
                         end = nxt[1]
                     else:
                         break
-                return clause[0], end
+                start = clause[0]
+                if self.lex.lang == "en" and trig.kind == "verb" and pos > 0 \
+                        and not self._actor_between(st, clause[0], trig.start):
+                    start = clauses[max(0, pos - SUBJECT_CLAUSES)][0]
+                return start, end
         return sentence
+
+    @staticmethod
+    def _actor_between(st: DocState, start: int, end: int) -> bool:
+        return any(start <= h.start < end and h.mention.kind in ("actor", "person")
+                   for h in st.mentions)
