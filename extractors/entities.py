@@ -573,14 +573,21 @@ class EntityPatterns:
                 if org is not None and title in self.lex.sets["speaks_for"]:
                     person.speaks_for = org
                 continue
-            end = j
-            while end < n and end - j < 4 and _is_arabic(st.norms[end]) and not taken[end] \
-                    and st.norms[end] not in stops and not (st.forms[end] & told):
-                if end > j and st.norms[end].startswith(("و", "ل")):
-                    break
-                end += 1
-            if end - j < 2 or st.norms[j].startswith("ال"):
-                continue
+            if self.lex.lang != "ar":  # "President Hollande", "Minister Tobias Ellwood"
+                end = self._english_name_end(st, j, n) if j < n and st.words[j][:1].isupper() \
+                    and not taken[j] and st.norms[j] not in stops \
+                    and not st.forms[j] & self.lex.sets["not_name_words"] else j
+                if end == j or any(taken[k] for k in range(j, end)):
+                    continue
+            else:
+                end = j
+                while end < n and end - j < 4 and _is_arabic(st.norms[end]) and not taken[end] \
+                        and st.norms[end] not in stops and not (st.forms[end] & told):
+                    if end > j and st.norms[end].startswith(("و", "ل")):
+                        break
+                    end += 1
+                if end - j < 2 or st.norms[j].startswith("ال"):
+                    continue
             mention = make_mention(doc, j, end, "person", label="Person", confidence=0.75)
             person = MentionHit(j, end, mention, "pattern")
             if org is not None and title in self.lex.sets["speaks_for"]:

@@ -693,3 +693,10 @@ def test_romanised_place_names_no_list_has(nlp_en, text: str, place: str) -> Non
 ])
 def test_no_english_event_is_read_from(nlp_en, text: str) -> None:  # type: ignore[no-untyped-def]
     assert [e.type for e in run(nlp_en, text).events if e.type != "MilitaryOperation"] == []
+
+
+def test_english_persons_after_a_title(nlp_en) -> None:  # type: ignore[no-untyped-def]
+    report = run(nlp_en, "Minister Tobias Ellwood said on Monday that President Hollande "
+                         "would visit Raqqa.")
+    assert {m.name for m in report.mentions if m.kind == "person"} == {
+        "Tobias Ellwood", "Hollande"}
