@@ -400,6 +400,7 @@ _WORD_TABLES: dict[str, str] = {
     "tally_openers": "tallies.openers",
     "tally_markers": "tallies.markers",
     "origin_phrases": "places.origin",
+    "furniture_cues": "furniture.cues",
 }
 
 #: Phrase tables whose payloads are the values of a TOML table.

@@ -700,3 +700,12 @@ def test_english_persons_after_a_title(nlp_en) -> None:  # type: ignore[no-untyp
                          "would visit Raqqa.")
     assert {m.name for m in report.mentions if m.kind == "person"} == {
         "Tobias Ellwood", "Hollande"}
+
+
+def test_links_to_other_stories_are_not_this_report_s_events(nlp_ar) -> None:  # type: ignore[no-untyped-def]
+    text = ("داهمت قسد منزلا في منبج أمس.\n"
+            "اقرأ أيضا:\n"
+            "اشتباكات عنيفة بين داعش وقوات النظام في الحسكة\n"
+            "وقالت قسد إنها اعتقلت مطلوبا.")
+    types = [e.type for e in run(nlp_ar, text).events]
+    assert "Raid" in types and "ArmedClash" not in types

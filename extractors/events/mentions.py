@@ -38,6 +38,27 @@ def tally_start(st: DocState, lex: Lexicon, index: int) -> int | None:
     return found
 
 
+def furniture(st: DocState, lex: Lexicon) -> frozenset[int]:
+    """Sentences that link to other stories ("اقرأ أيضا: …", "Read also"): the cue's own
+    sentence and, when it holds little else, the next one (cached per document)."""
+    cached = st.user.get("furniture")
+    if cached is None:
+        cues = lex.tables["furniture_cues"]
+        found: set[int] = set()
+        for index, (start, end) in enumerate(st.sentences):
+            hit = next((k for k in range(start, end) if cues.first(st.keys, k) is not None),
+                       None)
+            if hit is None:
+                continue
+            found.add(index)
+            cue_end = cues.first(st.keys, hit)[0]  # type: ignore[index]
+            rest = [w for w in st.norms[cue_end:end] if w.strip() and w not in (":", "-")]
+            if len(rest) <= 2 and index + 1 < len(st.sentences):
+                found.add(index + 1)
+        cached = st.user["furniture"] = frozenset(found)
+    return cached  # type: ignore[no-any-return]
+
+
 def in_tally(st: DocState, lex: Lexicon, token: int) -> bool:
     """Whether ``token`` lies in a tally (see :func:`tally_start`)."""
     start = tally_start(st, lex, st.sentence_of[token])
@@ -102,6 +123,8 @@ class MentionFinder:
         clauses = self.clauses(st, s_start, s_end)
         habitual = self.lex.tables["habitual"]
         mentions: list[EventMention] = []
+        if index in furniture(st, self.lex):
+            return []
         tally = tally_start(st, self.lex, index)
         if tally is not None:
             triggers = [t for t in triggers if t.start < tally]
