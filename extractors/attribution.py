@@ -73,6 +73,13 @@ class AttributionFinder:
                     is_prep = cue is not None
                 if cue is None:
                     continue
+                # "a security source told AFP", "…, activists said": an anonymous speaker
+                # right before the verb (guidelines: listed with the report's outlet,
+                # not with the agency it spoke to)
+                before = None if is_prep else self._anonymous_before(st, i, s_start)
+                if before is not None:
+                    out.append(SpeakerHit(index, before.start, i + 1, [before], scope=s_start))
+                    break
                 # a verb deep inside a clause ("... التي أعلن عنها") is not a cue
                 if not is_prep and i - s_start > 4 and i not in ends \
                         and not self._before_complementizer(st, i, s_end):
@@ -119,6 +126,27 @@ class AttributionFinder:
         mention = Mention(span=Span(a, b, text), kind="outlet", label=ANONYMOUS, name=text,
                           confidence=0.6)
         return MentionHit(j, end, mention, "pattern")
+
+    def _anonymous_before(self, st: DocState, verb: int, s_start: int) -> MentionHit | None:
+        """"A local source told North Press", "Kurdish security sources said": an
+        anonymous speaker right before the verb (its description up to
+        :data:`ANONYMOUS_WORDS` + 2 words back, from an article or a break)."""
+        k = verb - 1
+        if k < s_start or not (st.forms[k] & self.lex.sets["anonymous"]) \
+                or st.mention_at(k) is not None:
+            return None
+        start = k
+        while start - 1 >= max(s_start, k - ANONYMOUS_WORDS - 1) \
+                and st.norms[start - 1] not in _BREAKS and st.mention_at(start - 1) is None \
+                and st.norms[start - 1] not in self.lex.sets["complementizers"]:
+            start -= 1
+            if st.norms[start] in ("a", "an", "the"):
+                break
+        a, b = st.char_span(start, k + 1)
+        text = st.text[a:b]
+        mention = Mention(span=Span(a, b, text), kind="outlet", label=ANONYMOUS, name=text,
+                          confidence=0.6)
+        return MentionHit(start, k + 1, mention, "pattern")
 
     def _before_complementizer(self, st: DocState, i: int, s_end: int) -> bool:
         comps = self.lex.sets["complementizers"]

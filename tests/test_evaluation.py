@@ -97,6 +97,11 @@ def test_dates_agree_function() -> None:
     assert not dates_agree("2021-01", None)
 
 
+def test_names_with_one_letter_words_agree() -> None:
+    assert names_agree("A local source", "a local source")
+    assert not names_agree("A local source", "A military source")
+
+
 def test_place_names_ignore_clitics_article_and_spelling_forms() -> None:
     assert names_agree("بالبصيرة", "البصيره")
     assert names_agree("وبلدة البصيرة", "البصيرة") is False  # clitic on the kind word

@@ -709,3 +709,15 @@ def test_links_to_other_stories_are_not_this_report_s_events(nlp_ar) -> None:  #
             "وقالت قسد إنها اعتقلت مطلوبا.")
     types = [e.type for e in run(nlp_ar, text).events]
     assert "Raid" in types and "ArmedClash" not in types
+
+
+@pytest.mark.parametrize("text, said", [
+    ("A source told Shafaq News Agency that a sticky bomb went off in Baquba.", "A source"),
+    ("ISIS gunmen attacked a checkpoint in Raqqa, a security source said.",
+     "a security source"),
+])
+def test_an_english_anonymous_source_comes_with_the_outlet(nlp_en, text: str,
+                                                           said: str) -> None:  # type: ignore[no-untyped-def]
+    report = extract(Document(text, lang="en", published=PUBLISHED, source="Shafaq News"),
+                     nlp=nlp_en)
+    assert _sources(report) == [[said, "Shafaq News"]]

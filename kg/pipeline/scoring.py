@@ -67,7 +67,10 @@ class EvalFormatError(ValueError):
 
 
 def _token_forms(token: str) -> frozenset[str]:
-    return frozenset(strip_article(form) for form, _ in clitic_variants(token))
+    """The clitic- and article-free forms of a token; a token too short to carry a clitic
+    ("a" in "A local source") is its own form."""
+    return frozenset(strip_article(form) for form, _ in clitic_variants(token)) or frozenset(
+        {token})
 
 
 def name_forms(name: str) -> list[tuple[frozenset[str], ...]]:
