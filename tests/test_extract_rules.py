@@ -429,3 +429,18 @@ def test_a_statement_of_the_apparatus_refers_back(nlp_ar) -> None:  # type: igno
     report = run(nlp, "اعتقلت قوة من جهاز مكافحة الإرهاب إرهابيين اثنين من داعش في الرقة، "
                       "وفقا لبيان صادر عن الجهاز.")
     assert {m.entity for e in report.events for m in e.according_to} == {"actor:cts"}
+
+
+def test_a_bomber_s_group_carried_it_out_and_the_dead_of_an_attack_were_its_target() -> None:
+    from kg.pipeline.nlp import build_nlp
+
+    nlp = build_nlp("ar", {"ner": False})
+    (bombing,) = run(nlp, "وأضاف المرصد أن سيارة ملغومة يقودها انتحاري من داعش، انفجرت "
+                          "شمال مدينة كوباني.").events
+    assert {(p.mention.entity, p.role) for p in bombing.actors} == {("actor:isis", "perpetrator")}
+    (attack,) = run(nlp, "قتل فردان من القوات العراقية، مساء اليوم، إثر هجوم عناصر من داعش "
+                         "على نقطة أمنية جنوبي كركوك.").events
+    assert ("target", "killed", 2) in {(p.role, c.status, c.count) for p in attack.actors
+                                       for c in attack.casualties
+                                       if c.affiliation and p.mention.entity
+                                       == c.affiliation.entity}
