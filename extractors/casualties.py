@@ -33,6 +33,8 @@ _PLACE_PREPOSITIONS = frozenset({"في", "قرب", "in", "near"})
 _AUXILIARIES = frozenset({"were", "was", "been", "have", "had", "are", "is", "being", "and",
                           "reportedly", "also"})
 #: Label of the side named by a civilians word (مدنيين، civilians).
+#: How far after an arrest a charge (بتهمة، accused of) names the group of the arrested.
+ACCUSED_WINDOW = 12
 #: How far after "lost" (فقد) the word "life" makes it a death.
 LIFE_WINDOW = 12
 #: How far after a status cue a count may stand, and how far after the people noun
@@ -234,7 +236,22 @@ class CasualtyFinder:
             hit.affiliation = self._civilians(st, first, max(end, people_end or end))
         if hit.affiliation is None:
             hit.affiliation = self._of_them(st, hit, mention_at)
+        if hit.affiliation is None and status == "arrested":
+            hit.affiliation = self._accused_of(st, hit, mention_at)
         return hit
+
+    def _accused_of(self, st: DocState, hit: CasualtyHit,
+                    mention_at: dict[int, MentionHit]) -> MentionHit | None:
+        """"اعتقال شاب بتهمة الانتماء لتنظيم داعش": people arrested on a charge are of the
+        group they are accused of (guidelines), the first actor after the charge word in
+        the sentence."""
+        s_end = st.sentences[st.sentence_of[hit.start]][1]
+        charge = next((k for k in range(hit.start, min(s_end, hit.end + ACCUSED_WINDOW))
+                       if st.forms[k] & self.lex.sets["no_role"]), None)
+        if charge is None:
+            return None
+        return next((mention_at[k] for k in range(charge + 1, min(s_end, charge + 6))
+                     if k in mention_at and mention_at[k].mention.kind == "actor"), None)
 
     def _of_them(self, st: DocState, hit: CasualtyHit,
                  mention_at: dict[int, MentionHit]) -> MentionHit | None:

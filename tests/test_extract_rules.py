@@ -444,3 +444,12 @@ def test_a_bomber_s_group_carried_it_out_and_the_dead_of_an_attack_were_its_targ
                                        for c in attack.casualties
                                        if c.affiliation and p.mention.entity
                                        == c.affiliation.entity}
+
+
+def test_people_arrested_on_a_charge_are_of_the_group_they_are_accused_of() -> None:
+    from kg.pipeline.nlp import build_nlp
+
+    (arrest,) = run(build_nlp("ar", {"ner": False}),
+                    "ألقت قسد القبض على شخص بتهمة الانتماء لتنظيم داعش في بلدة الشحيل.").events
+    assert [(c.status, c.count, c.affiliation.entity if c.affiliation else None)
+            for c in arrest.casualties] == [("arrested", 1, "actor:isis")]
