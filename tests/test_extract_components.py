@@ -322,11 +322,13 @@ def test_nationality_adjective_names_the_force(nlp_ar) -> None:  # type: ignore[
                                                                  "perpetrator")]
 
 
-def test_accusation_is_not_a_role(nlp_ar) -> None:  # type: ignore[no-untyped-def]
+def test_an_accused_group_is_the_side_of_the_arrested_not_a_perpetrator(nlp_ar) -> None:  # type: ignore[no-untyped-def]
+    # guidelines: suspects arrested by a state are of the group they are accused of
     text = "اعتقلت قسد 15 شابا في منبج بتهمة التعامل مع خلايا داعش."
     (event,) = run(nlp_ar, text).events
-    assert roles(event) == {("actor:sdf", "perpetrator")}
-    assert [(c.status, c.count) for c in event.casualties] == [("arrested", 15)]
+    assert roles(event) == {("actor:sdf", "perpetrator"), ("actor:isis", "target")}
+    assert [(c.status, c.count, c.affiliation.entity if c.affiliation else None)
+            for c in event.casualties] == [("arrested", 15, "actor:isis")]
 
 
 @pytest.mark.parametrize("text, expected", [
@@ -721,3 +723,10 @@ def test_an_english_anonymous_source_comes_with_the_outlet(nlp_en, text: str,
     report = extract(Document(text, lang="en", published=PUBLISHED, source="Shafaq News"),
                      nlp=nlp_en)
     assert _sources(report) == [[said, "Shafaq News"]]
+
+
+def test_context_the_report_recalls_is_background(nlp_ar) -> None:  # type: ignore[no-untyped-def]
+    report = run(nlp_ar, "قتل عنصر من قسد بهجوم لداعش في منبج أمس. يذكر أن قسد داهمت "
+                         "منزلا في الحسكة.")
+    assert [(e.type, e.background) for e in report.events] == [
+        ("Attack", False), ("Raid", True)]

@@ -47,6 +47,13 @@ def _bracketed(st: DocState, hit: MentionHit) -> bool:
     return False
 
 
+def _latest_year_told(st: DocState) -> dt.date | None:
+    """Without a publication date: the first day of the latest year the text writes out
+    ("… in 2023"), so that an act dated years before it is told as background."""
+    years = [t.year for t in st.times if t.year is not None]
+    return dt.date(max(years), 1, 1) if years else None
+
+
 class ArgumentReader:
     """Read the time, place, background and name of mentions, and attach casualties."""
 
@@ -153,7 +160,7 @@ class ArgumentReader:
         if any(t.vague for t in st.in_sentence("times", m.sentence)):
             m.background = True
             return
-        ref = st.reference
+        ref = st.reference or _latest_year_told(st)
         if m.time is not None and m.time.value and ref is not None:
             span = period(m.time)
             if span is not None and span[1] < ref - dt.timedelta(days=BACKGROUND_DAYS) \
