@@ -99,6 +99,8 @@ class DocState:
     today: dt.date
     #: the outlet that published the report, as the feed gives it (``None`` if unknown)
     source: str | None = None
+    #: the report's URL, if known (a dated URL shows the publication date)
+    url: str | None = None
     #: the document text (``Doc.text`` is rebuilt from tokens on every access)
     text: str = ""
     #: token texts and their start offsets in :attr:`text`
@@ -173,6 +175,6 @@ def state(doc: Doc) -> DocState:
         lang = doc.lang_ if doc.lang_ in ("ar", "en") else "ar"
         current = DocState(lang=lang, published=doc.user_data.get("published"),
                            today=doc.user_data.get("today") or dt.date.today(),
-                           source=doc.user_data.get("source"))
+                           source=doc.user_data.get("source"), url=doc.user_data.get("url"))
         doc._.ckg = current
     return current

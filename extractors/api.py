@@ -42,6 +42,7 @@ def extract(document: Document, *, nlp: Language | None = None,
     doc = nlp.make_doc(document.text)
     doc.user_data["published"] = document.published
     doc.user_data["source"] = document.source
+    doc.user_data["url"] = document.url
     doc.user_data["today"] = today
     for _name, proc in nlp.pipeline:
         doc = proc(doc)

@@ -1,6 +1,7 @@
 """Time expressions: find them, then resolve them against the reference date.
 
-The reference date is the publication date when known; otherwise the first full date
+The reference date is the publication date when known (given with the report, or shown
+by a dated URL); otherwise the first full date
 in the text: a day and month with their year, or with a weekday, which gives the most
 recent year — not after today — in which the weekday and the day of month agree.
 Without a publication date, a day and month with neither year nor weekday give no
@@ -16,6 +17,7 @@ datetime.date(2021, 12, 12)
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -24,6 +26,29 @@ from spacy.tokens import Doc
 
 from extractors.annotations import DocState, TimeHit, state
 from extractors.lexicon import Lexicon, load_lexicon
+
+#: A date in a URL: year, month and day with or without separators.
+_URL_DATE = re.compile(
+    r"(?<!\d)((?:19|20)\d{2})[/_-]?(0[1-9]|1[0-2])[/_-]?(0[1-9]|[12]\d|3[01])(?!\d)")
+
+
+def url_date(url: str | None) -> dt.date | None:
+    """The publication date a dated URL shows (``/2021/06/14/``, ``2021-06-14``,
+    ``20210614``), or ``None``.
+
+    >>> url_date("https://example.org/news/2021/06/14/raid-in-busayrah")
+    datetime.date(2021, 6, 14)
+    >>> url_date("https://example.org/news/455609/") is None
+    True
+    """
+    if not url:
+        return None
+    for year, month, day in _URL_DATE.findall(url):
+        try:
+            return dt.date(int(year), int(month), int(day))
+        except ValueError:
+            continue
+    return None
 
 
 def latest_year_with(day: int, month: int, *, weekday: int | None,
@@ -137,7 +162,7 @@ class TimeFinder:
         """Write resolved :class:`TimeHit` objects to ``doc._.ckg.times``."""
         st = state(doc)
         st.times = self.find(st)
-        st.reference = st.published
+        st.reference = st.published or url_date(st.url)
         if st.reference is None:
             for hit in st.times:
                 if hit.day is not None and hit.month is not None:

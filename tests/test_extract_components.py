@@ -730,3 +730,10 @@ def test_context_the_report_recalls_is_background(nlp_ar) -> None:  # type: igno
                          "منزلا في الحسكة.")
     assert [(e.type, e.background) for e in report.events] == [
         ("Attack", False), ("Raid", True)]
+
+
+def test_a_dated_url_gives_the_publication_date(nlp_ar) -> None:  # type: ignore[no-untyped-def]
+    doc = Document("داهمت قسد منزلا في منبج أمس.", lang="ar",
+                   url="https://example.org/news/2021/06/14/raid")
+    (event,) = extract(doc, nlp=nlp_ar, today=dt.date(2026, 11, 25)).events
+    assert event.date is not None and event.date.value == "2021-06-13"
