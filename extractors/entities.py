@@ -508,6 +508,10 @@ class EntityPatterns:
             before = st.norms[i - 1] if i > 0 else ""
             if before == "the" and i > 1:
                 before = st.norms[i - 2]
+            if after in self.lex.sets["not_after_place"]:
+                continue  # "near the Saudi border", "Turkish forces": an adjective
+            if after in admin and end + 1 < n and st.norms[end + 1] == "of":
+                continue  # "the Druze city of Sweida": the name follows "of"
             label = admin.get(after)
             if label is None and before not in cues:
                 dateline = (i == st.sentences[st.sentence_of[i]][0] and word.isupper()

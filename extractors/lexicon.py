@@ -379,6 +379,7 @@ _SETS: dict[str, str] = {
     "place_prepositions": "places.prepositions",
     "name_particles": "places.name_particles",
     "not_name_words": "places.not_name_words",
+    "not_after_place": "places.not_after_place",
     "lives": "casualties.missing.lives",
     "tally_since": "tallies.since",
 }

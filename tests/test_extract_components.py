@@ -737,3 +737,12 @@ def test_a_dated_url_gives_the_publication_date(nlp_ar) -> None:  # type: ignore
                    url="https://example.org/news/2021/06/14/raid")
     (event,) = extract(doc, nlp=nlp_ar, today=dt.date(2026, 11, 25)).events
     assert event.date is not None and event.date.value == "2021-06-13"
+
+
+@pytest.mark.parametrize("text, place", [
+    ("Gunmen kidnapped 26 hunters from their camp near the Saudi border in Busaya.", "Busaya"),
+    ("Clashes erupted in the Druze city of Sweida on Tuesday.", "Sweida"),
+])
+def test_adjectives_before_a_place_word_are_no_place(nlp_en, text: str, place: str) -> None:  # type: ignore[no-untyped-def]
+    (event,) = run(nlp_en, text).events
+    assert event.place is not None and event.place.mention.name == place
