@@ -144,3 +144,15 @@ def test_conversion_drops_an_untyped_draft(nlp: Language, lexicon) -> None:  # t
     (m,) = read_sentence(lexicon, st, 0)
     draft = EventDraft(None, [m])
     assert to_event(doc, st, draft, None) is None
+
+
+def test_grouping_takes_the_clashes_that_followed_an_attack_into_it(nlp: Language,
+                                                                    lexicon) -> None:  # type: ignore[no-untyped-def]
+    _doc, st = layers(nlp, "هاجم مسلحون من داعش حاجزا لقسد في الشحيل، ودارت اشتباكات بين "
+                           "الطرفين.")
+    finder, roles = MentionFinder(lexicon), RoleReader(lexicon)
+    found = finder.find(st, 0)
+    assert [m.type for m in found] == ["Attack", "ArmedClash"]
+    for m in found:
+        roles.read(st, m, set())
+    assert [m.type for m in finder.group(st, found)] == ["Attack"]

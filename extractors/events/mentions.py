@@ -178,6 +178,13 @@ class MentionFinder:
             return False
         if host.window == m.window:
             return True
+        if m.type == "ArmedClash" and host.type != "ArmedClash":
+            # "هاجم مسلحون حاجزا … ودارت اشتباكات بين الطرفين": the clashes that follow
+            # an attack are part of it when they name no side the attack does not
+            sides = {identity(h) for h, _, _ in m.roles}
+            if sides <= {identity(h) for h, _, _ in host.roles} or any(
+                    st.forms[k] & self.lex.sets["both_sides"] for k in range(*m.window)):
+                return True
         results = self.lex.sets["result_words"]
         if any(st.forms[k] & results for k in range(max(host.trigger.end, m.trigger.start - 3),
                                                    m.trigger.start)):
