@@ -18,7 +18,7 @@ from extractors.lexicon import Lexicon, has_article, load_lexicon
 #: Mention kinds whose names may contain trigger words that are not triggers.
 _NAME_KINDS = frozenset({"actor", "outlet", "person", "facility", "time"})
 #: Refiners look this many tokens before and after a trigger.
-REFINE_BEFORE = 3
+REFINE_BEFORE = 6
 REFINE_AFTER = 7
 #: A plan or ability word (تعتزم، قدرة … على شن هجوم) this many tokens before a trigger,
 #: in its clause, cancels it.

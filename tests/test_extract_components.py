@@ -744,3 +744,13 @@ def test_a_dated_url_gives_the_publication_date(nlp_ar) -> None:  # type: ignore
 def test_adjectives_before_a_place_word_are_no_place(nlp_en, text: str, place: str) -> None:  # type: ignore[no-untyped-def]
     (event,) = run(nlp_en, text).events
     assert event.place is not None and event.place.mention.name == place
+
+
+def test_a_drone_named_well_before_the_verb_still_makes_it_an_airstrike(nlp_ar) -> None:  # type: ignore[no-untyped-def]
+    report = run(nlp_ar, "طائرة مسيرة تابعة للجيش التركي استهدفت مقرا لقسد في منبج.")
+    assert [e.type for e in report.events] == ["Airstrike"]
+
+
+def test_recurring_acts_are_habitual(nlp_ar) -> None:  # type: ignore[no-untyped-def]
+    assert run(nlp_ar, "وتكررت عمليات تفجير السيارات المفخخة في منبج خلال الأشهر "
+                       "الماضية.").events == []
