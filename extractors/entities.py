@@ -199,6 +199,9 @@ def make_mention(doc: Doc, start: int, end: int, kind: str, *, cut: int = 0,
     if cut and st.norms[start].startswith("لل", cut - 1) and not st.norms[start].startswith(
             "لل", cut):
         name = "ا" + text  # للمجلس = ل + المجلس: the article's alef is restored
+    if name.endswith(")") and 0 < name.find(" (") < len(name) - 3:
+        # "Syrian Observatory for Human Rights (SOHR)": the name without its acronym
+        name = name[:name.find(" (")]
     return Mention(span=Span(char_start, char_end, text), kind=kind,  # type: ignore[arg-type]
                    label=label, entity=entity, name=name, confidence=confidence)
 

@@ -754,3 +754,8 @@ def test_a_drone_named_well_before_the_verb_still_makes_it_an_airstrike(nlp_ar) 
 def test_recurring_acts_are_habitual(nlp_ar) -> None:  # type: ignore[no-untyped-def]
     assert run(nlp_ar, "وتكررت عمليات تفجير السيارات المفخخة في منبج خلال الأشهر "
                        "الماضية.").events == []
+
+
+def test_a_name_is_read_without_its_bracketed_acronym(nlp_en) -> None:  # type: ignore[no-untyped-def]
+    report = run(nlp_en, "The Syrian Democratic Forces (SDF) raided a house in Raqqa.")
+    assert "Syrian Democratic Forces" in {m.name for m in report.mentions}
