@@ -717,7 +717,7 @@ class Builder:
         return {
             "format": FORMAT_VERSION,
             "fields": list(FIELDS),
-            "sources": "see kg/kb/SOURCES.md",
+            "sources": "see kg/linking/kb/SOURCES.md",
             "entities": [r.to_row() for r in rows],
             "redirects": dict(sorted(self.redirects.items())),
         }
