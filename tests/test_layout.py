@@ -182,3 +182,14 @@ def test_deprecated_paths_still_work(old: str) -> None:
                 and getattr(getattr(moved, n), "__module__", None) == new)
     with pytest.deprecated_call(match=f"{old} moved to {new}"):
         assert getattr(stub, name) is getattr(moved, name)
+
+
+def test_every_package_is_installed() -> None:
+    """pyproject.toml lists every package folder, so a non-editable install has them all
+    (the model-training scripts are for developers and stay out)."""
+    import tomllib
+
+    listed = set(tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"][
+        "packages"])
+    found = {module_name(init) for pkg in PACKAGES for init in (ROOT / pkg).rglob("__init__.py")}
+    assert found - {"extractors.training"} == listed
