@@ -156,3 +156,16 @@ def test_grouping_takes_the_clashes_that_followed_an_attack_into_it(nlp: Languag
     for m in found:
         roles.read(st, m, set())
     assert [m.type for m in finder.group(st, found)] == ["Attack"]
+
+
+def test_a_mention_with_no_place_takes_the_settlement_of_the_sentence_before(
+        nlp: Language, lexicon) -> None:  # type: ignore[no-untyped-def]
+    doc, st = layers(nlp, "داهمت قسد منزلا في البصيرة. وقتل عنصران من داعش بانفجار عبوة "
+                          "ناسفة.")
+    per_sentence = [read_sentence(lexicon, st, i) for i in range(len(st.sentences))]
+    drafts = Coreference(lexicon).merge(st, per_sentence)
+    explosion = next(d for d in drafts if d.type == "Explosion")
+    assert explosion.place is None and explosion.soft_place is not None
+    event = to_event(doc, st, explosion, None)
+    assert event is not None and event.place is not None
+    assert event.place.mention.entity == "place:busayrah"

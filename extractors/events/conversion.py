@@ -59,6 +59,8 @@ def to_event(doc: Doc, st: DocState, d: EventDraft,
         date = TimeValue(st.reference.isoformat(), "day", None)
     place = None
     chosen, relation = d.place, d.relation
+    if chosen is None and not background and d.soft_place is not None:
+        chosen = d.soft_place  # the settlement the sentence before was about
     # a governorate or region gives way to the report's main place, and so does a
     # neighbourhood, prison or camp (guidelines: they map to their settlement)
     below = chosen is not None and place_rank(chosen) == 1 and place_rank(main) == 0 \

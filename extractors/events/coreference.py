@@ -15,7 +15,7 @@ told for a reported event) as a soft time.
 
 from __future__ import annotations
 
-from extractors.annotations import DocState, TimeHit
+from extractors.annotations import DocState, MentionHit, TimeHit
 from extractors.events.drafts import (
     COREF_WINDOW,
     INFERRED,
@@ -24,6 +24,7 @@ from extractors.events.drafts import (
     from_casualties,
     identity,
     is_coarse,
+    place_rank,
     times_compatible,
 )
 from extractors.lexicon import Lexicon
@@ -53,6 +54,7 @@ class Coreference:
         drafts: list[EventDraft] = []
         last_day: TimeHit | None = None
         headline: list[EventMention] = []
+        last_place: tuple[int, MentionHit] | None = None
         in_headline = self._headline_sentences(st)
         for index, mentions in enumerate(per_sentence):
             if index < in_headline:
@@ -70,6 +72,9 @@ class Coreference:
                     m.time = last_day
                 if m.time is None and m.background is not True:
                     m.soft_time = last_day
+                if m.place is None and m.background is not True and last_place is not None \
+                        and index - last_place[0] <= 1:
+                    m.soft_place = last_place[1]
                 target = self._antecedent(drafts, m) if m.anaphoric else None
                 if target is not None:
                     target.add(m)
@@ -89,6 +94,8 @@ class Coreference:
             for m in mentions:
                 if m.time is not None and m.time.precision == "day" and not m.background:
                     last_day = m.time
+                if m.place is not None and place_rank(m.place) == 0 and not m.background:
+                    last_place = (index, m.place)
         for m in reversed(headline):
             same = next((d for d in drafts if d.type == m.type
                          or m.type in self.lex.absorbs.get(d.type or "", ())), None)

@@ -61,6 +61,8 @@ class EventMention:
     #: the day the narrative is at when the mention gives no time of its own
     soft_time: TimeHit | None = None
     place: MentionHit | None = None
+    #: the settlement the sentence just before was about, when the mention names none
+    soft_place: MentionHit | None = None
     relation: str | None = None
     background: bool | None = None
     anaphoric: bool = False
@@ -81,6 +83,7 @@ class EventDraft:
     time: TimeHit | None = None
     soft_time: TimeHit | None = None
     place: MentionHit | None = None
+    soft_place: MentionHit | None = None
     relation: str | None = None
     background: bool | None = None
     name: str | None = None
@@ -90,6 +93,8 @@ class EventDraft:
         self.mentions.append(m)
         if self.soft_time is None:
             self.soft_time = m.soft_time
+        if self.soft_place is None:
+            self.soft_place = m.soft_place
         if self.type is None and m.type is not None:
             self.type = m.type
         for hit, role, strength in m.roles:
