@@ -823,6 +823,10 @@ class EntityPatterns:
             if found is None or any(taken[i:found[0]]):
                 i += 1
                 continue
+            end = found[0]
+            if end == i + 1 and end < len(doc) and st.norms[end] in ("من", "of"):
+                i = end  # "مسلحون من تنظيم داعش": gunmen of a named group, who is the party
+                continue
             cut = min(c for _, c in st.keys[i])
             mention = make_mention(doc, i, found[0], "actor", cut=cut,
                                    label="UnidentifiedArmedGroup", confidence=0.7)

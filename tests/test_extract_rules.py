@@ -453,3 +453,21 @@ def test_people_arrested_on_a_charge_are_of_the_group_they_are_accused_of() -> N
                     "ألقت قسد القبض على شخص بتهمة الانتماء لتنظيم داعش في بلدة الشحيل.").events
     assert [(c.status, c.count, c.affiliation.entity if c.affiliation else None)
             for c in arrest.casualties] == [("arrested", 1, "actor:isis")]
+
+
+@pytest.mark.parametrize("text, expected", [
+    # the object is the pronoun on the verb: the name after it did it
+    ("أصيبت سيدة قرب سيارة استهدفتها مسيرة تركية في مدينة عامودا.",
+     ("actor:turkish_armed_forces", "perpetrator")),
+    # the nominative alone is the acting party
+    ("خطف مسلحون ثلاثة مدنيين في ريف السويداء الغربي.", ("مسلحون", "perpetrator")),
+    # the سورية spelling of the SDF
+    ("شن تنظيم داعش هجوما ضد قوات سورية الديموقراطية في ريف الرقة الشمالي.",
+     ("actor:sdf", "target")),
+])
+def test_roles_on_real_news_forms(text: str, expected: tuple[str, str]) -> None:
+    from kg.pipeline.nlp import build_nlp
+
+    nlp = build_nlp("ar", {"ner": False})
+    (event,) = run(nlp, text).events
+    assert expected in {(p.mention.entity or p.mention.name, p.role) for p in event.actors}

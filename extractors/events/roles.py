@@ -27,6 +27,9 @@ from extractors.events.drafts import (
 )
 from extractors.lexicon import Lexicon
 
+#: Object pronouns attached to an Arabic verb (استهدفتها، اعتقلهم، داهموهما).
+OBJECT_SUFFIXES = ("ها", "هم", "هما", "هن")
+
 
 class RoleReader:
     """Read the roles of the actors in an event mention's clause."""
@@ -131,6 +134,11 @@ class RoleReader:
             return "participant", CUE if prev & lex.sets["participant"] else ORDER
         if etype == "PrisonBreak":
             return None, 0.0
+        if m.trigger.kind == "verb" and np == m.trigger.end \
+                and st.norms[m.trigger.start].endswith(OBJECT_SUFFIXES):
+            # "سيارة استهدفتها مسيرة تركية": the object is the pronoun on the verb, so the
+            # name right after it is the subject
+            return ("imposer" if etype == "Curfew" else "perpetrator"), CUE
         agent = lex.tables["agent"]
         for k in range(max(lo, np - 3), np):
             found = agent.first(st.keys, k)
@@ -153,9 +161,9 @@ class RoleReader:
         if any(c.affiliation is hit for c in st.in_sentence("casualties", m.sentence)
                if c.status != "missing"):
             return "target", ORDER  # "مقتل 12 عنصرا من قوات النظام في هجوم …"
+        trig = m.trigger
         if hit.end <= anchor:
             return ("imposer" if etype == "Curfew" else "perpetrator"), ORDER
-        trig = m.trigger
         anchor_end = trig.end if anchor == trig.start else anchor + 1
         if np == anchor_end and not before_anchor and (trig.kind == "verb"
                                                         or anchor < trig.start):
