@@ -764,3 +764,12 @@ def test_a_name_is_read_without_its_bracketed_acronym() -> None:
                  "in Raqqa.")
     names = {m.name for m in report.mentions if m.entity == "actor:sohr"}
     assert names == {"Syrian Observatory for Human Rights"}
+
+
+def test_a_hedged_group_is_no_party_and_anti_marks_the_target(nlp_en) -> None:  # type: ignore[no-untyped-def]
+    hedged = run(nlp_en, "An SDF fighter was assassinated in Raqqa by unknown gunmen believed "
+                         "to be ISIS cells.")
+    assert "actor:isis" not in {p.mention.entity for e in hedged.events for p in e.actors}
+    raid = run(nlp_en, "On Thursday, the SDF executed an anti-ISIS raid in Raqqa.")
+    assert {(p.mention.entity, p.role) for e in raid.events for p in e.actors} == {
+        ("actor:sdf", "perpetrator"), ("actor:isis", "target")}
