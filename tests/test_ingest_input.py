@@ -173,3 +173,19 @@ def test_a_folder_of_arabic_and_english_reports_ingests_without_a_language(
             "?lang . ?e <https://w3id.org/conflict-kg/ontology#reportedIn> ?r } GROUP BY ?lang")
         counts = {str(row[0].value): int(row[1].value) for row in rows}
     assert counts == {"ar": 2, "en": 2}
+
+
+def test_deep_json_and_empty_json_lines_are_reported_and_the_batch_goes_on(
+        tmp_path: Path) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "deep.json").write_text('{"a":' * 1000 + "1" + "}" * 1000)
+    (folder / "deep.jsonl").write_text("[" * 1000 + "]" * 1000 + "\n" + json.dumps(
+        {"text": "تقرير سليم"}, ensure_ascii=False) + "\n", encoding="utf-8")
+    (folder / "empty.jsonl").write_text("")
+    docs, failures = read([folder])
+    assert [d.text for d in docs] == ["تقرير سليم"]
+    reasons = {Path(f.origin).name: f.reason for f in failures}
+    assert "nested too deeply" in reasons["deep.json"]
+    assert "nested too deeply" in reasons["deep.jsonl:1"]
+    assert "no report" in reasons["empty.jsonl"]

@@ -113,6 +113,11 @@ def test_reports_route_checks_token_and_body(client) -> None:  # type: ignore[no
     response = client.post("/api/reports", data=b" ", content_type="application/json",
                            headers=AUTH)
     assert response.status_code == 400
+    # JSON nested 1,000 deep: the batch is refused with the reason, not a server error
+    response = client.post("/api/reports", data=b"[" * 1000 + b"]" * 1000,
+                           content_type="application/json", headers=AUTH)
+    assert response.status_code == 422
+    assert "nested too deeply" in response.get_data(as_text=True)
 
 
 def test_void_is_remembered_until_a_write(client, monkeypatch) -> None:  # type: ignore[no-untyped-def]

@@ -258,7 +258,7 @@ def _read_file(path: Path, options: ReadOptions) -> Iterator[Document | IngestFa
         return
     try:
         if suffix == ".json":
-            data_obj = json.loads(text)
+            data_obj = load_json(text)
             items = data_obj if isinstance(data_obj, list) else [data_obj]
             for i, obj in enumerate(items, 1):
                 where = origin if len(items) == 1 else f"{origin}[{i}]"
@@ -279,7 +279,28 @@ def _read_file(path: Path, options: ReadOptions) -> Iterator[Document | IngestFa
         yield IngestFailure(origin, str(exc))
 
 
+def load_json(text: str) -> Any:
+    """``json.loads`` that refuses nesting too deep to be a report with a ValueError
+    (``json`` itself would raise RecursionError).
+
+    >>> load_json('{"text": "…"}')
+    {'text': '…'}
+    >>> load_json("[" * 5000 + "]" * 5000)
+    Traceback (most recent call last):
+    ...
+    ValueError: JSON nested too deeply to be a report (a report is one flat object)
+    """
+    try:
+        return json.loads(text)
+    except RecursionError:
+        raise ValueError("JSON nested too deeply to be a report (a report is one flat "
+                         "object)") from None
+
+
 def _read_jsonl(text: str, origin: str, options: ReadOptions) -> Iterator[Document | IngestFailure]:
+    if not text.strip():
+        yield IngestFailure(origin, "the file holds no report (an empty JSON lines file)")
+        return
     for number, line in enumerate(text.splitlines(), 1):
         if not line.strip():
             continue
@@ -289,9 +310,12 @@ def _read_jsonl(text: str, origin: str, options: ReadOptions) -> Iterator[Docume
                                        "(setting max_report_bytes)")
             continue
         try:
-            obj = json.loads(line)
+            obj = load_json(line)
         except json.JSONDecodeError as exc:
             yield IngestFailure(where, f"invalid JSON at column {exc.colno}: {exc.msg}")
+            continue
+        except ValueError as exc:
+            yield IngestFailure(where, str(exc))
             continue
         try:
             yield _document_from_json(obj, where, options.published, options.lang)
