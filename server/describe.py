@@ -51,7 +51,12 @@ def graph_response(graph: Graph, *, fmt: Format | None = None) -> Response:
     if chosen is None:
         raise NotAcceptable("no acceptable RDF format; offered: "
                             + ", ".join(f.media_type for f in GRAPHS))
-    body: Any = graph.serialize(format=RDFLIB_FORMATS[chosen.name], encoding="utf-8")
+    name = RDFLIB_FORMATS[chosen.name]
+    if not graph.context_aware:
+        # one graph in a dataset format is that graph in the default graph: N-Triples
+        # lines are N-Quads lines, and a Turtle document is a TriG document
+        name = {"nquads": "nt", "trig": "turtle"}.get(name, name)
+    body: Any = graph.serialize(format=name, encoding="utf-8")
     response = Response(body, content_type=chosen.content_type)
     response.headers["Vary"] = "Accept"
     return response

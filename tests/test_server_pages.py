@@ -163,3 +163,17 @@ def test_entity_path_cannot_inject_sparql(client, monkeypatch) -> None:  # type:
     response = client.get(path.replace(" ", "%20"), headers={"Accept": "text/turtle"})
     assert response.status_code == 404
     assert sent == []  # refused before any SPARQL was built
+
+
+@pytest.mark.parametrize("path", ["/ontology", "/sparql"])
+@pytest.mark.parametrize("media_type", ["application/n-quads", "application/trig"])
+def test_one_graph_in_a_dataset_format(client, path: str, media_type: str) -> None:  # type: ignore[no-untyped-def]
+    """The ontology and the service description are one graph each: asked for in N-Quads
+    or TriG they come as that graph in the default graph, not as a server error."""
+    from pyoxigraph import DefaultGraph, RdfFormat, parse
+
+    response = client.get(path, headers={"Accept": media_type})
+    assert response.status_code == 200, response.get_data(as_text=True)[:300]
+    assert response.content_type.startswith(media_type)
+    quads = list(parse(response.get_data(), RdfFormat.from_media_type(media_type)))
+    assert quads and all(q.graph_name == DefaultGraph() for q in quads)
