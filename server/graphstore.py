@@ -24,12 +24,18 @@ UPLOAD_TYPES = ("text/turtle", "application/n-triples", "application/rdf+xml",
                 "application/ld+json", "text/n3")
 
 
+#: Characters an IRI never holds (RFC 3987), besides white space.
+_NOT_IN_IRIS = frozenset('<>"{}|\\^`')
+
+
 def _target() -> str | None:
     graph = request.args.get("graph")
     if ("default" in request.args) == (graph is not None):
         raise BadRequest("name exactly one graph: ?graph=IRI or ?default")
     if graph is not None and ":" not in graph:
         raise BadRequest(f"graph {graph!r} is not an absolute IRI")
+    if graph is not None and any(c in _NOT_IN_IRIS or c.isspace() for c in graph):
+        raise BadRequest(f"graph {graph!r} is not a valid IRI (no spaces or <>\"{{}}|\\^`)")
     return graph
 
 

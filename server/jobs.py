@@ -244,7 +244,12 @@ def _parse_body(job: Job) -> list[ox.Quad]:
     name = _graph_name(job)
     options: dict[str, Any] = {"base_iri": job.get("graph") or None}
     if rdf_format.supports_datasets:
-        raise ValueError("send a graph (e.g. Turtle or N-Triples), not a dataset")
+        # a JSON-LD document is a dataset: it is one graph when it names no graphs
+        parsed = list(ox.parse(job["body"], rdf_format, **options))
+        if any(not isinstance(q.graph_name, ox.DefaultGraph) for q in parsed):
+            raise ValueError("send a graph (e.g. Turtle, N-Triples or JSON-LD without "
+                             "named graphs), not a dataset")
+        return [ox.Quad(q.subject, q.predicate, q.object, name) for q in parsed]
     return [ox.Quad(t.subject, t.predicate, t.object, name)
             for t in ox.parse(job["body"], rdf_format, **options)]
 

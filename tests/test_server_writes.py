@@ -152,3 +152,19 @@ def test_void_is_remembered_until_a_write(client, monkeypatch) -> None:  # type:
     finally:
         client.delete(f"/graphs?graph={graph}", headers=AUTH)
     assert triples() == before
+
+
+def test_json_ld_uploads_and_invalid_graph_iris(client) -> None:  # type: ignore[no-untyped-def]
+    url = "/graphs?graph=urn:test:jsonld"
+    doc = json.dumps({"@id": "http://example.org/a",
+                      "http://example.org/name": [{"@value": "alpha"}]})
+    assert client.put(url, data=doc, content_type="application/ld+json",
+                      headers=AUTH).status_code == 201
+    assert count(client, "urn:test:jsonld") == 1
+    named = json.dumps({"@id": "http://example.org/g", "@graph": [
+        {"@id": "http://example.org/a", "http://example.org/name": "beta"}]})
+    refused = client.put(url, data=named, content_type="application/ld+json", headers=AUTH)
+    assert refused.status_code == 415 and "not a dataset" in refused.get_data(as_text=True)
+    assert count(client, "urn:test:jsonld") == 1
+    bad = client.get("/graphs?graph=http://example.org/a%20b")
+    assert bad.status_code == 400 and "not a valid IRI" in bad.get_data(as_text=True)
