@@ -189,3 +189,10 @@ def test_deep_json_and_empty_json_lines_are_reported_and_the_batch_goes_on(
     assert "nested too deeply" in reasons["deep.json"]
     assert "nested too deeply" in reasons["deep.jsonl:1"]
     assert "no report" in reasons["empty.jsonl"]
+
+
+def test_a_nul_byte_after_the_first_kilobytes_is_still_binary(tmp_path: Path) -> None:
+    late = tmp_path / "late.txt"
+    late.write_bytes("تقرير ".encode() * 3000 + b"\x00tail")
+    docs, failures = read([late])
+    assert docs == [] and "binary" in failures[0].reason

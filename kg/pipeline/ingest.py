@@ -168,6 +168,9 @@ def decode_report(data: bytes, encoding: str = "utf-8") -> str:
         raise ValueError(f"not valid {encoding} text (byte {exc.start}){hint}") from None
     except LookupError:
         raise ValueError(f"unknown encoding {encoding!r}") from None
+    if "\x00" in text:  # past the sampled start of the file too
+        raise ValueError(f"binary file, not text (a NUL character at position "
+                         f"{text.index(chr(0)):,})")
     return text.lstrip("\ufeff")
 
 
