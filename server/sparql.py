@@ -127,20 +127,44 @@ def _choose(accept: str | None, override: str | None) -> tuple[Format | None, Fo
 VERDICT_CACHE_TEXT = 4096
 
 
+def nesting_depth(text: str) -> int:
+    """The deepest nesting of ``{``, ``(`` and ``[`` in a text. Brackets inside strings and
+    IRIs are counted too, so the figure is never lower than the engine's own.
+
+    >>> nesting_depth("SELECT * WHERE { ?s ?p ?o FILTER((?o > 1)) }")
+    3
+    """
+    depth = deepest = 0
+    for ch in text:
+        if ch in "{([":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif ch in "})]" and depth:
+            depth -= 1
+    return deepest
+
+
 @lru_cache(maxsize=2048)
 def _cached_verdict(text: str, allowed: tuple[str, ...]) -> str | None:
     return check_request(text, allowed=allowed, prefixes=PREFIXES)
 
 
-def verdict(text: str, allowed: Sequence[str]) -> str | None:
+def verdict(text: str, allowed: Sequence[str], max_nesting: int) -> str | None:
     """:func:`server.policy.check_request` for a query text, remembered per text.
 
     The check is a pure function of the text and the allow-list, so a verdict can be
-    reused; refusals raise and are never cached (an exception is not a result).
+    reused; refusals raise and are never cached (an exception is not a result). A text
+    nested deeper than ``max_nesting`` brackets is refused first: the engine's parser
+    recurses per bracket.
 
     Raises:
+        BadRequest: nesting too deep.
         ForbiddenOperation: ``LOAD``, or a ``SERVICE`` not on ``allowed``.
     """
+    depth = nesting_depth(text)
+    if depth > max_nesting:
+        raise BadRequest(f"the request nests brackets {depth} deep; at most {max_nesting} "
+                         "are accepted (setting max_query_nesting)")
     if len(text) > VERDICT_CACHE_TEXT:
         return check_request(text, allowed=allowed, prefixes=PREFIXES)
     return _cached_verdict(text, tuple(allowed))
@@ -172,7 +196,7 @@ def plan_query(text: str, graphs: dict[str, list[str]], *, settings: Settings,
         raise BadRequest("the query is empty")
     if graphs["using-graph-uri"] or graphs["using-named-graph-uri"]:
         raise BadRequest("using-graph-uri and using-named-graph-uri apply to updates")
-    operation = verdict(text, settings.allowed_service_endpoints)
+    operation = verdict(text, settings.allowed_service_endpoints, settings.max_query_nesting)
     if operation in UPDATE_WORDS:
         raise BadRequest("this is an update, not a query",
                          hint="send updates as 'update=' in a POST form or as "
@@ -262,7 +286,8 @@ def run_update(text: str, graphs: dict[str, list[str]]) -> Response:
     if any(graphs.values()):
         raise BadRequest("dataset parameters (using-graph-uri, ...) are not supported for "
                          "updates; use USING / WITH in the update itself")
-    verdict(text, state().settings.allowed_service_endpoints)
+    verdict(text, state().settings.allowed_service_endpoints,
+            state().settings.max_query_nesting)
     run_checked(state().pool, {"kind": "update", "sparql": text}, errors=JOB_ERRORS)
     return Response(status=204)
 

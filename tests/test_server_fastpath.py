@@ -97,11 +97,11 @@ def test_repeated_query_parameter_is_refused_by_flask(server_app) -> None:  # ty
 
 def test_cached_verdict_depends_on_the_allow_list() -> None:
     query = "SELECT * { SERVICE <http://example.org/sparql> { ?s ?p ?o } }"
-    assert verdict(query, ["http://example.org/sparql"]) == "SELECT"
+    assert verdict(query, ["http://example.org/sparql"], 128) == "SELECT"
     with pytest.raises(ForbiddenOperation):
-        verdict(query, [])
-    assert verdict(query, ("http://example.org/sparql",)) == "SELECT"
+        verdict(query, [], 128)
+    assert verdict(query, ("http://example.org/sparql",), 128) == "SELECT"
     with pytest.raises(ForbiddenOperation):
-        verdict("LOAD <http://example.org/x>", [])
+        verdict("LOAD <http://example.org/x>", [], 128)
     with pytest.raises(ForbiddenOperation):  # a refusal is never remembered as a pass
-        verdict("LOAD <http://example.org/x>", [])
+        verdict("LOAD <http://example.org/x>", [], 128)

@@ -168,3 +168,16 @@ def test_json_ld_uploads_and_invalid_graph_iris(client) -> None:  # type: ignore
     assert count(client, "urn:test:jsonld") == 1
     bad = client.get("/graphs?graph=http://example.org/a%20b")
     assert bad.status_code == 400 and "not a valid IRI" in bad.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("text", [
+    "SELECT * WHERE " + "{" * 3000 + " ?s ?p ?o " + "}" * 3000,
+    "SELECT * WHERE { ?s ?p ?o FILTER(" + "(" * 10000 + "1" + ")" * 10000 + ") }",
+])
+def test_deeply_nested_requests_are_refused_before_the_engine(client, text: str) -> None:  # type: ignore[no-untyped-def]
+    for response in (client.post("/sparql", data={"query": text}),
+                     client.post("/sparql", data={"update": "INSERT DATA " + text[15:]},
+                                 headers=AUTH)):
+        assert response.status_code == 400
+        assert "max_query_nesting" in response.get_data(as_text=True)
+    assert client.get("/sparql", query_string={"query": "ASK { ?s ?p ?o }"}).status_code == 200

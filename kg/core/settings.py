@@ -87,6 +87,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("max_concurrent_queries", 2, int,
             "Most queries each web process runs at the same time; others wait briefly, "
             "then get 503."),
+    Setting("max_query_nesting", 128, int,
+            "Deepest nesting of brackets ({, (, [) a query or update may have; deeper ones "
+            "get 400 before the engine parses them."),
     Setting("allow_updates", False, _bool,
             "Enable SPARQL Update, the Graph Store Protocol and ingestion over HTTP "
             "(needs write_token)."),
