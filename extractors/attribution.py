@@ -121,11 +121,7 @@ class AttributionFinder:
                 and st.norms[end] not in stops and end not in told \
                 and st.mention_at(end) is None:
             end += 1
-        a, b = st.char_span(j, end)
-        text = st.text[a:b]
-        mention = Mention(span=Span(a, b, text), kind="outlet", label=ANONYMOUS, name=text,
-                          confidence=0.6)
-        return MentionHit(j, end, mention, "pattern")
+        return _anonymous_hit(st, j, end)
 
     def _anonymous_before(self, st: DocState, verb: int, s_start: int) -> MentionHit | None:
         """"A local source told North Press", "Kurdish security sources said": an
@@ -142,11 +138,7 @@ class AttributionFinder:
             start -= 1
             if st.norms[start] in ("a", "an", "the"):
                 break
-        a, b = st.char_span(start, k + 1)
-        text = st.text[a:b]
-        mention = Mention(span=Span(a, b, text), kind="outlet", label=ANONYMOUS, name=text,
-                          confidence=0.6)
-        return MentionHit(start, k + 1, mention, "pattern")
+        return _anonymous_hit(st, start, k + 1)
 
     def _before_complementizer(self, st: DocState, i: int, s_end: int) -> bool:
         comps = self.lex.sets["complementizers"]
@@ -207,6 +199,15 @@ class AttributionFinder:
                 continue
             j += 1
         return found, j
+
+
+def _anonymous_hit(st: DocState, start: int, end: int) -> MentionHit:
+    """An anonymous source over tokens ``[start, end)``, named as written."""
+    a, b = st.char_span(start, end)
+    text = st.text[a:b]
+    mention = Mention(span=Span(a, b, text), kind="outlet", label=ANONYMOUS, name=text,
+                      confidence=0.6)
+    return MentionHit(start, end, mention, "pattern")
 
 
 @Language.factory("ckg_attribution", default_config={"lang": "ar"})

@@ -134,10 +134,9 @@ class Coreference:
         if not m.distinct:
             for d in reversed(drafts[-INCIDENT_WINDOW:]):
                 if self._same_incident(d, m):
-                    if m.type in self.lex.incidents.get(d.type or "", ()):
-                        d.add(m)
-                    else:  # the mechanism told now names the incident
-                        d.add(m)
+                    takes_in = m.type in self.lex.incidents.get(d.type or "", ())
+                    d.add(m)
+                    if not takes_in:  # the mechanism told now names the incident
                         d.type = m.type
                     return
         d = EventDraft(m.type, [])

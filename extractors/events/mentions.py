@@ -94,16 +94,9 @@ class MentionFinder:
         part before them."""
         time_tokens = {i for t in st.in_sentence("times", st.sentence_of[start])
                        for i in range(t.start, t.end)}
-        parts: list[tuple[int, int]] = []
-        lo = start
-        for i in range(start, end):
-            if st.norms[i] in CLAUSE_BREAKS:
-                parts.append((lo, i))
-                lo = i + 1
-        parts.append((lo, end))
         merged: list[tuple[int, int]] = []
         join_next = False
-        for part in parts:
+        for part in _clauses(st, start, end):
             only_time = all(j in time_tokens or st.norms[j] in CLAUSE_BREAKS
                             for j in range(*part))
             if merged and (only_time or join_next):

@@ -253,7 +253,7 @@ def read_gold(path: str | Path, *, texts: str | Path | None = None,
 
 def _gold_text(record: Mapping[str, Any], folders: list[Path]) -> tuple[str | None, str]:
     """``(None, text)`` of a record's ``text_file``, or ``(why not, "")``."""
-    import hashlib
+    from kg.pipeline.corpus import text_hash
 
     name = str(record["text_file"])
     for folder in folders:
@@ -266,7 +266,7 @@ def _gold_text(record: Mapping[str, Any], folders: list[Path]) -> tuple[str | No
         except (OSError, UnicodeDecodeError) as err:
             return f"cannot read text_file: {err}", ""
         expected = record.get("text_sha256")
-        if expected and hashlib.sha256(data).hexdigest() != expected:
+        if expected and text_hash(data) != expected:
             return f"{candidate} is not the text that was annotated (sha256 differs)", ""
         return None, text
     return f"cannot read text_file: {name} is in none of {', '.join(map(str, folders))}", ""
