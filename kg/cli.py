@@ -94,6 +94,9 @@ def main(ctx: click.Context, config: Path | None) -> None:
 
 def print_summary(summary: Any) -> None:
     click.echo(f"reports ingested: {summary.reports} ({summary.replaced} replaced)")
+    if getattr(summary, "skipped", 0):
+        click.echo(f"reports skipped: {summary.skipped} (already in the store, unchanged; "
+                   "--force re-does them)")
     click.echo(f"events: {summary.events}"
                + (" (" + ", ".join(f"{k} {v}" for k, v in sorted(summary.events_by_type.items()))
                   + ")" if summary.events_by_type else ""))
@@ -105,16 +108,27 @@ def print_summary(summary: Any) -> None:
             click.echo(f"  {failure}", err=True)
 
 
-def ingest_sources(store: GraphStore, paths: list[str], options: Any,
-                    *, validate: bool = False) -> Any:
-    from kg.pipeline.ingest import ingest, read_documents
+def ingest_sources(store: GraphStore, paths: list[str], options: Any, settings: Settings,
+                   *, force: bool = False) -> Any:
+    from kg.pipeline.ingest import count_reports, ingest_paths
+    from kg.pipeline.ledger import LEDGER_FILE, Ledger
+    from kg.pipeline.progress import Progress
     from ontology.validation import report_validator
 
-    items = read_documents(paths, options)
-    check = report_validator(store) if validate else None
-    with click.progressbar(items, label="Ingesting", file=sys.stderr, show_pos=True,
-                           item_show_func=lambda d: getattr(d, "origin", None)) as bar:
-        return ingest(store, bar, validate=check)
+    check = report_validator(store) if settings.validate_on_ingest else None
+    total = count_reports(paths)
+    progress = Progress(total, sys.stderr, tty=sys.stderr.isatty())
+    ledger_file = settings.ledger or Path(settings.store).expanduser() / LEDGER_FILE
+    try:
+        ledger = Ledger(ledger_file)
+    except OSError as exc:
+        raise click.ClickException(str(exc)) from None
+    with ledger:
+        summary = ingest_paths(store, paths, options, jobs=settings.jobs, expected=total,
+                               reports_per_job=settings.reports_per_job, validate=check,
+                               ledger=ledger, force=force, progress=progress)
+    progress.finish(summary)
+    return summary
 
 
 def _send_to_server(server: str, token: str | None, paths: list[str], options: Any) -> Any:
@@ -168,25 +182,33 @@ def _read_options(settings: Settings, published: str | None, encoding: str) -> A
                    "instead of opening the store.")
 @click.option("--token", default=None,
               help="Write token of that server (setting write_token, env KG_WRITE_TOKEN).")
+@click.option("-j", "--jobs", type=click.IntRange(min=0), default=None,
+              help="Processes that extract reports (setting jobs; 0, the default: one per CPU).")
+@click.option("--force", is_flag=True,
+              help="Extract and store every report, also those the ledger has as done.")
 @store_option
 @click.pass_context
 def ingest(ctx: click.Context, paths: tuple[str, ...], published: str | None, lang: str | None,
            encoding: str, as_json: bool, validate: bool | None, server: str | None,
-           token: str | None, store: Path | None) -> None:
+           token: str | None, jobs: int | None, force: bool, store: Path | None) -> None:
     """Extract reports from files or folders into the store, one named graph each.
 
     PATHS are .txt, .md, .html, .json or .jsonl files, or folders of them. A JSONL
     file holds one report per line: {"text": …, "url", "title", "published",
     "source", "lang"}. Exits with 1 when some reports failed (they are listed).
+
+    A ledger beside the store records each report stored (its key, a hash of its
+    content and the pipeline version): ingesting the same files again skips the
+    reports already done and re-does those that changed, so a batch that was stopped
+    continues where it stopped. --force re-does all.
     """
-    settings = settings_for(ctx, store=store, lang=lang, validate_on_ingest=validate)
+    settings = settings_for(ctx, store=store, lang=lang, validate_on_ingest=validate, jobs=jobs)
     options = _read_options(settings, published, encoding)
     if server:
         summary = _send_to_server(server, token or settings.write_token, list(paths), options)
     else:
         with opened_store(settings) as opened:
-            summary = ingest_sources(opened, list(paths), options,
-                                      validate=settings.validate_on_ingest)
+            summary = ingest_sources(opened, list(paths), options, settings, force=force)
     if as_json:
         click.echo(json.dumps(summary.as_dict(), ensure_ascii=False, indent=2))
     else:

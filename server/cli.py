@@ -64,7 +64,7 @@ def demo(ctx: click.Context, then_serve: bool, host: str | None, port: int | Non
     click.echo(f"Store: {settings.store}")
     with opened_store(settings) as opened:
         summary = ingest_sources(opened, [str(p) for p in sample_paths()],
-                                 ReadOptions(max_bytes=settings.max_report_bytes))
+                                 ReadOptions(max_bytes=settings.max_report_bytes), settings)
         print_summary(summary)
         click.echo(f"quads in store: {len(opened)}")
     if not summary.ok:

@@ -101,6 +101,15 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("max_report_bytes", 2_000_000, int,
             "Largest report file (or JSONL line) accepted for ingestion, in bytes."),
     Setting("lang", "auto", str, "Language of reports without one: auto, ar or en."),
+    Setting("jobs", 0, int,
+            "Processes that extract reports in `kg ingest` (0: one per CPU). One process "
+            "writes the store either way."),
+    Setting("reports_per_job", 200, int,
+            "Fewest reports worth an extraction process of their own (each takes about a "
+            "second to load its pipeline): smaller batches use fewer processes than jobs."),
+    Setting("ledger", None, _optional_str,
+            "File of the ingestion ledger (which reports are in the store, from what content, "
+            "by which pipeline version). Default: kg-ledger.sqlite3 in the store folder."),
     Setting("validate_on_ingest", False, _bool,
             "Check each report's graph against the SHACL shapes before storing it."),
     Setting("base_url", None, _optional_str,

@@ -21,8 +21,18 @@ from pyoxigraph import Literal, NamedNode, Quad, RdfFormat, parse
 
 from kg.core import iris
 from kg.core.model import Document, Report
-from kg.graph.build import BuildContext, build_report, report_graph_iri
 from kg.graph.store import GraphStore, StoreError
+from kg.pipeline.ledger import Ledger, content_hash, report_key
+from kg.pipeline.pool import (
+    Extracted,
+    Factory,
+    Future,
+    ProcessPool,
+    Ready,
+    inline,
+    ordered,
+    plan_jobs,
+)
 
 #: File extensions read as reports.
 TEXT_SUFFIXES = {".txt", ".md", ".text"}
@@ -57,10 +67,17 @@ class IngestSummary:
     quads_written: int = 0
     quads_added: int = 0
     replaced: int = 0
+    #: reports the ledger had as done (same content, same pipeline): not extracted again
+    skipped: int = 0
     failures: list[IngestFailure] = field(default_factory=list)
     events_by_type: dict[str, int] = field(default_factory=dict)
     #: the entities the stored reports mention (``entities`` is their number)
     entity_iris: set[str] = field(default_factory=set)
+
+    @property
+    def handled(self) -> int:
+        """Items dealt with so far: reports stored or skipped, and failures."""
+        return self.reports + self.skipped + len(self.failures)
 
     @property
     def ok(self) -> bool:
@@ -76,6 +93,7 @@ class IngestSummary:
             "quads_written": self.quads_written,
             "quads_added": self.quads_added,
             "replaced": self.replaced,
+            "skipped": self.skipped,
             "events_by_type": dict(sorted(self.events_by_type.items())),
             "failures": [{"origin": f.origin, "reason": f.reason} for f in self.failures],
         }
@@ -344,9 +362,7 @@ def read_documents(
         path = Path(raw)
         if path.is_dir():
             try:
-                files = sorted(p for p in path.rglob("*")
-                               if p.is_file() and p.suffix.lower() in REPORT_SUFFIXES
-                               and p.stem.lower() not in SKIPPED_NAMES)
+                files = report_files(path)
             except OSError as exc:
                 yield IngestFailure(str(path), f"cannot list folder: {exc.strerror or exc}")
                 continue
@@ -359,6 +375,42 @@ def read_documents(
             yield from _read_file(path, opts)
         else:
             yield IngestFailure(str(path), "no such file or folder")
+
+
+def report_files(path: Path) -> list[Path]:
+    """The report files of a folder, in name order (what :func:`read_documents` reads).
+
+    Raises:
+        OSError: the folder cannot be listed.
+    """
+    return sorted(p for p in path.rglob("*")
+                  if p.is_file() and p.suffix.lower() in REPORT_SUFFIXES
+                  and p.stem.lower() not in SKIPPED_NAMES)
+
+
+def count_reports(paths: Iterable[str | Path]) -> int:
+    """About how many reports ``paths`` hold, quickly (for a progress bar's ETA).
+
+    One per file, one per non-blank line of a JSON lines file; a JSON array counts as
+    one. Unreadable paths count as one (they become one failure).
+    """
+    total = 0
+    for raw in paths:
+        path = Path(raw)
+        try:
+            files = report_files(path) if path.is_dir() else [path]
+        except OSError:
+            files = [path]
+        for file in files:
+            if file.suffix.lower() in (".jsonl", ".ndjson"):
+                try:
+                    with file.open("rb") as stream:
+                        total += sum(1 for line in stream if line.strip())
+                except OSError:
+                    total += 1
+            else:
+                total += 1
+    return total
 
 
 # --------------------------------------------------------------------------- processing
@@ -460,91 +512,185 @@ def ensure_static_graphs(store: GraphStore, processor: Processor | None = None) 
     return written
 
 
+class Workers(Protocol):
+    """Where documents are extracted: a :class:`~kg.pipeline.pool.ProcessPool` or a cluster."""
+
+    #: how many documents may be in flight at once
+    window: int
+
+    def submit(self, document: Document, ingested_at: dt.datetime) -> Future: ...
+
+
 def ingest(
     store: GraphStore,
     items: Iterable[Document | IngestFailure],
     *,
     processor: Extractor | None = None,
-    progress: Callable[[Document | IngestFailure], None] | None = None,
+    progress: Callable[[IngestSummary], None] | None = None,
     validate: Callable[[list[Quad]], list[str]] | None = None,
     now: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.UTC),
+    ledger: Ledger | None = None,
+    force: bool = False,
+    workers: Workers | None = None,
 ) -> IngestSummary:
     """Ingest documents into ``store``, one named graph per report.
+
+    Documents are extracted by ``workers`` (in parallel) or here, one by one; either
+    way this process writes the graphs, in input order, each in one transaction, so
+    the store ends the same however the work was spread.
 
     Args:
         store: the open, writable store.
         items: documents (and read failures, passed through into the summary).
-        processor: extracts and links a document (default: :class:`Processor`).
-        progress: called once per item, e.g. to advance a progress bar.
+        processor: extracts and links a document here (default: :class:`Processor`);
+            with ``workers`` it only decides, being a :class:`Processor`, that the
+            ontology and KB graphs are loaded too.
+        progress: called after each item (done, skipped or failed) with the summary so far.
         validate: returns violation messages for a report's quads; a report with
             violations is rejected.
         now: the clock, for the ingestion time recorded with each report.
+        ledger: skip reports it records as done (same content, same pipeline), and
+            record each report written.
+        force: with a ledger, extract and write every report even if it is recorded.
+        workers: extract documents elsewhere (processes, a cluster).
 
     Returns:
-        The summary; ``summary.failures`` lists what was rejected and why.
+        The summary; ``summary.failures`` lists what was rejected and why,
+        ``summary.skipped`` counts reports the ledger had as done.
     """
     process = processor or Processor()
+    submit: Callable[[Document], Future]
+    if workers is None:
+        run_here = inline(process)
+        window = 1
+        submit = lambda doc: run_here(doc, now())  # noqa: E731
+    else:
+        window = workers.window
+        submit = lambda doc: workers.submit(doc, now())  # noqa: E731
     # the ontology and KB graphs are (re)loaded before the first report, not for a
     # batch in which nothing could be read
     static_pending = True
     summary = IngestSummary()
     seen: dict[str, str] = {}
-    for item in items:
-        if progress is not None:
-            progress(item)
+    fingerprints: dict[int, tuple[str, str]] = {}
+    present: set[str] | None = None
+
+    def triage(item: Document | IngestFailure) -> Future:
+        """Pass failures and reports the ledger has as done; submit the others."""
+        nonlocal present
         if isinstance(item, IngestFailure):
-            summary.failures.append(item)
-            continue
-        if static_pending and isinstance(process, Processor):
-            ensure_static_graphs(store, process)
-        static_pending = False
-        try:
-            report = process(item)
-            quads = build_report(report, BuildContext(ingested_at=now()))
-        except Exception as exc:  # noqa: BLE001 - one bad report must not stop the batch
-            summary.failures.append(
-                IngestFailure(item.origin, f"extraction failed: {type(exc).__name__}: {exc}"))
-            continue
-        if validate is not None:
-            problems = validate(quads)
-            if problems:
-                reason = "graph does not conform to the shapes: " + "; ".join(problems[:5])
-                summary.failures.append(IngestFailure(item.origin, reason))
-                continue
-        graph = report_graph_iri(report)
-        if graph in seen:
-            summary.failures.append(IngestFailure(
-                item.origin, f"same report as {seen[graph]} (same URL or text); kept the first"))
-            continue
-        seen[graph] = item.origin
-        before = store.count(graph) if store.has_graph(graph) else None
-        try:
-            written = store.replace_graph(graph, quads)
-        except StoreError as exc:
-            summary.failures.append(IngestFailure(item.origin, str(exc)))
-            continue
-        summary.reports += 1
-        summary.replaced += before is not None
-        summary.quads_written += written
-        summary.quads_added += written - (before or 0)
-        summary.events += len(report.events)
-        for event in report.events:
-            summary.events_by_type[event.type] = summary.events_by_type.get(event.type, 0) + 1
-        summary.entity_iris.update(q.object.value for q in quads
-                                   if q.predicate.value == "https://schema.org/mentions"
-                                   and isinstance(q.object, NamedNode))
+            return Ready(item)
+        key, digest = fingerprint(item)
+        fingerprints[id(item)] = (key, digest)
+        if ledger is not None and not force:
+            graph = iris.report_graph(key)
+            if graph in seen:
+                return Ready(IngestFailure(item.origin, f"same report as {seen[graph]} (same "
+                                                        "URL or text); kept the first"))
+            if ledger.done(key, digest):
+                if present is None:  # the store may have lost graphs the ledger remembers
+                    present = set(store.graphs())
+                if graph in present:
+                    seen[graph] = item.origin
+                    return Ready(SKIPPED)
+        return submit(item)
+
+    for item, result in ordered(items, triage, window):
+        if isinstance(result, IngestFailure):
+            summary.failures.append(result)
+        elif result is SKIPPED:
+            summary.skipped += 1
+        else:
+            if static_pending and isinstance(process, Processor):
+                ensure_static_graphs(store, process)
+            static_pending = False
+            _write(store, item, result, summary, seen, validate, ledger,
+                   fingerprints.get(id(item)))
+        fingerprints.pop(id(item), None)
+        if progress is not None:
+            progress(summary)
     summary.entities = len(summary.entity_iris)
     store.flush()
     return summary
+
+
+#: What :func:`ingest` gets for a report its ledger has as done.
+SKIPPED = object()
+
+
+def fingerprint(document: Document) -> tuple[str, str]:
+    """The report key and content hash of a document (see :mod:`kg.pipeline.ledger`)."""
+    return report_key(document), content_hash(document)
+
+
+def _write(store: GraphStore, document: Document, extracted: Extracted, summary: IngestSummary,
+           seen: dict[str, str], validate: Callable[[list[Quad]], list[str]] | None,
+           ledger: Ledger | None, fingerprint: tuple[str, str] | None) -> None:
+    """Store one extracted report (or record why not) and count it."""
+    if extracted.error is not None:
+        summary.failures.append(IngestFailure(document.origin, extracted.error))
+        return
+    quads = extracted.quads
+    if validate is not None:
+        problems = validate(quads)
+        if problems:
+            reason = "graph does not conform to the shapes: " + "; ".join(problems[:5])
+            summary.failures.append(IngestFailure(document.origin, reason))
+            return
+    graph = extracted.graph
+    if graph in seen:
+        summary.failures.append(IngestFailure(
+            document.origin, f"same report as {seen[graph]} (same URL or text); kept the first"))
+        return
+    seen[graph] = document.origin
+    before = store.count(graph) if store.has_graph(graph) else None
+    try:
+        written = store.replace_graph(graph, quads)
+    except StoreError as exc:
+        summary.failures.append(IngestFailure(document.origin, str(exc)))
+        return
+    if ledger is not None and fingerprint is not None:
+        ledger.record(*fingerprint, graph=graph, origin=document.origin)
+    summary.reports += 1
+    summary.replaced += before is not None
+    summary.quads_written += written
+    summary.quads_added += written - (before or 0)
+    summary.events += len(extracted.event_types)
+    for kind in extracted.event_types:
+        summary.events_by_type[kind] = summary.events_by_type.get(kind, 0) + 1
+    summary.entity_iris.update(extracted.entities)
 
 
 def ingest_paths(
     store: GraphStore,
     paths: Iterable[str | Path],
     options: ReadOptions | None = None,
+    *,
+    jobs: int = 1,
+    expected: int | None = None,
+    reports_per_job: int = 200,
+    factory: Factory = Processor,
     **kwargs: Any,
 ) -> IngestSummary:
-    """Read files and folders and ingest every report in them (see :func:`ingest`)."""
-    return ingest(store, read_documents(paths, options), **kwargs)
+    """Read files and folders and ingest every report in them (see :func:`ingest`).
 
-
+    Args:
+        jobs: extraction processes (0: one per CPU); fewer are started when the batch
+            is small (see :func:`kg.pipeline.pool.plan_jobs`).
+        expected: about how many reports the paths hold (default: counted).
+        reports_per_job: the fewest reports worth a process of their own.
+        factory: makes each process's extractor (it must pickle).
+        kwargs: passed to :func:`ingest`.
+    """
+    paths = list(paths)
+    if jobs != 1:
+        count = count_reports(paths) if expected is None else expected
+        jobs = plan_jobs(jobs, count, reports_per_job)
+    items = read_documents(paths, options)
+    # with workers, this one is not run: it says whether the static graphs belong in the
+    # store (the real pipeline's) and loads the KB for them
+    kwargs.setdefault("processor", factory())
+    if jobs == 1:
+        return ingest(store, items, **kwargs)
+    with ProcessPool(jobs, factory) as pool:
+        return ingest(store, items, workers=pool, **kwargs)
