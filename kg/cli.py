@@ -39,8 +39,15 @@ def settings_for(ctx: click.Context, **overrides: Any) -> Settings:
 
 @contextmanager
 def opened_store(settings: Settings, *, read_only: bool = False) -> Iterator[GraphStore]:
+    from kg.graph.remote import RemoteStore, is_url
+
     try:
-        store = open_store(settings.store, read_only=read_only)
+        if is_url(settings.store):
+            store: GraphStore = RemoteStore(settings.store, read_only=read_only,
+                                            update_url=settings.store_update_url,
+                                            graph_url=settings.store_graph_url)
+        else:
+            store = open_store(settings.store, read_only=read_only)
     except StoreError as exc:
         raise click.ClickException(str(exc)) from None
     try:
@@ -50,8 +57,8 @@ def opened_store(settings: Settings, *, read_only: bool = False) -> Iterator[Gra
 
 
 store_option = click.option(
-    "--store", "store", type=click.Path(file_okay=False, path_type=Path), default=None,
-    help="Store folder (setting store, env KG_STORE).")
+    "--store", "store", default=None, metavar="DIR|URL",
+    help="Store folder, or the query URL of a SPARQL 1.1 server (setting store, env KG_STORE).")
 
 
 #: Entry-point group through which other packages add commands (``serve`` and ``demo``
@@ -111,14 +118,14 @@ def print_summary(summary: Any) -> None:
 def ingest_sources(store: GraphStore, paths: list[str], options: Any, settings: Settings,
                    *, force: bool = False) -> Any:
     from kg.pipeline.ingest import count_reports, ingest_paths
-    from kg.pipeline.ledger import LEDGER_FILE, Ledger
+    from kg.pipeline.ledger import Ledger, ledger_path
     from kg.pipeline.progress import Progress
     from ontology.validation import report_validator
 
     check = report_validator(store) if settings.validate_on_ingest else None
     total = count_reports(paths)
     progress = Progress(total, sys.stderr, tty=sys.stderr.isatty())
-    ledger_file = settings.ledger or Path(settings.store).expanduser() / LEDGER_FILE
+    ledger_file = settings.ledger or ledger_path(settings.store)
     try:
         ledger = Ledger(ledger_file)
     except OSError as exc:
@@ -190,7 +197,7 @@ def _read_options(settings: Settings, published: str | None, encoding: str) -> A
 @click.pass_context
 def ingest(ctx: click.Context, paths: tuple[str, ...], published: str | None, lang: str | None,
            encoding: str, as_json: bool, validate: bool | None, server: str | None,
-           token: str | None, jobs: int | None, force: bool, store: Path | None) -> None:
+           token: str | None, jobs: int | None, force: bool, store: str | None) -> None:
     """Extract reports from files or folders into the store, one named graph each.
 
     PATHS are .txt, .md, .html, .json or .jsonl files, or folders of them. A JSONL
@@ -241,7 +248,7 @@ def _query_text(text: str) -> str:
               help="Default graph is the store's default graph, not the union of all graphs.")
 @store_option
 @click.pass_context
-def query(ctx: click.Context, sparql: str, fmt: str, no_union: bool, store: Path | None) -> None:
+def query(ctx: click.Context, sparql: str, fmt: str, no_union: bool, store: str | None) -> None:
     """Run a SPARQL query (text, @file.rq or - for stdin) against the store."""
     from kg.graph.query import render_result
 
@@ -263,7 +270,7 @@ def query(ctx: click.Context, sparql: str, fmt: str, no_union: bool, store: Path
 @click.option("--json", "as_json", is_flag=True, help="Print as JSON.")
 @store_option
 @click.pass_context
-def stats(ctx: click.Context, as_json: bool, store: Path | None) -> None:
+def stats(ctx: click.Context, as_json: bool, store: str | None) -> None:
     """Reports, events by type, actors, places, quads and size of the store."""
     from kg.graph.query import store_stats
 
@@ -327,7 +334,7 @@ def export(ctx: click.Context, fmt: str | None, output: Path | None, graphs: tup
            reports: tuple[str, ...], sources: tuple[str, ...], since: Any, until: Any,
            places: tuple[str, ...], types: tuple[str, ...], with_kb: bool, label_lang: str,
            dataset: Path | None, title: str | None, licence: str | None,
-           publisher: str | None, store: Path | None) -> None:
+           publisher: str | None, store: str | None) -> None:
     """Export the store, or the graphs/events the filters choose, as RDF or tables."""
     from kg.exchange.export import ExportError, export_dataset
     from kg.exchange.export import export as run_export
@@ -368,7 +375,7 @@ def export(ctx: click.Context, fmt: str | None, output: Path | None, graphs: tup
 @store_option
 @click.pass_context
 def import_command(ctx: click.Context, file: Path, fmt: str | None, graph: str | None,
-                   merge: bool, store: Path | None) -> None:
+                   merge: bool, store: str | None) -> None:
     """Load an RDF file (e.g. a `kg export`) or a `kg export --dataset` folder into the store."""
     from kg.exchange.importer import ImportFileError, import_file
 
@@ -585,7 +592,7 @@ def extract_command(ctx: click.Context, paths: tuple[str, ...], published: str |
 @click.pass_context
 def link_command(ctx: click.Context, names: tuple[str, ...], kind: str, context: str | None,
                  online: bool | None, limit: int | None, quickstatements: bool,
-                 output: Path | None, store: Path | None) -> None:
+                 output: Path | None, store: str | None) -> None:
     """Resolve NAMES against the knowledge base, or work on the store's links.
 
     With NAMES: print the entity each resolves to (or NIL), its chain and confidence.
@@ -639,7 +646,7 @@ def link_command(ctx: click.Context, names: tuple[str, ...], kind: str, context:
               help="Check only this named graph (e.g. one report); the KB graph is context.")
 @store_option
 @click.pass_context
-def validate_command(ctx: click.Context, graph: str | None, store: Path | None) -> None:
+def validate_command(ctx: click.Context, graph: str | None, store: str | None) -> None:
     """Check the store against the ontology's SHACL shapes and closed vocabulary.
 
     Prints one line per violation (focus node, path, message, value), then a summary.
@@ -664,7 +671,7 @@ def validate_command(ctx: click.Context, graph: str | None, store: Path | None) 
               help="First check the ontology with HermiT (needs Java; skipped without it).")
 @store_option
 @click.pass_context
-def reason_command(ctx: click.Context, consistency: bool, store: Path | None) -> None:
+def reason_command(ctx: click.Context, consistency: bool, store: str | None) -> None:
     """Materialise what the ontology entails into the inferred graph.
 
     Types implied by roles and by the class hierarchy, the located-in closure, where

@@ -7,8 +7,6 @@ group, which :class:`kg.cli.PluginGroup` reads.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import click
 
 from kg.cli import (
@@ -24,7 +22,13 @@ from kg.core.settings import Settings
 
 def serve_settings(settings: Settings) -> None:
     """Serve the endpoint with ``settings`` until interrupted, printing where it listens."""
+    from kg.graph.remote import is_url
     from server.wsgi import serve as run_server
+
+    if is_url(settings.store):
+        raise click.UsageError(
+            f"kg serve serves an on-disk store; {settings.store} is a SPARQL server already: "
+            "query it there (the kg commands take it as --store)")
 
     def ready(url: str) -> None:
         click.echo(f"SPARQL endpoint: {url}/sparql")
@@ -43,7 +47,7 @@ def serve_settings(settings: Settings) -> None:
 @click.option("--port", type=int, default=None, help="Port (setting port).")
 @store_option
 @click.pass_context
-def serve(ctx: click.Context, host: str | None, port: int | None, store: Path | None) -> None:
+def serve(ctx: click.Context, host: str | None, port: int | None, store: str | None) -> None:
     """Serve the SPARQL endpoint, query page and linked-data pages (production WSGI)."""
     serve_settings(settings_for(ctx, store=store, host=host, port=port))
 
@@ -56,7 +60,7 @@ def serve(ctx: click.Context, host: str | None, port: int | None, store: Path | 
 @store_option
 @click.pass_context
 def demo(ctx: click.Context, then_serve: bool, host: str | None, port: int | None,
-         store: Path | None) -> None:
+         store: str | None) -> None:
     """Ingest the bundled sample reports, then serve the SPARQL endpoint."""
     from kg.pipeline.ingest import ReadOptions
 

@@ -69,7 +69,14 @@ class Setting:
 
 SETTINGS: tuple[Setting, ...] = (
     Setting("store", str(default_data_dir() / "store"), str,
-            "Folder of the on-disk Oxigraph store."),
+            "Folder of the on-disk Oxigraph store, or the query URL of a SPARQL 1.1 server "
+            "(Oxigraph server, Fuseki, GraphDB, Virtuoso, QLever) holding the store."),
+    Setting("store_update_url", None, _optional_str,
+            "With a server store: its SPARQL update URL (default: guessed from the store "
+            "URL, e.g. /query -> /update)."),
+    Setting("store_graph_url", None, _optional_str,
+            "With a server store: its Graph Store Protocol URL (default: guessed from the "
+            "store URL, e.g. /query -> /store)."),
     Setting("host", "127.0.0.1", str, "Address the server listens on."),
     Setting("port", 5000, int, "Port the server listens on."),
     Setting("workers", 4, int, "Threads of each web process answering requests."),

@@ -16,7 +16,7 @@ from pyoxigraph import (
     RdfFormat,
 )
 
-from kg.graph.store import GraphStore, QueryResult
+from kg.graph.store import GraphStore, QueryResult, Triples
 from ontology.namespace import CKG
 
 _RESULTS_FORMAT = {
@@ -61,7 +61,7 @@ def render_result(result: QueryResult, fmt: str = "table") -> str:
         fmt: ``table``, ``json``, ``csv``, ``tsv`` or ``xml`` (graph results are
             always N-Triples).
     """
-    if isinstance(result, QueryTriples):
+    if isinstance(result, QueryTriples | Triples):
         buffer = io.BytesIO()
         result.serialize(buffer, RdfFormat.N_TRIPLES)
         return buffer.getvalue().decode("utf-8")
@@ -98,7 +98,7 @@ def store_stats(store: GraphStore) -> dict[str, Any]:
     roles = " ".join(f"<{ckg}{r}>" for r in
                      ("perpetrator", "supporter", "target", "imposer", "participant"))
     return {
-        "store": str(store.path) if store.path else ":memory:",
+        "store": store.location,
         "reports": _scalar(store, f"SELECT (COUNT(DISTINCT ?r) AS ?n) WHERE "
                                   f"{{ ?r a <{ckg}Report> }}"),
         "events": _scalar(store, f"SELECT (COUNT(DISTINCT ?e) AS ?n) WHERE "

@@ -37,11 +37,30 @@ from pyoxigraph import (
     QueryTriples,
     RdfFormat,
     Store,
+    Triple,
+    serialize,
 )
 
 Term = NamedNode | BlankNode | Literal
 
-QueryResult = QuerySolutions | QueryBoolean | QueryTriples
+
+
+class Triples:
+    """Triples a CONSTRUCT or DESCRIBE query returned from a server (the embedded
+    store gives a :class:`pyoxigraph.QueryTriples`, which Python cannot make)."""
+
+    def __init__(self, triples: list[Triple]) -> None:
+        self._triples = triples
+
+    def __iter__(self) -> Iterator[Triple]:
+        return iter(self._triples)
+
+    def serialize(self, output: IO[bytes], fmt: RdfFormat) -> None:
+        """Write the triples to a binary stream."""
+        serialize(self._triples, output, fmt)
+
+
+QueryResult = QuerySolutions | QueryBoolean | QueryTriples | Triples
 
 
 class StoreError(OSError):
@@ -161,6 +180,11 @@ class GraphStore:
         else:
             self._store.dump(output, fmt)
 
+    @property
+    def location(self) -> str:
+        """Where the store is: its folder, ``:memory:`` or a server's URL."""
+        return str(self.path) if self.path else ":memory:"
+
     # --- writing
     def _writable(self) -> None:
         if self.read_only:
@@ -178,16 +202,12 @@ class GraphStore:
             StoreError: the store is read-only or the write failed (nothing changed).
         """
         self._writable()
-        target = NamedNode(graph)
-        lines = {f"{q.subject} {q.predicate} {q.object} ." for q in quads}
-        update = f"DROP SILENT GRAPH {target} ;\n"
-        if lines:
-            update += "INSERT DATA { GRAPH " + str(target) + " {\n" + "\n".join(lines) + "\n} }"
+        update, count = replace_update(graph, quads)
         try:
             self._store.update(update)
         except (OSError, SyntaxError) as exc:
             raise StoreError(f"could not replace graph {graph}: {exc}") from exc
-        return len(lines)
+        return count
 
     def drop_graph(self, graph: str) -> bool:
         """Remove a named graph; returns whether it existed."""
@@ -273,6 +293,21 @@ class GraphStore:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def replace_update(graph: str, quads: Iterable[Quad]) -> tuple[str, int]:
+    """The SPARQL update that replaces ``graph`` by ``quads`` in one transaction.
+
+    Returns:
+        The update (``DROP SILENT GRAPH`` then ``INSERT DATA``) and the number of
+        distinct quads it inserts; the quads' own graph names are ignored.
+    """
+    target = NamedNode(graph)
+    lines = {f"{q.subject} {q.predicate} {q.object} ." for q in quads}
+    update = f"DROP SILENT GRAPH {target} ;\n"
+    if lines:
+        update += "INSERT DATA { GRAPH " + str(target) + " {\n" + "\n".join(lines) + "\n} }"
+    return update, len(lines)
 
 
 #: The lock file that keeps writers out while a read-only server reads the store.
@@ -384,4 +419,4 @@ def open_store(path: str | Path | None, *, read_only: bool = False) -> GraphStor
 
 
 __all__ = ["GraphStore", "StoreError", "StoreLockedError", "ensure_store", "hold_readers_lock",
-           "open_store", "QueryResult", "RdfFormat"]
+           "open_store", "replace_update", "QueryResult", "RdfFormat"]

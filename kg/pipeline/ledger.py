@@ -38,6 +38,7 @@ from types import TracebackType
 from kg import __version__
 from kg.core import iris
 from kg.core.model import Document
+from kg.core.settings import default_data_dir
 
 #: The ledger's file name inside an on-disk store's folder.
 LEDGER_FILE = "kg-ledger.sqlite3"
@@ -61,6 +62,19 @@ _PIPELINE_PARTS = (
     ("ontology", ("*.py", "*.ttl")),
 )
 _PIPELINE_FILES = ("kg/graph/build.py", "kg/pipeline/nlp.py")
+
+
+def ledger_path(store: str | Path) -> Path:
+    """Where the ledger of a store is kept by default.
+
+    In the folder of an on-disk store; for a server's store (a URL), in the per-user
+    data folder, named by a hash of the URL.
+    """
+    text = str(store)
+    if text.startswith(("http://", "https://")):
+        name = hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+        return default_data_dir() / "ledgers" / f"{name}.sqlite3"
+    return Path(text).expanduser() / LEDGER_FILE
 
 
 def report_key(document: Document) -> str:
