@@ -40,8 +40,11 @@ except SystemExit:
 wall = time.perf_counter() - start
 status = open("/proc/self/status").read().split("\n")
 hwm = next(int(line.split()[1]) for line in status if line.startswith("VmHWM"))
-child = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-print("BENCH " + json.dumps({"wall": wall, "writer_kb": hwm, "worker_kb": child}))
+me = resource.getrusage(resource.RUSAGE_SELF)
+kids = resource.getrusage(resource.RUSAGE_CHILDREN)
+print("BENCH " + json.dumps({"wall": wall, "writer_kb": hwm, "worker_kb": kids.ru_maxrss,
+                             "writer_cpu": me.ru_utime + me.ru_stime,
+                             "worker_cpu": kids.ru_utime + kids.ru_stime}))
 """
 
 
@@ -88,8 +91,9 @@ def main() -> None:
                 print(f"jobs={jobs} round={round_}: {m['wall']:.1f} s, "
                       f"{m['reports'] / m['wall']:.1f} reports/s, "
                       f"{m['quads'] / m['wall']:,.0f} quads/s, {m['events']} events, "
-                      f"writer {m['writer_kb'] / 1024:.0f} MB, "
-                      f"largest worker {m['worker_kb'] / 1024:.0f} MB", flush=True)
+                      f"writer {m['writer_kb'] / 1024:.0f} MB {m['writer_cpu']:.0f} cpu-s, "
+                      f"largest worker {m['worker_kb'] / 1024:.0f} MB, workers "
+                      f"{m['worker_cpu']:.0f} cpu-s", flush=True)
         print("\n| jobs | reports | median s | reports/s | quads/s | ratio | writer MB "
               "| worker MB |")
         print("|---|---|---|---|---|---|---|---|")

@@ -130,10 +130,16 @@ def ingest_sources(store: GraphStore, paths: list[str], options: Any, settings: 
         ledger = Ledger(ledger_file)
     except OSError as exc:
         raise click.ClickException(str(exc)) from None
+    from kg.pipeline.cluster import ClusterError
+
     with ledger:
-        summary = ingest_paths(store, paths, options, jobs=settings.jobs, expected=total,
-                               reports_per_job=settings.reports_per_job, validate=check,
-                               ledger=ledger, force=force, progress=progress)
+        try:
+            summary = ingest_paths(store, paths, options, jobs=settings.jobs, expected=total,
+                                   reports_per_job=settings.reports_per_job, validate=check,
+                                   ledger=ledger, force=force, progress=progress,
+                                   cluster=settings.cluster)
+        except ClusterError as exc:
+            raise click.ClickException(str(exc)) from None
     progress.finish(summary)
     return summary
 
@@ -191,13 +197,17 @@ def _read_options(settings: Settings, published: str | None, encoding: str) -> A
               help="Write token of that server (setting write_token, env KG_WRITE_TOKEN).")
 @click.option("-j", "--jobs", type=click.IntRange(min=0), default=None,
               help="Processes that extract reports (setting jobs; 0, the default: one per CPU).")
+@click.option("--cluster", default=None, metavar="ADDRESS",
+              help="Extract on a Dask cluster (setting cluster): a scheduler address, or 'local' "
+                   "for a cluster of --jobs processes here. Needs conflict-kg[cluster].")
 @click.option("--force", is_flag=True,
               help="Extract and store every report, also those the ledger has as done.")
 @store_option
 @click.pass_context
 def ingest(ctx: click.Context, paths: tuple[str, ...], published: str | None, lang: str | None,
            encoding: str, as_json: bool, validate: bool | None, server: str | None,
-           token: str | None, jobs: int | None, force: bool, store: str | None) -> None:
+           token: str | None, jobs: int | None, cluster: str | None, force: bool,
+           store: str | None) -> None:
     """Extract reports from files or folders into the store, one named graph each.
 
     PATHS are .txt, .md, .html, .json or .jsonl files, or folders of them. A JSONL
@@ -209,7 +219,8 @@ def ingest(ctx: click.Context, paths: tuple[str, ...], published: str | None, la
     reports already done and re-does those that changed, so a batch that was stopped
     continues where it stopped. --force re-does all.
     """
-    settings = settings_for(ctx, store=store, lang=lang, validate_on_ingest=validate, jobs=jobs)
+    settings = settings_for(ctx, store=store, lang=lang, validate_on_ingest=validate, jobs=jobs,
+                            cluster=cluster)
     options = _read_options(settings, published, encoding)
     if server:
         summary = _send_to_server(server, token or settings.write_token, list(paths), options)

@@ -272,3 +272,54 @@ def test_the_command_says_what_it_skipped_and_logs_progress(runner, tmp_path: Pa
     assert "reports skipped: 3" in again.output and "reports ingested: 0" in again.output
     forced = runner.invoke(main, ["ingest", str(folder), "--store", store, "--force"])
     assert "reports ingested: 3 (3 replaced)" in forced.output
+
+
+# --------------------------------------------------------------------------- a Dask cluster
+
+
+@pytest.mark.slow
+def test_a_local_dask_cluster_stores_the_same_graphs(corpus: Path, tmp_path: Path) -> None:
+    pytest.importorskip("distributed")
+    results = []
+    for cluster in (None, "local"):
+        store = open_store(tmp_path / f"cluster-{cluster}")
+        summary = ingest_paths(store, [corpus], jobs=2, reports_per_job=10**6,
+                               cluster=cluster, now=fixed_clock)
+        results.append((summary.as_dict(), canonical(store)))
+        store.close()
+    (one, (lines1, onto1)), (dask, (lines2, onto2)) = results
+    assert one["reports"] == 60 and len(one["failures"]) == 3
+    assert one == dask
+    assert lines1 == lines2
+    assert isomorphic(onto1, onto2)
+
+
+@pytest.mark.slow
+def test_the_command_ingests_on_a_cluster_started_by_the_test(runner, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    distributed = pytest.importorskip("distributed")
+    from kg.cli import main
+
+    folder = tmp_path / "in"
+    write_corpus(folder, 12)
+    (folder / "bad.json").write_text('{"text": ""}')
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                                  dashboard_address=None) as cluster:
+        result = runner.invoke(main, ["ingest", str(folder), "--store", str(tmp_path / "s"),
+                                      "--cluster", cluster.scheduler_address])
+    assert result.exit_code == 1, result.output  # the bad report, listed; the rest stored
+    assert "reports ingested: 12" in result.output and "empty report" in result.output
+    local = runner.invoke(main, ["ingest", str(folder), "--store", str(tmp_path / "s"),
+                                 "--cluster", "local", "--force", "--jobs", "1"])
+    assert "reports ingested: 12 (12 replaced)" in local.output, local.output
+
+
+def test_a_cluster_nobody_runs_is_a_clear_error(runner, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    pytest.importorskip("distributed")
+    from kg.cli import main
+    from tests.conftest import free_port
+
+    folder = tmp_path / "in"
+    write_corpus(folder, 2)
+    result = runner.invoke(main, ["ingest", str(folder), "--store", str(tmp_path / "s"),
+                                  "--cluster", f"tcp://127.0.0.1:{free_port()}"])
+    assert result.exit_code == 1 and "does not answer" in result.output, result.output

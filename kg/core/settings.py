@@ -111,6 +111,10 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("jobs", 0, int,
             "Processes that extract reports in `kg ingest` (0: one per CPU). One process "
             "writes the store either way."),
+    Setting("cluster", None, _optional_str,
+            "Dask scheduler address (tcp://host:8786) whose workers extract reports in "
+            "`kg ingest`, or 'local' for a cluster of `jobs` processes on this machine. "
+            "Needs pip install 'conflict-kg[cluster]'."),
     Setting("reports_per_job", 200, int,
             "Fewest reports worth an extraction process of their own (each takes about a "
             "second to load its pipeline): smaller batches use fewer processes than jobs."),

@@ -670,6 +670,7 @@ def ingest_paths(
     expected: int | None = None,
     reports_per_job: int = 200,
     factory: Factory = Processor,
+    cluster: str | None = None,
     **kwargs: Any,
 ) -> IngestSummary:
     """Read files and folders and ingest every report in them (see :func:`ingest`).
@@ -680,16 +681,26 @@ def ingest_paths(
         expected: about how many reports the paths hold (default: counted).
         reports_per_job: the fewest reports worth a process of their own.
         factory: makes each process's extractor (it must pickle).
+        cluster: extract on this Dask cluster (a scheduler address, or ``local`` for
+            one of ``jobs`` processes here) instead; see :mod:`kg.pipeline.cluster`.
         kwargs: passed to :func:`ingest`.
+
+    Raises:
+        kg.pipeline.cluster.ClusterError: the cluster cannot be used.
     """
     paths = list(paths)
-    if jobs != 1:
+    if jobs != 1 and not (cluster and cluster != "local"):
         count = count_reports(paths) if expected is None else expected
         jobs = plan_jobs(jobs, count, reports_per_job)
     items = read_documents(paths, options)
     # with workers, this one is not run: it says whether the static graphs belong in the
     # store (the real pipeline's) and loads the KB for them
     kwargs.setdefault("processor", factory())
+    if cluster:
+        from kg.pipeline.cluster import Cluster
+
+        with Cluster(cluster, factory, local_workers=max(jobs, 1)) as workers:
+            return ingest(store, items, workers=workers, **kwargs)
     if jobs == 1:
         return ingest(store, items, **kwargs)
     with ProcessPool(jobs, factory) as pool:

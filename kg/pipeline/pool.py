@@ -188,8 +188,8 @@ class ProcessPool:
 
     def __init__(self, jobs: int, factory: Factory) -> None:
         self.jobs = jobs
-        #: documents in flight: enough to keep every process busy while the writer writes
-        self.window = 4 * jobs
+        #: documents in flight: enough to keep every process busy while one is slow
+        self.window = 16 * jobs
         self._factory = factory
         self._executor = ProcessPoolExecutor(
             max_workers=jobs, mp_context=multiprocessing.get_context("spawn"),
