@@ -91,6 +91,31 @@ def test_bad_files_change_nothing(tmp_path: Path) -> None:
     assert len(store) == 1
 
 
+def test_an_empty_store_is_bulk_loaded_and_left_empty_by_a_bad_file(tmp_path: Path) -> None:
+    store = open_store(tmp_path / "s")
+    broken = tmp_path / "broken.nq"
+    broken.write_text(f'<{EX}a> <{EX}p> "new" <{EX}g1> .\n' * 3
+                      + f'<{EX}b> <{EX}p> "unterminated <{EX}g1> .\n', encoding="utf-8")
+    with pytest.raises(ImportFileError, match="not valid nq"):
+        import_file(store, broken)
+    assert store.is_empty()
+    (tmp_path / "fake.nq.gz").write_bytes(b"not gzip at all")
+    with pytest.raises(ImportFileError, match="cannot read"):
+        import_file(store, tmp_path / "fake.nq.gz")
+    assert store.is_empty()
+    good = tmp_path / "good.nq.gz"
+    with gzip.open(good, "wt", encoding="utf-8") as out:
+        out.write(f'<{EX}a> <{EX}p> "x" <{EX}g1> .\n<{EX}a> <{EX}p> "y" <{EX}g2> .\n'
+                  f'<{EX}a> <{EX}p> "z" .\n')
+    result = import_file(store, good)
+    assert (result.quads, result.graphs) == (3, [EX + "g1", EX + "g2"])
+    triples = tmp_path / "t.nt"
+    triples.write_text(f'<{EX}b> <{EX}p> "w" .\n', encoding="utf-8")
+    fresh = open_store(tmp_path / "s2")
+    import_file(fresh, triples, graph=EX + "g3")
+    assert [x.object.value for x in fresh.quads(EX + "g3")] == ["w"]
+
+
 def test_blank_nodes_do_not_merge_with_the_stores(tmp_path: Path) -> None:
     store = open_store(tmp_path / "s")
     data = tmp_path / "b.nt"

@@ -3,11 +3,12 @@
 The format comes from the file name (``.nq``, ``.trig``, ``.nt``, ``.ttl``, ``.jsonld``,
 ``.rdf``…, optionally followed by ``.gz``) unless given. The file is read twice: once
 to check all of it parses and to learn which named graphs it holds, then to load it.
-So a file with a syntax error changes nothing. By default the named graphs in the
-file replace the graphs of the same name in the store (as re-ingesting a report
-does); triples of a triple format go to ``graph`` (or the default graph), which is
-replaced too when it is a named graph. Blank nodes get fresh identifiers so they
-never merge with blank nodes already in the store.
+So a file with a syntax error changes nothing. An empty store is filled by the
+engine's bulk loader in one pass instead (and emptied again if the file is bad).
+By default the named graphs in the file replace the graphs of the same name in the
+store (as re-ingesting a report does); triples of a triple format go to ``graph``
+(or the default graph), which is replaced too when it is a named graph. Blank nodes
+get fresh identifiers so they never merge with blank nodes already in the store.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from typing import IO, cast
 from pyoxigraph import DefaultGraph, NamedNode, Quad, RdfFormat, parse
 
 from kg.exchange.formats import FORMATS, format_for
-from kg.graph.store import GraphStore
+from kg.graph.store import GraphStore, StoreError
 
 
 class ImportFileError(ValueError):
@@ -107,6 +108,8 @@ def import_file(store: GraphStore, path: str | Path, *, fmt: str | None = None,
     if not file.is_file():
         raise ImportFileError(f"cannot read {file}: no such file")
     target = NamedNode(graph) if graph else None
+    if store.is_empty() and (target is None or not rdf_format.supports_datasets):
+        return _load_fresh(store, file, name, rdf_format, graph)
     graphs: set[str] = set()
     default_graph = False
     count = 0
@@ -141,6 +144,31 @@ def import_file(store: GraphStore, path: str | Path, *, fmt: str | None = None,
         store.bulk_extend(statements(handle))
     store.flush()
     return result
+
+
+def _load_fresh(store: GraphStore, file: Path, name: str, rdf_format: RdfFormat,
+                graph: str | None) -> ImportResult:
+    """Fill an empty store with the engine's bulk loader, in one pass over the file.
+
+    Nothing is in the store to replace or to merge blank nodes with, so the checking
+    pass is not needed: a file that does not parse is unloaded again (the store is
+    left empty, as it was).
+    """
+    try:
+        if file.suffix.lower() == ".gz":
+            with _opened(file) as handle:
+                store.load(handle, rdf_format, graph=graph)
+        else:
+            store.load(file, rdf_format, graph=graph)
+    except StoreError:
+        raise
+    except (SyntaxError, OSError, EOFError) as exc:
+        store.clear()
+        if isinstance(exc, SyntaxError):
+            raise ImportFileError(f"{file} is not valid {name}: {exc}") from None
+        raise ImportFileError(f"cannot read {file}: {exc}") from None
+    store.flush()
+    return ImportResult(file, name, len(store), store.graphs())
 
 
 __all__ = ["ImportFileError", "ImportResult", "import_file", "package_data_file"]

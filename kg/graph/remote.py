@@ -146,6 +146,9 @@ class RemoteStore(GraphStore):
     def __len__(self) -> int:
         return self.count()
 
+    def is_empty(self) -> bool:
+        return not self._ask("ASK { { ?s ?p ?o } UNION { GRAPH ?g { ?s ?p ?o } } }")
+
     def count(self, graph: str | None = None) -> int:
         if graph is None:
             where = "{ ?s ?p ?o } UNION { GRAPH ?g { ?s ?p ?o } }"

@@ -90,6 +90,10 @@ class GraphStore:
     def __len__(self) -> int:
         return len(self._store)
 
+    def is_empty(self) -> bool:
+        """Whether the store holds no quad at all (quickly, however big it is)."""
+        return next(self._store.quads_for_pattern(None, None, None, None), None) is None
+
     def count(self, graph: str | None = None) -> int:
         """Number of quads in ``graph`` (or in the whole store)."""
         if graph is None:
