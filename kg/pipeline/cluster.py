@@ -74,12 +74,14 @@ class Cluster:
                 f"({mine}): " + ", ".join(f"{w} has {v}" for w, v in sorted(other.items()))
                 + " — install the same conflict-kg on every worker")
         threads = sum(self._client.nthreads().values())
-        #: documents in flight: enough to keep every worker busy while one is slow
-        self.window = 16 * max(1, threads)
+        #: documents per task
+        self.batch = 8
+        #: batches in flight: enough to keep every worker busy while one is slow
+        self.window = 4 * max(1, threads)
 
-    def submit(self, document: Document, ingested_at: dt.datetime) -> Future:
-        """Start extracting one document on some worker."""
-        future: Future = self._client.submit(extract_in_worker, document, ingested_at,
+    def submit(self, documents: list[Document], ingested_at: list[dt.datetime]) -> Future:
+        """Start extracting a batch of documents on some worker."""
+        future: Future = self._client.submit(extract_in_worker, documents, ingested_at,
                                              self._factory, pure=False)
         return future
 

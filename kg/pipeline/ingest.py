@@ -515,10 +515,12 @@ def ensure_static_graphs(store: GraphStore, processor: Processor | None = None) 
 class Workers(Protocol):
     """Where documents are extracted: a :class:`~kg.pipeline.pool.ProcessPool` or a cluster."""
 
-    #: how many documents may be in flight at once
+    #: documents per task
+    batch: int
+    #: how many tasks may be in flight at once
     window: int
 
-    def submit(self, document: Document, ingested_at: dt.datetime) -> Future: ...
+    def submit(self, documents: list[Document], ingested_at: list[dt.datetime]) -> Future: ...
 
 
 def ingest(
@@ -559,14 +561,12 @@ def ingest(
         ``summary.skipped`` counts reports the ledger had as done.
     """
     process = processor or Processor()
-    submit: Callable[[Document], Future]
-    if workers is None:
-        run_here = inline(process)
-        window = 1
-        submit = lambda doc: run_here(doc, now())  # noqa: E731
-    else:
-        window = workers.window
-        submit = lambda doc: workers.submit(doc, now())  # noqa: E731
+    start = inline(process) if workers is None else workers.submit
+    window, batch = (1, 1) if workers is None else (workers.window, workers.batch)
+
+    def submit(documents: list[Document]) -> Future:
+        return start(documents, [now() for _ in documents])
+
     # the ontology and KB graphs are (re)loaded before the first report, not for a
     # batch in which nothing could be read
     static_pending = True
@@ -575,8 +575,8 @@ def ingest(
     fingerprints: dict[int, tuple[str, str]] = {}
     present: set[str] | None = None
 
-    def triage(item: Document | IngestFailure) -> Future:
-        """Pass failures and reports the ledger has as done; submit the others."""
+    def triage(item: Document | IngestFailure) -> Future | None:
+        """Pass failures and reports the ledger has as done; ``None`` for the others."""
         nonlocal present
         if isinstance(item, IngestFailure):
             return Ready(item)
@@ -593,9 +593,9 @@ def ingest(
                 if graph in present:
                     seen[graph] = item.origin
                     return Ready(SKIPPED)
-        return submit(item)
+        return None
 
-    for item, result in ordered(items, triage, window):
+    for item, result in ordered(items, triage, submit, window=window, batch=batch):
         if isinstance(result, IngestFailure):
             summary.failures.append(result)
         elif result is SKIPPED:

@@ -89,12 +89,14 @@ def _end_with(sentinel: int) -> None:
     os._exit(1)
 
 
-def extract_in_worker(document: Document, ingested_at: dt.datetime,
-                      factory: Factory) -> Extracted:
-    """:func:`extract_document` with this worker process's extractor (made on first use)."""
+def extract_in_worker(documents: list[Document], ingested_at: list[dt.datetime],
+                      factory: Factory) -> list[Extracted]:
+    """:func:`extract_document` for a batch of documents, with this worker process's
+    extractor (made on first use)."""
     if "process" not in _worker:
         start_worker(factory)
-    return extract_document(_worker["process"], document, ingested_at)
+    return [extract_document(_worker["process"], document, stamp)
+            for document, stamp in zip(documents, ingested_at, strict=True)]
 
 
 # --------------------------------------------------------------------------- ordering
@@ -108,10 +110,6 @@ class Future(Protocol):
     def result(self) -> Any: ...
 
 
-class Submit(Protocol):
-    """Hands a task to the workers (``Executor.submit``, ``distributed.Client.submit``)."""
-
-    def __call__(self, document: Document, ingested_at: dt.datetime) -> Future: ...
 
 
 class Ready:
@@ -129,34 +127,64 @@ class Ready:
         return self._value
 
 
-def inline(process: Callable[[Document], Report]) -> Submit:
-    """Extract in this process, one document at a time (``--jobs 1``)."""
+def inline(process: Callable[[Document], Report]
+           ) -> Callable[[list[Document], list[dt.datetime]], Future]:
+    """Extract in this process (``--jobs 1``)."""
 
-    def submit(document: Document, ingested_at: dt.datetime) -> Future:
-        return Ready(extract_document(process, document, ingested_at))
+    def submit(documents: list[Document], ingested_at: list[dt.datetime]) -> Future:
+        return Ready([extract_document(process, document, stamp)
+                      for document, stamp in zip(documents, ingested_at, strict=True)])
 
     return submit
 
 
-def ordered(items: Iterable[Any], submit: Callable[[Any], Future], window: int
-            ) -> Iterator[tuple[Any, Any]]:
-    """``(item, result)`` for each item, in input order, with at most ``window`` in flight.
-
-    ``submit(item)`` starts the work; results are taken as soon as the oldest is done,
-    so memory stays bounded however long the input.
-
-    >>> list(ordered([1, 2, 3], lambda n: Ready(n * 10), 2))
-    [(1, 10), (2, 20), (3, 30)]
-    """
-    pending: deque[tuple[Any, Future]] = deque()
+def _batches(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
+    batch: list[Any] = []
     for item in items:
-        pending.append((item, submit(item)))
-        while pending and (len(pending) > window or pending[0][1].done()):
-            first, future = pending.popleft()
-            yield first, future.result()
+        batch.append(item)
+        if len(batch) == size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def ordered(items: Iterable[Any], triage: Callable[[Any], Future | None],
+            submit: Callable[[list[Any]], Future], *, window: int, batch: int = 1
+            ) -> Iterator[tuple[Any, Any]]:
+    """``(item, result)`` for each item, in input order, with bounded work in flight.
+
+    Args:
+        items: the input.
+        triage: a done future for an item dealt with here (its result is the item's
+            result), or ``None`` for an item to hand to ``submit``.
+        submit: starts the work on a list of items; its future's result is the list
+            of their results.
+        window: the most batches in flight; results are taken as soon as the oldest
+            batch is done, so memory stays bounded however long the input.
+        batch: items per batch (fewer, larger messages between processes).
+
+    >>> odd = lambda n: Ready(-n) if n % 2 else None
+    >>> tens = lambda ns: Ready([n * 10 for n in ns])
+    >>> list(ordered([1, 2, 3, 4, 5], odd, tens, window=1, batch=2))
+    [(1, -1), (2, 20), (3, -3), (4, 40), (5, -5)]
+    """
+    pending: deque[tuple[list[Any], list[Future | None], Future]] = deque()
+
+    def unpack() -> Iterator[tuple[Any, Any]]:
+        group, marks, future = pending.popleft()
+        results = iter(future.result())
+        for item, mark in zip(group, marks, strict=True):
+            yield item, (next(results) if mark is None else mark.result())
+
+    for group in _batches(items, batch):
+        marks = [triage(item) for item in group]
+        work = [item for item, mark in zip(group, marks, strict=True) if mark is None]
+        pending.append((group, marks, submit(work) if work else Ready([])))
+        while pending and (len(pending) > window or pending[0][2].done()):
+            yield from unpack()
     while pending:
-        first, future = pending.popleft()
-        yield first, future.result()
+        yield from unpack()
 
 
 def plan_jobs(requested: int | None, reports: int, per_job: int) -> int:
@@ -188,16 +216,18 @@ class ProcessPool:
 
     def __init__(self, jobs: int, factory: Factory) -> None:
         self.jobs = jobs
-        #: documents in flight: enough to keep every process busy while one is slow
-        self.window = 16 * jobs
+        #: documents per task: fewer, larger messages between the processes
+        self.batch = 8
+        #: batches in flight: enough to keep every process busy while one is slow
+        self.window = 4 * jobs
         self._factory = factory
         self._executor = ProcessPoolExecutor(
             max_workers=jobs, mp_context=multiprocessing.get_context("spawn"),
             initializer=start_worker, initargs=(factory,))
 
-    def submit(self, document: Document, ingested_at: dt.datetime) -> Future:
-        """Start extracting one document."""
-        return self._executor.submit(extract_in_worker, document, ingested_at, self._factory)
+    def submit(self, documents: list[Document], ingested_at: list[dt.datetime]) -> Future:
+        """Start extracting a batch of documents."""
+        return self._executor.submit(extract_in_worker, documents, ingested_at, self._factory)
 
     def close(self) -> None:
         """Stop the processes (pending work is cancelled)."""
