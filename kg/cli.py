@@ -117,6 +117,9 @@ def print_summary(summary: Any) -> None:
 
 def ingest_sources(store: GraphStore, paths: list[str], options: Any, settings: Settings,
                    *, force: bool = False) -> Any:
+    from concurrent.futures.process import BrokenProcessPool
+
+    from kg.pipeline.cluster import ClusterError
     from kg.pipeline.ingest import count_reports, ingest_paths
     from kg.pipeline.ledger import Ledger, ledger_path
     from kg.pipeline.progress import Progress
@@ -130,8 +133,6 @@ def ingest_sources(store: GraphStore, paths: list[str], options: Any, settings: 
         ledger = Ledger(ledger_file)
     except OSError as exc:
         raise click.ClickException(str(exc)) from None
-    from kg.pipeline.cluster import ClusterError
-
     with ledger:
         try:
             summary = ingest_paths(store, paths, options, jobs=settings.jobs, expected=total,
@@ -140,6 +141,10 @@ def ingest_sources(store: GraphStore, paths: list[str], options: Any, settings: 
                                    cluster=settings.cluster)
         except ClusterError as exc:
             raise click.ClickException(str(exc)) from None
+        except BrokenProcessPool:
+            raise click.ClickException(
+                "an extraction process died (out of memory?). The reports stored so far "
+                "are in the ledger: run the same command again to continue.") from None
     progress.finish(summary)
     return summary
 
