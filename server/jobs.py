@@ -360,6 +360,12 @@ def run_job(store: GraphStore, job: Job) -> Answer:
         return _error("bad_request", f"unknown job kind {job.get('kind')!r}")
     try:
         return handler(store, job)
+    except PermissionError as exc:
+        # The worker has no network access (server.sandbox): a SERVICE or LOAD that the
+        # policy did not see tried to connect.
+        return {"ok": False, "code": "offline",
+                "message": "this server makes no outbound requests (SERVICE and LOAD are "
+                           "refused)", "detail": str(exc)}
     except (StoreError, OSError) as exc:
         return {"ok": False, "code": "store", "message": "the store could not do this",
                 "detail": str(exc)}

@@ -24,6 +24,7 @@ from server.context import ServerState, state
 from server.describe import service_description
 from server.errors import (
     BadRequest,
+    ForbiddenOperation,
     NotAcceptable,
     NotFound,
     QuerySyntaxError,
@@ -48,6 +49,7 @@ JOB_ERRORS: dict[str, Any] = {
     "rdf_syntax": BadRequest,
     "unsupported_media_type": UnsupportedMediaType,
     "evaluation": lambda message: BadRequest(message, code="evaluation_failed"),
+    "offline": ForbiddenOperation,
 }
 
 

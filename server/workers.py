@@ -43,6 +43,7 @@ from typing import Any
 
 from server.errors import ApiError, Busy, Interrupted, QueryTimeout
 from server.jobs import Answer, Job
+from server.sandbox import sandbox_supported
 
 log = logging.getLogger(__name__)
 
@@ -144,7 +145,7 @@ def _serve_slot(store: Any, conn: Connection) -> None:
 
 
 def worker_main(path: str, slots: list[Connection], control: Connection,
-                read_only: bool = False) -> None:
+                read_only: bool = False, offline: bool = False) -> None:
     """Entry point of a worker process: wait to be promoted, open the store, serve slots.
 
     Args:
@@ -152,8 +153,13 @@ def worker_main(path: str, slots: list[Connection], control: Connection,
         slots: one pipe end per slot.
         control: the pipe the web process promotes (``"open"``) and watches us on.
         read_only: open the store read-only (the server accepts no writes).
+        offline: give up network access before anything else (:mod:`server.sandbox`).
     """
     from kg.graph.store import StoreLockedError, open_store
+    from server.sandbox import deny_network
+
+    # First, while this process has one thread; the filter covers threads started later.
+    sandboxed = deny_network() if offline else False
 
     # Import now, while on standby, not when the first job comes.
     for module in PRELOAD:
@@ -180,7 +186,7 @@ def worker_main(path: str, slots: list[Connection], control: Connection,
             os._exit(1)
     for conn in slots:
         threading.Thread(target=_serve_slot, args=(store, conn), daemon=True).start()
-    control.send(("ready", time.monotonic() - started))
+    control.send(("ready", (time.monotonic() - started, sandboxed)))
     with contextlib.suppress(EOFError, OSError):
         control.recv()  # returns only when the web process goes away
     store.flush()
@@ -214,6 +220,8 @@ class PoolStats:
     last_restart_seconds: float | None = None
     #: seconds the current worker took to open the store
     open_seconds: float | None = None
+    #: the current worker cannot open network sockets (:mod:`server.sandbox`)
+    offline: bool = False
 
 
 class WorkerPool:
@@ -227,12 +235,16 @@ class WorkerPool:
         read_only: the worker opens the store read-only (a server that takes no writes;
             the caller keeps writers out with :func:`kg.graph.store.hold_readers_lock`);
             otherwise read-write, as its one owner.
+        offline: workers run without network access (:mod:`server.sandbox`): set
+            when no ``SERVICE`` endpoint is allowed.
     """
 
     def __init__(self, store_path: str | Path, *, slots: int, timeout: float,
-                 queue_wait: float = 5.0, read_only: bool = False) -> None:
+                 queue_wait: float = 5.0, read_only: bool = False,
+                 offline: bool = True) -> None:
         self.store_path = str(store_path)
         self.read_only = read_only
+        self.offline = offline
         self.slot_count = max(1, slots)
         self.timeout = timeout
         self.queue_wait = queue_wait
@@ -255,7 +267,7 @@ class WorkerPool:
         process = self._context.Process(
             target=worker_main,
             args=(self.store_path, [child for _, child in pairs], control_child,
-                  self.read_only),
+                  self.read_only, self.offline),
             name="kg-query-worker", daemon=True)
         process.start()
         control_child.close()
@@ -279,8 +291,15 @@ class WorkerPool:
             except (EOFError, OSError, TypeError):  # TypeError: the pipe closed under recv
                 status, detail = "failed", "worker exited"
             if status == "ready":
-                worker.open_seconds = float(detail)
+                seconds, sandboxed = detail
+                worker.open_seconds = float(seconds)
                 self.stats.open_seconds = worker.open_seconds
+                self.stats.offline = bool(sandboxed)
+                if self.offline and not sandboxed:
+                    log.warning("the query worker could not drop its network access "
+                                "(%s); only the SERVICE/LOAD policy guards it",
+                                "no seccomp on this platform" if not sandbox_supported()
+                                else "the kernel refused the filter")
                 if killed_at is not None:
                     self.stats.last_restart_seconds = time.monotonic() - killed_at
             else:
