@@ -249,7 +249,7 @@ def test_no_upload_probe_connects(endpoint: str, listener: CountingListener) -> 
     ]
     for media_type, body in uploads:
         for method in ("POST", "PUT"):
-            _send(endpoint + "/store", method, params=graph, data=body.encode(),
+            _send(endpoint + "/graphs", method, params=graph, data=body.encode(),
                   headers={"Content-Type": media_type, **AUTH})
     time.sleep(0.5)
     assert listener.count == 0

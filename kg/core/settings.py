@@ -84,6 +84,11 @@ SETTINGS: tuple[Setting, ...] = (
             "Most result rows (or triples) one query may return."),
     Setting("max_request_bytes", 1_000_000, int,
             "Largest request body the server accepts, in bytes."),
+    Setting("request_read_timeout", 10.0, float,
+            "Seconds a client has to send a whole request body; then 408 (granian only)."),
+    Setting("max_client_requests", 16, int,
+            "Most requests one client address may have in progress at once, counting "
+            "those still sending their body; more get 429 (granian only)."),
     Setting("max_concurrent_queries", 2, int,
             "Most queries each web process runs at the same time; others wait briefly, "
             "then get 503."),
