@@ -6,6 +6,10 @@ Queries come as ``GET ?query=``, as a form (``POST``,
 the dataset, which is otherwise the union of all graphs. Updates come as
 ``update=`` in a form or as ``application/sparql-update`` and need the write token.
 ``GET /sparql`` without a query answers with the service description.
+
+Relative IRIs in a query or update are resolved against the endpoint's URL (the
+``base_url`` setting followed by the path, or else the URL the request was sent
+to), unless the text declares its own ``BASE``.
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
+import pyoxigraph as ox
 from flask import Blueprint, Response, request
 
 from kg.core.settings import Settings
@@ -92,6 +97,39 @@ def _read_operation() -> tuple[str | None, str | None, dict[str, list[str]]]:
     raise UnsupportedMediaType(
         f"cannot read a {mimetype or 'body without Content-Type'}",
         hint=f"POST a form ({FORM}), {QUERY_BODY} or {UPDATE_BODY}")
+
+
+@lru_cache(maxsize=64)
+def endpoint_base(server_url: str | None, path: str, request_url: str) -> str | None:
+    """The base IRI of a request's relative IRIs: the URL of the endpoint it was sent to.
+
+    Args:
+        server_url: the ``base_url`` setting (the server's public URL), if set.
+        path: the request's path (``/sparql``), appended to ``server_url``.
+        request_url: the URL the request was sent to, without its query string (used
+            when ``server_url`` is not set).
+
+    Returns:
+        The base IRI, or ``None`` when it is not a valid IRI (a ``Host`` header with
+        spaces, say): relative IRIs are then a syntax error, as without a base.
+
+    >>> endpoint_base("https://example.org/kg/", "/sparql", "http://127.0.0.1:5000/sparql")
+    'https://example.org/kg/sparql'
+    >>> endpoint_base(None, "/sparql", "http://127.0.0.1:5000/sparql")
+    'http://127.0.0.1:5000/sparql'
+    >>> endpoint_base(None, "/sparql", "http://a b/sparql") is None
+    True
+    """
+    base = server_url.rstrip("/") + path if server_url else request_url
+    try:
+        ox.NamedNode(base)
+    except ValueError:
+        return None
+    return base
+
+
+def _request_base() -> str | None:
+    return endpoint_base(state().settings.base_url, request.path, request.base_url)
 
 
 def _format_param() -> str | None:
@@ -182,11 +220,13 @@ class QueryPlan:
 
 
 def plan_query(text: str, graphs: dict[str, list[str]], *, settings: Settings,
-               accept: str | None, override: str | None) -> QueryPlan:
+               accept: str | None, override: str | None,
+               base_iri: str | None = None) -> QueryPlan:
     """Check one query (policy, dataset, formats) and build its worker job.
 
     Used by the Flask route and by :class:`server.fastpath.QueryFastPath`, so both
-    check exactly the same things.
+    check exactly the same things. ``base_iri`` resolves the query's relative IRIs
+    (:func:`endpoint_base`).
 
     Raises:
         ApiError: for every way the query can fail before it runs (empty, an update,
@@ -224,6 +264,7 @@ def plan_query(text: str, graphs: dict[str, list[str]], *, settings: Settings,
         # named graphs alone: the default graph is the store's own (not the union)
         "union": not named_graphs,
         "max_rows": settings.max_result_rows,
+        "base_iri": base_iri,
     }
     lane = not default_graphs and not named_graphs and (
         _cached_lane(text) if len(text) <= VERDICT_CACHE_TEXT else is_subject_lookup(text))
@@ -269,7 +310,7 @@ def run_query(text: str, graphs: dict[str, list[str]]) -> Response:
     """
     settings = state().settings
     plan = plan_query(text, graphs, settings=settings, accept=request.headers.get("Accept"),
-                      override=_format_param())
+                      override=_format_param(), base_iri=_request_base())
     answer = answer_query(state(), plan)
     body, fmt, extra = answer_parts(plan, answer, settings)
     return _respond(body, fmt, extra=extra)
@@ -288,7 +329,8 @@ def run_update(text: str, graphs: dict[str, list[str]]) -> Response:
                          "updates; use USING / WITH in the update itself")
     verdict(text, state().settings.allowed_service_endpoints,
             state().settings.max_query_nesting)
-    run_checked(state().pool, {"kind": "update", "sparql": text}, errors=JOB_ERRORS)
+    run_checked(state().pool, {"kind": "update", "sparql": text, "base_iri": _request_base()},
+                errors=JOB_ERRORS)
     return Response(status=204)
 
 
