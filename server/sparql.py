@@ -2,8 +2,10 @@
 
 Queries come as ``GET ?query=``, as a form (``POST``,
 ``application/x-www-form-urlencoded``) or as the body of a ``POST`` with
-``application/sparql-query``; ``default-graph-uri`` and ``named-graph-uri`` choose
-the dataset, which is otherwise the union of all graphs. Updates come as
+``application/sparql-query``. Their dataset is the store's (the union of all graphs
+as the default graph, every named graph) unless ``default-graph-uri`` and
+``named-graph-uri`` list its graphs, which then replace any ``FROM`` and ``FROM
+NAMED`` in the query. Updates come as
 ``update=`` in a form or as ``application/sparql-update`` and need the write token.
 ``GET /sparql`` without a query answers with the service description.
 
@@ -26,6 +28,7 @@ from kg.core.settings import Settings
 from ontology.namespace import PREFIXES
 from server.access import add_cors, check_query_string, read_body, require_writer
 from server.context import ServerState, state
+from server.dataset import names_dataset
 from server.describe import service_description
 from server.errors import (
     BadRequest,
@@ -208,6 +211,20 @@ def verdict(text: str, allowed: Sequence[str], max_nesting: int) -> str | None:
     return _cached_verdict(text, tuple(allowed))
 
 
+def graph_iris(graphs: dict[str, list[str]], name: str) -> list[str]:
+    """The graph IRIs of the dataset parameter ``name``, each checked.
+
+    Raises:
+        BadRequest: a value is not an absolute IRI.
+    """
+    for value in graphs[name]:
+        try:
+            ox.NamedNode(value)
+        except ValueError:
+            raise BadRequest(f"{name} {value!r} is not an absolute IRI") from None
+    return graphs[name]
+
+
 @dataclass(frozen=True, slots=True)
 class QueryPlan:
     """A checked query: the job for the worker and the formats its answer may take."""
@@ -251,8 +268,8 @@ def plan_query(text: str, graphs: dict[str, list[str]], *, settings: Settings,
         offered = ", ".join(f.media_type for f in families)
         raise NotAcceptable(f"cannot answer this {form or 'query'} in an acceptable format; "
                             f"offered: {offered}")
-    default_graphs = graphs["default-graph-uri"]
-    named_graphs = graphs["named-graph-uri"]
+    default_graphs = graph_iris(graphs, "default-graph-uri")
+    named_graphs = graph_iris(graphs, "named-graph-uri")
     job = {
         "kind": "query",
         "sparql": text,
@@ -261,14 +278,20 @@ def plan_query(text: str, graphs: dict[str, list[str]], *, settings: Settings,
         "graph_format": graph_fmt.engine if graph_fmt else None,
         "default_graph": default_graphs,
         "named_graphs": named_graphs,
-        # named graphs alone: the default graph is the store's own (not the union)
-        "union": not named_graphs,
+        # FROM / FROM NAMED: the query's own dataset, not the union
+        "query_dataset": _cached_from(text) if len(text) <= VERDICT_CACHE_TEXT
+        else names_dataset(text),
         "max_rows": settings.max_result_rows,
         "base_iri": base_iri,
     }
     lane = not default_graphs and not named_graphs and (
         _cached_lane(text) if len(text) <= VERDICT_CACHE_TEXT else is_subject_lookup(text))
     return QueryPlan(job, results_fmt, graph_fmt, lane)
+
+
+@lru_cache(maxsize=2048)
+def _cached_from(text: str) -> bool:
+    return names_dataset(text)
 
 
 @lru_cache(maxsize=2048)

@@ -125,3 +125,90 @@ def test_base_url_setting_is_the_base_of_relative_iris(
                                 headers=JSON_RESULTS, timeout=30).json()
         assert by_get == [{"x": public + "x"}]
         assert by_post["results"]["bindings"] == [{"y": {"type": "uri", "value": public + "y"}}]
+
+
+# ------------------------------------------------------------------------- query dataset
+
+DATA = [EX + f"data{i}" for i in (1, 2, 3)]
+
+
+@pytest.fixture(scope="module")
+def data_graphs(endpoint: str) -> list[str]:
+    """Three graphs, each holding one statement about the graph's own IRI."""
+    quads = " ".join(f"GRAPH <{g}> {{ <{g}> a <{EX}Document> ; <{EX}n> {i} }}"
+                     for i, g in enumerate(DATA, start=1))
+    response = update(endpoint, f"INSERT DATA {{ {quads} }}")
+    assert response.status_code == 204, response.text
+    return DATA
+
+
+@pytest.mark.parametrize("method", ["GET", POST])
+def test_default_graph_uri_is_the_default_graph(endpoint: str, data_graphs: list[str],
+                                               method: str) -> None:
+    # query_dataset_default_graphs_get / _post, through SPARQLWrapper's own parameters
+    client = SPARQLWrapper(endpoint)
+    client.setQuery("SELECT ?s WHERE { ?s ?p ?o }")
+    client.setReturnFormat(JSON)
+    client.setMethod(method)
+    client.addDefaultGraph(data_graphs[0])
+    client.addDefaultGraph(data_graphs[1])
+    rows = client.query().convert()["results"]["bindings"]  # type: ignore[index]
+    assert {row["s"]["value"] for row in rows} == set(data_graphs[:2])
+
+
+def test_default_graphs_are_merged_for_one_pattern(endpoint: str,
+                                                   data_graphs: list[str]) -> None:
+    one, two = data_graphs[:2]
+    both = f"ASK {{ <{one}> ?p ?o . <{two}> ?p ?o }}"
+    assert ask(endpoint, both, **{"default-graph-uri": [one, two]})
+    assert not ask(endpoint, both, **{"default-graph-uri": [one]})
+
+
+def test_default_graph_uri_alone_leaves_no_named_graphs(endpoint: str,
+                                                        data_graphs: list[str]) -> None:
+    # the dataset is the graphs listed, as with FROM: GRAPH ?g has nothing to match
+    rows = select(endpoint, "SELECT ?g WHERE { GRAPH ?g { ?s ?p ?o } }",
+                  **{"default-graph-uri": data_graphs[0]})
+    assert rows == []
+
+
+def test_named_graph_uri_lists_the_named_graphs(endpoint: str,
+                                                data_graphs: list[str]) -> None:
+    # query_dataset_named_graphs_get / _post
+    in_default = requests.post(endpoint.replace("/sparql", "/graphs"), params={"default": ""},
+                               data=f"<{EX}s> <{EX}in> <{EX}default> .".encode(), timeout=30,
+                               headers={**WRITE, "Content-Type": "application/n-triples"})
+    assert in_default.status_code in (201, 204), in_default.text
+    named = {"named-graph-uri": data_graphs[:2]}
+    rows = select(endpoint, "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }", **named)
+    assert {row["g"] for row in rows} == set(data_graphs[:2])
+    # ... and, as with FROM NAMED alone, the default graph is empty (not the store's own)
+    assert ask(endpoint, f"ASK {{ <{EX}s> <{EX}in> ?o }}")
+    assert not ask(endpoint, "ASK { ?s ?p ?o }", **named)
+
+
+def test_full_dataset_from_the_protocol(endpoint: str, data_graphs: list[str]) -> None:
+    # query_dataset_full: a default graph and two named graphs
+    one, two, three = data_graphs
+    rows = select(endpoint, "SELECT ?x ?g ?s WHERE { ?x ?y ?o GRAPH ?g { ?s ?p ?o } }",
+                  **{"default-graph-uri": three, "named-graph-uri": [one, two]})
+    # ?o is shared: only the type statement is in every graph
+    assert sorted((row["x"], row["g"], row["s"]) for row in rows) == \
+        sorted([(three, one, one), (three, two, two)])
+
+
+def test_protocol_dataset_replaces_from_in_the_query(endpoint: str,
+                                                     data_graphs: list[str]) -> None:
+    # query_multiple_dataset
+    one, two = data_graphs[:2]
+    text = f"ASK FROM <{one}> {{ <{two}> ?p ?o }}"
+    assert not ask(endpoint, text)
+    assert ask(endpoint, text, **{"default-graph-uri": two})
+
+
+def test_dataset_parameter_that_is_no_iri_is_a_400(endpoint: str) -> None:
+    response = requests.get(endpoint, params={"query": "ASK {}",
+                                              "named-graph-uri": "not an iri>"}, timeout=30)
+    error = assert_error(response, 400)
+    assert "named-graph-uri" in str(error["message"])
+
