@@ -28,7 +28,7 @@ from kg.core.settings import Settings
 from ontology.namespace import PREFIXES
 from server.access import add_cors, check_query_string, read_body, require_writer
 from server.context import ServerState, state
-from server.dataset import names_dataset
+from server.dataset import check_update, names_dataset, with_using
 from server.describe import service_description
 from server.errors import (
     BadRequest,
@@ -342,16 +342,24 @@ def run_query(text: str, graphs: dict[str, list[str]]) -> Response:
 def run_update(text: str, graphs: dict[str, list[str]]) -> Response:
     """Check and run one update (the caller has checked the write token).
 
+    ``using-graph-uri`` and ``using-named-graph-uri`` become ``USING`` and ``USING
+    NAMED`` clauses (:func:`server.dataset.with_using`); patterns that would match
+    the store's own, empty default graph are refused (:func:`server.dataset.check_update`).
+
     Raises:
-        ApiError: syntax, policy or limit errors.
+        ApiError: syntax, policy, dataset or limit errors.
     """
     if not text or not text.strip():
         raise BadRequest("the update is empty")
-    if any(graphs.values()):
-        raise BadRequest("dataset parameters (using-graph-uri, ...) are not supported for "
-                         "updates; use USING / WITH in the update itself")
+    if graphs["default-graph-uri"] or graphs["named-graph-uri"]:
+        raise BadRequest("default-graph-uri and named-graph-uri apply to queries",
+                         hint="an update's graphs are using-graph-uri and "
+                              "using-named-graph-uri")
     verdict(text, state().settings.allowed_service_endpoints,
             state().settings.max_query_nesting)
+    text = with_using(text, graph_iris(graphs, "using-graph-uri"),
+                      graph_iris(graphs, "using-named-graph-uri"))
+    check_update(text)
     run_checked(state().pool, {"kind": "update", "sparql": text, "base_iri": _request_base()},
                 errors=JOB_ERRORS)
     return Response(status=204)

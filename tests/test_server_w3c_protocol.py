@@ -212,3 +212,138 @@ def test_dataset_parameter_that_is_no_iri_is_a_400(endpoint: str) -> None:
     error = assert_error(response, 400)
     assert "named-graph-uri" in str(error["message"])
 
+
+# ------------------------------------------------------------------------ update dataset
+
+DOC, BIB = EX + "Document", EX + "BibliographicResource"
+
+
+def copied(endpoint: str, target: str) -> set[str]:
+    """The subjects an update below copied into ``target`` as bibliographic resources."""
+    rows = select(endpoint, f"SELECT ?s WHERE {{ GRAPH <{target}> {{ ?s a <{BIB}> }} }}")
+    return {row["s"] for row in rows}
+
+
+@pytest.mark.parametrize("count", [1, 2])
+def test_using_graph_uri_is_the_default_graph_of_where(endpoint: str, data_graphs: list[str],
+                                                       count: int) -> None:
+    # update_dataset_default_graph / update_dataset_default_graphs
+    target = EX + f"out-default-{count}"
+    response = update(endpoint, f"INSERT {{ GRAPH <{target}> {{ ?s a <{BIB}> }} }} "
+                                f"WHERE {{ ?s a <{DOC}> }}",
+                      **{"using-graph-uri": data_graphs[:count]})
+    assert response.status_code == 204, response.text
+    assert copied(endpoint, target) == set(data_graphs[:count])
+
+
+def test_using_named_graph_uri_lists_the_graphs_of_where(endpoint: str,
+                                                         data_graphs: list[str]) -> None:
+    # update_dataset_named_graphs, sent as a form with the parameters in the body
+    target = EX + "out-named"
+    text = (f"INSERT {{ GRAPH <{target}> {{ ?s a <{BIB}> }} }} "
+            f"WHERE {{ GRAPH ?g {{ ?s a <{DOC}> }} }}")
+    response = requests.post(endpoint, data={"update": text,
+                                             "using-named-graph-uri": data_graphs[:2]},
+                             headers=WRITE, timeout=30)
+    assert response.status_code == 204, response.text
+    assert copied(endpoint, target) == set(data_graphs[:2])
+
+
+def test_using_graph_and_named_graph_uri_together(endpoint: str,
+                                                  data_graphs: list[str]) -> None:
+    # update_dataset_full
+    one, _, three = data_graphs
+    target = EX + "out-full"
+    response = update(endpoint, f"INSERT {{ GRAPH <{target}> {{ ?s <{EX}seenWith> ?x }} }} "
+                                f"WHERE {{ ?x a <{DOC}> GRAPH ?g {{ ?s a <{DOC}> }} }}",
+                      **{"using-graph-uri": three, "using-named-graph-uri": one})
+    assert response.status_code == 204, response.text
+    rows = select(endpoint, f"SELECT ?s ?x WHERE {{ GRAPH <{target}> {{ ?s ?p ?x }} }}")
+    assert rows == [{"s": one, "x": three}]
+
+
+@pytest.mark.parametrize("clause", [f"WITH <{EX}data1>", f"USING <{EX}data1>",
+                                    f"USING NAMED <{EX}data1>"])
+def test_protocol_graphs_and_dataset_clauses_together_are_a_400(
+        endpoint: str, data_graphs: list[str], clause: str) -> None:
+    # bad_update_dataset_conflict
+    target = EX + "out-conflict"
+    insert = f"INSERT {{ GRAPH <{target}> {{ ?s a <{BIB}> }} }}"
+    text = f"{clause} {insert} WHERE {{ ?s a <{DOC}> }}" if clause.startswith("WITH") \
+        else f"{insert} {clause} WHERE {{ ?s a <{DOC}> }}"
+    response = update(endpoint, text, **{"using-named-graph-uri": data_graphs[1]})
+    error = assert_error(response, 400)
+    assert "using-named-graph-uri" in str(error["message"])
+    assert copied(endpoint, target) == set()
+
+
+def test_graph_parameters_that_are_no_iris_are_a_400(endpoint: str,
+                                                     data_graphs: list[str]) -> None:
+    target = EX + "out-injected"
+    injected = f"{data_graphs[0]}> WHERE {{ }} ; DROP GRAPH <{data_graphs[0]}"
+    response = update(endpoint, f"INSERT {{ GRAPH <{target}> {{ ?s a <{BIB}> }} }} "
+                                f"WHERE {{ ?s a <{DOC}> }}", **{"using-graph-uri": injected})
+    assert "using-graph-uri" in str(assert_error(response, 400)["message"])
+    assert ask(endpoint, f"ASK {{ GRAPH <{data_graphs[0]}> {{ ?s ?p ?o }} }}")
+
+
+def test_query_parameters_on_an_update_and_back_are_a_400(endpoint: str,
+                                                          data_graphs: list[str]) -> None:
+    on_update = update(endpoint, f"CLEAR GRAPH <{data_graphs[0]}>",
+                       **{"default-graph-uri": data_graphs[0]})
+    assert "default-graph-uri" in str(assert_error(on_update, 400)["message"])
+    on_query = requests.get(endpoint, params={"query": "ASK {}",
+                                              "using-graph-uri": data_graphs[0]}, timeout=30)
+    assert_error(on_query, 400)
+    assert ask(endpoint, f"ASK {{ GRAPH <{data_graphs[0]}> {{ ?s ?p ?o }} }}")
+
+
+# ------------------------------------------------------- what an update's WHERE matches
+
+DATED = "ASK { GRAPH ?g { ?e ckg:date ?d } }"
+
+
+@pytest.mark.parametrize("text", [
+    "DELETE WHERE { ?e ckg:date ?d }",
+    "DELETE { GRAPH ?g { ?e ckg:date ?d } } WHERE { ?e ckg:date ?d }",
+    "DELETE { ?e ckg:date ?d } WHERE { GRAPH ?g { ?e ckg:date ?d } }",
+    "INSERT { GRAPH <urn:x:out> { ?e a ckg:Dated } } WHERE { GRAPH ?g { ?e a ?t } "
+    "OPTIONAL { ?e ckg:date ?d } }",
+    "PREFIX x: <urn:x:> CLEAR SILENT GRAPH x:none ;\n DELETE { GRAPH ?g { ?e ckg:date ?d } }"
+    " WHERE { { SELECT ?e ?d WHERE { ?e ckg:date ?d } } GRAPH ?g { ?e ckg:date ?d } }",
+])
+def test_patterns_outside_graph_in_an_update_are_refused(endpoint: str, text: str) -> None:
+    # the union is what queries see; an update would match the store's empty default graph
+    assert ask(endpoint, DATED)
+    error = assert_error(update(endpoint, text), 400)
+    assert error["code"] == "pattern_outside_graph"
+    assert "GRAPH" in str(error["hint"])
+    assert ask(endpoint, DATED)
+
+
+def test_update_naming_its_graphs_deletes_from_them(endpoint: str) -> None:
+    graphs = {row["g"] for row in select(
+        endpoint, "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?e ckg:date ?d } }")}
+    assert graphs
+    first, *rest = sorted(graphs)
+    response = update(endpoint, f"WITH <{first}> DELETE {{ ?e ckg:date ?d }} "
+                                "WHERE { ?e ckg:date ?d }")
+    assert response.status_code == 204, response.text
+    assert not ask(endpoint, f"ASK {{ GRAPH <{first}> {{ ?e ckg:date ?d }} }}")
+    response = update(endpoint, "DELETE { GRAPH ?g { ?e ckg:date ?d } } "
+                                "WHERE { GRAPH ?g { ?e ckg:date ?d } }")
+    assert response.status_code == 204, response.text
+    assert not ask(endpoint, DATED)
+
+
+def test_insert_outside_graph_lands_in_the_default_graph_queries_see(endpoint: str) -> None:
+    # an INSERT template without GRAPH writes to the store's own default graph, which
+    # is part of the union queries see (and of no report)
+    response = update(endpoint, f"INSERT {{ ?g a <{EX}Graph> }} WHERE {{ GRAPH ?g {{ "
+                                f"<{EX}data1> <{EX}n> ?n }} }}")
+    assert response.status_code == 204, response.text
+    assert select(endpoint, f"SELECT ?g WHERE {{ ?g a <{EX}Graph> }}") == [{"g": EX + "data1"}]
+    default = requests.get(endpoint.replace("/sparql", "/graphs"), params={"default": ""},
+                           headers={"Accept": "application/n-triples"}, timeout=30)
+    assert f"<{EX}data1> <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <{EX}Graph>" \
+        in default.text
