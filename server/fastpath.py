@@ -31,9 +31,10 @@ from typing import Any
 from urllib.parse import unquote_plus
 
 from flask import Flask
+from werkzeug.wsgi import get_current_url
 
 from server.errors import ApiError, error_response
-from server.sparql import answer_parts, answer_query, plan_query
+from server.sparql import answer_parts, answer_query, endpoint_base, plan_query
 
 log = logging.getLogger(__name__)
 
@@ -81,8 +82,10 @@ class QueryFastPath:
             return self.inner(environ, start_response)
         settings = self.state.settings
         try:
+            base = endpoint_base(settings.base_url, environ["PATH_INFO"],
+                                 get_current_url(environ, strip_querystring=True))
             plan = plan_query(text, NO_GRAPHS, settings=settings,
-                              accept=environ.get("HTTP_ACCEPT"), override=None)
+                              accept=environ.get("HTTP_ACCEPT"), override=None, base_iri=base)
             answer = answer_query(self.state, plan)
         except ApiError as error:
             return self._error(environ, start_response, error)

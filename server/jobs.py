@@ -117,12 +117,21 @@ MIN_ROW_BYTES = {"JSON": 3, "XML": 17, "CSV": 2, "TSV": 1}
 
 
 def evaluate(store: GraphStore, job: Job) -> Any:
-    """Evaluate a query job's SPARQL over its dataset (with the pre-declared prefixes)."""
+    """Evaluate a query job's SPARQL over its dataset (with the pre-declared prefixes).
+
+    Without ``default_graph`` and ``named_graphs`` the dataset is the store's (the
+    union of all graphs as the default graph and every named graph), or the query's
+    own when it has ``FROM``/``FROM NAMED`` (``query_dataset``). With either list, the
+    dataset is exactly the graphs listed, whatever the query says: named graphs alone
+    leave the default graph empty, default graphs alone leave ``GRAPH`` nothing to
+    match.
+    """
+    dataset = bool(job.get("default_graph") or job.get("named_graphs"))
     return store.query(
         job["sparql"],
-        union_default_graph=job.get("union", True),
-        default_graph=job.get("default_graph") or None,
-        named_graphs=job.get("named_graphs") or None,
+        union_default_graph=not dataset and not job.get("query_dataset"),
+        default_graph=list(job.get("default_graph") or ()) if dataset else None,
+        named_graphs=list(job.get("named_graphs") or ()) if dataset else None,
         base_iri=job.get("base_iri"),
         prefixes=PREFIXES,
     )
