@@ -35,6 +35,7 @@ from werkzeug.wsgi import get_current_url
 
 from server.errors import ApiError, error_response
 from server.sparql import answer_parts, answer_query, endpoint_base, plan_query
+from server.workers import serving_client
 
 log = logging.getLogger(__name__)
 
@@ -76,7 +77,16 @@ class QueryFastPath:
         return unquote_plus(raw[6:].encode("latin1").decode(), errors="werkzeug.url_quote")
 
     def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
-        """Answer a plain query request here; hand anything else to Flask."""
+        """Answer a plain query request here; hand anything else to Flask.
+
+        Either way, the request's jobs count against its client's share of the query
+        slots (:func:`server.workers.serving_client`).
+        """
+        with serving_client(environ.get("REMOTE_ADDR")):
+            return self._answer(environ, start_response)
+
+    def _answer(self, environ: dict[str, Any], start_response: StartResponse
+                ) -> Iterable[bytes]:
         text = self._query_text(environ)
         if text is None:
             return self.inner(environ, start_response)

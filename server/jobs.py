@@ -29,6 +29,7 @@ import pyoxigraph as ox
 
 from kg.graph.store import GraphStore, StoreError
 from ontology.namespace import PREFIXES
+from server.policy import tokenize
 
 Job = dict[str, Any]
 Answer = dict[str, Any]
@@ -225,12 +226,83 @@ def _used_prefixes(items: list[Any]) -> dict[str, str]:
             if any(iri.startswith(ns) for iri in seen)}
 
 
+#: Graph of the marks updates leave in their own transaction (see :func:`_update`).
+WRITES_GRAPH = "urn:conflict-kg:writes"
+_APPLIED = "urn:conflict-kg:applied"
+
+
+def _write_mark(write_id: str) -> str:
+    return f"GRAPH <{WRITES_GRAPH}> {{ <{WRITES_GRAPH}:{write_id}> <{_APPLIED}> true }}"
+
+
+def _with_mark(sparql: str, write_id: str) -> str:
+    """``sparql`` followed by an operation that records ``write_id``, in the same request.
+
+    An update request is one transaction, so the mark is there exactly when the
+    update was applied. (The text is first ended with a line break: it may end in a
+    comment.)
+    """
+    tokens = list(tokenize(sparql))
+    separator = "\n" if not tokens or tokens[-1].text == ";" else "\n;\n"
+    return sparql + separator + "INSERT DATA { " + _write_mark(write_id) + " }"
+
+
 def _update(store: GraphStore, job: Job) -> Answer:
+    write_id = job.get("write_id")
+    text = job["sparql"] if write_id is None else _with_mark(job["sparql"], write_id)
     try:
-        store.update(job["sparql"], base_iri=job.get("base_iri"), prefixes=PREFIXES)
+        store.update(text, base_iri=job.get("base_iri"), prefixes=PREFIXES)
     except SyntaxError as exc:
         return _error("query_syntax", syntax_message(exc))
+    if write_id is not None:
+        store.update("DELETE DATA { " + _write_mark(write_id) + " }")
     return {"ok": True, "body": b"", "status": 204}
+
+
+def _write_outcome(store: GraphStore, job: Job) -> Answer:
+    """Whether a write whose worker died under it was applied, judged from the store.
+
+    Answers ``applied`` and ``total`` (parts: graphs of a batch, else 1) and the
+    answer the write would have had. An update is judged by its mark (removed here);
+    a graph write by the graph's content: every statement sent without blank nodes is
+    there, and (for a replacement) the graph holds as many statements as were sent.
+    """
+    write = job["write"]
+    kind = write["kind"]
+    done: Answer = {"ok": True, "body": b"", "status": 204}
+    if kind == "update":
+        mark = f"ASK {{ {_write_mark(write['write_id'])} }}"
+        marked = bool(store.raw.query(mark))
+        if marked:
+            store.update("DELETE DATA { " + _write_mark(write["write_id"]) + " }")
+        return {"ok": True, "applied": int(marked), "total": 1, "answer": done}
+    if kind == "graph_delete":
+        name = _graph_name(write)
+        gone = isinstance(name, ox.NamedNode) and not store.has_graph(name.value)
+        return {"ok": True, "applied": int(gone), "total": 1, "answer": done}
+    if kind == "replace_graphs":
+        applied = total = 0  # graphs written, statements they hold
+        for graph, nquads in write["graphs"].items():
+            quads = list(ox.parse(nquads, ox.RdfFormat.N_QUADS))
+            wanted = [ox.Quad(q.subject, q.predicate, q.object, ox.NamedNode(graph))
+                      for q in quads]
+            applied += int(_holds(store, ox.NamedNode(graph), wanted, exact=True))
+            total += len(set(wanted))
+        return {"ok": True, "applied": applied, "total": len(write["graphs"]),
+                "answer": {"ok": True, "quads": total}}
+    quads = _parse_body(write)  # graph_put / graph_post: it parsed before, it parses now
+    applied_one = _holds(store, _graph_name(write), quads, exact=kind == "graph_put")
+    return {"ok": True, "applied": int(applied_one), "total": 1, "answer": done}
+
+
+def _holds(store: GraphStore, name: Any, quads: list[ox.Quad], *, exact: bool) -> bool:
+    """Whether graph ``name`` has every ground quad of ``quads`` (and, if ``exact``, no more)."""
+    have = set(store.raw.quads_for_pattern(None, None, None, name))
+    ground = [q for q in quads if not isinstance(q.subject, ox.BlankNode)
+              and not isinstance(q.object, ox.BlankNode)]
+    if any(q not in have for q in ground):
+        return False
+    return not exact or len(have) == len(set(quads))
 
 
 def _graph_name(job: Job) -> Any:
@@ -355,6 +427,7 @@ JOBS: dict[str, Callable[[GraphStore, Job], Answer]] = {
     "stats": _stats,
     "void": _void,
     "ping": _ping,
+    "write_outcome": _write_outcome,
 }
 
 

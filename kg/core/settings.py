@@ -92,6 +92,12 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("max_concurrent_queries", 2, int,
             "Most queries each web process runs at the same time; others wait briefly, "
             "then get 503."),
+    Setting("client_query_slots", 0, int,
+            "Most query slots one client address may hold at once in each web process; "
+            "0: one fewer than max_concurrent_queries (at least 1). More wait, then 429."),
+    Setting("query_memory_limit", 2048, int,
+            "Megabytes of memory the query worker may use; over it, the worker is "
+            "stopped and restarted and its requests get 503 memory_limit. 0: no limit."),
     Setting("max_query_nesting", 128, int,
             "Deepest nesting of brackets ({, (, [) a query or update may have; deeper ones "
             "get 400 before the engine parses them."),
