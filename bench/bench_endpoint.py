@@ -172,7 +172,10 @@ def _client(args: tuple[str, int, list[str], float, float, int]) -> tuple[list[f
     """
     host, port, texts, warmup, duration, seed = args
     rng = random.Random(seed)
-    conn = http.client.HTTPConnection(host, port, timeout=60)
+    # each client process from its own loopback address: separate users, as a server
+    # that shares its query slots per client address sees them
+    source = (f"127.0.0.{10 + seed}", 0)
+    conn = http.client.HTTPConnection(host, port, timeout=60, source_address=source)
     headers = {"Accept": "application/sparql-results+json"}
     latencies: list[float] = []
     errors = 0
@@ -192,7 +195,7 @@ def _client(args: tuple[str, int, list[str], float, float, int]) -> tuple[list[f
             ok = response.status < 300
         except (OSError, http.client.HTTPException):
             conn.close()
-            conn = http.client.HTTPConnection(host, port, timeout=60)
+            conn = http.client.HTTPConnection(host, port, timeout=60, source_address=source)
             ok = False
         elapsed = (time.perf_counter() - sent) * 1000
         if now - start >= warmup:

@@ -61,6 +61,8 @@ Message = MutableMapping[str, Any]
 Receive = Callable[[], Awaitable[Message]]
 Send = Callable[[Message], Awaitable[None]]
 WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
+FastAnswer = Callable[[dict[str, Any]],
+                      Awaitable[tuple[int, list[tuple[str, str]], bytes] | None]]
 
 #: Methods whose requests are taken to have no body unless they declare a length (a
 #: chunked body is announced by a header the HTTP layer does not pass on).
@@ -83,11 +85,16 @@ class Gateway:
         read_timeout: seconds a client has to send its whole request body.
         max_body: largest request body, in bytes.
         client_requests: most requests one client address may have in progress.
+        fast: answers some requests on the event loop (see
+            :meth:`server.fastpath.QueryFastPath.answer_async`); ``None`` for a request
+            it does not take, which then goes to ``app`` on a thread.
     """
 
     def __init__(self, app: WSGIApp, *, threads: int, read_timeout: float = 10.0,
-                 max_body: int = 1_000_000, client_requests: int = 16) -> None:
+                 max_body: int = 1_000_000, client_requests: int = 16,
+                 fast: FastAnswer | None = None) -> None:
         self.app = app
+        self.fast = fast
         self.read_timeout = read_timeout
         self.max_body = max_body
         self.client_requests = max(1, client_requests)
@@ -151,9 +158,15 @@ class Gateway:
                 return
             except (_Gone, RuntimeError):  # RuntimeError: granian's ProtocolClosed
                 return
+            environ = _rsgi_environ(scope, headers, body)
+            if self.fast is not None:
+                handled = await self.fast(environ)
+                if handled is not None:
+                    proto.response_bytes(*handled)
+                    return
             loop = asyncio.get_running_loop()
             status, answer_headers, head, rest = await loop.run_in_executor(
-                self._executor, _call_app, self.app, _rsgi_environ(scope, headers, body))
+                self._executor, _call_app, self.app, environ)
             if rest is None:
                 proto.response_bytes(status, answer_headers, head)
                 return

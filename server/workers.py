@@ -25,6 +25,7 @@ ingestion is idempotent). A fresh standby is then started in the background.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import importlib
 import logging
@@ -480,12 +481,7 @@ class WorkerPool:
         try:
             return self._run_admitted(job, limit)
         finally:
-            if client is not None:
-                with self._clients:
-                    self._held[client] -= 1
-                    if not self._held[client]:
-                        del self._held[client]
-                    self._clients.notify_all()
+            self._release_client(client)
 
     def _take_client_slot(self, client: str) -> None:
         """Wait (up to ``queue_wait``) until ``client`` holds fewer than its share of slots.
@@ -530,13 +526,7 @@ class WorkerPool:
                     if writes:
                         return self._write_outcome(job)
                     if worker.over_memory:
-                        raise MemoryLimit(
-                            f"the query worker went over its memory limit "
-                            f"({self.memory_limit >> 20} MB, setting query_memory_limit) "
-                            "while this request ran, and was restarted",
-                            hint="narrow the query (fewer rows to sort, join or group), "
-                                 "add LIMIT, or ask the operator for a larger "
-                                 "query_memory_limit", headers={"Retry-After": "1"}) from None
+                        raise self._memory_error() from None
                     spent += gone.seconds
                     continue
                 finally:
@@ -554,6 +544,98 @@ class WorkerPool:
                 with self._lock:
                     self.generation += 1
             self._admission.release()
+
+    # --- the same, on an event loop (the common query, answered without a thread)
+    async def run_async(self, job: Job, *, client: str | None = None) -> Answer:
+        """:meth:`run` for a read job, awaiting the worker's answer on the running loop.
+
+        When a slot is free at once (and ``client`` is under its share), the job is
+        sent and its answer awaited without a thread: the loop watches the slot's
+        pipe. Otherwise — slots busy, a worker starting, or the worker died under the
+        job — it falls back to :meth:`run` in a thread, which waits, retries and
+        words errors as always. The time limit is the same.
+
+        Raises:
+            the errors of :meth:`run`.
+        """
+        if job.get("kind") not in READ_ONLY_JOBS or not self._admit_now(client):
+            return await asyncio.to_thread(self._run_for, client, job)
+        worker, slot = self._checkout()
+        fd = worker.slots[slot].fileno()
+        loop = asyncio.get_running_loop()
+        try:
+            try:
+                answer = await self._exchange(loop, worker, fd, job)
+            except (EOFError, OSError):
+                self.restart(worker)
+                if worker.over_memory:
+                    raise self._memory_error() from None
+                answer = None
+        finally:
+            self._checkin(worker, slot)
+            self._admission.release()
+            self._release_client(client)
+        if answer is None:  # the worker died under it: retried the usual way
+            self.stats.retries += 1
+            return await asyncio.to_thread(self._run_for, client, job)
+        return answer
+
+    async def _exchange(self, loop: asyncio.AbstractEventLoop, worker: _Worker, fd: int,
+                        job: Job) -> Answer:
+        send_frame(fd, pickle.dumps(job, PICKLE_PROTOCOL))
+        readable: asyncio.Future[None] = loop.create_future()
+
+        def wake() -> None:
+            if not readable.done():
+                readable.set_result(None)
+
+        loop.add_reader(fd, wake)
+        try:
+            await asyncio.wait_for(readable, self.timeout)
+        except TimeoutError:
+            self.stats.timeouts += 1
+            self.restart(worker)
+            raise QueryTimeout(f"the query was stopped after {self.timeout:.1f} s (limit "
+                               f"{self.timeout:g} s, setting query_timeout)",
+                               hint="narrow the query, add LIMIT, or ask the operator for "
+                                    "a longer query_timeout") from None
+        finally:
+            loop.remove_reader(fd)
+        return pickle.loads(recv_frame(fd))  # type: ignore[no-any-return]
+
+    def _admit_now(self, client: str | None) -> bool:
+        """Take a slot (and one of ``client``'s share) if free right now, on a ready worker."""
+        if client is not None:
+            with self._clients:
+                if self._held.get(client, 0) >= self.client_slots:
+                    return False
+                self._held[client] = self._held.get(client, 0) + 1
+        worker = self._current
+        if worker.ready.is_set() and not worker.dead and worker.failure is None \
+                and self._admission.acquire(blocking=False):
+            return True
+        self._release_client(client)
+        return False
+
+    def _release_client(self, client: str | None) -> None:
+        if client is None:
+            return
+        with self._clients:
+            self._held[client] -= 1
+            if not self._held[client]:
+                del self._held[client]
+            self._clients.notify_all()
+
+    def _run_for(self, client: str | None, job: Job) -> Answer:
+        with serving_client(client):
+            return self.run(job)
+
+    def _memory_error(self) -> MemoryLimit:
+        return MemoryLimit(
+            f"the query worker went over its memory limit ({self.memory_limit >> 20} MB, "
+            "setting query_memory_limit) while this request ran, and was restarted",
+            hint="narrow the query (fewer rows to sort, join or group), add LIMIT, or ask "
+                 "the operator for a larger query_memory_limit", headers={"Retry-After": "1"})
 
     def _write_outcome(self, job: Job) -> Answer:
         """After the worker died under ``job`` (a write): was it applied? Ask the new worker.

@@ -169,10 +169,12 @@ def app_from_environment() -> Any:
     # loaded, as after `kg demo`, aborts in them).
     atexit.register(os._exit, 0)
     settings = Settings(values, {name: "serve" for name in values})
-    return Gateway(create_app(settings), threads=max(1, settings.workers),
+    app = create_app(settings)
+    fast = getattr(app.wsgi_app, "answer_async", None)  # server.fastpath.QueryFastPath
+    return Gateway(app, threads=max(1, settings.workers),
                    read_timeout=settings.request_read_timeout,
                    max_body=settings.max_request_bytes,
-                   client_requests=settings.max_client_requests)
+                   client_requests=settings.max_client_requests, fast=fast)
 
 
 def _wait_until_answering(url: str, ready: Callable[[str], None]) -> None:

@@ -239,3 +239,21 @@ def test_every_write_answer_says_what_happened_to_it(pool: WorkerPool) -> None:
                             "{ ?s ?p ?o } }"))
     assert number(marks) == 0
     pool.run({"kind": "update", "sparql": "DROP SILENT GRAPH <urn:test:writes>"})
+
+
+def test_run_async_answers_times_out_and_falls_back(pool: WorkerPool) -> None:
+    import asyncio
+
+    assert number(asyncio.run(pool.run_async(select(COUNT), client="10.0.0.9"))) == 64
+    started = time.monotonic()
+    with pytest.raises(QueryTimeout):
+        asyncio.run(pool.run_async(select(LONG)))
+    assert time.monotonic() - started < 1.5 + 1.0
+    # both slots busy: it waits in a thread as run() does, then says so
+    threads = [in_background(pool, select(LONG), timeout=3.0) for _ in range(2)]
+    wait_busy(pool, 2)
+    with pytest.raises(Busy):
+        asyncio.run(pool.run_async(select(COUNT)))
+    for thread, _ in threads:
+        thread.join(30)
+    assert number(asyncio.run(pool.run_async(select(COUNT)))) == 64
