@@ -583,24 +583,28 @@ class WorkerPool:
     async def _exchange(self, loop: asyncio.AbstractEventLoop, worker: _Worker, fd: int,
                         job: Job) -> Answer:
         send_frame(fd, pickle.dumps(job, PICKLE_PROTOCOL))
-        readable: asyncio.Future[None] = loop.create_future()
+        # the answer's pipe becoming readable, or the time limit, whichever comes first
+        # (a timer, not asyncio.wait_for: no task per request)
+        waiter: asyncio.Future[bool] = loop.create_future()
 
-        def wake() -> None:
-            if not readable.done():
-                readable.set_result(None)
+        def wake(answered: bool) -> None:
+            if not waiter.done():
+                waiter.set_result(answered)
 
-        loop.add_reader(fd, wake)
+        loop.add_reader(fd, wake, True)
+        timer = loop.call_later(self.timeout, wake, False)
         try:
-            await asyncio.wait_for(readable, self.timeout)
-        except TimeoutError:
+            answered = await waiter
+        finally:
+            timer.cancel()
+            loop.remove_reader(fd)
+        if not answered:
             self.stats.timeouts += 1
             self.restart(worker)
             raise QueryTimeout(f"the query was stopped after {self.timeout:.1f} s (limit "
                                f"{self.timeout:g} s, setting query_timeout)",
                                hint="narrow the query, add LIMIT, or ask the operator for "
-                                    "a longer query_timeout") from None
-        finally:
-            loop.remove_reader(fd)
+                                    "a longer query_timeout")
         return pickle.loads(recv_frame(fd))  # type: ignore[no-any-return]
 
     def _admit_now(self, client: str | None) -> bool:
