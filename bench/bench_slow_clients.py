@@ -31,6 +31,7 @@ import time
 import urllib.parse
 import urllib.request
 from pathlib import Path
+from typing import Any
 
 REPO = Path(__file__).resolve().parent.parent
 SAMPLE = REPO / "tests" / "data" / "server_sample.trig"
@@ -75,6 +76,25 @@ def _start(code: Path, store: Path, workdir: Path) -> tuple[subprocess.Popen[byt
     raise SystemExit("server did not start: see " + str(workdir / "server.log"))
 
 
+def _idle_client(port: int, stop: threading.Event) -> None:
+    """One connection that never sends a request, re-opened whenever the server closes it."""
+    while not stop.is_set():
+        try:
+            sock = socket.create_connection(("127.0.0.1", port), timeout=5,
+                                            source_address=("127.0.0.2", 0))
+        except OSError:
+            stop.wait(0.2)
+            continue
+        try:
+            sock.settimeout(None)
+            while not stop.is_set() and sock.recv(1):
+                pass
+        except OSError:
+            stop.wait(0.2)
+        finally:
+            sock.close()
+
+
 def _slow_client(port: int, stop: threading.Event) -> None:
     """One held-open request body, re-opened whenever the server closes it."""
     while not stop.is_set():
@@ -107,10 +127,11 @@ def _ordinary(url: str, until: float, latencies: list[float], failures: list[int
             failures.append(1)
 
 
-def measure(url: str, slow: int, clients: int, seconds: float) -> dict[str, float]:
+def measure(url: str, slow: int, clients: int, seconds: float,
+            holder: Any = None) -> dict[str, float]:
     port = int(url.rsplit(":", 1)[1])
     stop = threading.Event()
-    holders = [threading.Thread(target=_slow_client, args=(port, stop), daemon=True)
+    holders = [threading.Thread(target=holder or _slow_client, args=(port, stop), daemon=True)
                for _ in range(slow)]
     for holder in holders:
         holder.start()
@@ -135,6 +156,8 @@ def measure(url: str, slow: int, clients: int, seconds: float) -> dict[str, floa
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--slow", type=int, nargs="+", default=[0, 16, 32])
+    parser.add_argument("--idle", type=int, nargs="*", default=[2000],
+                        help="also: this many connections that send nothing")
     parser.add_argument("--clients", type=int, default=4)
     parser.add_argument("--seconds", type=float, default=10.0)
     parser.add_argument("--baseline", type=Path, help="worktree of an earlier commit")
@@ -144,16 +167,18 @@ def main() -> None:
         runs.insert(0, ("baseline", args.baseline.resolve()))
     work = Path(tempfile.mkdtemp(prefix="kg-slow-"))
     try:
-        print("| server | slow clients | ordinary requests | failed | p50 ms | p99 ms |")
+        print("| server | held connections | ordinary requests | failed | p50 ms | p99 ms |")
         print("|---|---|---|---|---|---|")
         for name, code in runs:
             store = work / f"store-{len(list(work.iterdir()))}"
             _make_store(store)
             process, url = _start(code, store, work)
             try:
-                for slow in args.slow:
-                    figures = measure(url, slow, args.clients, args.seconds)
-                    print(f"| {name} | {slow} | {figures['ok']} | {figures['failed']} | "
+                plan = [(n, f"{n} slow bodies", _slow_client) for n in args.slow] + \
+                       [(n, f"{n} idle", _idle_client) for n in args.idle]
+                for count, label, holder in plan:
+                    figures = measure(url, count, args.clients, args.seconds, holder)
+                    print(f"| {name} | {label} | {figures['ok']} | {figures['failed']} | "
                           f"{figures['p50_ms']:.1f} | {figures['p99_ms']:.1f} |", flush=True)
                     time.sleep(1.0)
             finally:

@@ -194,6 +194,7 @@ def _wait_until_answering(url: str, ready: Callable[[str], None]) -> None:
 def _serve_granian(settings: Settings, ready: Callable[[str], None] | None) -> None:
     from granian import Granian
     from granian.constants import Interfaces
+    from granian.http import HTTP1Settings
     from granian.log import LogLevels
 
     local = f"http://{settings.host}:{settings.port}"
@@ -210,6 +211,7 @@ def _serve_granian(settings: Settings, ready: Callable[[str], None] | None) -> N
                     shown)), daemon=True, name="kg-ready").start()
 
     os.environ[SETTINGS_VARIABLE] = json.dumps(settings.as_dict())
+    _allow_open_files(settings.max_connections + 1024)
     server = _Granian(
         "server.wsgi:app_from_environment",
         address=settings.host,
@@ -221,8 +223,25 @@ def _serve_granian(settings: Settings, ready: Callable[[str], None] | None) -> N
         log_level=LogLevels.warning,
         respawn_failed_workers=True,
         workers_kill_timeout=15,
+        backpressure=max(1, settings.max_connections),
+        http1_settings=HTTP1Settings(
+            header_read_timeout=int(settings.request_header_timeout * 1000)),
     )
     server.serve()
+
+
+def _allow_open_files(wanted: int) -> None:
+    """Raise this process's open-file limit towards ``wanted`` (up to the hard limit).
+
+    Each connection is a file; a soft limit of 1024 (common) would cap connections far
+    below ``max_connections``. The web processes inherit the limit.
+    """
+    import resource
+
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    target = wanted if hard == resource.RLIM_INFINITY else min(wanted, hard)
+    if soft != resource.RLIM_INFINITY and soft < target:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (target, hard))
 
 
 #: The HTTP servers ``kg serve`` can run, by the ``http_server`` setting.

@@ -21,6 +21,7 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     store = make_sample_store(tmp_path_factory.mktemp("gateway") / "store")
     process, url = start_server(store, tmp_path_factory.mktemp("gateway-run"),
                                 request_read_timeout="1.5", max_client_requests="4",
+                                request_header_timeout="1",
                                 max_request_bytes="200000")
     yield url
     stop_server(process)
@@ -49,6 +50,28 @@ def test_a_body_that_never_arrives_gets_408(served: str) -> None:
     finally:
         sock.close()
     assert time.monotonic() - started < 8
+
+
+def test_headers_that_never_end_are_cut_off(served: str) -> None:
+    host, port = served[len("http://"):].split(":")
+    started = time.monotonic()
+    with socket.create_connection((host, int(port)), timeout=10) as sock:
+        sock.sendall(b"GET /sparql HTTP/1.1\r\nHost: t\r\n")  # and no blank line
+        assert sock.recv(4096) == b""  # closed by the server
+    assert time.monotonic() - started < 6  # request_header_timeout = 1 s
+
+
+def test_idle_connections_do_not_hold_the_server(served: str) -> None:
+    host, port = served[len("http://"):].split(":")
+    idle = [socket.create_connection((host, int(port)), timeout=10,
+                                     source_address=("127.0.0.4", 0)) for _ in range(600)]
+    try:
+        response = requests.get(served + "/sparql", timeout=3,
+                                params={"query": "ASK { ?s ?p ?o }"})
+        assert response.status_code == 200
+    finally:
+        for sock in idle:
+            sock.close()
 
 
 def test_held_bodies_do_not_hold_the_server(served: str) -> None:

@@ -86,6 +86,12 @@ SETTINGS: tuple[Setting, ...] = (
             "Largest request body the server accepts, in bytes."),
     Setting("request_read_timeout", 10.0, float,
             "Seconds a client has to send a whole request body; then 408 (granian only)."),
+    Setting("request_header_timeout", 5.0, float,
+            "Seconds a new connection has to send its request headers; then it is closed "
+            "(granian only)."),
+    Setting("max_connections", 10000, int,
+            "Most connections each web process serves at once, idle ones included "
+            "(granian's backpressure; keep it under the open-file limit)."),
     Setting("max_client_requests", 16, int,
             "Most requests one client address may have in progress at once, counting "
             "those still sending their body; more get 429 (granian only)."),
