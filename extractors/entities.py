@@ -39,6 +39,12 @@ log = logging.getLogger(__name__)
 #: Place types whose one-word names are safe without a place context.
 SAFE_PLACE_TYPES = frozenset({"Country", "Governorate", "City", "District", "Region", "Polity",
                               "River"})
+#: Containers that share their name with their seat (محافظة درعا / مدينة درعا).
+SEATED_TYPES = frozenset({"Governorate", "District"})
+#: Settlement types a seat may have.
+SEAT_TYPES = frozenset({"City", "Town"})
+#: Admin-word labels that make a shared name the container (ريف درعا، محافظة حلب).
+CONTAINER_WORD_LABELS = frozenset({"Governorate", "District", "Subdistrict", "Countryside"})
 #: Place types whose one-word names are often also common words.
 SMALL_PLACE_TYPES = frozenset({"Community", "Village"})
 #: Words before a place name that make a one-word name a place.
@@ -253,7 +259,7 @@ class GazetteerMatcher:
         n = len(doc)
         i = 0
         while i < n:
-            best: tuple[int, int, GazetteerEntry] | None = None
+            best: tuple[int, int, GazetteerEntry, str] | None = None
             variants = _variants(st.norms[i])
             for form, cut in variants:
                 for entry in self.gazetteer.index.get(form, ()):
@@ -261,12 +267,13 @@ class GazetteerMatcher:
                     if end > n or tuple(st.norms[i + 1:end]) != entry.rest:
                         continue
                     if best is None or end > best[1]:
-                        best = (cut, end, entry)
+                        best = (cut, end, entry, form)
                     break
             if best is None:
                 i += 1
                 continue
-            cut, end, entry = best
+            cut, end, entry, form = best
+            entry = self._reading(st, i, end, entry, form)
             if not self._case_ok(doc, i, end) and not (
                     end - i >= 2 and st.forms[end - 1] & self.lexicon.sets["force_words"]):
                 i += 1  # "regime forces", "government troops": a common noun phrase
@@ -278,6 +285,29 @@ class GazetteerMatcher:
             out.append((hit, self._stands(st, i, end, cut, entry)))
             i = end
         return out
+
+    def _reading(self, st: DocState, start: int, end: int, entry: GazetteerEntry,
+                 form: str) -> GazetteerEntry:
+        """Of a governorate or district and its seat of one name (درعا، حلب، Kirkuk), the
+        seat — a settlement — unless an admin word next to the name makes it the
+        container (محافظة درعا، بريف حلب، "Aleppo province", "the province of Idlib")."""
+        if entry.type not in SEATED_TYPES:
+            return entry
+        seat = next((e for e in self.gazetteer.index.get(form, ())
+                     if e.rest == entry.rest and e.type in SEAT_TYPES), None)
+        if seat is None:
+            return entry
+        admin = self.lexicon.maps["admin_words"]
+        around = [start - 1]
+        if self.lexicon.lang != "ar":
+            around.append(end)  # "Aleppo province", "Raqqa countryside"
+            if start >= 2 and st.norms[start - 1] == "of":
+                around.append(start - 2)  # "the province of Idlib"
+        for k in around:
+            if 0 <= k < len(st.norms) and any(
+                    admin.get(f) in CONTAINER_WORD_LABELS for f in st.forms[k]):
+                return entry
+        return seat
 
     @staticmethod
     def _case_ok(doc: Doc, start: int, end: int) -> bool:

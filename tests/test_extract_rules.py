@@ -471,3 +471,37 @@ def test_roles_on_real_news_forms(text: str, expected: tuple[str, str]) -> None:
     nlp = build_nlp("ar", {"ner": False})
     (event,) = run(nlp, text).events
     assert expected in {(p.mention.entity or p.mention.name, p.role) for p in event.actors}
+
+
+# --------------------------------------------------------------------------- places
+
+SEATS = [
+    ["حلب", "place:aleppo_gov", "place", "Governorate", None, 0.9],
+    ["حلب", "place:aleppo", "place", "City", "place:aleppo_gov", 0.7],
+    ["Aleppo", "place:aleppo_gov", "place", "Governorate", None, 0.9],
+    ["Aleppo", "place:aleppo", "place", "City", "place:aleppo_gov", 0.7],
+]
+
+
+def place_keys(report: Report) -> list[str | None]:
+    return [m.entity for m in report.mentions if m.kind == "place" and m.entity]
+
+
+def test_a_name_shared_by_a_governorate_and_its_seat_is_the_seat() -> None:
+    from extractors import make_nlp
+
+    nlp = make_nlp("ar", {"ner": False, "aliases": ALIASES + SEATS})
+    report = run(nlp, "استهدفت غارة جوية حي الشعار في حلب.")
+    assert place_keys(report) == ["place:aleppo"]
+    # the event is in the city, not in the neighbourhood named without it
+    assert [e.place.mention.entity for e in report.events if e.place] == ["place:aleppo"]
+    # an admin word next to the name makes it the governorate
+    assert place_keys(run(nlp, "قصفت قوات النظام قرى في ريف حلب.")) == ["place:aleppo_gov"]
+    assert place_keys(run(nlp, "اعتقلت قوات النظام شابين في محافظة حلب.")) == [
+        "place:aleppo_gov"]
+    nlp = make_nlp("en", {"ner": False, "aliases": ALIASES + SEATS})
+    assert place_keys(run(nlp, "A drone struck a car in Aleppo.")) == ["place:aleppo"]
+    assert place_keys(run(nlp, "A drone struck a car in Aleppo province.")) == [
+        "place:aleppo_gov"]
+    assert place_keys(run(nlp, "A drone struck a car in the province of Aleppo.")) == [
+        "place:aleppo_gov"]
