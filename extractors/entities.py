@@ -43,6 +43,8 @@ SAFE_PLACE_TYPES = frozenset({"Country", "Governorate", "City", "District", "Reg
 SEATED_TYPES = frozenset({"Governorate", "District"})
 #: Settlement types a seat may have.
 SEAT_TYPES = frozenset({"City", "Town"})
+#: Place types of settlements: a direction before one locates near it (شرقي بغداد).
+SETTLEMENT_TYPES = frozenset({"City", "Town", "Village", "Community"})
 #: Admin-word labels that make a shared name the container (ريف درعا، محافظة حلب).
 CONTAINER_WORD_LABELS = frozenset({"Governorate", "District", "Subdistrict", "Countryside"})
 #: Place types whose one-word names are often also common words.
@@ -278,7 +280,13 @@ class GazetteerMatcher:
                     end - i >= 2 and st.forms[end - 1] & self.lexicon.sets["force_words"]):
                 i += 1  # "regime forces", "government troops": a common noun phrase
                 continue
-            mention = make_mention(doc, i, end, entry.kind, cut=cut, label=entry.type,
+            label = entry.type
+            before = self._after_admin(st, i) if entry.kind == "place" else None
+            if before == "Neighbourhood":
+                label = "Neighbourhood"  # حي القلعة: a quarter, whatever else bears its name
+            elif before == "Countryside" and label in SETTLEMENT_TYPES:
+                label = "Countryside"  # بريف منبج: around the town, not in it
+            mention = make_mention(doc, i, end, entry.kind, cut=cut, label=label,
                                    entity=entry.key,
                                    confidence=0.95 if cut == 0 else 0.9)
             hit = MentionHit(i, end, mention, "kb")
@@ -297,17 +305,24 @@ class GazetteerMatcher:
                      if e.rest == entry.rest and e.type in SEAT_TYPES), None)
         if seat is None:
             return entry
-        admin = self.lexicon.maps["admin_words"]
         around = [start - 1]
         if self.lexicon.lang != "ar":
             around.append(end)  # "Aleppo province", "Raqqa countryside"
             if start >= 2 and st.norms[start - 1] == "of":
                 around.append(start - 2)  # "the province of Idlib"
-        for k in around:
-            if 0 <= k < len(st.norms) and any(
-                    admin.get(f) in CONTAINER_WORD_LABELS for f in st.forms[k]):
-                return entry
+        if any(self._admin_label(st, k) in CONTAINER_WORD_LABELS for k in around):
+            return entry
         return seat
+
+    def _after_admin(self, st: DocState, start: int) -> str | None:
+        """The label of the admin word right before a name (حي، مدينة، ريف …), if any."""
+        return self._admin_label(st, start - 1)
+
+    def _admin_label(self, st: DocState, k: int) -> str | None:
+        if not 0 <= k < len(st.norms):
+            return None
+        admin = self.lexicon.maps["admin_words"]
+        return next((str(admin[f]) for f in st.forms[k] if f in admin), None)
 
     @staticmethod
     def _case_ok(doc: Doc, start: int, end: int) -> bool:
@@ -564,6 +579,8 @@ class EntityPatterns:
         added.append(MentionHit(start, end, mention, "pattern"))
 
     def _regions(self, doc: Doc, st: DocState, added: list[MentionHit]) -> None:
+        """A direction before a place is a region (شرق سوريا، northern Iraq); one
+        before a settlement (شرقي بغداد) keeps the settlement as its ``inner`` place."""
         directions = self.lex.sets["directions"]
         places = [h for h in [*st.mentions, *added] if h.mention.kind == "place"]
         for hit in places:
@@ -579,9 +596,19 @@ class EntityPatterns:
             cut = next(c for k, c in st.keys[start] if k in directions)
             region = make_mention(doc, start, hit.end, "place", cut=cut, label="Region",
                                   entity=None, confidence=0.8)
-            new = MentionHit(start, hit.end, region, "pattern")
+            new = MentionHit(start, hit.end, region, "pattern", inner=hit if (
+                hit.mention.label in SETTLEMENT_TYPES and self._from_settlement(st, start))
+                else None)
             target = st.mentions if hit in st.mentions else added
             target[target.index(hit)] = new
+
+    def _from_settlement(self, st: DocState, start: int) -> bool:
+        """Whether the direction at ``start`` locates from the settlement after it
+        (شرقي بغداد) rather than naming the countryside (الريف الشمالي لمدينة الرقة) or
+        an unnamed place near it (ببلدة شرقي دير الزور)."""
+        if st.norms[start].startswith("ال"):
+            return False
+        return start == 0 or not st.forms[start - 1] & frozenset(self.lex.maps["admin_words"])
 
     # -- persons --------------------------------------------------------------
 

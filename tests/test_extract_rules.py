@@ -505,3 +505,63 @@ def test_a_name_shared_by_a_governorate_and_its_seat_is_the_seat() -> None:
         "place:aleppo_gov"]
     assert place_keys(run(nlp, "A drone struck a car in the province of Aleppo.")) == [
         "place:aleppo_gov"]
+
+
+def event_places(report: Report) -> list[str | None]:
+    return [e.place.mention.entity or e.place.mention.name if e.place else None
+            for e in report.events]
+
+
+def test_a_quarter_named_with_hay_is_below_the_city_named_with_it() -> None:
+    from extractors import make_nlp
+
+    # the KB knows القلعة as a subdistrict somewhere; حي makes it a quarter of the city
+    nlp = make_nlp("ar", {"ner": False, "aliases": ALIASES + [
+        ["القلعة", "place:qalaa", "place", "Subdistrict", None, 0.5]]})
+    report = run(nlp, "خطف مسلحون مجهولون موظفا في حي القلعة بمدينة الرقة.")
+    assert [m.label for m in report.mentions if m.entity == "place:qalaa"] == ["Neighbourhood"]
+    assert event_places(report) == ["place:raqqa"]
+
+
+def test_a_settlement_in_brackets_is_the_place_just_named(nlp_ar) -> None:  # type: ignore[no-untyped-def]
+    from extractors import make_nlp
+
+    nlp = make_nlp("ar", {"ner": False, "aliases": ALIASES + [
+        ["العبيدي", "place:ubaidi", "place", "Subdistrict", None, 0.5],
+        ["سوريا", "place:sy", "place", "Country", None, 0.9]]})
+    # the city in brackets names "the Syrian city"; a country in brackets is an aside
+    report = run(nlp, "فجر انتحاري نفسه في حي الأمين شرقي المدينة السورية (الرقة). وتشهد "
+                      "منبج توترا منذ أيام. وانتشرت قوات في منبج.")
+    assert event_places(report) == ["place:raqqa"]
+    report = run(nlp, "فجر انتحاري نفسه في بلدة منبج (سوريا).")
+    assert event_places(report) == ["place:manbij"]
+
+
+def test_a_direction_from_a_settlement_is_that_settlement(nlp_ar) -> None:  # type: ignore[no-untyped-def]
+    # "east of Raqqa": Raqqa, east of it — not a vague region, nor the quarter told later
+    report = run(nlp_ar, "استهدفت طائرة مسيرة سيارة في منطقة المشتل شرقي الرقة.")
+    assert event_places(report) == ["place:raqqa"]
+    assert [e.place.relation for e in report.events if e.place] == ["east of"]
+    # a settlement named with the direction is the place; the other one a landmark
+    report = run(nlp_ar, "قتل شاب برصاص مسلحين مجهولين في بلدة الكرامة شرقي الرقة.")
+    assert event_places(report) == ["الكرامة"]
+    # an unnamed town east of a city is not the city
+    report = run(nlp_ar, "قتل شاب برصاص مسلحين مجهولين ببلدة شرقي الرقة.")
+    assert event_places(report) != ["place:raqqa"]
+
+
+def test_a_place_below_a_settlement_in_the_countryside_stays(nlp_ar) -> None:  # type: ignore[no-untyped-def]
+    # the report is mostly about Manbij, but the area is in the countryside of Raqqa
+    report = run(nlp_ar, "هاجم مسلحون سيارة لقسد في منطقة الغابة بريف الرقة الشمالي. "
+                         "وشهدت منبج توترا. وانتشرت قوات في منبج.")
+    assert event_places(report)[0] == "الغابة"
+    assert [m.label for m in report.mentions if m.entity == "place:raqqa"] == ["Countryside"]
+    # the countryside alone is the place, around the city
+    (event,) = run(nlp_ar, "هاجم مسلحون سيارة لقسد بريف الرقة.").events
+    assert event.place is not None and event.place.precision == "area"
+
+
+def test_words_of_a_relative_clause_are_no_prison_name(nlp_ar) -> None:  # type: ignore[no-untyped-def]
+    report = run(nlp_ar, "هرب عشرة سجناء من سجن تابع لداعش في مدينة الرقة.")
+    assert all(m.name != "تابع" for m in report.mentions)
+    assert event_places(report) == ["place:raqqa"]

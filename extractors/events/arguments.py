@@ -107,7 +107,10 @@ class ArgumentReader:
                  if h.mention.kind in ("place", "facility") and not (
                      h.mention.label in STATE_LABELS and any(h is a for a, _, _ in m.roles))]
         # where someone comes from, or a bracketed aside, only when nothing else is named
-        places = [h for h in named if not self._origin(st, h) and not _bracketed(st, h)]
+        # (a settlement in brackets names the place just told: "شرقي العاصمة (بغداد)")
+        origins = self._origins(st, named)
+        places = [h for h in named if h not in origins and not (
+            _bracketed(st, h) and place_rank(h) == 2)]
         places = places or named
         if not places:
             return
@@ -130,6 +133,19 @@ class ArgumentReader:
         if chosen.mention.label == "Region":
             found = relations.first(st.keys, chosen.start)
             m.relation = str(found[1]) if found else m.relation
+
+    def _origins(self, st: DocState, named: list[MentionHit]) -> list[MentionHit]:
+        """The places someone comes from, with the places that locate them (من أبناء
+        مدينة سلقين شمال غربي إدلب: Idlib only says where Salqin is)."""
+        out: list[MentionHit] = []
+        for h in named:
+            if self._origin(st, h) or (out and out[-1].end <= h.start <= out[-1].end + 2
+                                       and all(st.norms[k] in ("،", ",", "و")
+                                               or st.forms[k] & self.lex.sets["directions"]
+                                               or "ريف" in st.forms[k]
+                                               for k in range(out[-1].end, h.start))):
+                out.append(h)
+        return out
 
     def _origin(self, st: DocState, hit: MentionHit) -> bool:
         """"ينحدر من قرية الحسينية", "من أبناء بلدة …": where a person comes from."""

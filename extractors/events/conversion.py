@@ -23,12 +23,13 @@ from kg.core.text import normalize_text
 
 
 def main_place(st: DocState) -> MentionHit | None:
-    """The report's main place: the finest place named most often."""
+    """The report's main place: the settlement named most often, else the finest
+    place (a neighbourhood, a landmark) named most often."""
+    places = [h for h in st.mentions if h.mention.kind == "place" and not is_coarse(h)]
+    settlements = [h for h in places if place_rank(h) == 0]
     counts: Counter[str] = Counter()
     first: dict[str, MentionHit] = {}
-    for h in st.mentions:
-        if h.mention.kind != "place" or is_coarse(h):
-            continue
+    for h in settlements or places:
         key = identity(h)
         counts[key] += 1
         first.setdefault(key, h)
@@ -64,14 +65,16 @@ def to_event(doc: Doc, st: DocState, d: EventDraft,
     # a governorate or region gives way to the report's main place, and so does a
     # neighbourhood, prison or camp (guidelines: they map to their settlement)
     below = chosen is not None and place_rank(chosen) == 1 and place_rank(main) == 0 \
-        if main is not None else False
+        and not _elsewhere(st, chosen, main) if main is not None else False
     if not background and main is not None and (chosen is None or is_coarse(chosen) or below):
         chosen, relation = main, None if chosen is None else relation
         if chosen is main and d.place is not None:
             relation = None
     if chosen is not None:
         precision = {"near": "near", "countryside of": "area"}.get(relation or "", "exact")
-        if chosen.mention.label == "Region":
+        if chosen.inner is not None:
+            chosen = chosen.inner  # شرقي بغداد: Baghdad, east of it
+        elif chosen.mention.label == "Region":
             precision = "region"
         place = PlaceRef(chosen.mention, precision, relation)  # type: ignore[arg-type]
     s_start, s_end = st.sentences[shown.sentence]
@@ -95,6 +98,18 @@ def to_event(doc: Doc, st: DocState, d: EventDraft,
         according_to=sources(st, d),
         background=background, name=d.name, confidence=round(confidence, 3),
     )
+
+
+def _elsewhere(st: DocState, place: MentionHit, main: MentionHit) -> bool:
+    """Whether the sentence of a place below a settlement names the container it is in,
+    other than the main place's name (منطقة غريبة بريف دير الزور: not in the city the
+    report is mostly about)."""
+    index = st.sentence_of[place.start]
+    name = normalize_text(main.mention.name or main.mention.span.text)
+    return any(place_rank(h) == 2 and h.start > place.start
+               and name not in normalize_text(h.mention.name or h.mention.span.text)
+               and h.mention.kind == "place"
+               for h in st.in_sentence("mentions", index))
 
 
 def sources(st: DocState, d: EventDraft) -> list[Mention]:
