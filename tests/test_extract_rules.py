@@ -565,3 +565,28 @@ def test_words_of_a_relative_clause_are_no_prison_name(nlp_ar) -> None:  # type:
     report = run(nlp_ar, "هرب عشرة سجناء من سجن تابع لداعش في مدينة الرقة.")
     assert all(m.name != "تابع" for m in report.mentions)
     assert event_places(report) == ["place:raqqa"]
+
+
+# --------------------------------------------------------------------------- incidents
+
+
+def test_a_bomber_killed_or_wearing_a_belt_is_no_bombing(nlp_ar) -> None:  # type: ignore[no-untyped-def]
+    report = run(nlp_ar, "قتلت قوات النظام انتحاريين اثنين من داعش قرب الرقة.")
+    assert "SuicideBombing" not in [e.type for e in report.events]
+    # the act is told: a bombing; a phrase says enough
+    report = run(nlp_ar, "فجر انتحاري من داعش نفسه قرب حاجز لقوات النظام في الرقة.")
+    assert [e.type for e in report.events] == ["SuicideBombing"]
+    report = run(nlp_ar, "قتل خمسة عناصر من قوات النظام في عملية انتحارية في الرقة.")
+    assert [e.type for e in report.events] == ["SuicideBombing"]
+
+
+def test_shots_fired_by_abductors_are_part_of_the_abduction(nlp_ar) -> None:  # type: ignore[no-untyped-def]
+    report = run(nlp_ar, "خطف مسلحون ثلاثة مدنيين في منبج، وأطلقوا النار على أحدهم مما أدى "
+                         "لإصابته.")
+    assert [e.type for e in report.events] == ["Abduction"]
+
+
+def test_the_explosion_of_a_drone_is_its_strike(nlp_ar) -> None:  # type: ignore[no-untyped-def]
+    report = run(nlp_ar, "استهدفت طائرة مسيرة مقرا لقوات سوريا الديمقراطية في الرقة. ولم ترد "
+                         "معلومات عن ضحايا جراء الانفجار في الرقة.")
+    assert [e.type for e in report.events] == ["Airstrike"]
