@@ -74,6 +74,8 @@ EN_NAME_TOKENS = 7
 #: filed, the event's place only when nothing else is named.
 DATELINE = "Dateline"
 
+#: Quotation marks around names.
+_QUOTES = frozenset('"“”«»„‟')
 #: Prepositions and conjunctions that may stick to the first word of a name.
 _NAME_PREFIXES = frozenset({"ل", "ول", "فل", "و", "ب", "وب"})
 
@@ -193,6 +195,18 @@ def _is_arabic(word: str) -> bool:
     return bool(word) and "\u0621" <= word[0] <= "\u064a"
 
 
+def unquoted(name: str) -> str:
+    """A name without its quotation marks (شبكة "دير الزور 24", تنظيم «داعش»): they are
+    punctuation, not the name; a mention's span keeps them as written.
+
+    >>> unquoted('مراسل "الخابور"')
+    'مراسل الخابور'
+    """
+    if not any(q in name for q in _QUOTES):
+        return name
+    return " ".join("".join(" " if c in _QUOTES else c for c in name).split()) or name
+
+
 def make_mention(doc: Doc, start: int, end: int, kind: str, *, cut: int = 0,
                  label: str | None = None, entity: str | None = None,
                  confidence: float = 1.0) -> Mention:
@@ -207,6 +221,7 @@ def make_mention(doc: Doc, start: int, end: int, kind: str, *, cut: int = 0,
     if cut and st.norms[start].startswith("لل", cut - 1) and not st.norms[start].startswith(
             "لل", cut):
         name = "ا" + text  # للمجلس = ل + المجلس: the article's alef is restored
+    name = unquoted(name)
     if name.endswith(")") and 0 < name.find(" (") < len(name) - 3:
         # "Syrian Observatory for Human Rights (SOHR)": the name without its acronym
         name = name[:name.find(" (")]
@@ -668,6 +683,7 @@ class EntityPatterns:
         verbs = self.lex.tables["attribution_verbs"]
         heads = self.lex.sets["org_heads"]
         stops = self.lex.sets["complementizers"] | self.lex.sets["person_name_stops"]
+        days = self.lex.sets["statement_days"]
         told = self.lex.triggers.first_words() | self.lex.tables[
             "casualties"].first_words() | self.lex.tables["support_verbs"].first_words()
         n = len(doc)
@@ -697,9 +713,13 @@ class EntityPatterns:
                 close = next((k for k in range(end + 1, min(n, end + 8)) if st.norms[k] == '"'),
                              None)
                 end = close + 1 if close is not None else end
-            while end < n and end - j < 7 and (_is_arabic(st.norms[end]) or taken[end]) \
-                    and st.norms[end] not in stops and not (st.forms[end] & told):
-                end += 1
+            quoted = end > j + 2 and st.norms[end - 1] == '"'  # the quotes close the name
+            while not quoted and end < n and end - j < 7 \
+                    and (_is_arabic(st.norms[end]) or taken[end]) \
+                    and st.norms[end] not in stops and not (st.forms[end] & told) \
+                    and not (end + 1 < n and st.norms[end + 1] in stops
+                             and st.forms[end] & days):
+                end += 1  # "… العسكرية اليوم الثلاثاء": the day of the statement ends it
             if end - j < (3 if definite else 2):
                 continue  # "قالت الهيئة في بيان": a definite head alone refers back
             cut = next((c for k, c in st.keys[j] if k in heads), 0)
@@ -710,6 +730,9 @@ class EntityPatterns:
             else:
                 mention = make_mention(doc, j, end, "outlet", cut=cut, label="Organisation",
                                        confidence=0.75)
+            if quoted:  # وكالة "هاوار": the outlet's own name is the quoted one
+                a, b = st.char_span(j + 2, end - 1)
+                mention.name = st.text[a:b]
             # "وكالة الأنباء السورية (سانا)": the name in brackets says who it is
             if end + 2 < n and st.norms[end] == "(":
                 inner = next((h for h in st.mentions if h.start == end + 1

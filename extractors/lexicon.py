@@ -360,6 +360,7 @@ _SETS: dict[str, str] = {
     "directions": "places.directions",
     "speaks_for": "persons.speaks_for",
     "person_name_stops": "persons.name_stops",
+    "statement_days": "persons.statement_days",
     "org_heads": "organisations.heads",
     "outlet_heads": "organisations.outlet_heads",
     "operation_heads": "organisations.operation_heads",

@@ -180,8 +180,8 @@ def sources(report: Report) -> set[str]:
     # an outlet cue before a name that has no head noun of its own
     ("قصفت قوات النظام بلدة منبج، بحسب ما نقله موقع صوت العاصمة عن مصادر محلية.",
      "صوت العاصمة"),
-    # a quoted name
-    ('قصفت قوات النظام بلدة منبج، بحسب شبكة "الخابور 7".', 'شبكة "الخابور 7"'),
+    # a quoted name after a head word is the outlet's own name (as after موقع)
+    ('قصفت قوات النظام بلدة منبج، بحسب شبكة "الخابور 7".', "الخابور 7"),
     # a definite head with a name of its own
     ("قصفت قوات النظام بلدة منبج، بحسب المركز الإعلامي لقوات سوريا الديمقراطية.",
      "المركز الإعلامي لقوات سوريا الديمقراطية"),
@@ -590,3 +590,26 @@ def test_the_explosion_of_a_drone_is_its_strike(nlp_ar) -> None:  # type: ignore
     report = run(nlp_ar, "استهدفت طائرة مسيرة مقرا لقوات سوريا الديمقراطية في الرقة. ولم ترد "
                          "معلومات عن ضحايا جراء الانفجار في الرقة.")
     assert [e.type for e in report.events] == ["Airstrike"]
+
+
+# --------------------------------------------------------------------------- sources
+
+
+def source_names(report: Report) -> set[str]:
+    return {m.name or m.span.text for e in report.events for m in e.according_to}
+
+
+def test_a_source_name_ends_before_the_time_of_the_statement(nlp_ar) -> None:  # type: ignore[no-untyped-def]
+    report = run(nlp_ar, "اعتقلت قوات النظام شابين في الرقة، وفقا لما أعلنته مديرية الأمن "
+                         "العسكري اليوم الثلاثاء.")
+    assert source_names(report) == {"مديرية الأمن العسكري"}
+
+
+def test_quotes_are_no_part_of_a_source_s_name(nlp_ar) -> None:  # type: ignore[no-untyped-def]
+    # an outlet's own name is the quoted one after its head word
+    report = run(nlp_ar, "استهدفت طائرة مسيرة سيارة في الرقة، بحسب ما ذكرته وكالة “الفرات” "
+                         "المقربة من قسد.")
+    assert source_names(report) == {"الفرات"}
+    # a reporter of a quoted outlet: the whole name, without the quotes
+    report = run(nlp_ar, "وقال مراسل “صوت الرقة” إن طائرة مسيرة استهدفت سيارة في الرقة.")
+    assert "مراسل صوت الرقة" in source_names(report)
