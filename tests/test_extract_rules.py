@@ -613,3 +613,22 @@ def test_quotes_are_no_part_of_a_source_s_name(nlp_ar) -> None:  # type: ignore[
     # a reporter of a quoted outlet: the whole name, without the quotes
     report = run(nlp_ar, "وقال مراسل “صوت الرقة” إن طائرة مسيرة استهدفت سيارة في الرقة.")
     assert "مراسل صوت الرقة" in source_names(report)
+
+
+def test_a_bomb_is_an_explosion_unless_aircraft_drop_it(nlp_en) -> None:  # type: ignore[no-untyped-def]
+    report = run(nlp_en, "A bomb attack targeted an SDF vehicle in Raqqa on Sunday.")
+    assert [e.type for e in report.events] == ["Explosion"]
+    report = run(nlp_en, "Turkish warplanes bombed SDF positions near Raqqa on Sunday.")
+    assert [e.type for e in report.events] == ["Airstrike"]
+
+
+def test_dead_told_after_an_event_without_an_event_word_are_no_new_event(nlp_en, nlp_ar) -> None:  # type: ignore[no-untyped-def]
+    report = run(nlp_en, "A drone strike hit a car in Raqqa on Sunday. Three civilians were "
+                         "killed in Manbij, a source said.")
+    assert [e.type for e in report.events] == ["Airstrike"]
+    report = run(nlp_ar, "استهدفت طائرة مسيرة سيارة في الرقة. وقتل ثلاثة عناصر من قسد كانوا "
+                         "في السيارة.")
+    assert [e.type for e in report.events] == ["Airstrike"]
+    # alone, people killed by someone tell of an attack
+    report = run(nlp_ar, "قتل مسلحون مجهولون ثلاثة مدنيين في الرقة.")
+    assert [e.type for e in report.events] == ["Attack"]

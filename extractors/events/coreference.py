@@ -63,6 +63,11 @@ class Coreference:
             resolved: EventDraft | None = None
             pending: list[EventMention] = []
             for m in mentions:
+                if from_casualties(m) and (drafts or headline) and not self._killer(m):
+                    # "The four children killed had been siblings": dead told with no
+                    # event word nor anyone who killed them, once an event is told, are
+                    # that event's, not a new one
+                    continue
                 if not m.roles and drafts and self._both_sides(st, m):
                     # "وتبعته اشتباكات بين الطرفين": the sides of the event just told
                     m.roles = [(h, "participant", INFERRED)
@@ -120,6 +125,13 @@ class Coreference:
             return 0
         count = sum(1 for start, _ in st.sentences if start < newline)
         return count if count < len(st.sentences) else 0
+
+    @staticmethod
+    def _killer(m: EventMention) -> bool:
+        """Whether a mention read from casualties names who killed them (a perpetrator
+        other than the side of the dead)."""
+        dead = {identity(c.affiliation) for c in m.casualties if c.affiliation is not None}
+        return any(r == "perpetrator" and identity(h) not in dead for h, r, _ in m.roles)
 
     def _both_sides(self, st: DocState, m: EventMention) -> bool:
         return m.type == "ArmedClash" and any(
