@@ -632,3 +632,11 @@ def test_dead_told_after_an_event_without_an_event_word_are_no_new_event(nlp_en,
     # alone, people killed by someone tell of an attack
     report = run(nlp_ar, "قتل مسلحون مجهولون ثلاثة مدنيين في الرقة.")
     assert [e.type for e in report.events] == ["Attack"]
+
+
+def test_weapons_named_with_no_firing_are_no_shelling(nlp_en) -> None:  # type: ignore[no-untyped-def]
+    report = run(nlp_en, "The SDF seized vehicles and weapons in Raqqa, including mortars and "
+                         "rockets.")
+    assert "Shelling" not in [e.type for e in report.events]
+    report = run(nlp_en, "Mortars fired by ISIS landed in Raqqa on Sunday.")
+    assert [e.type for e in report.events] == ["Shelling"]
