@@ -291,7 +291,7 @@ class GazetteerMatcher:
                 continue
             cut, end, entry, form = best
             entry = self._reading(st, i, end, entry, form)
-            if not self._case_ok(doc, i, end) and not (
+            if not self._case_ok(doc, i, end, entry.kind) and not (
                     end - i >= 2 and st.forms[end - 1] & self.lexicon.sets["force_words"]):
                 i += 1  # "regime forces", "government troops": a common noun phrase
                 continue
@@ -340,12 +340,14 @@ class GazetteerMatcher:
         return next((str(admin[f]) for f in st.forms[k] if f in admin), None)
 
     @staticmethod
-    def _case_ok(doc: Doc, start: int, end: int) -> bool:
+    def _case_ok(doc: Doc, start: int, end: int, kind: str = "actor") -> bool:
+        """Whether a romanised match is written as a name: a short one in capitals
+        (SDF, YPG) — or, for a place, capitalised (Iraq, Homs) — a longer one capitalised."""
         st = state(doc)
         a, b = st.char_span(start, end)
         text = st.text[a:b]
         if text.isascii() and len(text) <= 4:
-            return text.isupper()
+            return text.isupper() or (kind == "place" and len(text) >= 3 and text.istitle())
         if text.isascii():
             return text[:1].isupper()
         return True
@@ -576,6 +578,8 @@ class EntityPatterns:
             if after in admin and end + 1 < n and st.norms[end + 1] == "of":
                 continue  # "the Druze city of Sweida": the name follows "of"
             label = admin.get(after)
+            if label is None and end - i > 1 and st.norms[end - 1] in admin:
+                label = admin[st.norms[end - 1]]  # "Hamrin Mountains": the word is the name's
             if label is None and before not in cues:
                 dateline = (i == st.sentences[st.sentence_of[i]][0] and word.isupper()
                             and len(word) > 2 and after == ",")

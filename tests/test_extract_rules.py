@@ -640,3 +640,22 @@ def test_weapons_named_with_no_firing_are_no_shelling(nlp_en) -> None:  # type: 
     assert "Shelling" not in [e.type for e in report.events]
     report = run(nlp_en, "Mortars fired by ISIS landed in Raqqa on Sunday.")
     assert [e.type for e in report.events] == ["Shelling"]
+
+
+def test_english_places_short_names_possessives_and_place_words() -> None:
+    from extractors import make_nlp
+
+    nlp = make_nlp("en", {"ner": False, "aliases": ALIASES + [
+        ["Iraq", "place:iq", "place", "Country", None, 0.9],
+        ["Sinjar", "place:sinjar", "place", "Town", None, 0.6]]})
+    # a short place name is capitalised, not in capitals (Iraq, Homs)
+    report = run(nlp, "Clashes erupted between the SDF and ISIS in Iraq.")
+    assert "place:iq" in place_keys(report)
+    # the place after a possessive is in the one before it; a place word names it
+    report = run(nlp, "Turkish warplanes bombed a base of the YBS in Sinjar's Dguri village.")
+    assert event_places(report) == ["Dguri"]
+    report = run(nlp, "F-16s carried out airstrikes against ISIS fighters in Iraq's Hamrin "
+                      "Mountains.")
+    assert event_places(report) == ["Hamrin Mountains"]
+    report = run(nlp, "Two fighters were killed in a drone strike in the Qandil area.")
+    assert event_places(report) == ["Qandil"]

@@ -110,7 +110,7 @@ class ArgumentReader:
         # (a settlement in brackets names the place just told: "شرقي العاصمة (بغداد)")
         origins = self._origins(st, named)
         places = [h for h in named if h not in origins and not (
-            _bracketed(st, h) and place_rank(h) == 2)]
+            _bracketed(st, h) and place_rank(h) == 2) and not self._possessor(st, h, named)]
         places = places or named
         if not places:
             return
@@ -133,6 +133,15 @@ class ArgumentReader:
         if chosen.mention.label == "Region":
             found = relations.first(st.keys, chosen.start)
             m.relation = str(found[1]) if found else m.relation
+
+    @staticmethod
+    def _possessor(st: DocState, hit: MentionHit, named: list[MentionHit]) -> bool:
+        """"Sinjar's Dguri community", "Iraq's Hamrin Mountains": the place before the
+        possessive locates the one after it."""
+        k = hit.end
+        if k + 1 < len(st.norms) and st.norms[k] in ("'", "’") and st.norms[k + 1] == "s":
+            return any(h.start == k + 2 for h in named)
+        return False
 
     def _origins(self, st: DocState, named: list[MentionHit]) -> list[MentionHit]:
         """The places someone comes from, with the places that locate them (من أبناء
