@@ -659,3 +659,10 @@ def test_english_places_short_names_possessives_and_place_words() -> None:
     assert event_places(report) == ["Hamrin Mountains"]
     report = run(nlp, "Two fighters were killed in a drone strike in the Qandil area.")
     assert event_places(report) == ["Qandil"]
+
+
+def test_english_rockets_are_shelling_and_an_airdrop_is_a_raid(nlp_en) -> None:  # type: ignore[no-untyped-def]
+    report = run(nlp_en, "A rocket attack targeted an SDF base in Raqqa on Sunday.")
+    assert [e.type for e in report.events] == ["Shelling"]
+    report = run(nlp_en, "The SDF arrested an ISIS commander during an airdrop in Raqqa.")
+    assert [e.type for e in report.events] == ["Raid"]
