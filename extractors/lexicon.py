@@ -327,6 +327,8 @@ _SETS: dict[str, str] = {
     "force_words": "organisations.force_words",
     "told_to_cues": "organisations.told_to_cues",
     "result_words": "cues.result_words",
+    "shooting": "cues.shooting",
+    "untargeted": "cues.untargeted",
     "group_words": "organisations.group_words",
     "authority_heads": "organisations.authority_heads",
     "group_name_heads": "organisations.group_name_heads",

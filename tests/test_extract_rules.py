@@ -666,3 +666,17 @@ def test_english_rockets_are_shelling_and_an_airdrop_is_a_raid(nlp_en) -> None: 
     assert [e.type for e in report.events] == ["Shelling"]
     report = run(nlp_en, "The SDF arrested an ISIS commander during an airdrop in Raqqa.")
     assert [e.type for e in report.events] == ["Raid"]
+
+
+def test_a_shooting_that_kills_one_person_is_an_assassination(nlp_ar, nlp_en) -> None:  # type: ignore[no-untyped-def]
+    report = run(nlp_ar, "قتل عنصر من قوات سوريا الديمقراطية برصاص مسلحين مجهولين في الرقة.")
+    assert [e.type for e in report.events] == ["Assassination"]
+    report = run(nlp_en, "Unknown gunmen shot dead an SDF fighter in Raqqa.")
+    assert [e.type for e in report.events] == ["Assassination"]
+    # killed and wounded in one shooting, many killed, or an ambush: an attack
+    report = run(nlp_ar, "قتل عنصر من قوات النظام وأصيب اثنان برصاص مسلحين مجهولين في الرقة.")
+    assert [e.type for e in report.events] == ["Attack"]
+    report = run(nlp_en, "Gunmen shot dead six SDF fighters in Raqqa.")
+    assert [e.type for e in report.events] == ["Attack"]
+    report = run(nlp_en, "An SDF fighter was shot dead in an ambush by ISIS in Raqqa.")
+    assert [e.type for e in report.events] == ["Attack"]

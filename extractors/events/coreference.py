@@ -101,6 +101,8 @@ class Coreference:
                     last_day = m.time
                 if m.place is not None and place_rank(m.place) == 0 and not m.background:
                     last_place = (index, m.place)
+        for d in drafts:
+            self._targeted_killing(st, d)
         for m in reversed(headline):
             same = next((d for d in drafts if d.type == m.type
                          or m.type in self.lex.absorbs.get(d.type or "", ())), None)
@@ -125,6 +127,29 @@ class Coreference:
             return 0
         count = sum(1 for start, _ in st.sentences if start < newline)
         return count if count < len(st.sentences) else 0
+
+    def _targeted_killing(self, st: DocState, d: EventDraft) -> None:
+        """An attack by gunfire that killed one or two people is an assassination
+        (guidelines: a targeted killing by gunmen, whether or not the word is used);
+        not an ambush, a sniper or a clash, nor a shooting that killed no one or many, or
+        that also wounded others (fire on a car or a checkpoint)."""
+        if d.type != "Attack":
+            return
+        lex = self.lex
+        near: set[str] = set()
+        clause: set[str] = set()
+        for m in d.mentions:
+            lo, hi = m.window
+            for k in range(lo, hi):
+                clause |= st.forms[k]
+                if m.trigger.start - 2 <= k < m.trigger.end + 2:
+                    near |= st.forms[k]
+        if not near & lex.sets["shooting"] or clause & lex.sets["untargeted"]:
+            return
+        killed = [c for c in d.casualties if c.status == "killed"]
+        others = [c for c in d.casualties if c.status != "killed"]
+        if len(killed) == 1 and killed[0].count in (1, 2) and not others:
+            d.type = "Assassination"  # (killed and wounded in one shooting: an attack)
 
     @staticmethod
     def _killer(m: EventMention) -> bool:
