@@ -357,6 +357,8 @@ _SETS: dict[str, str] = {
     "facility_words": "places.facility_words",
     "name_heads": "places.name_heads",
     "place_name_stops": "places.name_stops",
+    "countryside_words": "places.countryside_words",
+    "direction_adjectives": "places.direction_adjectives",
     "relative_clause_words": "places.relative_clause_words",
     "nisba_endings": "places.nisba_endings",
     "directions": "places.directions",

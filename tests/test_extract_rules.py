@@ -680,3 +680,18 @@ def test_a_shooting_that_kills_one_person_is_an_assassination(nlp_ar, nlp_en) ->
     assert [e.type for e in report.events] == ["Attack"]
     report = run(nlp_en, "An SDF fighter was shot dead in an ambush by ISIS in Raqqa.")
     assert [e.type for e in report.events] == ["Attack"]
+
+
+def test_a_countryside_is_named_as_written_and_stays_in_its_governorate() -> None:
+    from extractors import make_nlp
+
+    nlp = make_nlp("ar", {"ner": False, "aliases": ALIASES + [
+        ["ريف حلب", "place:aleppo_gov", "place", "Governorate", None, 0.9],
+        ["دمشق", "place:damascus", "place", "City", "place:damascus_gov", 0.8]]})
+    # the report is mostly about Damascus, which is not in Aleppo's countryside
+    report = run(nlp, "قصفت قوات النظام قرى بريف حلب الغربي. وشهدت دمشق توترا. وانتشرت "
+                      "قوات في دمشق.")
+    (shelling,) = [e for e in report.events if e.type == "Shelling"]
+    assert shelling.place is not None
+    assert shelling.place.mention.name == "ريف حلب الغربي"
+    assert shelling.place.mention.entity == "place:aleppo_gov"

@@ -29,6 +29,7 @@ from extractors.events.drafts import (
 )
 from extractors.events.mentions import in_tally
 from extractors.lexicon import Lexicon
+from kg.core.model import Mention, Span
 from kg.core.text import normalize_text
 
 _ESCALATION = normalize_text("تصعيد")
@@ -124,7 +125,7 @@ class ArgumentReader:
             chosen = after[0] if after else before[-1] if before else pool[0]
         else:
             chosen = min(pool, key=lambda h: abs(h.start - m.trigger.start))
-        m.place = chosen
+        m.place = self._countryside(st, chosen)
         relations = self.lex.tables["relations"]
         for k in range(max(s_start, chosen.start - 3), chosen.start):
             found = relations.first(st.keys, k)
@@ -133,6 +134,32 @@ class ArgumentReader:
         if chosen.mention.label == "Region":
             found = relations.first(st.keys, chosen.start)
             m.relation = str(found[1]) if found else m.relation
+
+    def _countryside(self, st: DocState, hit: MentionHit) -> MentionHit:
+        """A countryside as the text names it (بريف حلب الغربي → ريف حلب الغربي): the
+        word ريف before the name and a direction adjective after it are the place's
+        name, as annotators write it; other places are returned as they are."""
+        if place_rank(hit) != 2:
+            return hit
+        words = self.lex.sets["countryside_words"]
+        start = hit.start
+        if not st.forms[start] & words:
+            if start == 0 or not st.forms[start - 1] & words:
+                return hit
+            start -= 1
+        end = hit.end
+        if end < len(st.norms) and st.norms[end] in self.lex.sets["direction_adjectives"]:
+            end += 1
+        if (start, end) == (hit.start, hit.end):
+            return hit
+        a, b = st.char_span(start, end)
+        cut = next((c for f, c in st.keys[start] if f in words), 0)
+        a += len(st.words[start]) - len(st.words[start][cut:]) if cut else 0
+        text = st.text[a:b]
+        old = hit.mention
+        mention = Mention(span=Span(a, b, text), kind=old.kind, label=old.label,
+                          entity=old.entity, name=text, confidence=old.confidence)
+        return MentionHit(start, end, mention, hit.source)
 
     @staticmethod
     def _possessor(st: DocState, hit: MentionHit, named: list[MentionHit]) -> bool:

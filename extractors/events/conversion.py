@@ -66,7 +66,8 @@ def to_event(doc: Doc, st: DocState, d: EventDraft,
     # neighbourhood, prison or camp (guidelines: they map to their settlement)
     below = chosen is not None and place_rank(chosen) == 1 and place_rank(main) == 0 \
         and not _elsewhere(st, chosen, main) if main is not None else False
-    if not background and main is not None and (chosen is None or is_coarse(chosen) or below):
+    coarse = chosen is not None and is_coarse(chosen) and not _outside(st, main, chosen)
+    if not background and main is not None and (chosen is None or coarse or below):
         chosen, relation = main, None if chosen is None else relation
         if chosen is main and d.place is not None:
             relation = None
@@ -98,6 +99,22 @@ def to_event(doc: Doc, st: DocState, d: EventDraft,
         according_to=sources(st, d),
         background=background, name=d.name, confidence=round(confidence, 3),
     )
+
+
+def _outside(st: DocState, place: MentionHit | None, governorate: MentionHit) -> bool:
+    """Whether the KB puts ``place`` outside a governorate (بريف حلب does not give way
+    to Damascus); unknown when either is no KB place."""
+    if place is None or governorate.mention.label != "Governorate" \
+            or not governorate.mention.entity or not place.mention.entity:
+        return False
+    key: str | None = place.mention.entity
+    seen: set[str] = set()
+    while key and key not in seen:
+        if key == governorate.mention.entity:
+            return False
+        seen.add(key)
+        key = st.parents.get(key)
+    return True
 
 
 def _elsewhere(st: DocState, place: MentionHit, main: MentionHit) -> bool:
