@@ -343,6 +343,8 @@ _SETS: dict[str, str] = {
     "owner_links": "roles.owner_links",
     "unit_heads": "roles.unit_heads",
     "both_sides": "roles.both_sides",
+    "prison_words": "roles.prison_words",
+    "prison_links": "roles.prison_links",
     "subunit_heads": "roles.subunit_heads",
     "anaphoric_groups": "roles.anaphoric_groups",
     "complementizers": "attribution.complementizers",

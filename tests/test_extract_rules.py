@@ -695,3 +695,15 @@ def test_a_countryside_is_named_as_written_and_stays_in_its_governorate() -> Non
     assert shelling.place is not None
     assert shelling.place.mention.name == "ريف حلب الغربي"
     assert shelling.place.mention.entity == "place:aleppo_gov"
+
+
+def test_the_side_whose_prison_it_was_is_the_target_of_an_escape(nlp_ar) -> None:  # type: ignore[no-untyped-def]
+    report = run(nlp_ar, "هرب عشرون سجينا من سجن تابع لداعش في مدينة الرقة.")
+    assert [e.type for e in report.events] == ["PrisonBreak"]
+    assert roles(report) == {("actor:isis", "target")}
+    from extractors import make_nlp
+
+    nlp = make_nlp("en", {"ner": False, "aliases": ALIASES + [
+        ["ISIS", "actor:isis", "actor", "TerroristOrganization", None, 0.7]]})
+    report = run(nlp, "Twenty inmates escaped from an ISIS prison in Raqqa.")
+    assert roles(report) == {("actor:isis", "target")}
