@@ -399,6 +399,7 @@ _WORD_TABLES: dict[str, str] = {
     "agent": "roles.agent",
     "supporter_phrases": "roles.supporter_phrases",
     "background_phrases": "background.phrases",
+    "sentence_background": "background.sentence_openers",
     "titles": "persons.titles",
     "operation_cues": "organisations.operation_cues",
     "affiliation_links": "people.affiliation_links",

@@ -707,3 +707,21 @@ def test_the_side_whose_prison_it_was_is_the_target_of_an_escape(nlp_ar) -> None
         ["ISIS", "actor:isis", "actor", "TerroristOrganization", None, 0.7]]})
     report = run(nlp, "Twenty inmates escaped from an ISIS prison in Raqqa.")
     assert roles(report) == {("actor:isis", "target")}
+
+
+def test_a_sentence_opened_as_context_is_background_in_all_its_clauses(nlp_ar) -> None:  # type: ignore[no-untyped-def]
+    report = run(nlp_ar, "قصفت قوات النظام بلدة منبج اليوم. وسبق أن شنت قوات سوريا "
+                         "الديمقراطية، حملة اعتقالات في الرقة.")
+    assert [(e.type, e.background) for e in report.events] == [("Shelling", False),
+                                                              ("Arrest", True)]
+    # a pluperfect كان opening the sentence needs no قد
+    report = run(nlp_ar, "قصفت قوات النظام بلدة منبج اليوم. وكانت قوات سوريا الديمقراطية "
+                         "أعلنت اعتقال ثلاثة عناصر من داعش في الرقة.")
+    assert [(e.type, e.background) for e in report.events] == [("Shelling", False),
+                                                              ("Arrest", True)]
+    # a quarter maps to its settlement in background events too
+    report = run(nlp_ar, "قصفت قوات النظام مدينة الرقة اليوم. وسبق أن شنت قوات سوريا "
+                         "الديمقراطية، حملة اعتقالات في حي الدرعية.")
+    assert [(e.type, e.background, e.place.mention.entity if e.place else None)
+            for e in report.events] == [("Shelling", False, "place:raqqa"),
+                                        ("Arrest", True, "place:raqqa")]

@@ -201,6 +201,12 @@ class ArgumentReader:
         if was and any(st.norms[k] in lex.sets["perfect"] for k in range(was[0], trig.start)):
             m.background = True
             return
+        first = next((k for k in range(s_start, s_end) if st.norms[k] not in (
+            "\n", "-", "–", "—", "*", "•")), s_start)
+        opener = lex.tables["sentence_background"].first(st.keys, first)
+        if opener is not None and opener[0] <= trig.start:
+            m.background = True  # "وسبق أن شنت قسد، حملة اعتقالات": the whole sentence
+            return
         lo, hi = m.window
         for k in self._background_phrases(st, m.sentence):
             if not lo <= k < hi:

@@ -67,7 +67,8 @@ def to_event(doc: Doc, st: DocState, d: EventDraft,
     below = chosen is not None and place_rank(chosen) == 1 and place_rank(main) == 0 \
         and not _elsewhere(st, chosen, main) if main is not None else False
     coarse = chosen is not None and is_coarse(chosen) and not _outside(st, main, chosen)
-    if not background and main is not None and (chosen is None or coarse or below):
+    # (a quarter maps to its settlement in background events too)
+    if main is not None and (below or not background and (chosen is None or coarse)):
         chosen, relation = main, None if chosen is None else relation
         if chosen is main and d.place is not None:
             relation = None
