@@ -725,3 +725,12 @@ def test_a_sentence_opened_as_context_is_background_in_all_its_clauses(nlp_ar) -
     assert [(e.type, e.background, e.place.mention.entity if e.place else None)
             for e in report.events] == [("Shelling", False, "place:raqqa"),
                                         ("Arrest", True, "place:raqqa")]
+
+
+def test_a_monitor_is_no_party_to_what_it_documents() -> None:
+    from extractors import make_nlp
+
+    nlp = make_nlp("en", {"ner": False, "aliases": ALIASES + [
+        ["SOHR", "actor:sohr", "actor", "MonitoringOrganization", None, 0.7]]})
+    report = run(nlp, "SOHR documented the death of an SDF fighter after being shot in Raqqa.")
+    assert all(p.mention.entity != "actor:sohr" for e in report.events for p in e.actors)

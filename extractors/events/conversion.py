@@ -17,7 +17,14 @@ from spacy.tokens import Doc
 from extractors.annotations import DocState, MentionHit, state
 from extractors.attribution import ANONYMOUS, speakers_of
 from extractors.entities import STATE_FORCE, SUBUNIT
-from extractors.events.drafts import DIRECTED, EventDraft, identity, is_coarse, place_rank
+from extractors.events.drafts import (
+    DIRECTED,
+    REPORTING_LABELS,
+    EventDraft,
+    identity,
+    is_coarse,
+    place_rank,
+)
 from kg.core.model import Casualty, Event, Mention, Participation, PlaceRef, Span, TimeValue
 from kg.core.text import normalize_text
 
@@ -177,7 +184,7 @@ def opponent(st: DocState, d: EventDraft) -> MentionHit | None:
     others: dict[str, MentionHit] = {}
     for h in st.mentions:
         if h.mention.kind == "actor" and s_start <= h.start < s_end \
-                and h.mention.label != SUBUNIT:
+                and h.mention.label != SUBUNIT and h.mention.label not in REPORTING_LABELS:
             key = identity(h)
             if key not in related and key not in speaking and \
                     st.parents.get(key) not in related:

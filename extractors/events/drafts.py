@@ -21,6 +21,9 @@ ACTOR_KINDS = frozenset({"actor", "person"})
 #: Speakers that have no forces of their own (monitors, outlets).
 NON_COMBATANT_LABELS = frozenset({"MonitoringOrganization", "NewsOutlet", "NewsAgency",
                                   "Organisation", "Person"})
+#: Labels of those who report events (monitors, outlets): never a party to one, though
+#: one may be attacked (a civil defence centre struck).
+REPORTING_LABELS = frozenset({"MonitoringOrganization", "NewsOutlet", "NewsAgency"})
 #: Place labels that may act as a party (أطلقت تركيا عملية …).
 STATE_LABELS = frozenset({"Country"})
 #: Event types whose object is the side acted on (all but clashes, curfews, escapes).

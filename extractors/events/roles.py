@@ -21,6 +21,7 @@ from extractors.events.drafts import (
     NON_COMBATANT_LABELS,
     ORDER,
     PATIENT_GENITIVE,
+    REPORTING_LABELS,
     STATE_LABELS,
     EventMention,
     identity,
@@ -109,6 +110,9 @@ class RoleReader:
             if hit.mention.kind == "place" and not self._country_acts(st, hit, role, strength,
                                                                       anchor, trig):
                 continue
+            if role is not None and role != "target" \
+                    and hit.mention.label in REPORTING_LABELS:
+                continue  # a monitor or an outlet tells of the act; it does not take part
             if role is not None:
                 m.roles.append((hit, role, strength))
         if not any(r in ("perpetrator", "imposer") for _, r, _ in m.roles):
