@@ -262,6 +262,10 @@ class GazetteerMatcher:
         st = state(doc)
         st.parents.update(self.gazetteer.parents)
         st.user["state_forces"] = self.gazetteer.state_forces
+        if st.source:  # the feed's outlet, when the KB knows it (its other names count)
+            outlet = self.gazetteer.lookup(st.source)
+            if outlet is not None and outlet.kind == "outlet":
+                st.user["source_entity"] = outlet.key
         found = self.match(doc, st)
         accepted_names = {normalize_text(h.mention.name or "") for h, ok in found if ok}
         for hit, ok in found:

@@ -734,3 +734,16 @@ def test_a_monitor_is_no_party_to_what_it_documents() -> None:
         ["SOHR", "actor:sohr", "actor", "MonitoringOrganization", None, 0.7]]})
     report = run(nlp, "SOHR documented the death of an SDF fighter after being shot in Raqqa.")
     assert all(p.mention.entity != "actor:sohr" for e in report.events for p in e.actors)
+
+
+def test_the_feed_s_outlet_is_the_kb_outlet_of_that_name() -> None:
+    from extractors import extract, make_nlp
+
+    nlp = make_nlp("en", {"ner": False, "aliases": ALIASES + [
+        ["North Press Agency", "outlet:north_press", "outlet", "NewsOutlet", None, 0.7],
+        ["North Press", "outlet:north_press", "outlet", "NewsOutlet", None, 0.7]]})
+    doc = Document("Unknown gunmen shot dead an SDF fighter in Raqqa on Sunday.", lang="en",
+                   published=PUBLISHED, source="North Press Agency")
+    (event,) = extract(doc, nlp=nlp, today=dt.date(2026, 11, 25)).events
+    assert [(m.name, m.entity) for m in event.according_to] == [
+        ("North Press Agency", "outlet:north_press")]

@@ -145,7 +145,8 @@ def sources(st: DocState, d: EventDraft) -> list[Mention]:
     if st.source and all(m.label == ANONYMOUS for m in named):
         # the feed names the outlet; the text does not, so the mention has no span
         named.append(Mention(span=Span(0, 0, ""), kind="outlet", label="NewsOutlet",
-                             name=st.source, confidence=0.9))
+                             entity=st.user.get("source_entity"), name=st.source,
+                             confidence=0.9))
     return named
 
 
