@@ -28,6 +28,8 @@ class MentionHit:
     source: str = "kb"
     #: for a person with a title that names an organisation: that organisation's hit
     speaks_for: MentionHit | None = None
+    #: for a region named by a direction from a settlement (شرقي بغداد): the settlement
+    inner: MentionHit | None = None
 
 
 @dataclass(slots=True, eq=False)

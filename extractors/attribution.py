@@ -13,6 +13,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from extractors.annotations import DocState, MentionHit, SpeakerHit, state
+from extractors.entities import unquoted
 from extractors.lexicon import Lexicon, load_lexicon
 from kg.core.model import Mention, Span
 from kg.core.text import normalize_text
@@ -121,6 +122,11 @@ class AttributionFinder:
                 and st.norms[end] not in stops and end not in told \
                 and st.mention_at(end) is None:
             end += 1
+        opened = [k for k in range(j + 1, end) if st.norms[k] == '"']
+        if len(opened) % 2 == 1:  # مراسل "مرآة سوريا": the quoted name runs to its close
+            close = next((k for k in range(end, min(s_end, end + 4)) if st.norms[k] == '"'),
+                         None)
+            end = close + 1 if close is not None else opened[-1]
         return _anonymous_hit(st, j, end)
 
     def _anonymous_before(self, st: DocState, verb: int, s_start: int) -> MentionHit | None:
@@ -205,8 +211,8 @@ def _anonymous_hit(st: DocState, start: int, end: int) -> MentionHit:
     """An anonymous source over tokens ``[start, end)``, named as written."""
     a, b = st.char_span(start, end)
     text = st.text[a:b]
-    mention = Mention(span=Span(a, b, text), kind="outlet", label=ANONYMOUS, name=text,
-                      confidence=0.6)
+    mention = Mention(span=Span(a, b, text), kind="outlet", label=ANONYMOUS,
+                      name=unquoted(text), confidence=0.6)
     return MentionHit(start, end, mention, "pattern")
 
 

@@ -39,6 +39,14 @@ log = logging.getLogger(__name__)
 #: Place types whose one-word names are safe without a place context.
 SAFE_PLACE_TYPES = frozenset({"Country", "Governorate", "City", "District", "Region", "Polity",
                               "River"})
+#: Containers that share their name with their seat (محافظة درعا / مدينة درعا).
+SEATED_TYPES = frozenset({"Governorate", "District"})
+#: Settlement types a seat may have.
+SEAT_TYPES = frozenset({"City", "Town"})
+#: Place types of settlements: a direction before one locates near it (شرقي بغداد).
+SETTLEMENT_TYPES = frozenset({"City", "Town", "Village", "Community"})
+#: Admin-word labels that make a shared name the container (ريف درعا، محافظة حلب).
+CONTAINER_WORD_LABELS = frozenset({"Governorate", "District", "Subdistrict", "Countryside"})
 #: Place types whose one-word names are often also common words.
 SMALL_PLACE_TYPES = frozenset({"Community", "Village"})
 #: Words before a place name that make a one-word name a place.
@@ -66,6 +74,8 @@ EN_NAME_TOKENS = 7
 #: filed, the event's place only when nothing else is named.
 DATELINE = "Dateline"
 
+#: Quotation marks around names.
+_QUOTES = frozenset('"“”«»„‟')
 #: Prepositions and conjunctions that may stick to the first word of a name.
 _NAME_PREFIXES = frozenset({"ل", "ول", "فل", "و", "ب", "وب"})
 
@@ -185,6 +195,18 @@ def _is_arabic(word: str) -> bool:
     return bool(word) and "\u0621" <= word[0] <= "\u064a"
 
 
+def unquoted(name: str) -> str:
+    """A name without its quotation marks (شبكة "دير الزور 24", تنظيم «داعش»): they are
+    punctuation, not the name; a mention's span keeps them as written.
+
+    >>> unquoted('مراسل "الخابور"')
+    'مراسل الخابور'
+    """
+    if not any(q in name for q in _QUOTES):
+        return name
+    return " ".join("".join(" " if c in _QUOTES else c for c in name).split()) or name
+
+
 def make_mention(doc: Doc, start: int, end: int, kind: str, *, cut: int = 0,
                  label: str | None = None, entity: str | None = None,
                  confidence: float = 1.0) -> Mention:
@@ -199,6 +221,7 @@ def make_mention(doc: Doc, start: int, end: int, kind: str, *, cut: int = 0,
     if cut and st.norms[start].startswith("لل", cut - 1) and not st.norms[start].startswith(
             "لل", cut):
         name = "ا" + text  # للمجلس = ل + المجلس: the article's alef is restored
+    name = unquoted(name)
     if name.endswith(")") and 0 < name.find(" (") < len(name) - 3:
         # "Syrian Observatory for Human Rights (SOHR)": the name without its acronym
         name = name[:name.find(" (")]
@@ -239,6 +262,10 @@ class GazetteerMatcher:
         st = state(doc)
         st.parents.update(self.gazetteer.parents)
         st.user["state_forces"] = self.gazetteer.state_forces
+        if st.source:  # the feed's outlet, when the KB knows it (its other names count)
+            outlet = self.gazetteer.lookup(st.source)
+            if outlet is not None and outlet.kind == "outlet":
+                st.user["source_entity"] = outlet.key
         found = self.match(doc, st)
         accepted_names = {normalize_text(h.mention.name or "") for h, ok in found if ok}
         for hit, ok in found:
@@ -253,7 +280,7 @@ class GazetteerMatcher:
         n = len(doc)
         i = 0
         while i < n:
-            best: tuple[int, int, GazetteerEntry] | None = None
+            best: tuple[int, int, GazetteerEntry, str] | None = None
             variants = _variants(st.norms[i])
             for form, cut in variants:
                 for entry in self.gazetteer.index.get(form, ()):
@@ -261,17 +288,24 @@ class GazetteerMatcher:
                     if end > n or tuple(st.norms[i + 1:end]) != entry.rest:
                         continue
                     if best is None or end > best[1]:
-                        best = (cut, end, entry)
+                        best = (cut, end, entry, form)
                     break
             if best is None:
                 i += 1
                 continue
-            cut, end, entry = best
-            if not self._case_ok(doc, i, end) and not (
+            cut, end, entry, form = best
+            entry = self._reading(st, i, end, entry, form)
+            if not self._case_ok(doc, i, end, entry.kind) and not (
                     end - i >= 2 and st.forms[end - 1] & self.lexicon.sets["force_words"]):
                 i += 1  # "regime forces", "government troops": a common noun phrase
                 continue
-            mention = make_mention(doc, i, end, entry.kind, cut=cut, label=entry.type,
+            label = entry.type
+            before = self._after_admin(st, i) if entry.kind == "place" else None
+            if before == "Neighbourhood":
+                label = "Neighbourhood"  # حي القلعة: a quarter, whatever else bears its name
+            elif before == "Countryside" and label in SETTLEMENT_TYPES:
+                label = "Countryside"  # بريف منبج: around the town, not in it
+            mention = make_mention(doc, i, end, entry.kind, cut=cut, label=label,
                                    entity=entry.key,
                                    confidence=0.95 if cut == 0 else 0.9)
             hit = MentionHit(i, end, mention, "kb")
@@ -279,13 +313,45 @@ class GazetteerMatcher:
             i = end
         return out
 
+    def _reading(self, st: DocState, start: int, end: int, entry: GazetteerEntry,
+                 form: str) -> GazetteerEntry:
+        """Of a governorate or district and its seat of one name (درعا، حلب، Kirkuk), the
+        seat — a settlement — unless an admin word next to the name makes it the
+        container (محافظة درعا، بريف حلب، "Aleppo province", "the province of Idlib")."""
+        if entry.type not in SEATED_TYPES:
+            return entry
+        seat = next((e for e in self.gazetteer.index.get(form, ())
+                     if e.rest == entry.rest and e.type in SEAT_TYPES), None)
+        if seat is None:
+            return entry
+        around = [start - 1]
+        if self.lexicon.lang != "ar":
+            around.append(end)  # "Aleppo province", "Raqqa countryside"
+            if start >= 2 and st.norms[start - 1] == "of":
+                around.append(start - 2)  # "the province of Idlib"
+        if any(self._admin_label(st, k) in CONTAINER_WORD_LABELS for k in around):
+            return entry
+        return seat
+
+    def _after_admin(self, st: DocState, start: int) -> str | None:
+        """The label of the admin word right before a name (حي، مدينة، ريف …), if any."""
+        return self._admin_label(st, start - 1)
+
+    def _admin_label(self, st: DocState, k: int) -> str | None:
+        if not 0 <= k < len(st.norms):
+            return None
+        admin = self.lexicon.maps["admin_words"]
+        return next((str(admin[f]) for f in st.forms[k] if f in admin), None)
+
     @staticmethod
-    def _case_ok(doc: Doc, start: int, end: int) -> bool:
+    def _case_ok(doc: Doc, start: int, end: int, kind: str = "actor") -> bool:
+        """Whether a romanised match is written as a name: a short one in capitals
+        (SDF, YPG) — or, for a place, capitalised (Iraq, Homs) — a longer one capitalised."""
         st = state(doc)
         a, b = st.char_span(start, end)
         text = st.text[a:b]
         if text.isascii() and len(text) <= 4:
-            return text.isupper()
+            return text.isupper() or (kind == "place" and len(text) >= 3 and text.istitle())
         if text.isascii():
             return text[:1].isupper()
         return True
@@ -516,6 +582,8 @@ class EntityPatterns:
             if after in admin and end + 1 < n and st.norms[end + 1] == "of":
                 continue  # "the Druze city of Sweida": the name follows "of"
             label = admin.get(after)
+            if label is None and end - i > 1 and st.norms[end - 1] in admin:
+                label = admin[st.norms[end - 1]]  # "Hamrin Mountains": the word is the name's
             if label is None and before not in cues:
                 dateline = (i == st.sentences[st.sentence_of[i]][0] and word.isupper()
                             and len(word) > 2 and after == ",")
@@ -534,6 +602,8 @@ class EntityPatterns:
         added.append(MentionHit(start, end, mention, "pattern"))
 
     def _regions(self, doc: Doc, st: DocState, added: list[MentionHit]) -> None:
+        """A direction before a place is a region (شرق سوريا، northern Iraq); one
+        before a settlement (شرقي بغداد) keeps the settlement as its ``inner`` place."""
         directions = self.lex.sets["directions"]
         places = [h for h in [*st.mentions, *added] if h.mention.kind == "place"]
         for hit in places:
@@ -549,9 +619,19 @@ class EntityPatterns:
             cut = next(c for k, c in st.keys[start] if k in directions)
             region = make_mention(doc, start, hit.end, "place", cut=cut, label="Region",
                                   entity=None, confidence=0.8)
-            new = MentionHit(start, hit.end, region, "pattern")
+            new = MentionHit(start, hit.end, region, "pattern", inner=hit if (
+                hit.mention.label in SETTLEMENT_TYPES and self._from_settlement(st, start))
+                else None)
             target = st.mentions if hit in st.mentions else added
             target[target.index(hit)] = new
+
+    def _from_settlement(self, st: DocState, start: int) -> bool:
+        """Whether the direction at ``start`` locates from the settlement after it
+        (شرقي بغداد) rather than naming the countryside (الريف الشمالي لمدينة الرقة) or
+        an unnamed place near it (ببلدة شرقي دير الزور)."""
+        if st.norms[start].startswith("ال"):
+            return False
+        return start == 0 or not st.forms[start - 1] & frozenset(self.lex.maps["admin_words"])
 
     # -- persons --------------------------------------------------------------
 
@@ -611,6 +691,7 @@ class EntityPatterns:
         verbs = self.lex.tables["attribution_verbs"]
         heads = self.lex.sets["org_heads"]
         stops = self.lex.sets["complementizers"] | self.lex.sets["person_name_stops"]
+        days = self.lex.sets["statement_days"]
         told = self.lex.triggers.first_words() | self.lex.tables[
             "casualties"].first_words() | self.lex.tables["support_verbs"].first_words()
         n = len(doc)
@@ -640,9 +721,13 @@ class EntityPatterns:
                 close = next((k for k in range(end + 1, min(n, end + 8)) if st.norms[k] == '"'),
                              None)
                 end = close + 1 if close is not None else end
-            while end < n and end - j < 7 and (_is_arabic(st.norms[end]) or taken[end]) \
-                    and st.norms[end] not in stops and not (st.forms[end] & told):
-                end += 1
+            quoted = end > j + 2 and st.norms[end - 1] == '"'  # the quotes close the name
+            while not quoted and end < n and end - j < 7 \
+                    and (_is_arabic(st.norms[end]) or taken[end]) \
+                    and st.norms[end] not in stops and not (st.forms[end] & told) \
+                    and not (end + 1 < n and st.norms[end + 1] in stops
+                             and st.forms[end] & days):
+                end += 1  # "… العسكرية اليوم الثلاثاء": the day of the statement ends it
             if end - j < (3 if definite else 2):
                 continue  # "قالت الهيئة في بيان": a definite head alone refers back
             cut = next((c for k, c in st.keys[j] if k in heads), 0)
@@ -653,6 +738,9 @@ class EntityPatterns:
             else:
                 mention = make_mention(doc, j, end, "outlet", cut=cut, label="Organisation",
                                        confidence=0.75)
+            if quoted:  # وكالة "هاوار": the outlet's own name is the quoted one
+                a, b = st.char_span(j + 2, end - 1)
+                mention.name = st.text[a:b]
             # "وكالة الأنباء السورية (سانا)": the name in brackets says who it is
             if end + 2 < n and st.norms[end] == "(":
                 inner = next((h for h in st.mentions if h.start == end + 1

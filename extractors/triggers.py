@@ -155,6 +155,8 @@ class TriggerFinder:
                 return False
         for word, needed in lex.requires_near.get(etype, {}).items():
             if word == "*":
+                if hit.end - hit.start > 1:
+                    continue  # "عملية انتحارية": a phrase says enough
                 lo, hi = max(s_start, hit.start - REQUIRE_WINDOW), min(s_end,
                                                                         hit.end + REQUIRE_WINDOW)
             elif word in first_keys and hit.end - hit.start == 1:  # a phrase says enough

@@ -46,7 +46,10 @@ def create_app(settings: Settings, *, pool: Any = None) -> Flask:
             ensure_store(path)  # a read-only open needs a store to be there
             reader = LocalReader(path)
         pool = WorkerPool(path, slots=settings.max_concurrent_queries,
-                          timeout=settings.query_timeout, read_only=read_only)
+                          timeout=settings.query_timeout, read_only=read_only,
+                          offline=not settings.allowed_service_endpoints,
+                          client_slots=settings.client_query_slots,
+                          memory_limit=max(0, settings.query_memory_limit) << 20)
         atexit.register(pool.close)
     app.extensions["kg"] = ServerState(settings=settings, pool=pool, reader=reader)
     register_error_handlers(app)

@@ -111,6 +111,20 @@ class PayloadTooLarge(ApiError):
     code = "too_large"
 
 
+class RequestTimeout(ApiError):
+    """The request body did not arrive within ``request_read_timeout``."""
+
+    status = 408
+    code = "request_timeout"
+
+
+class TooManyRequests(ApiError):
+    """One client has ``max_client_requests`` requests (or its share of query slots) in use."""
+
+    status = 429
+    code = "too_many_requests"
+
+
 class QueryTimeout(ApiError):
     """The query ran longer than ``query_timeout`` and was stopped."""
 

@@ -31,9 +31,17 @@ from typing import Any
 from urllib.parse import unquote_plus
 
 from flask import Flask
+from werkzeug.wsgi import get_current_url
 
 from server.errors import ApiError, error_response
-from server.sparql import answer_parts, answer_query, plan_query
+from server.sparql import (
+    answer_parts,
+    answer_query,
+    answer_query_async,
+    endpoint_base,
+    plan_query,
+)
+from server.workers import serving_client
 
 log = logging.getLogger(__name__)
 
@@ -62,6 +70,21 @@ class QueryFastPath:
         self.app = app
         self.inner = inner
         self.state = app.extensions["kg"]
+        #: base IRI by the request's scheme, host and path (one or two entries in practice)
+        self._bases: dict[tuple[Any, ...], str | None] = {}
+
+    def _base(self, environ: dict[str, Any]) -> str | None:
+        """The request's base IRI (:func:`server.sparql.endpoint_base`), remembered."""
+        key = (environ.get("wsgi.url_scheme"), environ.get("HTTP_HOST"),
+               environ.get("SERVER_NAME"), environ.get("SERVER_PORT"),
+               environ.get("SCRIPT_NAME"), environ.get("PATH_INFO"))
+        if key not in self._bases:
+            if len(self._bases) >= 64:
+                self._bases.clear()
+            self._bases[key] = endpoint_base(
+                self.state.settings.base_url, environ["PATH_INFO"],
+                get_current_url(environ, strip_querystring=True))
+        return self._bases[key]
 
     def _query_text(self, environ: dict[str, Any]) -> str | None:
         """The query text when the request is a plain ``GET ?query=``; ``None`` otherwise."""
@@ -71,18 +94,33 @@ class QueryFastPath:
         if not raw.startswith("query=") or "&" in raw \
                 or len(raw) > self.state.settings.max_request_bytes:
             return None
-        # one parameter, decoded exactly as werkzeug decodes ``request.args``
-        return unquote_plus(raw[6:].encode("latin1").decode(), errors="werkzeug.url_quote")
+        # one parameter, decoded exactly as werkzeug decodes ``request.args`` (its error
+        # handler is only needed, and only slower, for bytes that are not UTF-8)
+        try:
+            return unquote_plus(raw[6:], errors="strict")
+        except UnicodeDecodeError:
+            return unquote_plus(raw[6:].encode("latin1").decode(),
+                                errors="werkzeug.url_quote")
 
     def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
-        """Answer a plain query request here; hand anything else to Flask."""
+        """Answer a plain query request here; hand anything else to Flask.
+
+        Either way, the request's jobs count against its client's share of the query
+        slots (:func:`server.workers.serving_client`).
+        """
+        with serving_client(environ.get("REMOTE_ADDR")):
+            return self._answer(environ, start_response)
+
+    def _answer(self, environ: dict[str, Any], start_response: StartResponse
+                ) -> Iterable[bytes]:
         text = self._query_text(environ)
         if text is None:
             return self.inner(environ, start_response)
         settings = self.state.settings
         try:
             plan = plan_query(text, NO_GRAPHS, settings=settings,
-                              accept=environ.get("HTTP_ACCEPT"), override=None)
+                              accept=environ.get("HTTP_ACCEPT"), override=None,
+                              base_iri=self._base(environ))
             answer = answer_query(self.state, plan)
         except ApiError as error:
             return self._error(environ, start_response, error)
@@ -98,6 +136,45 @@ class QueryFastPath:
             headers.extend(CORS_HEADERS)
         start_response("200 OK", headers)
         return [body]
+
+    async def answer_async(self, environ: dict[str, Any]
+                           ) -> tuple[int, list[tuple[str, str]], bytes] | None:
+        """The answer :meth:`__call__` gives, made on an event loop without a thread.
+
+        For :class:`server.gateway.Gateway`: a plain query request is planned here and
+        its job awaited (:func:`server.sparql.answer_query_async`); the status,
+        headers and body are returned. ``None``: not a plain query request (the
+        gateway hands it to the WSGI app on a thread).
+        """
+        text = self._query_text(environ)
+        if text is None:
+            return None
+        settings = self.state.settings
+        try:
+            plan = plan_query(text, NO_GRAPHS, settings=settings,
+                              accept=environ.get("HTTP_ACCEPT"), override=None,
+                              base_iri=self._base(environ))
+            answer = await answer_query_async(self.state, plan, environ.get("REMOTE_ADDR"))
+        except ApiError as error:
+            return self._error_parts(environ, error)
+        except Exception:  # noqa: BLE001 - the same 500 as the Flask route gives
+            log.exception("unexpected error on GET /sparql")
+            return self._error_parts(environ, ApiError(
+                "the server failed to answer this request; the operator's log has the "
+                "details", status=500, code="internal"))
+        body, fmt, extra = answer_parts(plan, answer, settings)
+        headers = [("Content-Type", fmt.content_type), ("Content-Length", str(len(body))),
+                   ("Vary", "Accept"), *extra.items()]
+        if settings.cors:
+            headers.extend(CORS_HEADERS)
+        return 200, headers, body
+
+    def _error_parts(self, environ: dict[str, Any], error: ApiError
+                     ) -> tuple[int, list[tuple[str, str]], bytes]:
+        started: list[Any] = []
+        body = b"".join(self._error(environ, lambda status, headers, *_: started.extend(
+            (status, headers)), error))
+        return int(started[0].split(" ", 1)[0]), list(started[1]), body
 
     def _error(self, environ: dict[str, Any], start_response: StartResponse,
                error: ApiError) -> Iterable[bytes]:

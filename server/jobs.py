@@ -29,6 +29,7 @@ import pyoxigraph as ox
 
 from kg.graph.store import GraphStore, StoreError
 from ontology.namespace import PREFIXES
+from server.policy import tokenize
 
 Job = dict[str, Any]
 Answer = dict[str, Any]
@@ -117,15 +118,36 @@ MIN_ROW_BYTES = {"JSON": 3, "XML": 17, "CSV": 2, "TSV": 1}
 
 
 def evaluate(store: GraphStore, job: Job) -> Any:
-    """Evaluate a query job's SPARQL over its dataset (with the pre-declared prefixes)."""
+    """Evaluate a query job's SPARQL over its dataset (with the pre-declared prefixes).
+
+    Without ``default_graph`` and ``named_graphs`` the dataset is the store's (the
+    union of all graphs as the default graph and every named graph), or the query's
+    own when it has ``FROM``/``FROM NAMED`` (``query_dataset``). With either list, the
+    dataset is exactly the graphs listed, whatever the query says: named graphs alone
+    leave the default graph empty, default graphs alone leave ``GRAPH`` nothing to
+    match.
+    """
+    dataset = bool(job.get("default_graph") or job.get("named_graphs"))
     return store.query(
         job["sparql"],
-        union_default_graph=job.get("union", True),
-        default_graph=job.get("default_graph") or None,
-        named_graphs=job.get("named_graphs") or None,
+        union_default_graph=not dataset and not job.get("query_dataset"),
+        default_graph=list(job.get("default_graph") or ()) if dataset else None,
+        named_graphs=list(job.get("named_graphs") or ()) if dataset else None,
         base_iri=job.get("base_iri"),
-        prefixes=PREFIXES,
+        prefixes=prefixes_used(job["sparql"]),
     )
+
+
+def prefixes_used(sparql: str) -> dict[str, str]:
+    """The pre-declared prefixes whose ``name:`` occurs in ``sparql`` (maybe more, never fewer).
+
+    Handing the engine all of them costs about as much as evaluating a small query
+    (each is parsed for every request), and most queries use a few or declare their own.
+
+    >>> sorted(prefixes_used("SELECT * { ?e a ckg:Raid ; rdfs:label ?l }"))
+    ['ckg', 'rdfs']
+    """
+    return {name: iri for name, iri in PREFIXES.items() if name + ":" in sparql}
 
 
 def _solutions(store: GraphStore, job: Job, result: ox.QuerySolutions, fmt: str,
@@ -216,12 +238,83 @@ def _used_prefixes(items: list[Any]) -> dict[str, str]:
             if any(iri.startswith(ns) for iri in seen)}
 
 
+#: Graph of the marks updates leave in their own transaction (see :func:`_update`).
+WRITES_GRAPH = "urn:conflict-kg:writes"
+_APPLIED = "urn:conflict-kg:applied"
+
+
+def _write_mark(write_id: str) -> str:
+    return f"GRAPH <{WRITES_GRAPH}> {{ <{WRITES_GRAPH}:{write_id}> <{_APPLIED}> true }}"
+
+
+def _with_mark(sparql: str, write_id: str) -> str:
+    """``sparql`` followed by an operation that records ``write_id``, in the same request.
+
+    An update request is one transaction, so the mark is there exactly when the
+    update was applied. (The text is first ended with a line break: it may end in a
+    comment.)
+    """
+    tokens = list(tokenize(sparql))
+    separator = "\n" if not tokens or tokens[-1].text == ";" else "\n;\n"
+    return sparql + separator + "INSERT DATA { " + _write_mark(write_id) + " }"
+
+
 def _update(store: GraphStore, job: Job) -> Answer:
+    write_id = job.get("write_id")
+    text = job["sparql"] if write_id is None else _with_mark(job["sparql"], write_id)
     try:
-        store.update(job["sparql"], base_iri=job.get("base_iri"), prefixes=PREFIXES)
+        store.update(text, base_iri=job.get("base_iri"), prefixes=prefixes_used(text))
     except SyntaxError as exc:
         return _error("query_syntax", syntax_message(exc))
+    if write_id is not None:
+        store.update("DELETE DATA { " + _write_mark(write_id) + " }")
     return {"ok": True, "body": b"", "status": 204}
+
+
+def _write_outcome(store: GraphStore, job: Job) -> Answer:
+    """Whether a write whose worker died under it was applied, judged from the store.
+
+    Answers ``applied`` and ``total`` (parts: graphs of a batch, else 1) and the
+    answer the write would have had. An update is judged by its mark (removed here);
+    a graph write by the graph's content: every statement sent without blank nodes is
+    there, and (for a replacement) the graph holds as many statements as were sent.
+    """
+    write = job["write"]
+    kind = write["kind"]
+    done: Answer = {"ok": True, "body": b"", "status": 204}
+    if kind == "update":
+        mark = f"ASK {{ {_write_mark(write['write_id'])} }}"
+        marked = bool(store.raw.query(mark))
+        if marked:
+            store.update("DELETE DATA { " + _write_mark(write["write_id"]) + " }")
+        return {"ok": True, "applied": int(marked), "total": 1, "answer": done}
+    if kind == "graph_delete":
+        name = _graph_name(write)
+        gone = isinstance(name, ox.NamedNode) and not store.has_graph(name.value)
+        return {"ok": True, "applied": int(gone), "total": 1, "answer": done}
+    if kind == "replace_graphs":
+        applied = total = 0  # graphs written, statements they hold
+        for graph, nquads in write["graphs"].items():
+            quads = list(ox.parse(nquads, ox.RdfFormat.N_QUADS))
+            wanted = [ox.Quad(q.subject, q.predicate, q.object, ox.NamedNode(graph))
+                      for q in quads]
+            applied += int(_holds(store, ox.NamedNode(graph), wanted, exact=True))
+            total += len(set(wanted))
+        return {"ok": True, "applied": applied, "total": len(write["graphs"]),
+                "answer": {"ok": True, "quads": total}}
+    quads = _parse_body(write)  # graph_put / graph_post: it parsed before, it parses now
+    applied_one = _holds(store, _graph_name(write), quads, exact=kind == "graph_put")
+    return {"ok": True, "applied": int(applied_one), "total": 1, "answer": done}
+
+
+def _holds(store: GraphStore, name: Any, quads: list[ox.Quad], *, exact: bool) -> bool:
+    """Whether graph ``name`` has every ground quad of ``quads`` (and, if ``exact``, no more)."""
+    have = set(store.raw.quads_for_pattern(None, None, None, name))
+    ground = [q for q in quads if not isinstance(q.subject, ox.BlankNode)
+              and not isinstance(q.object, ox.BlankNode)]
+    if any(q not in have for q in ground):
+        return False
+    return not exact or len(have) == len(set(quads))
 
 
 def _graph_name(job: Job) -> Any:
@@ -346,6 +439,7 @@ JOBS: dict[str, Callable[[GraphStore, Job], Answer]] = {
     "stats": _stats,
     "void": _void,
     "ping": _ping,
+    "write_outcome": _write_outcome,
 }
 
 
@@ -360,6 +454,12 @@ def run_job(store: GraphStore, job: Job) -> Answer:
         return _error("bad_request", f"unknown job kind {job.get('kind')!r}")
     try:
         return handler(store, job)
+    except PermissionError as exc:
+        # The worker has no network access (server.sandbox): a SERVICE or LOAD that the
+        # policy did not see tried to connect.
+        return {"ok": False, "code": "offline",
+                "message": "this server makes no outbound requests (SERVICE and LOAD are "
+                           "refused)", "detail": str(exc)}
     except (StoreError, OSError) as exc:
         return {"ok": False, "code": "store", "message": "the store could not do this",
                 "detail": str(exc)}

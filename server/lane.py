@@ -106,14 +106,17 @@ def _skip_object(tokens: Sequence[Token], i: int) -> int | None:
     token = tokens[i]
     if token.kind == "var" or _is_constant(token) or token.kind == "number":
         return i + 1
-    if token.kind == "name" and token.text.lower() in ("true", "false"):
+    if token.kind == "word" and token.text.lower() in ("true", "false"):
         return i + 1
     if token.kind != "string":
         return None
     i += 1
     # a language tag (@ then a name) or a datatype (^^ then an IRI or prefixed name)
-    if i + 1 < len(tokens) and tokens[i].text == "@" and tokens[i + 1].kind == "name":
-        return i + 2
+    if i + 1 < len(tokens) and tokens[i].text == "@" and tokens[i + 1].kind == "word":
+        i += 2
+        while i + 1 < len(tokens) and tokens[i].text == "-" and tokens[i + 1].kind == "word":
+            i += 2
+        return i
     if i + 2 < len(tokens) and tokens[i].text == "^" and tokens[i + 1].text == "^" \
             and _is_constant(tokens[i + 2]):
         return i + 3
@@ -131,12 +134,25 @@ def _skip_modifiers(tokens: Sequence[Token], i: int) -> int | None:
 
 
 def is_subject_lookup(sparql: str) -> bool:
-    """Whether ``sparql`` is one triple pattern with a constant subject (see the module doc)."""
+    """Whether ``sparql`` is one triple pattern with a constant subject (see the module doc).
+
+    A backslash anywhere but in a prefixed name's escapes (``id:place\\/C1``) makes it
+    not one: escapes are where two readings of a query can disagree, and such a query
+    is left to the worker, which has no network access.
+
+    >>> is_subject_lookup(r'SELECT * { <https://example.org/e1> ?p "\\u0022" }')
+    False
+    """
     tokens: list[Token] = []
+    escapes = 0
     for token in tokenize(sparql):
         tokens.append(token)
         if len(tokens) > MAX_TOKENS:
             return False
+        if token.kind == "name":
+            escapes += token.text.count("\\")
+    if escapes != sparql.count("\\"):
+        return False
     i = _skip_prologue(tokens, 0)
     if i is None:
         return False

@@ -29,7 +29,14 @@ from urllib.parse import urljoin
 
 from server.errors import ForbiddenOperation
 
+#: Characters a prefixed name may have after its first (PN_CHARS, the grammar's '.').
+_PN = r"\w\-\u00B7\u0300-\u036F\u203F-\u2040"
+
 #: Terminals, tried in order at each position. Names mirror the SPARQL grammar.
+#: The engine decodes ``\\uXXXX`` escapes inside IRIs and strings only, so those
+#: are the places they are accepted here. A *word* (a keyword, ``a``, ``true``) has
+#: only letters, digits and ``_``: ``true.SERVICE`` is ``true`` ``.`` ``SERVICE``,
+#: as the engine reads it. A *name* is a prefixed name and always has a colon.
 _TOKEN = re.compile(
     r"""
       (?P<ws>\s+)
@@ -38,13 +45,14 @@ _TOKEN = re.compile(
                |\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"
                |'(?:[^'\\\r\n]|\\.)*'
                |"(?:[^"\\\r\n]|\\.)*")
-    | (?P<iri><[^<>"{}|^`\\\x00-\x20]*>)
+    | (?P<iri><(?:[^<>"{}|^`\\\x00-\x20]|\\u[0-9A-Fa-f]{4}|\\U[0-9A-Fa-f]{8})*>)
     | (?P<var>[?$][\w\u00B7\u0300-\u036F\u203F-\u2040]+)
     | (?P<number>[0-9]*\.?[0-9]+(?:[eE][+-]?[0-9]+)?)
-    | (?P<name>(?:[^\W\d]|:)
-              (?:[\w\u00B7\u0300-\u036F\u203F-\u2040.\-:%]|\\[_~.\-!$&'()*+,;=/?\#@%])*)
+    | (?P<name>(?:[^\W\d_][PN.]*)?:
+              (?:[PN.:%]|\\[_~.\-!$&'()*+,;=/?\#@%])*)
+    | (?P<word>[^\W\d][\w]*)
     | (?P<punct>.)
-    """,
+    """.replace("PN", _PN),
     re.VERBOSE | re.DOTALL,
 )
 
@@ -81,7 +89,7 @@ def tokenize(sparql: str) -> Iterator[Token]:
 
 def keyword_of(token: Token) -> str | None:
     """The upper-cased keyword a token is, or ``None`` (prefixed names are not keywords)."""
-    if token.kind == "name" and ":" not in token.text:
+    if token.kind == "word":
         return token.text.upper()
     return None
 

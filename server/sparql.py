@@ -2,10 +2,16 @@
 
 Queries come as ``GET ?query=``, as a form (``POST``,
 ``application/x-www-form-urlencoded``) or as the body of a ``POST`` with
-``application/sparql-query``; ``default-graph-uri`` and ``named-graph-uri`` choose
-the dataset, which is otherwise the union of all graphs. Updates come as
+``application/sparql-query``. Their dataset is the store's (the union of all graphs
+as the default graph, every named graph) unless ``default-graph-uri`` and
+``named-graph-uri`` list its graphs, which then replace any ``FROM`` and ``FROM
+NAMED`` in the query. Updates come as
 ``update=`` in a form or as ``application/sparql-update`` and need the write token.
 ``GET /sparql`` without a query answers with the service description.
+
+Relative IRIs in a query or update are resolved against the endpoint's URL (the
+``base_url`` setting followed by the path, or else the URL the request was sent
+to), unless the text declares its own ``BASE``.
 """
 
 from __future__ import annotations
@@ -15,15 +21,18 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
+import pyoxigraph as ox
 from flask import Blueprint, Response, request
 
 from kg.core.settings import Settings
 from ontology.namespace import PREFIXES
 from server.access import add_cors, check_query_string, read_body, require_writer
 from server.context import ServerState, state
+from server.dataset import check_update, names_dataset, with_using
 from server.describe import service_description
 from server.errors import (
     BadRequest,
+    ForbiddenOperation,
     NotAcceptable,
     NotFound,
     QuerySyntaxError,
@@ -48,6 +57,7 @@ JOB_ERRORS: dict[str, Any] = {
     "rdf_syntax": BadRequest,
     "unsupported_media_type": UnsupportedMediaType,
     "evaluation": lambda message: BadRequest(message, code="evaluation_failed"),
+    "offline": ForbiddenOperation,
 }
 
 
@@ -92,6 +102,39 @@ def _read_operation() -> tuple[str | None, str | None, dict[str, list[str]]]:
     raise UnsupportedMediaType(
         f"cannot read a {mimetype or 'body without Content-Type'}",
         hint=f"POST a form ({FORM}), {QUERY_BODY} or {UPDATE_BODY}")
+
+
+@lru_cache(maxsize=64)
+def endpoint_base(server_url: str | None, path: str, request_url: str) -> str | None:
+    """The base IRI of a request's relative IRIs: the URL of the endpoint it was sent to.
+
+    Args:
+        server_url: the ``base_url`` setting (the server's public URL), if set.
+        path: the request's path (``/sparql``), appended to ``server_url``.
+        request_url: the URL the request was sent to, without its query string (used
+            when ``server_url`` is not set).
+
+    Returns:
+        The base IRI, or ``None`` when it is not a valid IRI (a ``Host`` header with
+        spaces, say): relative IRIs are then a syntax error, as without a base.
+
+    >>> endpoint_base("https://example.org/kg/", "/sparql", "http://127.0.0.1:5000/sparql")
+    'https://example.org/kg/sparql'
+    >>> endpoint_base(None, "/sparql", "http://127.0.0.1:5000/sparql")
+    'http://127.0.0.1:5000/sparql'
+    >>> endpoint_base(None, "/sparql", "http://a b/sparql") is None
+    True
+    """
+    base = server_url.rstrip("/") + path if server_url else request_url
+    try:
+        ox.NamedNode(base)
+    except ValueError:
+        return None
+    return base
+
+
+def _request_base() -> str | None:
+    return endpoint_base(state().settings.base_url, request.path, request.base_url)
 
 
 def _format_param() -> str | None:
@@ -170,6 +213,20 @@ def verdict(text: str, allowed: Sequence[str], max_nesting: int) -> str | None:
     return _cached_verdict(text, tuple(allowed))
 
 
+def graph_iris(graphs: dict[str, list[str]], name: str) -> list[str]:
+    """The graph IRIs of the dataset parameter ``name``, each checked.
+
+    Raises:
+        BadRequest: a value is not an absolute IRI.
+    """
+    for value in graphs[name]:
+        try:
+            ox.NamedNode(value)
+        except ValueError:
+            raise BadRequest(f"{name} {value!r} is not an absolute IRI") from None
+    return graphs[name]
+
+
 @dataclass(frozen=True, slots=True)
 class QueryPlan:
     """A checked query: the job for the worker and the formats its answer may take."""
@@ -182,11 +239,13 @@ class QueryPlan:
 
 
 def plan_query(text: str, graphs: dict[str, list[str]], *, settings: Settings,
-               accept: str | None, override: str | None) -> QueryPlan:
+               accept: str | None, override: str | None,
+               base_iri: str | None = None) -> QueryPlan:
     """Check one query (policy, dataset, formats) and build its worker job.
 
     Used by the Flask route and by :class:`server.fastpath.QueryFastPath`, so both
-    check exactly the same things.
+    check exactly the same things. ``base_iri`` resolves the query's relative IRIs
+    (:func:`endpoint_base`).
 
     Raises:
         ApiError: for every way the query can fail before it runs (empty, an update,
@@ -211,8 +270,8 @@ def plan_query(text: str, graphs: dict[str, list[str]], *, settings: Settings,
         offered = ", ".join(f.media_type for f in families)
         raise NotAcceptable(f"cannot answer this {form or 'query'} in an acceptable format; "
                             f"offered: {offered}")
-    default_graphs = graphs["default-graph-uri"]
-    named_graphs = graphs["named-graph-uri"]
+    default_graphs = graph_iris(graphs, "default-graph-uri")
+    named_graphs = graph_iris(graphs, "named-graph-uri")
     job = {
         "kind": "query",
         "sparql": text,
@@ -221,13 +280,20 @@ def plan_query(text: str, graphs: dict[str, list[str]], *, settings: Settings,
         "graph_format": graph_fmt.engine if graph_fmt else None,
         "default_graph": default_graphs,
         "named_graphs": named_graphs,
-        # named graphs alone: the default graph is the store's own (not the union)
-        "union": not named_graphs,
+        # FROM / FROM NAMED: the query's own dataset, not the union
+        "query_dataset": _cached_from(text) if len(text) <= VERDICT_CACHE_TEXT
+        else names_dataset(text),
         "max_rows": settings.max_result_rows,
+        "base_iri": base_iri,
     }
     lane = not default_graphs and not named_graphs and (
         _cached_lane(text) if len(text) <= VERDICT_CACHE_TEXT else is_subject_lookup(text))
     return QueryPlan(job, results_fmt, graph_fmt, lane)
+
+
+@lru_cache(maxsize=2048)
+def _cached_from(text: str) -> bool:
+    return names_dataset(text)
 
 
 @lru_cache(maxsize=2048)
@@ -247,6 +313,21 @@ def answer_query(server: ServerState, plan: QueryPlan) -> dict[str, Any]:
         if answer is not None:
             return checked(plan.job, answer, errors=JOB_ERRORS)
     return run_checked(server.pool, plan.job, errors=JOB_ERRORS)
+
+
+async def answer_query_async(server: ServerState, plan: QueryPlan,
+                             client: str | None) -> dict[str, Any]:
+    """:func:`answer_query` on an event loop: a look-up here, else the worker, awaited.
+
+    Raises:
+        ApiError: the answer was an error (syntax, limits, timeout …).
+    """
+    if plan.lane and server.reader is not None:
+        answer = server.reader.run(plan.job)  # one subject: bounded, a fraction of a ms
+        if answer is not None:
+            return checked(plan.job, answer, errors=JOB_ERRORS)
+    return checked(plan.job, await server.pool.run_async(plan.job, client=client),
+                   errors=JOB_ERRORS)
 
 
 def answer_parts(plan: QueryPlan, answer: dict[str, Any],
@@ -269,7 +350,7 @@ def run_query(text: str, graphs: dict[str, list[str]]) -> Response:
     """
     settings = state().settings
     plan = plan_query(text, graphs, settings=settings, accept=request.headers.get("Accept"),
-                      override=_format_param())
+                      override=_format_param(), base_iri=_request_base())
     answer = answer_query(state(), plan)
     body, fmt, extra = answer_parts(plan, answer, settings)
     return _respond(body, fmt, extra=extra)
@@ -278,17 +359,26 @@ def run_query(text: str, graphs: dict[str, list[str]]) -> Response:
 def run_update(text: str, graphs: dict[str, list[str]]) -> Response:
     """Check and run one update (the caller has checked the write token).
 
+    ``using-graph-uri`` and ``using-named-graph-uri`` become ``USING`` and ``USING
+    NAMED`` clauses (:func:`server.dataset.with_using`); patterns that would match
+    the store's own, empty default graph are refused (:func:`server.dataset.check_update`).
+
     Raises:
-        ApiError: syntax, policy or limit errors.
+        ApiError: syntax, policy, dataset or limit errors.
     """
     if not text or not text.strip():
         raise BadRequest("the update is empty")
-    if any(graphs.values()):
-        raise BadRequest("dataset parameters (using-graph-uri, ...) are not supported for "
-                         "updates; use USING / WITH in the update itself")
+    if graphs["default-graph-uri"] or graphs["named-graph-uri"]:
+        raise BadRequest("default-graph-uri and named-graph-uri apply to queries",
+                         hint="an update's graphs are using-graph-uri and "
+                              "using-named-graph-uri")
     verdict(text, state().settings.allowed_service_endpoints,
             state().settings.max_query_nesting)
-    run_checked(state().pool, {"kind": "update", "sparql": text}, errors=JOB_ERRORS)
+    text = with_using(text, graph_iris(graphs, "using-graph-uri"),
+                      graph_iris(graphs, "using-named-graph-uri"))
+    check_update(text)
+    run_checked(state().pool, {"kind": "update", "sparql": text, "base_iri": _request_base()},
+                errors=JOB_ERRORS)
     return Response(status=204)
 
 

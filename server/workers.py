@@ -25,6 +25,7 @@ ingestion is idempotent). A fresh standby is then started in the background.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import importlib
 import logging
@@ -35,14 +36,16 @@ import select
 import struct
 import threading
 import time
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
-from server.errors import ApiError, Busy, Interrupted, QueryTimeout
+from server.errors import ApiError, Busy, Interrupted, QueryTimeout, TooManyRequests
 from server.jobs import Answer, Job
+from server.sandbox import sandbox_supported
 
 log = logging.getLogger(__name__)
 
@@ -67,6 +70,41 @@ PICKLE_PROTOCOL = pickle.HIGHEST_PROTOCOL
 
 #: How long a new worker keeps trying to open a store still locked by the old one.
 OPEN_RETRY_SECONDS = 10.0
+
+
+#: Seconds between looks at the worker's memory while jobs run (see ``memory_limit``).
+MEMORY_INTERVAL = 0.05
+
+#: The client (remote address) of the request this thread is serving; see
+#: :func:`serving_client`. Jobs run for it count against its share of the slots.
+_request_client = threading.local()
+
+
+@contextlib.contextmanager
+def serving_client(address: str | None) -> Any:
+    """Within the block, jobs this thread runs count against ``address``'s share of slots."""
+    _request_client.address = address
+    try:
+        yield
+    finally:
+        _request_client.address = None
+
+
+def current_client() -> str | None:
+    """The client set by :func:`serving_client` for this thread, if any."""
+    return getattr(_request_client, "address", None)
+
+
+def resident_bytes(pid: int) -> int | None:
+    """The resident memory of process ``pid`` in bytes (Linux ``/proc``), or ``None``."""
+    try:
+        with open(f"/proc/{pid}/statm", "rb") as statm:
+            return int(statm.read().split()[1]) * _PAGE_SIZE
+    except (OSError, ValueError, IndexError):
+        return None
+
+
+_PAGE_SIZE = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
 
 
 #: Frame header on a slot pipe: the payload's length.
@@ -144,7 +182,7 @@ def _serve_slot(store: Any, conn: Connection) -> None:
 
 
 def worker_main(path: str, slots: list[Connection], control: Connection,
-                read_only: bool = False) -> None:
+                read_only: bool = False, offline: bool = False) -> None:
     """Entry point of a worker process: wait to be promoted, open the store, serve slots.
 
     Args:
@@ -152,8 +190,13 @@ def worker_main(path: str, slots: list[Connection], control: Connection,
         slots: one pipe end per slot.
         control: the pipe the web process promotes (``"open"``) and watches us on.
         read_only: open the store read-only (the server accepts no writes).
+        offline: give up network access before anything else (:mod:`server.sandbox`).
     """
     from kg.graph.store import StoreLockedError, open_store
+    from server.sandbox import deny_network
+
+    # First, while this process has one thread; the filter covers threads started later.
+    sandboxed = deny_network() if offline else False
 
     # Import now, while on standby, not when the first job comes.
     for module in PRELOAD:
@@ -180,7 +223,7 @@ def worker_main(path: str, slots: list[Connection], control: Connection,
             os._exit(1)
     for conn in slots:
         threading.Thread(target=_serve_slot, args=(store, conn), daemon=True).start()
-    control.send(("ready", time.monotonic() - started))
+    control.send(("ready", (time.monotonic() - started, sandboxed)))
     with contextlib.suppress(EOFError, OSError):
         control.recv()  # returns only when the web process goes away
     store.flush()
@@ -197,6 +240,8 @@ class _Worker:
     #: one ``select.poll`` per slot, made once: waiting for an answer is one syscall
     pollers: list[Any] = field(default_factory=list)
     dead: bool = False
+    #: killed because it went over ``memory_limit``, not because of a time limit
+    over_memory: bool = False
     ready: threading.Event = field(default_factory=threading.Event)
     open_seconds: float | None = None
     failure: str | None = None
@@ -214,6 +259,16 @@ class PoolStats:
     last_restart_seconds: float | None = None
     #: seconds the current worker took to open the store
     open_seconds: float | None = None
+    #: the current worker cannot open network sockets (:mod:`server.sandbox`)
+    offline: bool = False
+    #: workers stopped for going over ``memory_limit``
+    memory_stops: int = 0
+    #: largest worker memory seen while jobs ran, in bytes
+    peak_memory: int = 0
+    #: jobs refused because their client held its share of the slots
+    client_refusals: int = 0
+    #: writes whose worker died under them, and whose outcome was checked
+    write_checks: int = 0
 
 
 class WorkerPool:
@@ -227,12 +282,23 @@ class WorkerPool:
         read_only: the worker opens the store read-only (a server that takes no writes;
             the caller keeps writers out with :func:`kg.graph.store.hold_readers_lock`);
             otherwise read-write, as its one owner.
+        offline: workers run without network access (:mod:`server.sandbox`): set
+            when no ``SERVICE`` endpoint is allowed.
+        client_slots: most slots one client (:func:`serving_client`) may hold at once;
+            0: one fewer than ``slots`` (at least one).
+        memory_limit: bytes of resident memory the worker may use while jobs run;
+            over it, the worker is stopped and its jobs are answered ``503
+            memory_limit``. 0: no limit.
     """
 
     def __init__(self, store_path: str | Path, *, slots: int, timeout: float,
-                 queue_wait: float = 5.0, read_only: bool = False) -> None:
+                 queue_wait: float = 5.0, read_only: bool = False,
+                 offline: bool = True, client_slots: int = 0,
+                 memory_limit: int = 0) -> None:
         self.store_path = str(store_path)
         self.read_only = read_only
+        self.offline = offline
+        self.memory_limit = memory_limit
         self.slot_count = max(1, slots)
         self.timeout = timeout
         self.queue_wait = queue_wait
@@ -240,6 +306,10 @@ class WorkerPool:
         self._context = multiprocessing.get_context("spawn")
         self._lock = threading.Lock()
         self._admission = threading.BoundedSemaphore(self.slot_count)
+        self.client_slots = client_slots if client_slots > 0 else max(1, self.slot_count - 1)
+        #: slots held per client, guarded by ``_clients``
+        self._held: dict[str, int] = {}
+        self._clients = threading.Condition()
         self._closed = False
         #: counts the write jobs run; an answer remembered at another count is stale
         self.generation = 0
@@ -247,6 +317,33 @@ class WorkerPool:
         self._current = self._spawn()
         self._promote(self._current)
         self._standby: _Worker | None = self._spawn()
+        if memory_limit > 0:
+            threading.Thread(target=self._watch_memory, daemon=True,
+                             name="kg-worker-memory").start()
+
+    def _watch_memory(self) -> None:
+        """Stop the worker when its resident memory goes over ``memory_limit``.
+
+        pyoxigraph cannot bound the memory of a query (a sort or a join materializes
+        its input), so the worker's size is looked at every :data:`MEMORY_INTERVAL`
+        seconds while it runs jobs, and a worker over the limit is stopped like a
+        runaway one.
+        """
+        while not self._closed:
+            time.sleep(MEMORY_INTERVAL)
+            worker = self._current
+            if worker.dead or len(worker.free) == self.slot_count:
+                continue
+            size = resident_bytes(worker.process.pid or 0)
+            if size is None:
+                continue
+            self.stats.peak_memory = max(self.stats.peak_memory, size)
+            if size > self.memory_limit:
+                log.warning("query worker at %d MB, over memory_limit (%d MB): stopping it",
+                            size >> 20, self.memory_limit >> 20)
+                worker.over_memory = True
+                self.stats.memory_stops += 1
+                self.restart(worker)
 
     # --- process management
     def _spawn(self) -> _Worker:
@@ -255,7 +352,7 @@ class WorkerPool:
         process = self._context.Process(
             target=worker_main,
             args=(self.store_path, [child for _, child in pairs], control_child,
-                  self.read_only),
+                  self.read_only, self.offline),
             name="kg-query-worker", daemon=True)
         process.start()
         control_child.close()
@@ -279,8 +376,15 @@ class WorkerPool:
             except (EOFError, OSError, TypeError):  # TypeError: the pipe closed under recv
                 status, detail = "failed", "worker exited"
             if status == "ready":
-                worker.open_seconds = float(detail)
+                seconds, sandboxed = detail
+                worker.open_seconds = float(seconds)
                 self.stats.open_seconds = worker.open_seconds
+                self.stats.offline = bool(sandboxed)
+                if self.offline and not sandboxed:
+                    log.warning("the query worker could not drop its network access "
+                                "(%s); only the SERVICE/LOAD policy guards it",
+                                "no seccomp on this platform" if not sandbox_supported()
+                                else "the kernel refused the filter")
                 if killed_at is not None:
                     self.stats.last_restart_seconds = time.monotonic() - killed_at
             else:
@@ -371,10 +475,43 @@ class WorkerPool:
             Interrupted: the worker died under a write job (or twice under a read).
         """
         limit = self.timeout if timeout is None else timeout
+        client = current_client()
+        if client is not None:
+            self._take_client_slot(client)
+        try:
+            return self._run_admitted(job, limit)
+        finally:
+            self._release_client(client)
+
+    def _take_client_slot(self, client: str) -> None:
+        """Wait (up to ``queue_wait``) until ``client`` holds fewer than its share of slots.
+
+        Raises:
+            TooManyRequests: the client's jobs held its share all that time.
+        """
+        deadline = time.monotonic() + self.queue_wait
+        with self._clients:
+            while self._held.get(client, 0) >= self.client_slots:
+                left = deadline - time.monotonic()
+                if left <= 0 or not self._clients.wait(left):
+                    if self._held.get(client, 0) < self.client_slots:
+                        break
+                    self.stats.client_refusals += 1
+                    raise TooManyRequests(
+                        f"this client already runs {self.client_slots} queries at once, its "
+                        f"share of the {self.slot_count} slots (setting client_query_slots); "
+                        "wait for one to finish", headers={"Retry-After": "1"})
+            self._held[client] = self._held.get(client, 0) + 1
+
+    def _run_admitted(self, job: Job, limit: float) -> Answer:
         if not self._admission.acquire(timeout=self.queue_wait):
             raise Busy(f"all {self.slot_count} query slots are busy; try again shortly",
                        headers={"Retry-After": "1"})
         writes = job.get("kind") in WRITE_JOBS
+        if job.get("kind") == "update":
+            # recorded by the update's own transaction, to tell afterwards if it was applied
+            job = {**job, "write_id": uuid.uuid4().hex}
+        crashes = 0
         try:
             attempts = 2 if job.get("kind") in READ_ONLY_JOBS else 1
             spent = 0.0  # a re-sent read gets what is left of its time limit
@@ -385,10 +522,21 @@ class WorkerPool:
                 try:
                     return self._run_on(worker, slot, job, limit, spent)
                 except _WorkerGone as gone:
+                    crashes += gone.crashed
+                    if writes:
+                        return self._write_outcome(job)
+                    if worker.over_memory:
+                        raise self._memory_error() from None
                     spent += gone.seconds
                     continue
                 finally:
                     self._checkin(worker, slot)
+            if crashes == attempts:
+                raise ApiError("the query engine stopped twice while running this request, "
+                               "so it is likely this query that makes it fail (for example, "
+                               "ORDER BY over values of mixed kinds); sending it again will "
+                               "not help", status=500, code="engine_failure",
+                               hint="change the query (e.g. ORDER BY STR(?x))")
             raise Interrupted("the query worker restarted while this request ran; "
                               "send it again", headers={"Retry-After": "1"})
         finally:
@@ -396,6 +544,140 @@ class WorkerPool:
                 with self._lock:
                     self.generation += 1
             self._admission.release()
+
+    # --- the same, on an event loop (the common query, answered without a thread)
+    async def run_async(self, job: Job, *, client: str | None = None) -> Answer:
+        """:meth:`run` for a read job, awaiting the worker's answer on the running loop.
+
+        When a slot is free at once (and ``client`` is under its share), the job is
+        sent and its answer awaited without a thread: the loop watches the slot's
+        pipe. Otherwise — slots busy, a worker starting, or the worker died under the
+        job — it falls back to :meth:`run` in a thread, which waits, retries and
+        words errors as always. The time limit is the same.
+
+        Raises:
+            the errors of :meth:`run`.
+        """
+        if job.get("kind") not in READ_ONLY_JOBS or not self._admit_now(client):
+            return await asyncio.to_thread(self._run_for, client, job)
+        worker, slot = self._checkout()
+        fd = worker.slots[slot].fileno()
+        loop = asyncio.get_running_loop()
+        try:
+            try:
+                answer = await self._exchange(loop, worker, fd, job)
+            except (EOFError, OSError):
+                self.restart(worker)
+                if worker.over_memory:
+                    raise self._memory_error() from None
+                answer = None
+        finally:
+            self._checkin(worker, slot)
+            self._admission.release()
+            self._release_client(client)
+        if answer is None:  # the worker died under it: retried the usual way
+            self.stats.retries += 1
+            return await asyncio.to_thread(self._run_for, client, job)
+        return answer
+
+    async def _exchange(self, loop: asyncio.AbstractEventLoop, worker: _Worker, fd: int,
+                        job: Job) -> Answer:
+        send_frame(fd, pickle.dumps(job, PICKLE_PROTOCOL))
+        # the answer's pipe becoming readable, or the time limit, whichever comes first
+        # (a timer, not asyncio.wait_for: no task per request)
+        waiter: asyncio.Future[bool] = loop.create_future()
+
+        def wake(answered: bool) -> None:
+            if not waiter.done():
+                waiter.set_result(answered)
+
+        loop.add_reader(fd, wake, True)
+        timer = loop.call_later(self.timeout, wake, False)
+        try:
+            answered = await waiter
+        finally:
+            timer.cancel()
+            loop.remove_reader(fd)
+        if not answered:
+            self.stats.timeouts += 1
+            self.restart(worker)
+            raise QueryTimeout(f"the query was stopped after {self.timeout:.1f} s (limit "
+                               f"{self.timeout:g} s, setting query_timeout)",
+                               hint="narrow the query, add LIMIT, or ask the operator for "
+                                    "a longer query_timeout")
+        return pickle.loads(recv_frame(fd))  # type: ignore[no-any-return]
+
+    def _admit_now(self, client: str | None) -> bool:
+        """Take a slot (and one of ``client``'s share) if free right now, on a ready worker."""
+        if client is not None:
+            with self._clients:
+                if self._held.get(client, 0) >= self.client_slots:
+                    return False
+                self._held[client] = self._held.get(client, 0) + 1
+        worker = self._current
+        if worker.ready.is_set() and not worker.dead and worker.failure is None \
+                and self._admission.acquire(blocking=False):
+            return True
+        self._release_client(client)
+        return False
+
+    def _release_client(self, client: str | None) -> None:
+        if client is None:
+            return
+        with self._clients:
+            self._held[client] -= 1
+            if not self._held[client]:
+                del self._held[client]
+            self._clients.notify_all()
+
+    def _run_for(self, client: str | None, job: Job) -> Answer:
+        with serving_client(client):
+            return self.run(job)
+
+    def _memory_error(self) -> MemoryLimit:
+        return MemoryLimit(
+            f"the query worker went over its memory limit ({self.memory_limit >> 20} MB, "
+            "setting query_memory_limit) while this request ran, and was restarted",
+            hint="narrow the query (fewer rows to sort, join or group), add LIMIT, or ask "
+                 "the operator for a larger query_memory_limit", headers={"Retry-After": "1"})
+
+    def _write_outcome(self, job: Job) -> Answer:
+        """After the worker died under ``job`` (a write): was it applied? Ask the new worker.
+
+        Returns:
+            The write's normal answer, when it was applied.
+
+        Raises:
+            Interrupted: it was not applied (nothing changed), only partly (some of a
+                batch's graphs), or its outcome could not be checked; the message says which.
+        """
+        self.stats.write_checks += 1
+        worker, slot = self._checkout()
+        try:
+            outcome = self._run_on(worker, slot, {"kind": "write_outcome", "write": job},
+                                   self.timeout)
+        except (_WorkerGone, QueryTimeout):
+            outcome = {"ok": False}
+        finally:
+            self._checkin(worker, slot)
+        if not outcome.get("ok"):
+            raise Interrupted("the query worker stopped while this write ran, and whether it "
+                              "was applied could not be checked; look at the data before "
+                              "sending it again", code="outcome_unknown",
+                              headers={"Retry-After": "1"})
+        applied, total = outcome["applied"], outcome["total"]
+        log.warning("worker stopped under a %s job; %d of %d parts had been applied",
+                    job.get("kind"), applied, total)
+        if applied == total:
+            return dict(outcome["answer"])
+        if applied == 0:
+            raise Interrupted("the query worker stopped before this write was applied: "
+                              "nothing was changed; send it again", code="not_applied",
+                              headers={"Retry-After": "1"})
+        raise Interrupted(f"the query worker stopped while this write ran: {applied} of "
+                          f"{total} graphs had been written; send it again (each graph is "
+                          "replaced, so that is safe)", code="partly_applied",
+                          headers={"Retry-After": "1"})
 
     def run_remembered(self, key: Any, job: Job) -> Answer:
         """:meth:`run`, with the answer remembered until the next write job.
@@ -451,8 +733,9 @@ class WorkerPool:
                 if time.monotonic() >= deadline:
                     break
         except (EOFError, OSError, BrokenPipeError):
+            crashed = not worker.dead  # not stopped by this process: it failed by itself
             self.restart(worker)
-            raise _WorkerGone(time.monotonic() - started) from None
+            raise _WorkerGone(time.monotonic() - started, crashed) from None
         # still running after the limit: stop it the only way there is
         self.stats.timeouts += 1
         self.restart(worker)
@@ -463,13 +746,22 @@ class WorkerPool:
                                 "longer query_timeout")
 
 
+class MemoryLimit(ApiError):
+    """The worker went over ``query_memory_limit`` while the request ran, and was stopped."""
+
+    status = 503
+    code = "memory_limit"
+
+
 class _WorkerGone(Exception):
     """The worker a job was sent to died (killed for another job, or crashed)."""
 
-    def __init__(self, seconds: float) -> None:
+    def __init__(self, seconds: float, crashed: bool = False) -> None:
         super().__init__(f"worker gone after {seconds:.2f} s")
         #: how long the job had run before its worker died
         self.seconds = seconds
+        #: the worker died by itself (an engine fault), not killed by the pool
+        self.crashed = crashed
 
 
 def run_checked(pool: WorkerPool, job: Job, *,

@@ -14,14 +14,15 @@ query worker (see :mod:`server.workers`). How many web processes:
 
 Which HTTP server (setting ``http_server``):
 
-* ``granian`` (default): HTTP handled in Rust, the app called on a pool of
-  Python threads. Measured here (``bench/bench_endpoint.py``, its "http floor"
-  line) it answers about 1.7× the requests per second of gunicorn's threaded
-  worker for the same app, because gunicorn's Python HTTP parsing and thread
-  hand-offs cost about 0.5 ms of CPU per request on this machine — more than the
-  app and the query together for a point lookup.
+* ``granian`` (default): HTTP handled in Rust. The app runs behind
+  :class:`server.gateway.Gateway` on granian's RSGI interface: each request body
+  is read in full on the event loop, with a deadline (``request_read_timeout``)
+  and a per-client cap on requests in progress (``max_client_requests``), before
+  one of ``workers`` threads runs the Flask app — so clients that never finish
+  their body hold no thread (``bench/bench_slow_clients.py``).
 * ``gunicorn``: pure Python, driven through
-  :class:`gunicorn.app.base.BaseApplication`; the fallback.
+  :class:`gunicorn.app.base.BaseApplication`; the fallback. It has neither the body
+  deadline nor the per-client cap: a slow body holds one of its threads.
 
 Both handle SIGINT/SIGTERM and start the app in a child process.
 """
@@ -152,17 +153,28 @@ SETTINGS_VARIABLE = "KG_SERVE_SETTINGS"
 
 
 def app_from_environment() -> Any:
-    """Build the app in granian's worker from the settings :func:`serve` put in the environment."""
+    """Build the app in granian's worker from the settings :func:`serve` put in the environment.
+
+    The Flask app runs behind :class:`server.gateway.Gateway`, granian's ASGI
+    interface: bodies are read before a thread takes the request.
+    """
     import atexit
 
     from server import create_app
+    from server.gateway import Gateway
 
     values = json.loads(os.environ[SETTINGS_VARIABLE])
     # Registered first, so it runs last: after the pool has flushed and stopped, leave
     # without C++ static destructors (a process forked from one that had RocksDB
     # loaded, as after `kg demo`, aborts in them).
     atexit.register(os._exit, 0)
-    return create_app(Settings(values, {name: "serve" for name in values}))
+    settings = Settings(values, {name: "serve" for name in values})
+    app = create_app(settings)
+    fast = getattr(app.wsgi_app, "answer_async", None)  # server.fastpath.QueryFastPath
+    return Gateway(app, threads=max(1, settings.workers),
+                   read_timeout=settings.request_read_timeout,
+                   max_body=settings.max_request_bytes,
+                   client_requests=settings.max_client_requests, fast=fast)
 
 
 def _wait_until_answering(url: str, ready: Callable[[str], None]) -> None:
@@ -182,6 +194,7 @@ def _wait_until_answering(url: str, ready: Callable[[str], None]) -> None:
 def _serve_granian(settings: Settings, ready: Callable[[str], None] | None) -> None:
     from granian import Granian
     from granian.constants import Interfaces
+    from granian.http import HTTP1Settings
     from granian.log import LogLevels
 
     local = f"http://{settings.host}:{settings.port}"
@@ -198,20 +211,37 @@ def _serve_granian(settings: Settings, ready: Callable[[str], None] | None) -> N
                     shown)), daemon=True, name="kg-ready").start()
 
     os.environ[SETTINGS_VARIABLE] = json.dumps(settings.as_dict())
+    _allow_open_files(settings.max_connections + 1024)
     server = _Granian(
         "server.wsgi:app_from_environment",
         address=settings.host,
         port=settings.port,
-        interface=Interfaces.WSGI,
+        interface=Interfaces.RSGI,
         factory=True,
         workers=web_processes(settings),
-        blocking_threads=max(1, settings.workers),
         websockets=False,
         log_level=LogLevels.warning,
         respawn_failed_workers=True,
         workers_kill_timeout=15,
+        backpressure=max(1, settings.max_connections),
+        http1_settings=HTTP1Settings(
+            header_read_timeout=int(settings.request_header_timeout * 1000)),
     )
     server.serve()
+
+
+def _allow_open_files(wanted: int) -> None:
+    """Raise this process's open-file limit towards ``wanted`` (up to the hard limit).
+
+    Each connection is a file; a soft limit of 1024 (common) would cap connections far
+    below ``max_connections``. The web processes inherit the limit.
+    """
+    import resource
+
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    target = wanted if hard == resource.RLIM_INFINITY else min(wanted, hard)
+    if soft != resource.RLIM_INFINITY and soft < target:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (target, hard))
 
 
 #: The HTTP servers ``kg serve`` can run, by the ``http_server`` setting.

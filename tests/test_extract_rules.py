@@ -180,8 +180,8 @@ def sources(report: Report) -> set[str]:
     # an outlet cue before a name that has no head noun of its own
     ("قصفت قوات النظام بلدة منبج، بحسب ما نقله موقع صوت العاصمة عن مصادر محلية.",
      "صوت العاصمة"),
-    # a quoted name
-    ('قصفت قوات النظام بلدة منبج، بحسب شبكة "الخابور 7".', 'شبكة "الخابور 7"'),
+    # a quoted name after a head word is the outlet's own name (as after موقع)
+    ('قصفت قوات النظام بلدة منبج، بحسب شبكة "الخابور 7".', "الخابور 7"),
     # a definite head with a name of its own
     ("قصفت قوات النظام بلدة منبج، بحسب المركز الإعلامي لقوات سوريا الديمقراطية.",
      "المركز الإعلامي لقوات سوريا الديمقراطية"),
@@ -471,3 +471,279 @@ def test_roles_on_real_news_forms(text: str, expected: tuple[str, str]) -> None:
     nlp = build_nlp("ar", {"ner": False})
     (event,) = run(nlp, text).events
     assert expected in {(p.mention.entity or p.mention.name, p.role) for p in event.actors}
+
+
+# --------------------------------------------------------------------------- places
+
+SEATS = [
+    ["حلب", "place:aleppo_gov", "place", "Governorate", None, 0.9],
+    ["حلب", "place:aleppo", "place", "City", "place:aleppo_gov", 0.7],
+    ["Aleppo", "place:aleppo_gov", "place", "Governorate", None, 0.9],
+    ["Aleppo", "place:aleppo", "place", "City", "place:aleppo_gov", 0.7],
+]
+
+
+def place_keys(report: Report) -> list[str | None]:
+    return [m.entity for m in report.mentions if m.kind == "place" and m.entity]
+
+
+def test_a_name_shared_by_a_governorate_and_its_seat_is_the_seat() -> None:
+    from extractors import make_nlp
+
+    nlp = make_nlp("ar", {"ner": False, "aliases": ALIASES + SEATS})
+    report = run(nlp, "استهدفت غارة جوية حي الشعار في حلب.")
+    assert place_keys(report) == ["place:aleppo"]
+    # the event is in the city, not in the neighbourhood named without it
+    assert [e.place.mention.entity for e in report.events if e.place] == ["place:aleppo"]
+    # an admin word next to the name makes it the governorate
+    assert place_keys(run(nlp, "قصفت قوات النظام قرى في ريف حلب.")) == ["place:aleppo_gov"]
+    assert place_keys(run(nlp, "اعتقلت قوات النظام شابين في محافظة حلب.")) == [
+        "place:aleppo_gov"]
+    nlp = make_nlp("en", {"ner": False, "aliases": ALIASES + SEATS})
+    assert place_keys(run(nlp, "A drone struck a car in Aleppo.")) == ["place:aleppo"]
+    assert place_keys(run(nlp, "A drone struck a car in Aleppo province.")) == [
+        "place:aleppo_gov"]
+    assert place_keys(run(nlp, "A drone struck a car in the province of Aleppo.")) == [
+        "place:aleppo_gov"]
+
+
+def event_places(report: Report) -> list[str | None]:
+    return [e.place.mention.entity or e.place.mention.name if e.place else None
+            for e in report.events]
+
+
+def test_a_quarter_named_with_hay_is_below_the_city_named_with_it() -> None:
+    from extractors import make_nlp
+
+    # the KB knows القلعة as a subdistrict somewhere; حي makes it a quarter of the city
+    nlp = make_nlp("ar", {"ner": False, "aliases": ALIASES + [
+        ["القلعة", "place:qalaa", "place", "Subdistrict", None, 0.5]]})
+    report = run(nlp, "خطف مسلحون مجهولون موظفا في حي القلعة بمدينة الرقة.")
+    assert [m.label for m in report.mentions if m.entity == "place:qalaa"] == ["Neighbourhood"]
+    assert event_places(report) == ["place:raqqa"]
+
+
+def test_a_settlement_in_brackets_is_the_place_just_named(nlp_ar) -> None:  # type: ignore[no-untyped-def]
+    from extractors import make_nlp
+
+    nlp = make_nlp("ar", {"ner": False, "aliases": ALIASES + [
+        ["العبيدي", "place:ubaidi", "place", "Subdistrict", None, 0.5],
+        ["سوريا", "place:sy", "place", "Country", None, 0.9]]})
+    # the city in brackets names "the Syrian city"; a country in brackets is an aside
+    report = run(nlp, "فجر انتحاري نفسه في حي الأمين شرقي المدينة السورية (الرقة). وتشهد "
+                      "منبج توترا منذ أيام. وانتشرت قوات في منبج.")
+    assert event_places(report) == ["place:raqqa"]
+    report = run(nlp, "فجر انتحاري نفسه في بلدة منبج (سوريا).")
+    assert event_places(report) == ["place:manbij"]
+
+
+def test_a_direction_from_a_settlement_is_that_settlement(nlp_ar) -> None:  # type: ignore[no-untyped-def]
+    # "east of Raqqa": Raqqa, east of it — not a vague region, nor the quarter told later
+    report = run(nlp_ar, "استهدفت طائرة مسيرة سيارة في منطقة المشتل شرقي الرقة.")
+    assert event_places(report) == ["place:raqqa"]
+    assert [e.place.relation for e in report.events if e.place] == ["east of"]
+    # a settlement named with the direction is the place; the other one a landmark
+    report = run(nlp_ar, "قتل شاب برصاص مسلحين مجهولين في بلدة الكرامة شرقي الرقة.")
+    assert event_places(report) == ["الكرامة"]
+    # an unnamed town east of a city is not the city
+    report = run(nlp_ar, "قتل شاب برصاص مسلحين مجهولين ببلدة شرقي الرقة.")
+    assert event_places(report) != ["place:raqqa"]
+
+
+def test_a_place_below_a_settlement_in_the_countryside_stays(nlp_ar) -> None:  # type: ignore[no-untyped-def]
+    # the report is mostly about Manbij, but the area is in the countryside of Raqqa
+    report = run(nlp_ar, "هاجم مسلحون سيارة لقسد في منطقة الغابة بريف الرقة الشمالي. "
+                         "وشهدت منبج توترا. وانتشرت قوات في منبج.")
+    assert event_places(report)[0] == "الغابة"
+    assert [m.label for m in report.mentions if m.entity == "place:raqqa"] == ["Countryside"]
+    # the countryside alone is the place, around the city
+    (event,) = run(nlp_ar, "هاجم مسلحون سيارة لقسد بريف الرقة.").events
+    assert event.place is not None and event.place.precision == "area"
+
+
+def test_words_of_a_relative_clause_are_no_prison_name(nlp_ar) -> None:  # type: ignore[no-untyped-def]
+    report = run(nlp_ar, "هرب عشرة سجناء من سجن تابع لداعش في مدينة الرقة.")
+    assert all(m.name != "تابع" for m in report.mentions)
+    assert event_places(report) == ["place:raqqa"]
+
+
+# --------------------------------------------------------------------------- incidents
+
+
+def test_a_bomber_killed_or_wearing_a_belt_is_no_bombing(nlp_ar) -> None:  # type: ignore[no-untyped-def]
+    report = run(nlp_ar, "قتلت قوات النظام انتحاريين اثنين من داعش قرب الرقة.")
+    assert "SuicideBombing" not in [e.type for e in report.events]
+    # the act is told: a bombing; a phrase says enough
+    report = run(nlp_ar, "فجر انتحاري من داعش نفسه قرب حاجز لقوات النظام في الرقة.")
+    assert [e.type for e in report.events] == ["SuicideBombing"]
+    report = run(nlp_ar, "قتل خمسة عناصر من قوات النظام في عملية انتحارية في الرقة.")
+    assert [e.type for e in report.events] == ["SuicideBombing"]
+
+
+def test_shots_fired_by_abductors_are_part_of_the_abduction(nlp_ar) -> None:  # type: ignore[no-untyped-def]
+    report = run(nlp_ar, "خطف مسلحون ثلاثة مدنيين في منبج، وأطلقوا النار على أحدهم مما أدى "
+                         "لإصابته.")
+    assert [e.type for e in report.events] == ["Abduction"]
+
+
+def test_the_explosion_of_a_drone_is_its_strike(nlp_ar) -> None:  # type: ignore[no-untyped-def]
+    report = run(nlp_ar, "استهدفت طائرة مسيرة مقرا لقوات سوريا الديمقراطية في الرقة. ولم ترد "
+                         "معلومات عن ضحايا جراء الانفجار في الرقة.")
+    assert [e.type for e in report.events] == ["Airstrike"]
+
+
+# --------------------------------------------------------------------------- sources
+
+
+def source_names(report: Report) -> set[str]:
+    return {m.name or m.span.text for e in report.events for m in e.according_to}
+
+
+def test_a_source_name_ends_before_the_time_of_the_statement(nlp_ar) -> None:  # type: ignore[no-untyped-def]
+    report = run(nlp_ar, "اعتقلت قوات النظام شابين في الرقة، وفقا لما أعلنته مديرية الأمن "
+                         "العسكري اليوم الثلاثاء.")
+    assert source_names(report) == {"مديرية الأمن العسكري"}
+
+
+def test_quotes_are_no_part_of_a_source_s_name(nlp_ar) -> None:  # type: ignore[no-untyped-def]
+    # an outlet's own name is the quoted one after its head word
+    report = run(nlp_ar, "استهدفت طائرة مسيرة سيارة في الرقة، بحسب ما ذكرته وكالة “الفرات” "
+                         "المقربة من قسد.")
+    assert source_names(report) == {"الفرات"}
+    # a reporter of a quoted outlet: the whole name, without the quotes
+    report = run(nlp_ar, "وقال مراسل “صوت الرقة” إن طائرة مسيرة استهدفت سيارة في الرقة.")
+    assert "مراسل صوت الرقة" in source_names(report)
+
+
+def test_a_bomb_is_an_explosion_unless_aircraft_drop_it(nlp_en) -> None:  # type: ignore[no-untyped-def]
+    report = run(nlp_en, "A bomb attack targeted an SDF vehicle in Raqqa on Sunday.")
+    assert [e.type for e in report.events] == ["Explosion"]
+    report = run(nlp_en, "Turkish warplanes bombed SDF positions near Raqqa on Sunday.")
+    assert [e.type for e in report.events] == ["Airstrike"]
+
+
+def test_dead_told_after_an_event_without_an_event_word_are_no_new_event(nlp_en, nlp_ar) -> None:  # type: ignore[no-untyped-def]
+    report = run(nlp_en, "A drone strike hit a car in Raqqa on Sunday. Three civilians were "
+                         "killed in Manbij, a source said.")
+    assert [e.type for e in report.events] == ["Airstrike"]
+    report = run(nlp_ar, "استهدفت طائرة مسيرة سيارة في الرقة. وقتل ثلاثة عناصر من قسد كانوا "
+                         "في السيارة.")
+    assert [e.type for e in report.events] == ["Airstrike"]
+    # alone, people killed by someone tell of an attack
+    report = run(nlp_ar, "قتل مسلحون مجهولون ثلاثة مدنيين في الرقة.")
+    assert [e.type for e in report.events] == ["Attack"]
+
+
+def test_weapons_named_with_no_firing_are_no_shelling(nlp_en) -> None:  # type: ignore[no-untyped-def]
+    report = run(nlp_en, "The SDF seized vehicles and weapons in Raqqa, including mortars and "
+                         "rockets.")
+    assert "Shelling" not in [e.type for e in report.events]
+    report = run(nlp_en, "Mortars fired by ISIS landed in Raqqa on Sunday.")
+    assert [e.type for e in report.events] == ["Shelling"]
+
+
+def test_english_places_short_names_possessives_and_place_words() -> None:
+    from extractors import make_nlp
+
+    nlp = make_nlp("en", {"ner": False, "aliases": ALIASES + [
+        ["Iraq", "place:iq", "place", "Country", None, 0.9],
+        ["Sinjar", "place:sinjar", "place", "Town", None, 0.6]]})
+    # a short place name is capitalised, not in capitals (Iraq, Homs)
+    report = run(nlp, "Clashes erupted between the SDF and ISIS in Iraq.")
+    assert "place:iq" in place_keys(report)
+    # the place after a possessive is in the one before it; a place word names it
+    report = run(nlp, "Turkish warplanes bombed a base of the YBS in Sinjar's Dguri village.")
+    assert event_places(report) == ["Dguri"]
+    report = run(nlp, "F-16s carried out airstrikes against ISIS fighters in Iraq's Hamrin "
+                      "Mountains.")
+    assert event_places(report) == ["Hamrin Mountains"]
+    report = run(nlp, "Two fighters were killed in a drone strike in the Qandil area.")
+    assert event_places(report) == ["Qandil"]
+
+
+def test_english_rockets_are_shelling_and_an_airdrop_is_a_raid(nlp_en) -> None:  # type: ignore[no-untyped-def]
+    report = run(nlp_en, "A rocket attack targeted an SDF base in Raqqa on Sunday.")
+    assert [e.type for e in report.events] == ["Shelling"]
+    report = run(nlp_en, "The SDF arrested an ISIS commander during an airdrop in Raqqa.")
+    assert [e.type for e in report.events] == ["Raid"]
+
+
+def test_a_shooting_that_kills_one_person_is_an_assassination(nlp_ar, nlp_en) -> None:  # type: ignore[no-untyped-def]
+    report = run(nlp_ar, "قتل عنصر من قوات سوريا الديمقراطية برصاص مسلحين مجهولين في الرقة.")
+    assert [e.type for e in report.events] == ["Assassination"]
+    report = run(nlp_en, "Unknown gunmen shot dead an SDF fighter in Raqqa.")
+    assert [e.type for e in report.events] == ["Assassination"]
+    # killed and wounded in one shooting, many killed, or an ambush: an attack
+    report = run(nlp_ar, "قتل عنصر من قوات النظام وأصيب اثنان برصاص مسلحين مجهولين في الرقة.")
+    assert [e.type for e in report.events] == ["Attack"]
+    report = run(nlp_en, "Gunmen shot dead six SDF fighters in Raqqa.")
+    assert [e.type for e in report.events] == ["Attack"]
+    report = run(nlp_en, "An SDF fighter was shot dead in an ambush by ISIS in Raqqa.")
+    assert [e.type for e in report.events] == ["Attack"]
+
+
+def test_a_countryside_is_named_as_written_and_stays_in_its_governorate() -> None:
+    from extractors import make_nlp
+
+    nlp = make_nlp("ar", {"ner": False, "aliases": ALIASES + [
+        ["ريف حلب", "place:aleppo_gov", "place", "Governorate", None, 0.9],
+        ["دمشق", "place:damascus", "place", "City", "place:damascus_gov", 0.8]]})
+    # the report is mostly about Damascus, which is not in Aleppo's countryside
+    report = run(nlp, "قصفت قوات النظام قرى بريف حلب الغربي. وشهدت دمشق توترا. وانتشرت "
+                      "قوات في دمشق.")
+    (shelling,) = [e for e in report.events if e.type == "Shelling"]
+    assert shelling.place is not None
+    assert shelling.place.mention.name == "ريف حلب الغربي"
+    assert shelling.place.mention.entity == "place:aleppo_gov"
+
+
+def test_the_side_whose_prison_it_was_is_the_target_of_an_escape(nlp_ar) -> None:  # type: ignore[no-untyped-def]
+    report = run(nlp_ar, "هرب عشرون سجينا من سجن تابع لداعش في مدينة الرقة.")
+    assert [e.type for e in report.events] == ["PrisonBreak"]
+    assert roles(report) == {("actor:isis", "target")}
+    from extractors import make_nlp
+
+    nlp = make_nlp("en", {"ner": False, "aliases": ALIASES + [
+        ["ISIS", "actor:isis", "actor", "TerroristOrganization", None, 0.7]]})
+    report = run(nlp, "Twenty inmates escaped from an ISIS prison in Raqqa.")
+    assert roles(report) == {("actor:isis", "target")}
+
+
+def test_a_sentence_opened_as_context_is_background_in_all_its_clauses(nlp_ar) -> None:  # type: ignore[no-untyped-def]
+    report = run(nlp_ar, "قصفت قوات النظام بلدة منبج اليوم. وسبق أن شنت قوات سوريا "
+                         "الديمقراطية، حملة اعتقالات في الرقة.")
+    assert [(e.type, e.background) for e in report.events] == [("Shelling", False),
+                                                              ("Arrest", True)]
+    # a pluperfect كان opening the sentence needs no قد
+    report = run(nlp_ar, "قصفت قوات النظام بلدة منبج اليوم. وكانت قوات سوريا الديمقراطية "
+                         "أعلنت اعتقال ثلاثة عناصر من داعش في الرقة.")
+    assert [(e.type, e.background) for e in report.events] == [("Shelling", False),
+                                                              ("Arrest", True)]
+    # a quarter maps to its settlement in background events too
+    report = run(nlp_ar, "قصفت قوات النظام مدينة الرقة اليوم. وسبق أن شنت قوات سوريا "
+                         "الديمقراطية، حملة اعتقالات في حي الدرعية.")
+    assert [(e.type, e.background, e.place.mention.entity if e.place else None)
+            for e in report.events] == [("Shelling", False, "place:raqqa"),
+                                        ("Arrest", True, "place:raqqa")]
+
+
+def test_a_monitor_is_no_party_to_what_it_documents() -> None:
+    from extractors import make_nlp
+
+    nlp = make_nlp("en", {"ner": False, "aliases": ALIASES + [
+        ["SOHR", "actor:sohr", "actor", "MonitoringOrganization", None, 0.7]]})
+    report = run(nlp, "SOHR documented the death of an SDF fighter after being shot in Raqqa.")
+    assert all(p.mention.entity != "actor:sohr" for e in report.events for p in e.actors)
+
+
+def test_the_feed_s_outlet_is_the_kb_outlet_of_that_name() -> None:
+    from extractors import extract, make_nlp
+
+    nlp = make_nlp("en", {"ner": False, "aliases": ALIASES + [
+        ["North Press Agency", "outlet:north_press", "outlet", "NewsOutlet", None, 0.7],
+        ["North Press", "outlet:north_press", "outlet", "NewsOutlet", None, 0.7]]})
+    doc = Document("Unknown gunmen shot dead an SDF fighter in Raqqa on Sunday.", lang="en",
+                   published=PUBLISHED, source="North Press Agency")
+    (event,) = extract(doc, nlp=nlp, today=dt.date(2026, 11, 25)).events
+    assert [(m.name, m.entity) for m in event.according_to] == [
+        ("North Press Agency", "outlet:north_press")]

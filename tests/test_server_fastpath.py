@@ -105,3 +105,37 @@ def test_cached_verdict_depends_on_the_allow_list() -> None:
         verdict("LOAD <http://example.org/x>", [], 128)
     with pytest.raises(ForbiddenOperation):  # a refusal is never remembered as a pass
         verdict("LOAD <http://example.org/x>", [], 128)
+
+
+@pytest.mark.parametrize(("query", "accept"), CASES)
+def test_the_event_loop_answer_is_the_flask_routes(server_app, query: str,  # type: ignore[no-untyped-def]
+                                                   accept: str | None) -> None:
+    """:meth:`QueryFastPath.answer_async` (what the gateway awaits) gives the same bytes."""
+    import asyncio
+    from urllib.parse import urlencode
+
+    from werkzeug.test import EnvironBuilder
+
+    fast = server_app.wsgi_app
+    headers = {"Accept": accept} if accept else {}
+    environ = EnvironBuilder(path="/sparql", query_string=urlencode({"query": query}),
+                             headers=headers).get_environ()
+    with flask_dispatches(server_app) as dispatched:
+        answered = asyncio.run(fast.answer_async(environ))
+    assert dispatched == []
+    assert answered is not None
+    status, answer_headers, body = answered
+    by_flask = _answer(fast.inner, query, accept)
+    assert (status, sorted(answer_headers), body) == by_flask
+
+
+def test_the_event_loop_leaves_other_requests_to_the_app(server_app) -> None:  # type: ignore[no-untyped-def]
+    import asyncio
+
+    from werkzeug.test import EnvironBuilder
+
+    for builder in (EnvironBuilder(path="/sparql", query_string="query=ASK%7B%7D&format=csv"),
+                    EnvironBuilder(path="/", method="GET"),
+                    EnvironBuilder(path="/sparql", method="POST", data="ASK {}",
+                                   content_type="application/sparql-query")):
+        assert asyncio.run(server_app.wsgi_app.answer_async(builder.get_environ())) is None

@@ -46,3 +46,54 @@ def test_a_peer_dying_mid_frame_is_end_of_file() -> None:
         left.close()
         with pytest.raises(EOFError):
             recv_frame(right.fileno())
+
+
+# --------------------------------------------------------------------------- write outcomes
+def _outcome(store, write):  # type: ignore[no-untyped-def]
+    from server.jobs import run_job
+
+    answer = run_job(store, {"kind": "write_outcome", "write": write})
+    assert answer["ok"]
+    return answer["applied"], answer["total"]
+
+
+def test_an_update_is_judged_applied_by_its_mark_and_the_mark_goes() -> None:
+    from kg.graph.store import open_store
+    from server.jobs import WRITES_GRAPH, _with_mark
+
+    store = open_store(None)
+    write = {"kind": "update", "sparql": "INSERT DATA { <urn:a> <urn:b> 1 } # end",
+             "write_id": "w1"}
+    assert _outcome(store, write) == (0, 1)
+    # the worker died after the update's transaction, before it answered
+    store.update(_with_mark(write["sparql"], "w1"))
+    assert _outcome(store, write) == (1, 1)
+    assert not list(store.raw.quads_for_pattern(None, None, None,
+                                                __import__("pyoxigraph").NamedNode(WRITES_GRAPH)))
+
+
+def test_a_text_ending_in_a_semicolon_or_comment_takes_the_mark() -> None:
+    from kg.graph.store import open_store
+    from server.jobs import _with_mark
+
+    store = open_store(None)
+    for text in ("INSERT DATA { <urn:a> <urn:b> 1 } ;", "INSERT DATA { <urn:a> <urn:b> 2 } # x",
+                 "PREFIX e: <urn:e:> INSERT DATA { e:a e:b 3 }", ""):
+        store.update(_with_mark(text, "m"))  # valid SPARQL every time
+
+
+def test_graph_writes_are_judged_from_the_graph() -> None:
+    from kg.graph.store import open_store
+
+    store = open_store(None)
+    body = b"<urn:s> <urn:p> <urn:o> .\n<urn:s> <urn:p> _:b .\n"
+    put = {"kind": "graph_put", "graph": "urn:g", "body": body,
+           "media_type": "application/n-triples"}
+    assert _outcome(store, put) == (0, 1)
+    store.update("INSERT DATA { GRAPH <urn:g> { <urn:s> <urn:p> <urn:o> . <urn:s> <urn:p> [] } }")
+    assert _outcome(store, put) == (1, 1)
+    assert _outcome(store, {"kind": "graph_delete", "graph": "urn:g"}) == (0, 1)
+    batch = {"kind": "replace_graphs", "graphs": {
+        "urn:g": "<urn:s> <urn:p> <urn:o> .\n<urn:s> <urn:p> _:b .\n",
+        "urn:h": "<urn:x> <urn:p> <urn:o> .\n"}}
+    assert _outcome(store, batch) == (1, 2)

@@ -18,7 +18,7 @@ from rdflib.namespace import RDFS
 from rdflib.plugins.stores.sparqlstore import SPARQLStore, SPARQLUpdateStore
 from SPARQLWrapper import CSV, JSON, POST, TSV, TURTLE, XML, SPARQLWrapper
 
-from tests.conftest import SERVER_TOKEN, server_settings
+from tests.conftest import SERVER_TOKEN, make_sample_store, server_settings
 
 pytestmark = pytest.mark.slow
 
@@ -101,6 +101,22 @@ def test_rdflib_sparqlstore_reads_and_updates(live_server: str) -> None:
     assert bool(Graph(store=store).query("ASK { GRAPH <urn:live:rdflib> { <urn:x> ?p ?o } }"))
 
 
+def http_from(source: str, url: str, headers: dict[str, str] | None = None
+              ) -> tuple[int, bytes]:
+    """A GET from another local address (another client, as the server counts them)."""
+    import http.client
+
+    parts = urllib.parse.urlsplit(url)
+    connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=30,
+                                            source_address=(source, 0))
+    try:
+        connection.request("GET", parts.path + "?" + parts.query, headers=headers or {})
+        response = connection.getresponse()
+        return response.status, response.read()
+    finally:
+        connection.close()
+
+
 def test_runaway_query_is_stopped_while_others_are_answered(live_server: str) -> None:
     outcome: dict[str, object] = {}
 
@@ -114,7 +130,7 @@ def test_runaway_query_is_stopped_while_others_are_answered(live_server: str) ->
     thread.start()
     time.sleep(0.5)
     started = time.monotonic()
-    status, _, body = http(live_server + "/sparql?" + urllib.parse.urlencode(
+    status, body = http_from("127.0.0.2", live_server + "/sparql?" + urllib.parse.urlencode(
         {"query": LABELS}), headers={"Accept": "application/sparql-results+json"})
     answered_in = time.monotonic() - started
     assert status == 200 and len(json.loads(body)["results"]["bindings"]) == 2
@@ -178,16 +194,24 @@ def test_service_and_load_make_no_outbound_connection(live_server: str, listener
     assert seen == []
 
 
-def test_listener_sees_an_allowed_service_call(server_app, listener) -> None:  # type: ignore[no-untyped-def]
-    """Control for the test above: with the endpoint allowed, the engine does connect."""
+def test_listener_sees_an_allowed_service_call(tmp_path, listener) -> None:  # type: ignore[no-untyped-def]
+    """Control for the test above: with the endpoint allowed, the engine does connect.
+
+    (Its worker keeps network access: a server that federates needs it.)
+    """
     from server import create_app
 
     target, seen = listener
-    settings = server_settings(server_app.extensions["kg"].settings.store,
+    settings = server_settings(make_sample_store(tmp_path / "store"),
                                allowed_service_endpoints=target + "/sparql")
-    client = create_app(settings, pool=server_app.extensions["kg"].pool).test_client()
-    response = client.get("/sparql", query_string={
-        "query": f"SELECT * WHERE {{ SERVICE <{target}/sparql> {{ ?s ?p ?o }} }}"})
+    app = create_app(settings)
+    pool = app.extensions["kg"].pool
+    try:
+        assert pool.wait_ready() and not pool.stats.offline
+        response = app.test_client().get("/sparql", query_string={
+            "query": f"SELECT * WHERE {{ SERVICE <{target}/sparql> {{ ?s ?p ?o }} }}"})
+    finally:
+        pool.close()
     assert response.status_code >= 400  # our listener is no SPARQL server
     assert "Traceback" not in response.data.decode()
     deadline = time.monotonic() + 3

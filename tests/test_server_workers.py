@@ -109,6 +109,7 @@ def test_a_write_killed_half_way_leaves_the_store_as_it_was(pool: WorkerPool) ->
     thread.join(60)
     assert time.monotonic() - killed < 60, "the write was not stopped"
     assert isinstance(outcome.get("error"), Interrupted)
+    assert outcome["error"].code == "not_applied"  # checked, not guessed
     answer = pool.run(select(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}"))
     assert number(answer) == 0
     assert number(pool.run(select(COUNT))) == 64
@@ -123,3 +124,136 @@ def test_restart_time_is_measured(pool: WorkerPool) -> None:
         time.sleep(0.01)
     assert pool.stats.last_restart_seconds is not None
     assert 0 < pool.stats.open_seconds < 5
+
+
+def test_one_client_gets_its_share_of_slots_and_no_more(pool: WorkerPool) -> None:
+    from server.errors import TooManyRequests
+    from server.workers import serving_client
+
+    assert pool.client_slots == 1  # two slots: one fewer for any one client
+
+    def as_client(address: str, job: dict, outcome: dict) -> None:
+        with serving_client(address):
+            try:
+                outcome["answer"] = pool.run(job, timeout=3.0)
+            except Exception as exc:  # noqa: BLE001 - the test inspects it
+                outcome["error"] = exc
+
+    first: dict = {}
+    thread = threading.Thread(target=as_client, args=("10.0.0.1", select(LONG), first))
+    thread.start()
+    wait_busy(pool, 1)
+    again: dict = {}
+    as_client("10.0.0.1", select(COUNT), again)  # waits queue_wait (0.3 s), then refused
+    assert isinstance(again.get("error"), TooManyRequests)
+    other: dict = {}
+    as_client("10.0.0.2", select(COUNT), other)  # another client has the other slot
+    assert number(other["answer"]) == 64
+    thread.join(30)
+    assert isinstance(first.get("error"), QueryTimeout | Interrupted)
+
+
+def test_a_worker_over_its_memory_limit_is_stopped_with_a_clear_answer(
+        tmp_path_factory: pytest.TempPathFactory) -> None:
+    from server.workers import MemoryLimit, resident_bytes
+
+    store = make_sample_store(tmp_path_factory.mktemp("memory") / "store")
+    probe = WorkerPool(store, slots=2, timeout=30, queue_wait=0.3)
+    try:
+        assert probe.wait_ready()
+        idle = resident_bytes(probe._current.process.pid or 0)
+    finally:
+        probe.close()
+    if idle is None:
+        pytest.skip("no /proc on this platform")
+    limit = idle + (150 << 20)
+    workers = WorkerPool(store, slots=2, timeout=30, queue_wait=0.3, memory_limit=limit)
+    try:
+        assert workers.wait_ready()
+        # sorting the cross product materializes it: memory grows until stopped
+        started = time.monotonic()
+        with pytest.raises(MemoryLimit):
+            workers.run(select("SELECT * { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i } "
+                               "ORDER BY STR(?c) STR(?f) STR(?i)"))
+        assert time.monotonic() - started < 30
+        assert workers.stats.memory_stops == 1
+        assert workers.stats.peak_memory < limit + (400 << 20)
+        assert number(workers.run(select(COUNT))) == 64  # a new worker answers
+    finally:
+        workers.close()
+
+
+def test_every_write_answer_says_what_happened_to_it(pool: WorkerPool) -> None:
+    """Writes run while the worker is killed again and again: each answer is the truth.
+
+    A write answered as done is in the store; one answered ``not_applied`` is not.
+    """
+    answers: dict[str, str] = {}
+    stop = threading.Event()
+    restarts = pool.stats.restarts
+
+    def writer(prefix: str) -> None:
+        for i in range(20):
+            subject = f"urn:test:w:{prefix}{i}"
+            try:
+                # a count over 262k rows: tens of milliseconds, so kills land mid-write
+                text = (f"INSERT {{ GRAPH <urn:test:writes> {{ <{subject}> <urn:p> ?n }} }} "
+                        "WHERE { SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?w { ?a ?b ?c } "
+                        "GRAPH ?x { ?d ?e ?f } GRAPH ?y { ?g ?h ?i } } }")
+                pool.run({"kind": "update", "sparql": text})
+                answers[subject] = "done"
+            except Interrupted as exc:
+                answers[subject] = exc.code
+
+    def killer() -> None:
+        while not stop.wait(0.15):
+            pool.restart()
+
+    threads = [threading.Thread(target=writer, args=(p,)) for p in "ab"]
+    chaos = threading.Thread(target=killer)
+    chaos.start()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(120)
+    stop.set()
+    chaos.join(10)
+    assert pool.wait_ready()
+    rows = pool.run(select("SELECT (COUNT(*) AS ?n) WHERE { GRAPH <urn:test:writes> "
+                           "{ ?s ?p ?o } }"))
+    present = json.loads(pool.run({"kind": "query", "results_format": "JSON",
+                                   "graph_format": None, "sparql":
+                                   "SELECT ?s WHERE { GRAPH <urn:test:writes> { ?s ?p ?o } }"}
+                                  )["body"])["results"]["bindings"]
+    stored = {b["s"]["value"] for b in present}
+    assert number(rows) == len(stored)
+    assert pool.stats.restarts > restarts  # the writes did run into kills
+    assert set(answers.values()) <= {"done", "not_applied", "outcome_unknown"}
+    for subject, answer in answers.items():
+        if answer == "done":
+            assert subject in stored, subject
+        elif answer == "not_applied":
+            assert subject not in stored, subject
+    # no write mark is left behind
+    marks = pool.run(select("SELECT (COUNT(*) AS ?n) WHERE { GRAPH <urn:conflict-kg:writes> "
+                            "{ ?s ?p ?o } }"))
+    assert number(marks) == 0
+    pool.run({"kind": "update", "sparql": "DROP SILENT GRAPH <urn:test:writes>"})
+
+
+def test_run_async_answers_times_out_and_falls_back(pool: WorkerPool) -> None:
+    import asyncio
+
+    assert number(asyncio.run(pool.run_async(select(COUNT), client="10.0.0.9"))) == 64
+    started = time.monotonic()
+    with pytest.raises(QueryTimeout):
+        asyncio.run(pool.run_async(select(LONG)))
+    assert time.monotonic() - started < 1.5 + 1.0
+    # both slots busy: it waits in a thread as run() does, then says so
+    threads = [in_background(pool, select(LONG), timeout=3.0) for _ in range(2)]
+    wait_busy(pool, 2)
+    with pytest.raises(Busy):
+        asyncio.run(pool.run_async(select(COUNT)))
+    for thread, _ in threads:
+        thread.join(30)
+    assert number(asyncio.run(pool.run_async(select(COUNT)))) == 64

@@ -29,6 +29,7 @@ from extractors.events.drafts import (
 )
 from extractors.events.mentions import in_tally
 from extractors.lexicon import Lexicon
+from kg.core.model import Mention, Span
 from kg.core.text import normalize_text
 
 _ESCALATION = normalize_text("تصعيد")
@@ -107,7 +108,10 @@ class ArgumentReader:
                  if h.mention.kind in ("place", "facility") and not (
                      h.mention.label in STATE_LABELS and any(h is a for a, _, _ in m.roles))]
         # where someone comes from, or a bracketed aside, only when nothing else is named
-        places = [h for h in named if not self._origin(st, h) and not _bracketed(st, h)]
+        # (a settlement in brackets names the place just told: "شرقي العاصمة (بغداد)")
+        origins = self._origins(st, named)
+        places = [h for h in named if h not in origins and not (
+            _bracketed(st, h) and place_rank(h) == 2) and not self._possessor(st, h, named)]
         places = places or named
         if not places:
             return
@@ -121,7 +125,7 @@ class ArgumentReader:
             chosen = after[0] if after else before[-1] if before else pool[0]
         else:
             chosen = min(pool, key=lambda h: abs(h.start - m.trigger.start))
-        m.place = chosen
+        m.place = self._countryside(st, chosen)
         relations = self.lex.tables["relations"]
         for k in range(max(s_start, chosen.start - 3), chosen.start):
             found = relations.first(st.keys, k)
@@ -130,6 +134,54 @@ class ArgumentReader:
         if chosen.mention.label == "Region":
             found = relations.first(st.keys, chosen.start)
             m.relation = str(found[1]) if found else m.relation
+
+    def _countryside(self, st: DocState, hit: MentionHit) -> MentionHit:
+        """A countryside as the text names it (بريف حلب الغربي → ريف حلب الغربي): the
+        word ريف before the name and a direction adjective after it are the place's
+        name, as annotators write it; other places are returned as they are."""
+        if place_rank(hit) != 2:
+            return hit
+        words = self.lex.sets["countryside_words"]
+        start = hit.start
+        if not st.forms[start] & words:
+            if start == 0 or not st.forms[start - 1] & words:
+                return hit
+            start -= 1
+        end = hit.end
+        if end < len(st.norms) and st.norms[end] in self.lex.sets["direction_adjectives"]:
+            end += 1
+        if (start, end) == (hit.start, hit.end):
+            return hit
+        a, b = st.char_span(start, end)
+        cut = next((c for f, c in st.keys[start] if f in words), 0)
+        a += len(st.words[start]) - len(st.words[start][cut:]) if cut else 0
+        text = st.text[a:b]
+        old = hit.mention
+        mention = Mention(span=Span(a, b, text), kind=old.kind, label=old.label,
+                          entity=old.entity, name=text, confidence=old.confidence)
+        return MentionHit(start, end, mention, hit.source)
+
+    @staticmethod
+    def _possessor(st: DocState, hit: MentionHit, named: list[MentionHit]) -> bool:
+        """"Sinjar's Dguri community", "Iraq's Hamrin Mountains": the place before the
+        possessive locates the one after it."""
+        k = hit.end
+        if k + 1 < len(st.norms) and st.norms[k] in ("'", "’") and st.norms[k + 1] == "s":
+            return any(h.start == k + 2 for h in named)
+        return False
+
+    def _origins(self, st: DocState, named: list[MentionHit]) -> list[MentionHit]:
+        """The places someone comes from, with the places that locate them (من أبناء
+        مدينة سلقين شمال غربي إدلب: Idlib only says where Salqin is)."""
+        out: list[MentionHit] = []
+        for h in named:
+            if self._origin(st, h) or (out and out[-1].end <= h.start <= out[-1].end + 2
+                                       and all(st.norms[k] in ("،", ",", "و")
+                                               or st.forms[k] & self.lex.sets["directions"]
+                                               or "ريف" in st.forms[k]
+                                               for k in range(out[-1].end, h.start))):
+                out.append(h)
+        return out
 
     def _origin(self, st: DocState, hit: MentionHit) -> bool:
         """"ينحدر من قرية الحسينية", "من أبناء بلدة …": where a person comes from."""
@@ -148,6 +200,12 @@ class ArgumentReader:
         was = [k for k in range(lo, trig.start) if st.forms[k] & lex.sets["was"]]
         if was and any(st.norms[k] in lex.sets["perfect"] for k in range(was[0], trig.start)):
             m.background = True
+            return
+        first = next((k for k in range(s_start, s_end) if st.norms[k] not in (
+            "\n", "-", "–", "—", "*", "•")), s_start)
+        opener = lex.tables["sentence_background"].first(st.keys, first)
+        if opener is not None and opener[0] <= trig.start:
+            m.background = True  # "وسبق أن شنت قسد، حملة اعتقالات": the whole sentence
             return
         lo, hi = m.window
         for k in self._background_phrases(st, m.sentence):

@@ -17,18 +17,26 @@ from spacy.tokens import Doc
 from extractors.annotations import DocState, MentionHit, state
 from extractors.attribution import ANONYMOUS, speakers_of
 from extractors.entities import STATE_FORCE, SUBUNIT
-from extractors.events.drafts import DIRECTED, EventDraft, identity, is_coarse, place_rank
+from extractors.events.drafts import (
+    DIRECTED,
+    REPORTING_LABELS,
+    EventDraft,
+    identity,
+    is_coarse,
+    place_rank,
+)
 from kg.core.model import Casualty, Event, Mention, Participation, PlaceRef, Span, TimeValue
 from kg.core.text import normalize_text
 
 
 def main_place(st: DocState) -> MentionHit | None:
-    """The report's main place: the finest place named most often."""
+    """The report's main place: the settlement named most often, else the finest
+    place (a neighbourhood, a landmark) named most often."""
+    places = [h for h in st.mentions if h.mention.kind == "place" and not is_coarse(h)]
+    settlements = [h for h in places if place_rank(h) == 0]
     counts: Counter[str] = Counter()
     first: dict[str, MentionHit] = {}
-    for h in st.mentions:
-        if h.mention.kind != "place" or is_coarse(h):
-            continue
+    for h in settlements or places:
         key = identity(h)
         counts[key] += 1
         first.setdefault(key, h)
@@ -64,14 +72,18 @@ def to_event(doc: Doc, st: DocState, d: EventDraft,
     # a governorate or region gives way to the report's main place, and so does a
     # neighbourhood, prison or camp (guidelines: they map to their settlement)
     below = chosen is not None and place_rank(chosen) == 1 and place_rank(main) == 0 \
-        if main is not None else False
-    if not background and main is not None and (chosen is None or is_coarse(chosen) or below):
+        and not _elsewhere(st, chosen, main) if main is not None else False
+    coarse = chosen is not None and is_coarse(chosen) and not _outside(st, main, chosen)
+    # (a quarter maps to its settlement in background events too)
+    if main is not None and (below or not background and (chosen is None or coarse)):
         chosen, relation = main, None if chosen is None else relation
         if chosen is main and d.place is not None:
             relation = None
     if chosen is not None:
         precision = {"near": "near", "countryside of": "area"}.get(relation or "", "exact")
-        if chosen.mention.label == "Region":
+        if chosen.inner is not None:
+            chosen = chosen.inner  # شرقي بغداد: Baghdad, east of it
+        elif chosen.mention.label == "Region":
             precision = "region"
         place = PlaceRef(chosen.mention, precision, relation)  # type: ignore[arg-type]
     s_start, s_end = st.sentences[shown.sentence]
@@ -97,6 +109,34 @@ def to_event(doc: Doc, st: DocState, d: EventDraft,
     )
 
 
+def _outside(st: DocState, place: MentionHit | None, governorate: MentionHit) -> bool:
+    """Whether the KB puts ``place`` outside a governorate (بريف حلب does not give way
+    to Damascus); unknown when either is no KB place."""
+    if place is None or governorate.mention.label != "Governorate" \
+            or not governorate.mention.entity or not place.mention.entity:
+        return False
+    key: str | None = place.mention.entity
+    seen: set[str] = set()
+    while key and key not in seen:
+        if key == governorate.mention.entity:
+            return False
+        seen.add(key)
+        key = st.parents.get(key)
+    return True
+
+
+def _elsewhere(st: DocState, place: MentionHit, main: MentionHit) -> bool:
+    """Whether the sentence of a place below a settlement names the container it is in,
+    other than the main place's name (منطقة غريبة بريف دير الزور: not in the city the
+    report is mostly about)."""
+    index = st.sentence_of[place.start]
+    name = normalize_text(main.mention.name or main.mention.span.text)
+    return any(place_rank(h) == 2 and h.start > place.start
+               and name not in normalize_text(h.mention.name or h.mention.span.text)
+               and h.mention.kind == "place"
+               for h in st.in_sentence("mentions", index))
+
+
 def sources(st: DocState, d: EventDraft) -> list[Mention]:
     """Who the event is according to: its speakers; where none is named, or only
     anonymous ones (مصادر محلية، ناشطون), also the outlet that published the report —
@@ -105,7 +145,8 @@ def sources(st: DocState, d: EventDraft) -> list[Mention]:
     if st.source and all(m.label == ANONYMOUS for m in named):
         # the feed names the outlet; the text does not, so the mention has no span
         named.append(Mention(span=Span(0, 0, ""), kind="outlet", label="NewsOutlet",
-                             name=st.source, confidence=0.9))
+                             entity=st.user.get("source_entity"), name=st.source,
+                             confidence=0.9))
     return named
 
 
@@ -144,7 +185,7 @@ def opponent(st: DocState, d: EventDraft) -> MentionHit | None:
     others: dict[str, MentionHit] = {}
     for h in st.mentions:
         if h.mention.kind == "actor" and s_start <= h.start < s_end \
-                and h.mention.label != SUBUNIT:
+                and h.mention.label != SUBUNIT and h.mention.label not in REPORTING_LABELS:
             key = identity(h)
             if key not in related and key not in speaking and \
                     st.parents.get(key) not in related:

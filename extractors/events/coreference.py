@@ -63,6 +63,11 @@ class Coreference:
             resolved: EventDraft | None = None
             pending: list[EventMention] = []
             for m in mentions:
+                if from_casualties(m) and (drafts or headline) and not self._killer(m):
+                    # "The four children killed had been siblings": dead told with no
+                    # event word nor anyone who killed them, once an event is told, are
+                    # that event's, not a new one
+                    continue
                 if not m.roles and drafts and self._both_sides(st, m):
                     # "وتبعته اشتباكات بين الطرفين": the sides of the event just told
                     m.roles = [(h, "participant", INFERRED)
@@ -96,6 +101,8 @@ class Coreference:
                     last_day = m.time
                 if m.place is not None and place_rank(m.place) == 0 and not m.background:
                     last_place = (index, m.place)
+        for d in drafts:
+            self._targeted_killing(st, d)
         for m in reversed(headline):
             same = next((d for d in drafts if d.type == m.type
                          or m.type in self.lex.absorbs.get(d.type or "", ())), None)
@@ -120,6 +127,36 @@ class Coreference:
             return 0
         count = sum(1 for start, _ in st.sentences if start < newline)
         return count if count < len(st.sentences) else 0
+
+    def _targeted_killing(self, st: DocState, d: EventDraft) -> None:
+        """An attack by gunfire that killed one or two people is an assassination
+        (guidelines: a targeted killing by gunmen, whether or not the word is used);
+        not an ambush, a sniper or a clash, nor a shooting that killed no one or many, or
+        that also wounded others (fire on a car or a checkpoint)."""
+        if d.type != "Attack":
+            return
+        lex = self.lex
+        near: set[str] = set()
+        clause: set[str] = set()
+        for m in d.mentions:
+            lo, hi = m.window
+            for k in range(lo, hi):
+                clause |= st.forms[k]
+                if m.trigger.start - 2 <= k < m.trigger.end + 2:
+                    near |= st.forms[k]
+        if not near & lex.sets["shooting"] or clause & lex.sets["untargeted"]:
+            return
+        killed = [c for c in d.casualties if c.status == "killed"]
+        others = [c for c in d.casualties if c.status != "killed"]
+        if len(killed) == 1 and killed[0].count in (1, 2) and not others:
+            d.type = "Assassination"  # (killed and wounded in one shooting: an attack)
+
+    @staticmethod
+    def _killer(m: EventMention) -> bool:
+        """Whether a mention read from casualties names who killed them (a perpetrator
+        other than the side of the dead)."""
+        dead = {identity(c.affiliation) for c in m.casualties if c.affiliation is not None}
+        return any(r == "perpetrator" and identity(h) not in dead for h, r, _ in m.roles)
 
     def _both_sides(self, st: DocState, m: EventMention) -> bool:
         return m.type == "ArmedClash" and any(

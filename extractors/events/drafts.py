@@ -21,6 +21,9 @@ ACTOR_KINDS = frozenset({"actor", "person"})
 #: Speakers that have no forces of their own (monitors, outlets).
 NON_COMBATANT_LABELS = frozenset({"MonitoringOrganization", "NewsOutlet", "NewsAgency",
                                   "Organisation", "Person"})
+#: Labels of those who report events (monitors, outlets): never a party to one, though
+#: one may be attacked (a civil defence centre struck).
+REPORTING_LABELS = frozenset({"MonitoringOrganization", "NewsOutlet", "NewsAgency"})
 #: Place labels that may act as a party (أطلقت تركيا عملية …).
 STATE_LABELS = frozenset({"Country"})
 #: Event types whose object is the side acted on (all but clashes, curfews, escapes).
@@ -120,7 +123,10 @@ class EventDraft:
 
 
 def identity(hit: MentionHit) -> str:
-    """The identity of a mentioned entity: its KB key, else its normalised name."""
+    """The identity of a mentioned entity: its KB key, else its normalised name (a
+    direction from a settlement is the settlement's)."""
+    if hit.inner is not None:
+        hit = hit.inner
     if hit.mention.entity:
         return hit.mention.entity
     name = normalize_text(hit.mention.name or hit.mention.span.text)
@@ -129,11 +135,15 @@ def identity(hit: MentionHit) -> str:
 
 
 
-def place_rank(hit: MentionHit) -> int:
+def place_rank(hit: MentionHit) -> float:
     """How fit a place is to be an event's place: 0 a settlement (city, town, village,
-    or a district named after its seat), 1 a place below one (neighbourhood, facility),
-    2 a container (governorate, countryside, region, country)."""
+    or a district named after its seat), 0.5 a direction from a settlement (شرق دمشق:
+    a landmark for a place named with it, else the settlement itself), 1 a place below
+    a settlement (neighbourhood, facility: it maps to its settlement), 2 a container
+    (governorate, countryside, region, country)."""
     label = hit.mention.label or ""
+    if hit.inner is not None:
+        return 0.5
     if hit.mention.kind == "facility" or label in SUB_SETTLEMENT:
         return 1
     return 2 if label in CONTAINER_PLACES else 0
@@ -141,7 +151,7 @@ def place_rank(hit: MentionHit) -> int:
 
 def is_coarse(hit: MentionHit) -> bool:
     """Whether a place is too coarse to be an event's place when a finer one is named."""
-    return (hit.mention.label or "") in COARSE_PLACES
+    return hit.inner is None and (hit.mention.label or "") in COARSE_PLACES
 
 
 _PRECISION_RANK = {"day": 0, "week": 1, "month": 2, "year": 3, "unknown": 4}

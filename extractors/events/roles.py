@@ -21,6 +21,7 @@ from extractors.events.drafts import (
     NON_COMBATANT_LABELS,
     ORDER,
     PATIENT_GENITIVE,
+    REPORTING_LABELS,
     STATE_LABELS,
     EventMention,
     identity,
@@ -109,6 +110,9 @@ class RoleReader:
             if hit.mention.kind == "place" and not self._country_acts(st, hit, role, strength,
                                                                       anchor, trig):
                 continue
+            if role is not None and role != "target" \
+                    and hit.mention.label in REPORTING_LABELS:
+                continue  # a monitor or an outlet tells of the act; it does not take part
             if role is not None:
                 m.roles.append((hit, role, strength))
         if not any(r in ("perpetrator", "imposer") for _, r, _ in m.roles):
@@ -133,7 +137,8 @@ class RoleReader:
         if etype == "ArmedClash":
             return "participant", CUE if prev & lex.sets["participant"] else ORDER
         if etype == "PrisonBreak":
-            return None, 0.0
+            # "من سجن تابع لداعش", "from an ISIS prison": whose prison it was
+            return ("target", CUE) if self._prison_owner(st, hit, np) else (None, 0.0)
         if m.trigger.kind == "verb" and np == m.trigger.end \
                 and st.norms[m.trigger.start].endswith(OBJECT_SUFFIXES):
             # "سيارة استهدفتها مسيرة تركية": the object is the pronoun on the verb, so the
@@ -179,6 +184,19 @@ class RoleReader:
         if etype in DIRECTED:
             return "target", ORDER
         return None, 0.0
+
+    def _prison_owner(self, st: DocState, hit: MentionHit, np: int) -> bool:
+        """Whether an actor owns the prison named with it: the genitive of a prison word
+        (سجن داعش — the head of a construct has no article), after a link word (سجن
+        تابع لداعش، السجن التابع لداعش), or before the word ("an ISIS prison")."""
+        prisons = self.lex.sets["prison_words"]
+        links = self.lex.sets["owner_links"] | self.lex.sets["prison_links"]
+        k = np - 1
+        while k >= max(0, np - 3) and (st.forms[k] & links or st.norms[k] == '"'):
+            k -= 1
+        if k >= 0 and st.forms[k] & prisons and (k < np - 1 or not st.norms[k].startswith("ال")):
+            return True
+        return hit.end < len(st.forms) and bool(st.forms[hit.end] & prisons)
 
     def _np_start(self, st: DocState, hit: MentionHit, lo: int, covered: set[int]) -> int:
         """Start of the noun phrase an actor heads (its sub-unit words included);

@@ -91,9 +91,26 @@ SETTINGS: tuple[Setting, ...] = (
             "Most result rows (or triples) one query may return."),
     Setting("max_request_bytes", 1_000_000, int,
             "Largest request body the server accepts, in bytes."),
+    Setting("request_read_timeout", 10.0, float,
+            "Seconds a client has to send a whole request body; then 408 (granian only)."),
+    Setting("request_header_timeout", 5.0, float,
+            "Seconds a new connection has to send its request headers; then it is closed "
+            "(granian only)."),
+    Setting("max_connections", 10000, int,
+            "Most connections each web process serves at once, idle ones included "
+            "(granian's backpressure; keep it under the open-file limit)."),
+    Setting("max_client_requests", 16, int,
+            "Most requests one client address may have in progress at once, counting "
+            "those still sending their body; more get 429 (granian only)."),
     Setting("max_concurrent_queries", 2, int,
             "Most queries each web process runs at the same time; others wait briefly, "
             "then get 503."),
+    Setting("client_query_slots", 0, int,
+            "Most query slots one client address may hold at once in each web process; "
+            "0: one fewer than max_concurrent_queries (at least 1). More wait, then 429."),
+    Setting("query_memory_limit", 2048, int,
+            "Megabytes of memory the query worker may use; over it, the worker is "
+            "stopped and restarted and its requests get 503 memory_limit. 0: no limit."),
     Setting("max_query_nesting", 128, int,
             "Deepest nesting of brackets ({, (, [) a query or update may have; deeper ones "
             "get 400 before the engine parses them."),

@@ -143,8 +143,10 @@ class GraphStore:
             sparql: the query.
             union_default_graph: use the union of all graphs as the default graph.
             default_graph: IRIs of the graphs that make up the default graph
-                (overrides ``union_default_graph``).
-            named_graphs: IRIs of the named graphs the query may see.
+                (overrides ``union_default_graph``; an empty list: an empty default
+                graph).
+            named_graphs: IRIs of the named graphs the query may see (an empty list:
+                none; ``None``: all).
             base_iri: base IRI for relative IRIs in the query.
             prefixes: prefixes the query may use without declaring them.
 
@@ -153,11 +155,11 @@ class GraphStore:
             OSError: the store cannot be read.
         """
         options: dict[str, Any] = {"base_iri": base_iri, "prefixes": prefixes}
-        if default_graph:
+        if default_graph is not None:
             options["default_graph"] = [NamedNode(g) for g in default_graph]
         else:
             options["use_default_graph_as_union"] = union_default_graph
-        if named_graphs:
+        if named_graphs is not None:
             options["named_graphs"] = [NamedNode(g) for g in named_graphs]
         return self._store.query(sparql, **options)
 
