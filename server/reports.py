@@ -20,6 +20,7 @@ from typing import Any, cast
 import pyoxigraph as ox
 from flask import Blueprint, Response, jsonify, request
 
+from kg.graph.store import Statements
 from server.access import read_body, require_writer
 from server.context import state
 from server.errors import BadRequest, UnsupportedMediaType
@@ -72,9 +73,12 @@ class PoolStore:
         """Number of quads in ``graph`` (or in the store)."""
         return int(self._run({"kind": "count", "graph": graph})["count"])
 
-    def replace_graph(self, graph: str, quads: Iterable[ox.Quad]) -> int:
+    def replace_graph(self, graph: str, quads: Iterable[ox.Quad] | Statements) -> int:
         """Replace a named graph in one transaction; returns its new size."""
-        nquads = graph_bytes(list(quads), "N_QUADS")
+        if isinstance(quads, Statements):  # N-Triples lines are N-Quads in no graph
+            nquads: bytes | str = "\n".join(quads.lines) + "\n"
+        else:
+            nquads = graph_bytes(list(quads), "N_QUADS")
         return int(self._run({"kind": "replace_graphs", "graphs": {graph: nquads}})["quads"])
 
     def flush(self) -> None:

@@ -44,7 +44,14 @@ from pyoxigraph import (
     serialize,
 )
 
-from kg.graph.store import GraphStore, QueryResult, StoreError, Triples, replace_update
+from kg.graph.store import (
+    GraphStore,
+    QueryResult,
+    Statements,
+    StoreError,
+    Triples,
+    replace_update,
+)
 
 Term = NamedNode | BlankNode | Literal
 
@@ -252,7 +259,7 @@ class RemoteStore(GraphStore):
             yield Quad(triple.subject, triple.predicate, triple.object, graph)
 
     # --- writing
-    def replace_graph(self, graph: str, quads: Iterable[Quad]) -> int:
+    def replace_graph(self, graph: str, quads: Iterable[Quad] | Statements) -> int:
         self._writable()
         update, count = replace_update(graph, quads)
         try:

@@ -630,9 +630,8 @@ def _write(store: GraphStore, document: Document, extracted: Extracted, summary:
     if extracted.error is not None:
         summary.failures.append(IngestFailure(document.origin, extracted.error))
         return
-    quads = extracted.quads
     if validate is not None:
-        problems = validate(quads)
+        problems = validate(extracted.statements.quads(extracted.graph))
         if problems:
             reason = "graph does not conform to the shapes: " + "; ".join(problems[:5])
             summary.failures.append(IngestFailure(document.origin, reason))
@@ -645,7 +644,7 @@ def _write(store: GraphStore, document: Document, extracted: Extracted, summary:
     seen[graph] = document.origin
     before = store.count(graph) if store.has_graph(graph) else None
     try:
-        written = store.replace_graph(graph, quads)
+        written = store.replace_graph(graph, extracted.statements)
     except StoreError as exc:
         summary.failures.append(IngestFailure(document.origin, str(exc)))
         return

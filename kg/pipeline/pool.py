@@ -23,10 +23,11 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from pyoxigraph import NamedNode, Quad
+from pyoxigraph import NamedNode
 
 from kg.core.model import Document, Report
 from kg.graph.build import BuildContext, build_report, report_graph_iri
+from kg.graph.store import Statements
 
 _MENTIONS = "https://schema.org/mentions"
 
@@ -39,7 +40,8 @@ class Extracted:
     """
 
     graph: str = ""
-    quads: list[Quad] = field(default_factory=list)
+    #: the graph's statements, as the writer stores them
+    statements: Statements = field(default_factory=lambda: Statements(()))
     #: the type of each event, in order
     event_types: list[str] = field(default_factory=list)
     #: IRIs of the entities the report mentions
@@ -57,7 +59,7 @@ def extract_document(process: Callable[[Document], Report], document: Document,
         return Extracted(error=f"extraction failed: {type(exc).__name__}: {exc}")
     entities = sorted({q.object.value for q in quads
                        if q.predicate.value == _MENTIONS and isinstance(q.object, NamedNode)})
-    return Extracted(graph=report_graph_iri(report), quads=quads,
+    return Extracted(graph=report_graph_iri(report), statements=Statements.of(quads),
                      event_types=[event.type for event in report.events], entities=entities)
 
 
