@@ -376,6 +376,7 @@ _SETS: dict[str, str] = {
     "teen": "numbers.teen",
     "vague": "numbers.vague",
     "weekday_cues": "dates.weekday_cues",
+    "day_parts": "dates.day_parts",
     "month_cues": "dates.month_cues",
     "year_cues": "dates.year_cues",
     "date_ago": "dates.ago",

@@ -333,6 +333,26 @@ def test_today_with_weekday_and_date_is_one_day_without_publication() -> None:
     assert [e.date.value for e in report.events if e.date] == ["2024-11-27"]
 
 
+@pytest.mark.parametrize(("text", "published", "date"), [
+    # 8 November was a Sunday in 2026, and in 2020 before it: the weekday picks the year
+    ("A drone struck a car in Raqqa on Sunday evening (November 8).", None, "2026-11-08"),
+    ("Gunmen attacked a checkpoint in Raqqa on June 24, 2018.", None, "2018-06-24"),
+    ("On January 15, gunmen attacked a checkpoint in Raqqa.", PUBLISHED, "2023-01-15"),
+])
+def test_an_english_date_written_month_first(nlp_en, text: str, published: dt.date | None,
+                                            date: str) -> None:  # type: ignore[no-untyped-def]
+    from extractors import extract
+    report = extract(Document(text, lang="en", published=published), nlp=nlp_en,
+                     today=dt.date(2026, 11, 25))
+    assert [e.date.value for e in report.events if e.date] == [date]
+
+
+def test_a_weekday_and_its_date_in_brackets_are_one_day(nlp_ar) -> None:  # type: ignore[no-untyped-def]
+    # published Monday 13 March 2023: the weekday alone would be 8 March
+    report = run(nlp_ar, "قصفت قوات النظام، اليوم الأربعاء (1 آذار/مارس)، بلدة منبج.")
+    assert [e.date.value for e in report.events if e.date] == ["2023-03-01"]
+
+
 def test_a_prison_break_with_an_accusative_prisoner_and_a_relative_clause(nlp_ar) -> None:  # type: ignore[no-untyped-def]
     report = run(nlp_ar, "أفاد ناشطون بفرار ما لا يقل عن 15 سجينا من سجن تسيطر عليه قوات النظام "
                          "في مدينة منبج.")
