@@ -32,6 +32,9 @@ _URL_DATE = re.compile(
     r"(?<!\d)((?:19|20)\d{2})[/_-]?(0[1-9]|1[0-2])[/_-]?(0[1-9]|[12]\d|3[01])(?!\d)")
 
 
+#: Sentences at the top of a page where its date stands (headline, dateline, byline).
+HEAD_SENTENCES = 3
+
 #: Punctuation that may stand between a weekday and its date.
 _JOINERS = frozenset(("(", "،", ",", "-"))
 
@@ -169,7 +172,8 @@ class TimeFinder:
         st.reference = st.published or url_date(st.url)
         if st.reference is None:
             for hit in st.times:
-                if hit.day is not None and hit.month is not None:
+                if hit.day is not None and hit.month is not None \
+                        and (hit.weekday is not None or self._heading(st, hit)):
                     resolve(hit, None, st.today)
                     if hit.value:
                         st.reference = dt.date.fromisoformat(hit.value)
@@ -178,6 +182,12 @@ class TimeFinder:
             if hit.value is None:
                 resolve(hit, st.reference, st.today)
         return doc
+
+    @staticmethod
+    def _heading(st: DocState, hit: TimeHit) -> bool:
+        """Whether ``hit`` stands where a page shows its date: in the first sentences
+        (headline, dateline, byline), not in the body's narrative."""
+        return any(start <= hit.start < end for start, end in st.sentences[:HEAD_SENTENCES])
 
     def _number(self, st: DocState, i: int) -> int | None:
         if i < 0 or i >= len(st.norms):
@@ -230,12 +240,15 @@ class TimeFinder:
 
     def _month(self, st: DocState, keys: Sequence[Sequence[tuple[str, int]]], k: int,
                tables: dict) -> tuple[int, Any] | None:  # type: ignore[type-arg]
-        """A month name at token ``k``, with a second name after a slash
-        (كانون الأول/ديسمبر): ``(token after the names, month number)``."""
+        """A month name at token ``k`` (an abbreviation with its full stop), with a second
+        name after a slash (كانون الأول/ديسمبر): ``(token after the names, month number)``."""
         month = tables["months"].first(keys, k)
         if month is None:
             return None
         end = month[0]
+        if end == k + 1 and end < len(keys) and st.norms[end] == "." \
+                and len(st.norms[k]) <= 4:
+            end += 1  # an abbreviation: "Dec. 10, 2015"
         if end + 1 < len(keys) and st.norms[end] == "/":
             other = tables["months"].first(keys, end + 1)
             if other is not None:

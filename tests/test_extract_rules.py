@@ -347,6 +347,37 @@ def test_an_english_date_written_month_first(nlp_en, text: str, published: dt.da
     assert [e.date.value for e in report.events if e.date] == [date]
 
 
+def test_an_abbreviated_month_with_its_full_stop(nlp_en) -> None:  # type: ignore[no-untyped-def]
+    report = run(nlp_en, "A curfew was imposed on Raqqa as of Thursday (Jan. 27, 2022).")
+    assert [e.date.value for e in report.events if e.date] == ["2022-01-27"]
+
+
+def test_a_date_told_deep_in_the_body_is_no_publication_date(nlp_en) -> None:  # type: ignore[no-untyped-def]
+    from extractors import extract
+    text = ("Car bombs hit Raqqa. On Saturday, a car bomb exploded at a checkpoint in "
+            "Raqqa, killing five. The SDF closed the road. Raqqa has seen many attacks. "
+            "The last one was a car bomb on Dec. 10, 2015, which killed three.")
+    report = extract(Document(text, lang="en", published=None), nlp=nlp_en,
+                     today=dt.date(2026, 11, 25))
+    # without a page date a weekday alone gives no date (guidelines), and a date of
+    # the background is no page date
+    dates = sorted((e.date.value if e.date else None) or "" for e in report.events)
+    assert dates == ["", "2015-12-10"]
+
+
+@pytest.mark.parametrize("text", [
+    "The SDF announced on Saturday that a drone attack on a car in Raqqa on Friday killed "
+    "three fighters.",
+    "أعلنت قوات سوريا الديمقراطية، اليوم السبت، أن هجوما بطائرة مسيرة على سيارة في الرقة "
+    "يوم الجمعة أدى إلى مقتل ثلاثة مقاتلين.",
+])
+def test_the_day_told_in_a_statement_beats_the_day_of_the_statement(
+        nlp_ar, nlp_en, text: str) -> None:  # type: ignore[no-untyped-def]
+    report = run(nlp_en if text.isascii() else nlp_ar, text)
+    # published Monday 13 March 2023: the Friday before is 10 March
+    assert [e.date.value for e in report.events if e.date] == ["2023-03-10"]
+
+
 def test_a_weekday_and_its_date_in_brackets_are_one_day(nlp_ar) -> None:  # type: ignore[no-untyped-def]
     # published Monday 13 March 2023: the weekday alone would be 8 March
     report = run(nlp_ar, "قصفت قوات النظام، اليوم الأربعاء (1 آذار/مارس)، بلدة منبج.")

@@ -83,6 +83,13 @@ class ArgumentReader:
             return
         m.time = min(pool, key=lambda t: abs(t.start - m.trigger.start))
         speaker = speakers_of(st, m.sentence)
+        if speaker is not None and not speaker.carried:
+            end = self._statement_end(st, speaker.end, m)
+            told = [t for t in pool if end <= t.start and t.value]
+            if told and speaker.start <= m.time.start < end < m.trigger.start:
+                # "announced on Saturday that an attack … on Friday killed …": the day
+                # of the statement gives way to the day told in it
+                m.time = min(told, key=lambda t: abs(t.start - m.trigger.start))
         if speaker is not None and m.time.precision == "day" and m.time.value \
                 and m.time.day is None and not speaker.carried \
                 and speaker.start <= m.time.start < self._statement_end(st, speaker.end, m):
