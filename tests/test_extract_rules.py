@@ -103,6 +103,14 @@ def test_soldiers_without_a_side_are_of_the_side_attacked(nlp_ar) -> None:  # ty
     assert ("injured", 1, "actor:saa") in casualties(report)
 
 
+@pytest.mark.parametrize("text", [
+    "An SDF fighter was shot dead at a checkpoint in Raqqa on Monday.",
+    "Gunmen attacked a checkpoint in Raqqa, and one SDF member died in the attack.",
+])
+def test_an_english_side_named_before_the_people_noun(nlp_en, text: str) -> None:  # type: ignore[no-untyped-def]
+    assert ("killed", 1, "actor:sdf") in casualties(run(nlp_en, text))
+
+
 def test_the_side_of_the_dead_is_no_author(nlp_ar) -> None:  # type: ignore[no-untyped-def]
     report = run(nlp_ar, "قتل خمسة من عناصر الحشد الشعبي بهجوم انتحاري قرب الرقة.")
     assert ("actor:pmf", "target") in roles(report)
