@@ -167,6 +167,15 @@ def test_a_nationality_adjective_names_the_forces(nlp_kb, text: str, key: str) -
     assert (key, "perpetrator") in roles(run(nlp_kb, text))
 
 
+@pytest.mark.parametrize(("text", "key"), [
+    ("قتل جنديان عراقيان بانفجار عبوة ناسفة قرب الموصل.", "actor:iraqi_armed_forces"),
+    ("قتل خمسة جنود أتراك بقصف على مواقعهم قرب منبج.", "actor:turkish_armed_forces"),
+])
+def test_soldiers_with_a_nationality_adjective_are_of_its_forces(nlp_kb, text: str,
+                                                                 key: str) -> None:  # type: ignore[no-untyped-def]
+    assert {side for _, _, side in casualties(run(nlp_kb, text))} == {key}
+
+
 def test_a_country_after_in_is_a_place(nlp_states) -> None:  # type: ignore[no-untyped-def]
     report = run(nlp_states, "قصفت قوات النظام بلدة عين عيسى في تركيا.")
     assert all(p.mention.kind == "actor" for e in report.events for p in e.actors)
