@@ -230,7 +230,11 @@ class CasualtyFinder:
                         break
                 break
         if not found_count:
-            return None
+            implied = next((found for k in range(start, end) if (
+                found := lex.tables["implied_counts"].first(st.keys, k)) is not None), None)
+            if implied is None:
+                return None
+            count, found_count = int(implied[1]), True  # "ما أدى لمقتله": one
         hit = CasualtyHit(first, max(end, people_end or end), status, count, qualifier)
         if people_end is not None:
             self._affiliation(st, hit, people_end, mention_at)

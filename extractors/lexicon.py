@@ -422,6 +422,7 @@ _MAP_TABLES: dict[str, str] = {
     "qualifiers": "numbers.qualifiers",
     "weekdays": "dates.weekdays",
     "nationalities": "organisations.nationalities",
+    "implied_counts": "casualties.implied_counts",
     "ordinal_days": "dates.ordinal_days",
     "months": "dates.months",
     "day_units": "dates.day_units",

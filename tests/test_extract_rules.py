@@ -111,6 +111,15 @@ def test_an_english_side_named_before_the_people_noun(nlp_en, text: str) -> None
     assert ("killed", 1, "actor:sdf") in casualties(run(nlp_en, text))
 
 
+@pytest.mark.parametrize(("text", "count"), [
+    ("أطلق مسلحون مجهولون النار على شاب في منبج، ما أدى لمقتله على الفور.", 1),
+    ("أطلق مسلحون مجهولون النار على شابين في منبج، ما أدى لمقتلهما.", 2),
+])
+def test_a_status_noun_with_a_pronoun_counts_its_people(nlp_ar, text: str,
+                                                        count: int) -> None:  # type: ignore[no-untyped-def]
+    assert ("killed", count) in {(status, n) for status, n, _ in casualties(run(nlp_ar, text))}
+
+
 def test_the_side_of_the_dead_is_no_author(nlp_ar) -> None:  # type: ignore[no-untyped-def]
     report = run(nlp_ar, "قتل خمسة من عناصر الحشد الشعبي بهجوم انتحاري قرب الرقة.")
     assert ("actor:pmf", "target") in roles(report)
