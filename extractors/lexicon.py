@@ -406,6 +406,7 @@ _WORD_TABLES: dict[str, str] = {
     "affiliation_links": "people.affiliation_links",
     "of_them": "people.of_them",
     "same_day": "dates.same_day",
+    "ahead_cues": "dates.ahead_cues",
     "attribution_prepositions": "attribution.prepositions",
     "tally_openers": "tallies.openers",
     "tally_markers": "tallies.markers",

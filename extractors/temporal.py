@@ -125,7 +125,10 @@ def resolve(hit: TimeHit, reference: dt.date | None, today: dt.date) -> None:
     if reference is None:
         return
     if hit.weekday is not None:
-        hit.value, hit.precision = last_weekday(reference, hit.weekday).isoformat(), "day"
+        day = last_weekday(reference, hit.weekday)
+        if hit.ahead:
+            day = reference + dt.timedelta(days=(hit.weekday - reference.weekday()) % 7)
+        hit.value, hit.precision = day.isoformat(), "day"
     elif hit.days_back is not None:
         hit.value = (reference - dt.timedelta(days=hit.days_back)).isoformat()
         hit.precision = "day"
@@ -178,7 +181,13 @@ class TimeFinder:
                     if hit.value:
                         st.reference = dt.date.fromisoformat(hit.value)
                         break
+        ahead = self.lex.tables["ahead_cues"]
         for hit in st.times:
+            # "ابتداء من يوم الأحد", "starting Sunday": the weekday to come
+            hit.ahead = hit.weekday is not None and hit.day is None and any(
+                found is not None and hit.start <= found[0] < hit.end
+                for k in range(max(0, hit.start - 2), hit.start + 1)
+                for found in (ahead.first(st.keys, k),))
             if hit.value is None:
                 resolve(hit, st.reference, st.today)
         return doc

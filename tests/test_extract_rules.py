@@ -404,6 +404,16 @@ def test_the_day_told_in_a_statement_beats_the_day_of_the_statement(
     assert [e.date.value for e in report.events if e.date] == ["2023-03-10"]
 
 
+@pytest.mark.parametrize("text", [
+    "فرضت قوات سوريا الديمقراطية حظر تجوال في مدينة الرقة ابتداءً من يوم الأحد.",
+    "The SDF imposed a two-day curfew in Raqqa, starting Sunday.",
+])
+def test_a_weekday_after_starting_is_still_to_come(nlp_ar, nlp_en, text: str) -> None:  # type: ignore[no-untyped-def]
+    report = run(nlp_en if text.isascii() else nlp_ar, text)
+    # published Monday 13 March 2023: the Sunday to come is 19 March
+    assert [e.date.value for e in report.events if e.date] == ["2023-03-19"]
+
+
 def test_a_weekday_and_its_date_in_brackets_are_one_day(nlp_ar) -> None:  # type: ignore[no-untyped-def]
     # published Monday 13 March 2023: the weekday alone would be 8 March
     report = run(nlp_ar, "قصفت قوات النظام، اليوم الأربعاء (1 آذار/مارس)، بلدة منبج.")
