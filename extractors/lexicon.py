@@ -351,6 +351,7 @@ _SETS: dict[str, str] = {
     "self_reference": "attribution.self_reference",
     "anonymous": "attribution.anonymous",
     "participles": "attribution.participles",
+    "claim_verbs": "attribution.claim_verbs",
     "was": "background.was",
     "perfect": "background.perfect",
     "unless_followed_by": "background.unless_followed_by",

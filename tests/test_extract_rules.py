@@ -414,6 +414,13 @@ def test_a_weekday_after_starting_is_still_to_come(nlp_ar, nlp_en, text: str) ->
     assert [e.date.value for e in report.events if e.date] == ["2023-03-19"]
 
 
+def test_the_day_of_a_claim_is_not_the_day_of_the_act(nlp_en) -> None:  # type: ignore[no-untyped-def]
+    report = run(nlp_en, "Islamic State on Monday claimed an attack on a checkpoint of the "
+                         "SDF near Raqqa late on Friday.")
+    # published Monday 13 March 2023: the Friday before is 10 March
+    assert [e.date.value for e in report.events if e.date] == ["2023-03-10"]
+
+
 def test_a_weekday_and_its_date_in_brackets_are_one_day(nlp_ar) -> None:  # type: ignore[no-untyped-def]
     # published Monday 13 March 2023: the weekday alone would be 8 March
     report = run(nlp_ar, "قصفت قوات النظام، اليوم الأربعاء (1 آذار/مارس)، بلدة منبج.")
