@@ -46,6 +46,8 @@ class TimeHit:
     period: str | None = None
     same_day: bool = False
     vague: bool = False
+    #: a weekday told as still to come ("ابتداء من يوم الأحد", "starting Sunday")
+    ahead: bool = False
     value: str | None = None
     precision: str = "unknown"
 

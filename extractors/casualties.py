@@ -31,7 +31,9 @@ _BREAKS = frozenset({"،", ",", ".", "؛", ";", ":", "\n", "؟", "?", "!"})
 _PLACE_PREPOSITIONS = frozenset({"في", "قرب", "in", "near"})
 #: English words between a count and its status word ("12 people were killed").
 _AUXILIARIES = frozenset({"were", "was", "been", "have", "had", "are", "is", "being", "and",
-                          "reportedly", "also"})
+                          "reportedly", "also",
+                          # how they died, before "dead" ("was shot dead", "found dead")
+                          "shot", "found", "stabbed", "beaten"})
 #: Label of the side named by a civilians word (مدنيين، civilians).
 #: How far after an arrest a charge (بتهمة، accused of) names the group of the arrested.
 ACCUSED_WINDOW = 12
@@ -228,7 +230,11 @@ class CasualtyFinder:
                         break
                 break
         if not found_count:
-            return None
+            implied = next((found for k in range(start, end) if (
+                found := lex.tables["implied_counts"].first(st.keys, k)) is not None), None)
+            if implied is None:
+                return None
+            count, found_count = int(implied[1]), True  # "ما أدى لمقتله": one
         hit = CasualtyHit(first, max(end, people_end or end), status, count, qualifier)
         if people_end is not None:
             self._affiliation(st, hit, people_end, mention_at)
@@ -368,6 +374,13 @@ class CasualtyFinder:
         if lex.lang != "ar":
             for h in mention_at.values():
                 if h.end == j - 1 and h.start > hit.start:
+                    hit.affiliation = h
+                    return
+            for h in mention_at.values():
+                # "an SDF fighter was killed": the name before the people noun that
+                # stands between the count and the status word
+                if hit.start < h.start and h.end < j and h.mention.kind == "actor" \
+                        and self._people(st, h.end) is not None:
                     hit.affiliation = h
                     return
         k = j

@@ -32,6 +32,13 @@ _URL_DATE = re.compile(
     r"(?<!\d)((?:19|20)\d{2})[/_-]?(0[1-9]|1[0-2])[/_-]?(0[1-9]|[12]\d|3[01])(?!\d)")
 
 
+#: Sentences at the top of a page where its date stands (headline, dateline, byline).
+HEAD_SENTENCES = 3
+
+#: Punctuation that may stand between a weekday and its date.
+_JOINERS = frozenset(("(", "،", ",", "-"))
+
+
 def url_date(url: str | None) -> dt.date | None:
     """The publication date a dated URL shows (``/2021/06/14/``, ``2021-06-14``,
     ``20210614``), or ``None``.
@@ -118,7 +125,10 @@ def resolve(hit: TimeHit, reference: dt.date | None, today: dt.date) -> None:
     if reference is None:
         return
     if hit.weekday is not None:
-        hit.value, hit.precision = last_weekday(reference, hit.weekday).isoformat(), "day"
+        day = last_weekday(reference, hit.weekday)
+        if hit.ahead:
+            day = reference + dt.timedelta(days=(hit.weekday - reference.weekday()) % 7)
+        hit.value, hit.precision = day.isoformat(), "day"
     elif hit.days_back is not None:
         hit.value = (reference - dt.timedelta(days=hit.days_back)).isoformat()
         hit.precision = "day"
@@ -165,15 +175,28 @@ class TimeFinder:
         st.reference = st.published or url_date(st.url)
         if st.reference is None:
             for hit in st.times:
-                if hit.day is not None and hit.month is not None:
+                if hit.day is not None and hit.month is not None \
+                        and (hit.weekday is not None or self._heading(st, hit)):
                     resolve(hit, None, st.today)
                     if hit.value:
                         st.reference = dt.date.fromisoformat(hit.value)
                         break
+        ahead = self.lex.tables["ahead_cues"]
         for hit in st.times:
+            # "ابتداء من يوم الأحد", "starting Sunday": the weekday to come
+            hit.ahead = hit.weekday is not None and hit.day is None and any(
+                found is not None and hit.start <= found[0] < hit.end
+                for k in range(max(0, hit.start - 2), hit.start + 1)
+                for found in (ahead.first(st.keys, k),))
             if hit.value is None:
                 resolve(hit, st.reference, st.today)
         return doc
+
+    @staticmethod
+    def _heading(st: DocState, hit: TimeHit) -> bool:
+        """Whether ``hit`` stands where a page shows its date: in the first sentences
+        (headline, dateline, byline), not in the body's narrative."""
+        return any(start <= hit.start < end for start, end in st.sentences[:HEAD_SENTENCES])
 
     def _number(self, st: DocState, i: int) -> int | None:
         if i < 0 or i >= len(st.norms):
@@ -198,9 +221,11 @@ class TimeFinder:
                 i += 1
                 continue
             last = out[-1] if out else None
-            if last is not None and last.end == hit.start and last.weekday is not None \
-                    and last.day is None and hit.day is not None and hit.weekday is None:
-                # "اليوم الأربعاء 27 تشرين الثاني": the weekday and the date are one day
+            if last is not None and last.weekday is not None and last.day is None \
+                    and hit.day is not None and hit.weekday is None \
+                    and all(st.norms[k] in _JOINERS for k in range(last.end, hit.start)):
+                # "اليوم الأربعاء 27 تشرين الثاني", "اليوم الأربعاء (18 يناير)": the
+                # weekday and the date are one day
                 last.end, last.day, last.month, last.year = hit.end, hit.day, hit.month, hit.year
                 last.days_back = None
             else:
@@ -224,17 +249,38 @@ class TimeFinder:
 
     def _month(self, st: DocState, keys: Sequence[Sequence[tuple[str, int]]], k: int,
                tables: dict) -> tuple[int, Any] | None:  # type: ignore[type-arg]
-        """A month name at token ``k``, with a second name after a slash
-        (كانون الأول/ديسمبر): ``(token after the names, month number)``."""
+        """A month name at token ``k`` (an abbreviation with its full stop), with a second
+        name after a slash (كانون الأول/ديسمبر): ``(token after the names, month number)``."""
         month = tables["months"].first(keys, k)
         if month is None:
             return None
         end = month[0]
+        if end == k + 1 and end < len(keys) and st.norms[end] == "." \
+                and len(st.norms[k]) <= 4:
+            end += 1  # an abbreviation: "Dec. 10, 2015"
         if end + 1 < len(keys) and st.norms[end] == "/":
             other = tables["months"].first(keys, end + 1)
             if other is not None:
                 end = other[0]
         return end, month[1]
+
+    def _month_first(self, st: DocState, j: int, tables: dict,  # type: ignore[type-arg]
+                     ) -> tuple[int, int, int, int | None] | None:
+        """A date written month first ("November 8", "June 24, 2018") at token ``j``:
+        ``(end, day, month, year)``."""
+        month = self._month(st, st.keys, j, tables)
+        if month is None:
+            return None
+        end = month[0]
+        day = self._number(st, end)
+        if day is None or not 1 <= day <= 31:
+            return None
+        end += 1
+        k = end + 1 if end < len(st.norms) and st.norms[end] == "," else end
+        year = self._number(st, k)
+        if year is not None and 1900 <= year <= 2100:
+            return k + 1, day, int(month[1]), year
+        return end, day, int(month[1]), None
 
     def _at(self, st: DocState, i: int, tables: dict) -> TimeHit | None:  # type: ignore[type-arg]
         lex = self.lex
@@ -284,7 +330,9 @@ class TimeFinder:
         if wd is not None and (cue or self._number(st, j + 1) is not None):
             weekday = int(wd[1])
             j = wd[0]
-            while j < len(keys) and st.norms[j] in ("،", ",", "-", "("):
+            # "on Sunday evening (November 8)": a part of the day between them
+            while j < len(keys) and (st.norms[j] in _JOINERS
+                                     or st.forms[j] & lex.sets["day_parts"]):
                 j += 1
         else:
             j = i
@@ -294,6 +342,11 @@ class TimeFinder:
         if ordinal is not None:
             day = int(ordinal[1])
             j = ordinal[0] - 1
+        if day is None and ordinal is None:
+            dated = self._month_first(st, j, tables)
+            if dated is not None:
+                return TimeHit(start, dated[0], weekday=weekday, day=dated[1],
+                               month=dated[2], year=dated[3])
         if day is not None and 1 <= day <= 31:
             k = j + 1
             if k < len(keys) and st.norms[k] == "من":

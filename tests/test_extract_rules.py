@@ -103,6 +103,23 @@ def test_soldiers_without_a_side_are_of_the_side_attacked(nlp_ar) -> None:  # ty
     assert ("injured", 1, "actor:saa") in casualties(report)
 
 
+@pytest.mark.parametrize("text", [
+    "An SDF fighter was shot dead at a checkpoint in Raqqa on Monday.",
+    "Gunmen attacked a checkpoint in Raqqa, and one SDF member died in the attack.",
+])
+def test_an_english_side_named_before_the_people_noun(nlp_en, text: str) -> None:  # type: ignore[no-untyped-def]
+    assert ("killed", 1, "actor:sdf") in casualties(run(nlp_en, text))
+
+
+@pytest.mark.parametrize(("text", "count"), [
+    ("أطلق مسلحون مجهولون النار على شاب في منبج، ما أدى لمقتله على الفور.", 1),
+    ("أطلق مسلحون مجهولون النار على شابين في منبج، ما أدى لمقتلهما.", 2),
+])
+def test_a_status_noun_with_a_pronoun_counts_its_people(nlp_ar, text: str,
+                                                        count: int) -> None:  # type: ignore[no-untyped-def]
+    assert ("killed", count) in {(status, n) for status, n, _ in casualties(run(nlp_ar, text))}
+
+
 def test_the_side_of_the_dead_is_no_author(nlp_ar) -> None:  # type: ignore[no-untyped-def]
     report = run(nlp_ar, "قتل خمسة من عناصر الحشد الشعبي بهجوم انتحاري قرب الرقة.")
     assert ("actor:pmf", "target") in roles(report)
@@ -157,6 +174,15 @@ def nlp_kb():  # type: ignore[no-untyped-def]
 ])
 def test_a_nationality_adjective_names_the_forces(nlp_kb, text: str, key: str) -> None:  # type: ignore[no-untyped-def]
     assert (key, "perpetrator") in roles(run(nlp_kb, text))
+
+
+@pytest.mark.parametrize(("text", "key"), [
+    ("قتل جنديان عراقيان بانفجار عبوة ناسفة قرب الموصل.", "actor:iraqi_armed_forces"),
+    ("قتل خمسة جنود أتراك بقصف على مواقعهم قرب منبج.", "actor:turkish_armed_forces"),
+])
+def test_soldiers_with_a_nationality_adjective_are_of_its_forces(nlp_kb, text: str,
+                                                                 key: str) -> None:  # type: ignore[no-untyped-def]
+    assert {side for _, _, side in casualties(run(nlp_kb, text))} == {key}
 
 
 def test_a_country_after_in_is_a_place(nlp_states) -> None:  # type: ignore[no-untyped-def]
@@ -331,6 +357,74 @@ def test_today_with_weekday_and_date_is_one_day_without_publication() -> None:
                      today=dt.date(2026, 11, 25))
     # 27 November was a Wednesday in 2024 (not in 2025): the weekday picks the year
     assert [e.date.value for e in report.events if e.date] == ["2024-11-27"]
+
+
+@pytest.mark.parametrize(("text", "published", "date"), [
+    # 8 November was a Sunday in 2026, and in 2020 before it: the weekday picks the year
+    ("A drone struck a car in Raqqa on Sunday evening (November 8).", None, "2026-11-08"),
+    ("Gunmen attacked a checkpoint in Raqqa on June 24, 2018.", None, "2018-06-24"),
+    ("On January 15, gunmen attacked a checkpoint in Raqqa.", PUBLISHED, "2023-01-15"),
+])
+def test_an_english_date_written_month_first(nlp_en, text: str, published: dt.date | None,
+                                            date: str) -> None:  # type: ignore[no-untyped-def]
+    from extractors import extract
+    report = extract(Document(text, lang="en", published=published), nlp=nlp_en,
+                     today=dt.date(2026, 11, 25))
+    assert [e.date.value for e in report.events if e.date] == [date]
+
+
+def test_an_abbreviated_month_with_its_full_stop(nlp_en) -> None:  # type: ignore[no-untyped-def]
+    report = run(nlp_en, "A curfew was imposed on Raqqa as of Thursday (Jan. 27, 2022).")
+    assert [e.date.value for e in report.events if e.date] == ["2022-01-27"]
+
+
+def test_a_date_told_deep_in_the_body_is_no_publication_date(nlp_en) -> None:  # type: ignore[no-untyped-def]
+    from extractors import extract
+    text = ("Car bombs hit Raqqa. On Saturday, a car bomb exploded at a checkpoint in "
+            "Raqqa, killing five. The SDF closed the road. Raqqa has seen many attacks. "
+            "The last one was a car bomb on Dec. 10, 2015, which killed three.")
+    report = extract(Document(text, lang="en", published=None), nlp=nlp_en,
+                     today=dt.date(2026, 11, 25))
+    # without a page date a weekday alone gives no date (guidelines), and a date of
+    # the background is no page date
+    dates = sorted((e.date.value if e.date else None) or "" for e in report.events)
+    assert dates == ["", "2015-12-10"]
+
+
+@pytest.mark.parametrize("text", [
+    "The SDF announced on Saturday that a drone attack on a car in Raqqa on Friday killed "
+    "three fighters.",
+    "أعلنت قوات سوريا الديمقراطية، اليوم السبت، أن هجوما بطائرة مسيرة على سيارة في الرقة "
+    "يوم الجمعة أدى إلى مقتل ثلاثة مقاتلين.",
+])
+def test_the_day_told_in_a_statement_beats_the_day_of_the_statement(
+        nlp_ar, nlp_en, text: str) -> None:  # type: ignore[no-untyped-def]
+    report = run(nlp_en if text.isascii() else nlp_ar, text)
+    # published Monday 13 March 2023: the Friday before is 10 March
+    assert [e.date.value for e in report.events if e.date] == ["2023-03-10"]
+
+
+@pytest.mark.parametrize("text", [
+    "فرضت قوات سوريا الديمقراطية حظر تجوال في مدينة الرقة ابتداءً من يوم الأحد.",
+    "The SDF imposed a two-day curfew in Raqqa, starting Sunday.",
+])
+def test_a_weekday_after_starting_is_still_to_come(nlp_ar, nlp_en, text: str) -> None:  # type: ignore[no-untyped-def]
+    report = run(nlp_en if text.isascii() else nlp_ar, text)
+    # published Monday 13 March 2023: the Sunday to come is 19 March
+    assert [e.date.value for e in report.events if e.date] == ["2023-03-19"]
+
+
+def test_the_day_of_a_claim_is_not_the_day_of_the_act(nlp_en) -> None:  # type: ignore[no-untyped-def]
+    report = run(nlp_en, "Islamic State on Monday claimed an attack on a checkpoint of the "
+                         "SDF near Raqqa late on Friday.")
+    # published Monday 13 March 2023: the Friday before is 10 March
+    assert [e.date.value for e in report.events if e.date] == ["2023-03-10"]
+
+
+def test_a_weekday_and_its_date_in_brackets_are_one_day(nlp_ar) -> None:  # type: ignore[no-untyped-def]
+    # published Monday 13 March 2023: the weekday alone would be 8 March
+    report = run(nlp_ar, "قصفت قوات النظام، اليوم الأربعاء (1 آذار/مارس)، بلدة منبج.")
+    assert [e.date.value for e in report.events if e.date] == ["2023-03-01"]
 
 
 def test_a_prison_break_with_an_accusative_prisoner_and_a_relative_clause(nlp_ar) -> None:  # type: ignore[no-untyped-def]

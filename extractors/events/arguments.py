@@ -82,7 +82,21 @@ class ArgumentReader:
         if not pool:
             return
         m.time = min(pool, key=lambda t: abs(t.start - m.trigger.start))
+        later = [t for t in pool if t.start >= m.trigger.end and t.value]
+        claim_verbs = self.lex.sets["claim_verbs"]
+        if later and any(st.forms[k] & claim_verbs
+                         for k in range(m.time.end, m.trigger.start)):
+            # "on Tuesday claimed responsibility for an attack … late on Sunday": the day
+            # of the claim gives way to the day of the act claimed
+            m.time = min(later, key=lambda t: t.start - m.trigger.start)
         speaker = speakers_of(st, m.sentence)
+        if speaker is not None and not speaker.carried:
+            end = self._statement_end(st, speaker.end, m)
+            told = [t for t in pool if end <= t.start and t.value]
+            if told and speaker.start <= m.time.start < end < m.trigger.start:
+                # "announced on Saturday that an attack … on Friday killed …": the day
+                # of the statement gives way to the day told in it
+                m.time = min(told, key=lambda t: abs(t.start - m.trigger.start))
         if speaker is not None and m.time.precision == "day" and m.time.value \
                 and m.time.day is None and not speaker.carried \
                 and speaker.start <= m.time.start < self._statement_end(st, speaker.end, m):
