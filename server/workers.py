@@ -44,7 +44,7 @@ from pathlib import Path
 from typing import Any
 
 from server.errors import ApiError, Busy, Interrupted, QueryTimeout, TooManyRequests
-from server.jobs import Answer, Job
+from server.jobs import WRITES_GRAPH, Answer, Job
 from server.sandbox import sandbox_supported
 
 log = logging.getLogger(__name__)
@@ -661,10 +661,13 @@ class WorkerPool:
         finally:
             self._checkin(worker, slot)
         if not outcome.get("ok"):
+            how = "look at the data before sending it again"
+            if job.get("write_id"):
+                how = (f"the statement <{WRITES_GRAPH}:{job['write_id']}> in graph "
+                       f"<{WRITES_GRAPH}> is there exactly if it was applied")
             raise Interrupted("the query worker stopped while this write ran, and whether it "
-                              "was applied could not be checked; look at the data before "
-                              "sending it again", code="outcome_unknown",
-                              headers={"Retry-After": "1"})
+                              f"was applied could not be checked: {how}",
+                              code="outcome_unknown", headers={"Retry-After": "1"})
         applied, total = outcome["applied"], outcome["total"]
         log.warning("worker stopped under a %s job; %d of %d parts had been applied",
                     job.get("kind"), applied, total)
