@@ -35,6 +35,7 @@ from werkzeug.wsgi import get_current_url
 
 from server.errors import ApiError, error_response
 from server.sparql import (
+    QueryPlan,
     answer_parts,
     answer_query,
     answer_query_async,
@@ -116,26 +117,33 @@ class QueryFastPath:
         text = self._query_text(environ)
         if text is None:
             return self.inner(environ, start_response)
-        settings = self.state.settings
         try:
-            plan = plan_query(text, NO_GRAPHS, settings=settings,
-                              accept=environ.get("HTTP_ACCEPT"), override=None,
-                              base_iri=self._base(environ))
+            plan = self._plan(environ, text)
             answer = answer_query(self.state, plan)
         except ApiError as error:
             return self._error(environ, start_response, error)
         except Exception:  # noqa: BLE001 - the same 500 as the Flask route gives
             log.exception("unexpected error on GET /sparql")
-            return self._error(environ, start_response, ApiError(
-                "the server failed to answer this request; the operator's log has the "
-                "details", status=500, code="internal"))
+            return self._error(environ, start_response, _internal())
+        headers, body = self._answered(plan, answer)
+        start_response("200 OK", headers)
+        return [body]
+
+    def _plan(self, environ: dict[str, Any], text: str) -> QueryPlan:
+        return plan_query(text, NO_GRAPHS, settings=self.state.settings,
+                          accept=environ.get("HTTP_ACCEPT"), override=None,
+                          base_iri=self._base(environ))
+
+    def _answered(self, plan: QueryPlan, answer: dict[str, Any]
+                  ) -> tuple[list[tuple[str, str]], bytes]:
+        """The headers and body of a ``200`` answer, as the Flask route sends them."""
+        settings = self.state.settings
         body, fmt, extra = answer_parts(plan, answer, settings)
         headers = [("Content-Type", fmt.content_type), ("Content-Length", str(len(body))),
                    ("Vary", "Accept"), *extra.items()]
         if settings.cors:
             headers.extend(CORS_HEADERS)
-        start_response("200 OK", headers)
-        return [body]
+        return headers, body
 
     async def answer_async(self, environ: dict[str, Any]
                            ) -> tuple[int, list[tuple[str, str]], bytes] | None:
@@ -149,24 +157,15 @@ class QueryFastPath:
         text = self._query_text(environ)
         if text is None:
             return None
-        settings = self.state.settings
         try:
-            plan = plan_query(text, NO_GRAPHS, settings=settings,
-                              accept=environ.get("HTTP_ACCEPT"), override=None,
-                              base_iri=self._base(environ))
+            plan = self._plan(environ, text)
             answer = await answer_query_async(self.state, plan, environ.get("REMOTE_ADDR"))
         except ApiError as error:
             return self._error_parts(environ, error)
         except Exception:  # noqa: BLE001 - the same 500 as the Flask route gives
             log.exception("unexpected error on GET /sparql")
-            return self._error_parts(environ, ApiError(
-                "the server failed to answer this request; the operator's log has the "
-                "details", status=500, code="internal"))
-        body, fmt, extra = answer_parts(plan, answer, settings)
-        headers = [("Content-Type", fmt.content_type), ("Content-Length", str(len(body))),
-                   ("Vary", "Accept"), *extra.items()]
-        if settings.cors:
-            headers.extend(CORS_HEADERS)
+            return self._error_parts(environ, _internal())
+        headers, body = self._answered(plan, answer)
         return 200, headers, body
 
     def _error_parts(self, environ: dict[str, Any], error: ApiError
@@ -182,6 +181,11 @@ class QueryFastPath:
         with self.app.request_context(environ):
             response = error_response(error)
         return response(environ, start_response)  # type: ignore[no-any-return]
+
+
+def _internal() -> ApiError:
+    return ApiError("the server failed to answer this request; the operator's log has the "
+                    "details", status=500, code="internal")
 
 
 def install(app: Flask) -> None:

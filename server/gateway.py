@@ -41,7 +41,15 @@ import json
 import logging
 import sys
 from collections import Counter
-from collections.abc import Awaitable, Callable, Iterable, Iterator, MutableMapping
+from collections.abc import (
+    AsyncIterator,
+    Awaitable,
+    Callable,
+    Iterable,
+    Iterator,
+    MutableMapping,
+    Sequence,
+)
 from concurrent.futures import ThreadPoolExecutor
 from io import BytesIO
 from typing import Any
@@ -109,13 +117,9 @@ class Gateway:
         if scope["type"] != "http":
             return
         client = (scope.get("client") or ("unknown", 0))[0]
-        if self._in_progress[client] >= self.client_requests:
-            await _send_error(send, TooManyRequests(
-                f"this client already has {self.client_requests} requests in progress "
-                "(setting max_client_requests); wait for one to finish",
-                headers={"Retry-After": "1"}))
+        if not self._claim(client):
+            await _send_error(send, self._too_many())
             return
-        self._in_progress[client] += 1
         try:
             try:
                 body = await self._read_body(scope, receive)
@@ -126,9 +130,38 @@ class Gateway:
                 return
             await self._respond(_environ(scope, body), send)
         finally:
-            self._in_progress[client] -= 1
-            if not self._in_progress[client]:
-                del self._in_progress[client]
+            self._release(client)
+
+    def _claim(self, client: str) -> bool:
+        """Count a request of ``client`` in progress, unless it has its share already."""
+        if self._in_progress[client] >= self.client_requests:
+            return False
+        self._in_progress[client] += 1
+        return True
+
+    def _release(self, client: str) -> None:
+        self._in_progress[client] -= 1
+        if not self._in_progress[client]:
+            del self._in_progress[client]
+
+    def _too_many(self) -> ApiError:
+        return TooManyRequests(
+            f"this client already has {self.client_requests} requests in progress "
+            "(setting max_client_requests); wait for one to finish",
+            headers={"Retry-After": "1"})
+
+    async def _rest(self, rest: Iterator[bytes]) -> AsyncIterator[bytes]:
+        """The remaining chunks of a response body, each taken on a thread; then closed."""
+        loop = asyncio.get_running_loop()
+        try:
+            while True:
+                chunk = await loop.run_in_executor(self._executor, next, rest, None)
+                if chunk is None:
+                    return
+                if chunk:
+                    yield chunk
+        finally:
+            await loop.run_in_executor(self._executor, _close, rest)
 
     # --- granian's RSGI interface (what ``kg serve`` uses: fewer hand-offs than ASGI)
     def __rsgi_init__(self, loop: asyncio.AbstractEventLoop) -> None:
@@ -142,13 +175,9 @@ class Gateway:
         if scope.proto != "http":
             return
         client = scope.client.rsplit(":", 1)[0]
-        if self._in_progress[client] >= self.client_requests:
-            _rsgi_error(proto, TooManyRequests(
-                f"this client already has {self.client_requests} requests in progress "
-                "(setting max_client_requests); wait for one to finish",
-                headers={"Retry-After": "1"}))
+        if not self._claim(client):
+            _rsgi_error(proto, self._too_many())
             return
-        self._in_progress[client] += 1
         try:
             headers = scope.headers
             try:
@@ -158,7 +187,9 @@ class Gateway:
                 return
             except (_Gone, RuntimeError):  # RuntimeError: granian's ProtocolClosed
                 return
-            environ = _rsgi_environ(scope, headers, body)
+            environ = _wsgi_environ(scope.method, scope.path, scope.query_string,
+                                    _host_port(scope.server), _host_port(scope.client),
+                                    scope.http_version, scope.scheme, headers.items(), body)
             if self.fast is not None:
                 handled = await self.fast(environ)
                 if handled is not None:
@@ -170,21 +201,12 @@ class Gateway:
             if rest is None:
                 proto.response_bytes(status, answer_headers, head)
                 return
-            try:
-                transport = proto.response_stream(status, answer_headers)
-                await transport.send_bytes(head)
-                while True:
-                    chunk = await loop.run_in_executor(self._executor, next, rest, None)
-                    if chunk is None:
-                        break
-                    if chunk:
-                        await transport.send_bytes(chunk)
-            finally:
-                await loop.run_in_executor(self._executor, _close, rest)
+            transport = proto.response_stream(status, answer_headers)
+            await transport.send_bytes(head)
+            async for chunk in self._rest(rest):
+                await transport.send_bytes(chunk)
         finally:
-            self._in_progress[client] -= 1
-            if not self._in_progress[client]:
-                del self._in_progress[client]
+            self._release(client)
 
     async def _read_rsgi_body(self, method: str, headers: Any, proto: Any) -> bytes:
         declared = headers.get("content-length")
@@ -263,18 +285,10 @@ class Gateway:
         if rest is None:
             await send({"type": "http.response.body", "body": head, "more_body": False})
             return
-        try:
-            await send({"type": "http.response.body", "body": head, "more_body": True})
-            while True:
-                chunk = await loop.run_in_executor(self._executor, next, rest, None)
-                if chunk is None:
-                    break
-                if chunk:
-                    await send({"type": "http.response.body", "body": chunk,
-                                "more_body": True})
-            await send({"type": "http.response.body", "body": b"", "more_body": False})
-        finally:
-            await loop.run_in_executor(self._executor, _close, rest)
+        await send({"type": "http.response.body", "body": head, "more_body": True})
+        async for chunk in self._rest(rest):
+            await send({"type": "http.response.body", "body": chunk, "more_body": True})
+        await send({"type": "http.response.body", "body": b"", "more_body": False})
 
 
 def _call_app(app: WSGIApp, environ: dict[str, Any]
@@ -355,58 +369,43 @@ def _header(scope: Scope, name: bytes) -> str | None:
 def _environ(scope: Scope, body: bytes) -> dict[str, Any]:
     """The WSGI environ (PEP 3333) of an ASGI HTTP scope whose body has been read."""
     server = scope.get("server") or ("localhost", 80)
-    client = scope.get("client") or ("", 0)
-    path = scope.get("path", "/")
-    environ: dict[str, Any] = {
-        "REQUEST_METHOD": scope["method"],
-        "SCRIPT_NAME": scope.get("root_path", "").encode("utf-8").decode("latin-1"),
-        "PATH_INFO": path.encode("utf-8").decode("latin-1"),
-        "QUERY_STRING": bytes(scope.get("query_string", b"")).decode("latin-1"),
-        "SERVER_NAME": str(server[0]),
-        "SERVER_PORT": str(server[1] if server[1] is not None else 80),
-        "SERVER_PROTOCOL": "HTTP/" + scope.get("http_version", "1.1"),
-        "REMOTE_ADDR": str(client[0]),
-        "REMOTE_PORT": str(client[1]),
-        "wsgi.version": (1, 0),
-        "wsgi.url_scheme": scope.get("scheme", "http"),
-        "wsgi.input": BytesIO(body),
-        "wsgi.errors": sys.stderr,
-        "wsgi.multithread": True,
-        "wsgi.multiprocess": True,
-        "wsgi.run_once": False,
-        "wsgi.input_terminated": True,
-    }
-    for raw_name, raw_value in scope.get("headers", ()):
-        name = bytes(raw_name).decode("latin-1").upper().replace("-", "_")
-        value = bytes(raw_value).decode("latin-1")
-        if name == "CONTENT_TYPE":
-            environ["CONTENT_TYPE"] = value
-            continue
-        if name in ("CONTENT_LENGTH", "TRANSFER_ENCODING"):  # the body is read whole
-            continue
-        key = "HTTP_" + name
-        environ[key] = environ[key] + "," + value if key in environ else value
-    if body or scope["method"] in ("POST", "PUT", "PATCH"):
-        environ["CONTENT_LENGTH"] = str(len(body))
+    headers = [(bytes(name).decode("latin-1"), bytes(value).decode("latin-1"))
+               for name, value in scope.get("headers", ())]
+    environ = _wsgi_environ(
+        scope["method"], scope.get("path", "/"),
+        bytes(scope.get("query_string", b"")).decode("latin-1"),
+        (str(server[0]), str(server[1] if server[1] is not None else 80)),
+        tuple(map(str, scope.get("client") or ("", 0))), scope.get("http_version", "1.1"),
+        scope.get("scheme", "http"), headers, body)
+    environ["SCRIPT_NAME"] = scope.get("root_path", "").encode("utf-8").decode("latin-1")
     return environ
 
 
-def _rsgi_environ(scope: Any, headers: Any, body: bytes) -> dict[str, Any]:
-    """The WSGI environ of a granian RSGI scope whose body has been read."""
-    host, _, port = scope.server.rpartition(":")
-    client, _, client_port = scope.client.rpartition(":")
+def _host_port(address: str) -> tuple[str, str]:
+    """``"127.0.0.1:80"`` as ``("127.0.0.1", "80")`` (RSGI gives addresses as text)."""
+    host, _, port = address.rpartition(":")
+    return host, port
+
+
+def _wsgi_environ(method: str, path: str, query: str, server: Sequence[str],
+                  client: Sequence[str], http_version: str, scheme: str,
+                  headers: Iterable[tuple[str, str]], body: bytes) -> dict[str, Any]:
+    """The WSGI environ (PEP 3333) of a request whose body has been read whole.
+
+    ``server`` and ``client`` are (host, port); ``path`` is percent-decoded.
+    """
     environ: dict[str, Any] = {
-        "REQUEST_METHOD": scope.method,
+        "REQUEST_METHOD": method,
         "SCRIPT_NAME": "",
-        "PATH_INFO": scope.path.encode("utf-8").decode("latin-1"),
-        "QUERY_STRING": scope.query_string,
-        "SERVER_NAME": host,
-        "SERVER_PORT": port,
-        "SERVER_PROTOCOL": "HTTP/" + scope.http_version,
-        "REMOTE_ADDR": client,
-        "REMOTE_PORT": client_port,
+        "PATH_INFO": path.encode("utf-8").decode("latin-1"),
+        "QUERY_STRING": query,
+        "SERVER_NAME": server[0],
+        "SERVER_PORT": server[1],
+        "SERVER_PROTOCOL": "HTTP/" + http_version,
+        "REMOTE_ADDR": client[0],
+        "REMOTE_PORT": client[1],
         "wsgi.version": (1, 0),
-        "wsgi.url_scheme": scope.scheme,
+        "wsgi.url_scheme": scheme,
         "wsgi.input": BytesIO(body),
         "wsgi.errors": sys.stderr,
         "wsgi.multithread": True,
@@ -414,14 +413,14 @@ def _rsgi_environ(scope: Any, headers: Any, body: bytes) -> dict[str, Any]:
         "wsgi.run_once": False,
         "wsgi.input_terminated": True,
     }
-    for name, value in headers.items():
+    for name, value in headers:
         key = name.upper().replace("-", "_")
         if key == "CONTENT_TYPE":
             environ["CONTENT_TYPE"] = value
         elif key not in ("CONTENT_LENGTH", "TRANSFER_ENCODING"):  # the body is read whole
             key = "HTTP_" + key
             environ[key] = environ[key] + "," + value if key in environ else value
-    if body or scope.method in ("POST", "PUT", "PATCH"):
+    if body or method in ("POST", "PUT", "PATCH"):
         environ["CONTENT_LENGTH"] = str(len(body))
     return environ
 

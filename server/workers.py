@@ -489,19 +489,21 @@ class WorkerPool:
         Raises:
             TooManyRequests: the client's jobs held its share all that time.
         """
-        deadline = time.monotonic() + self.queue_wait
+        if not self._hold_client(client, self.queue_wait):
+            self.stats.client_refusals += 1
+            raise TooManyRequests(
+                f"this client already runs {self.client_slots} queries at once, its "
+                f"share of the {self.slot_count} slots (setting client_query_slots); "
+                "wait for one to finish", headers={"Retry-After": "1"})
+
+    def _hold_client(self, client: str, wait: float) -> bool:
+        """Count a slot for ``client`` once it is under its share (``False``: not in time)."""
         with self._clients:
-            while self._held.get(client, 0) >= self.client_slots:
-                left = deadline - time.monotonic()
-                if left <= 0 or not self._clients.wait(left):
-                    if self._held.get(client, 0) < self.client_slots:
-                        break
-                    self.stats.client_refusals += 1
-                    raise TooManyRequests(
-                        f"this client already runs {self.client_slots} queries at once, its "
-                        f"share of the {self.slot_count} slots (setting client_query_slots); "
-                        "wait for one to finish", headers={"Retry-After": "1"})
+            if not self._clients.wait_for(
+                    lambda: self._held.get(client, 0) < self.client_slots, wait):
+                return False
             self._held[client] = self._held.get(client, 0) + 1
+            return True
 
     def _run_admitted(self, job: Job, limit: float) -> Answer:
         if not self._admission.acquire(timeout=self.queue_wait):
@@ -609,11 +611,8 @@ class WorkerPool:
 
     def _admit_now(self, client: str | None) -> bool:
         """Take a slot (and one of ``client``'s share) if free right now, on a ready worker."""
-        if client is not None:
-            with self._clients:
-                if self._held.get(client, 0) >= self.client_slots:
-                    return False
-                self._held[client] = self._held.get(client, 0) + 1
+        if client is not None and not self._hold_client(client, 0):
+            return False
         worker = self._current
         if worker.ready.is_set() and not worker.dead and worker.failure is None \
                 and self._admission.acquire(blocking=False):

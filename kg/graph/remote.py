@@ -208,9 +208,7 @@ class RemoteStore(GraphStore):
         base_iri: str | None = None,
         prefixes: dict[str, str] | None = None,
     ) -> QueryResult:
-        prologue = f"BASE {NamedNode(base_iri)}\n" if base_iri else ""
-        prologue += "".join(f"PREFIX {k}: {NamedNode(v)}\n" for k, v in (prefixes or {}).items())
-        form: list[tuple[str, str]] = [("query", prologue + sparql)]
+        form: list[tuple[str, str]] = [("query", _prologue(base_iri, prefixes) + sparql)]
         if default_graph:
             form += [("default-graph-uri", g) for g in default_graph]
         elif union_default_graph:
@@ -278,9 +276,8 @@ class RemoteStore(GraphStore):
     def update(self, sparql: str, *, base_iri: str | None = None,
                prefixes: dict[str, str] | None = None) -> None:
         self._writable()
-        prologue = f"BASE {NamedNode(base_iri)}\n" if base_iri else ""
-        prologue += "".join(f"PREFIX {k}: {NamedNode(v)}\n" for k, v in (prefixes or {}).items())
-        self._send("POST", self.update_url, data={"update": prologue + sparql})
+        self._send("POST", self.update_url,
+                   data={"update": _prologue(base_iri, prefixes) + sparql})
 
     def load(self, source: IO[bytes] | str | Path, fmt: RdfFormat, *,
              graph: str | None = None) -> None:
@@ -330,3 +327,9 @@ class RemoteStore(GraphStore):
 
     def close(self) -> None:
         self._http.close()
+
+
+def _prologue(base_iri: str | None, prefixes: dict[str, str] | None) -> str:
+    """``BASE`` and ``PREFIX`` lines for a request to a server (it takes no such options)."""
+    lines = f"BASE {NamedNode(base_iri)}\n" if base_iri else ""
+    return lines + "".join(f"PREFIX {k}: {NamedNode(v)}\n" for k, v in (prefixes or {}).items())
