@@ -13,7 +13,9 @@ drives three queries at the same concurrency against each, in one run:
 
 Clients are separate processes with keep-alive connections, so the Python client
 is not the bottleneck of one server more than the other. Prints requests/s, p50
-and p99 per server and query, and our/Oxigraph throughput ratios; ``--json FILE``
+and p99 per server and query, the server's CPU time per request (all its processes,
+from ``/proc``: the machine's other load disturbs it less than throughput), and
+our/Oxigraph ratios of both; ``--json FILE``
 also writes them. Finally it stops one runaway query and reports how long the
 query worker took to restart (kill, promote the standby, reopen the store).
 
@@ -165,8 +167,12 @@ def queries(pick: dict[str, list[str]], rng: random.Random) -> dict[str, list[st
     }
 
 
-def _client(args: tuple[str, int, list[str], float, float, int]) -> tuple[list[float], int]:
-    """One client process: send queries for ``duration`` seconds; latencies in ms.
+def _client(args: tuple[str, int, list[str], float, float, int]
+            ) -> tuple[list[float], int, int]:
+    """One client process: send queries for ``duration`` seconds.
+
+    Returns the latencies (ms) and errors after the warm-up, and the number of
+    answered requests including the warm-up (what the server's CPU time was spent on).
 
     A text starting with ``OPTIONS `` is sent as that request instead of a query.
     """
@@ -178,7 +184,7 @@ def _client(args: tuple[str, int, list[str], float, float, int]) -> tuple[list[f
     conn = http.client.HTTPConnection(host, port, timeout=60, source_address=source)
     headers = {"Accept": "application/sparql-results+json"}
     latencies: list[float] = []
-    errors = 0
+    errors = answered = 0
     start = time.monotonic()
     while True:
         now = time.monotonic()
@@ -198,28 +204,66 @@ def _client(args: tuple[str, int, list[str], float, float, int]) -> tuple[list[f
             conn = http.client.HTTPConnection(host, port, timeout=60, source_address=source)
             ok = False
         elapsed = (time.perf_counter() - sent) * 1000
+        answered += ok
         if now - start >= warmup:
             if ok:
                 latencies.append(elapsed)
             else:
                 errors += 1
     conn.close()
-    return latencies, errors
+    return latencies, errors, answered
+
+
+def process_tree_cpu(pid: int) -> float:
+    """CPU seconds (user + system) used so far by process ``pid`` and its descendants.
+
+    Linux ``/proc`` only; processes that ended are not counted (the servers' processes
+    live through a measurement).
+    """
+    tick = os.sysconf("SC_CLK_TCK")
+    children: dict[int, list[int]] = {}
+    times: dict[int, int] = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat", encoding="ascii", errors="replace") as stat:
+                fields = stat.read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        children.setdefault(int(fields[1]), []).append(int(entry))
+        times[int(entry)] = int(fields[11]) + int(fields[12])
+    total, todo = 0, [pid]
+    while todo:
+        current = todo.pop()
+        total += times.get(current, 0)
+        todo.extend(children.get(current, ()))
+    return total / tick
 
 
 def measure(port: int, texts: list[str], *, concurrency: int, warmup: float,
-            duration: float) -> dict[str, float]:
-    """Drive one query set at one server; returns rps, p50, p99 and errors."""
+            duration: float, pid: int | None = None) -> dict[str, float]:
+    """Drive one query set at one server; returns rps, p50, p99 and errors.
+
+    With the server's ``pid``, also its CPU time per answered request
+    (``cpu_us``: all its processes, warm-up included): a figure the machine's other
+    load disturbs much less than throughput.
+    """
     jobs = [("127.0.0.1", port, texts, warmup, duration, i) for i in range(concurrency)]
+    cpu_before = process_tree_cpu(pid) if pid else 0.0
     with multiprocessing.get_context("spawn").Pool(concurrency) as pool:
         parts = pool.map(_client, jobs)
-    latencies = sorted(v for lat, _ in parts for v in lat)
-    errors = sum(e for _, e in parts)
+    cpu = process_tree_cpu(pid) - cpu_before if pid else float("nan")
+    latencies = sorted(v for lat, _, _ in parts for v in lat)
+    errors = sum(e for _, e, _ in parts)
+    answered = sum(n for _, _, n in parts)
     if not latencies:
-        return {"rps": 0.0, "p50_ms": float("nan"), "p99_ms": float("nan"), "errors": errors}
+        return {"rps": 0.0, "p50_ms": float("nan"), "p99_ms": float("nan"), "errors": errors,
+                "cpu_us": float("nan")}
     p99 = latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))]
     return {"rps": len(latencies) / duration, "p50_ms": statistics.median(latencies),
-            "p99_ms": p99, "errors": errors, "requests": len(latencies)}
+            "p99_ms": p99, "errors": errors, "requests": len(latencies),
+            "cpu_us": cpu / max(answered, 1) * 1e6}
 
 
 def _free_port() -> int:
@@ -309,8 +353,9 @@ def main(argv: list[str] | None = None) -> int:
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
         _wait(our_port, "/api/status", processes[0])
         _wait(their_port, "/", processes[1])
-        servers: tuple[tuple[str, int], ...] = (("oxigraph", their_port),
-                                                ("conflict-kg", our_port))
+        servers: tuple[tuple[str, int, int], ...] = (
+            ("oxigraph", their_port, processes[1].pid),
+            ("conflict-kg", our_port, processes[0].pid))
         if args.baseline:
             base_port = _free_port()
             processes.append(subprocess.Popen(
@@ -319,26 +364,28 @@ def main(argv: list[str] | None = None) -> int:
                      "PYTHONPATH": str(args.baseline.resolve())},
                 stdout=subprocess.DEVNULL))
             _wait(base_port, "/api/status", processes[-1])
-            servers += (("baseline", base_port),)
+            servers += (("baseline", base_port, processes[-1].pid),)
 
         texts = queries(pick, random.Random(11))
         results: dict[str, dict[str, Any]] = {}
         for name, query_texts in texts.items():
             # Alternate the servers in short rounds, so a change in the machine's load
             # (it is shared) hits both alike; report medians over the rounds.
-            rounds: dict[str, list[dict[str, float]]] = {server: [] for server, _ in servers}
+            rounds: dict[str, list[dict[str, float]]] = {server: [] for server, *_ in servers}
             for _ in range(args.rounds):
-                for server, port in servers:
+                for server, port, pid in servers:
                     rounds[server].append(measure(port, query_texts,
                                                   concurrency=args.concurrency,
-                                                  warmup=args.warmup, duration=args.seconds))
-            for server, _ in servers:
+                                                  warmup=args.warmup, duration=args.seconds,
+                                                  pid=pid))
+            for server, *_ in servers:
                 figures = {key: statistics.median(r[key] for r in rounds[server])
-                           for key in ("rps", "p50_ms", "p99_ms")}
+                           for key in ("rps", "p50_ms", "p99_ms", "cpu_us")}
                 figures["errors"] = sum(r["errors"] for r in rounds[server])
                 results.setdefault(name, {})[server] = figures
                 print(f"{name:13} {server:12} {figures['rps']:8.1f} req/s  "
                       f"p50 {figures['p50_ms']:7.2f} ms  p99 {figures['p99_ms']:7.2f} ms  "
+                      f"server CPU {figures['cpu_us']:6.0f} µs/req  "
                       f"errors {figures['errors']}", flush=True)
             ratios = [ours["rps"] / max(theirs["rps"], 1e-9) for ours, theirs in
                       zip(rounds["conflict-kg"], rounds["oxigraph"], strict=True)]
@@ -347,6 +394,11 @@ def main(argv: list[str] | None = None) -> int:
             print(f"{name:13} ratio conflict-kg / oxigraph throughput: "
                   f"{results[name]['ratio']:.2f} (median of "
                   f"{', '.join(f'{r:.2f}' for r in ratios)})", flush=True)
+            cpu_ratios = [theirs["cpu_us"] / max(ours["cpu_us"], 1e-9) for ours, theirs in
+                          zip(rounds["conflict-kg"], rounds["oxigraph"], strict=True)]
+            results[name]["cpu_ratio"] = statistics.median(cpu_ratios)
+            print(f"{name:13} ratio oxigraph / conflict-kg server CPU per request: "
+                  f"{results[name]['cpu_ratio']:.2f}", flush=True)
             if args.baseline:
                 before = statistics.median(b["rps"] / max(t["rps"], 1e-9) for b, t in zip(
                     rounds["baseline"], rounds["oxigraph"], strict=True))
