@@ -43,6 +43,11 @@ LIFE_WINDOW = 12
 #: an affiliation may stand.
 COUNT_WINDOW = 5
 AFFILIATION_WINDOW = 5
+#: English: how far before a status word its count may stand ("a commander of the
+#: Popular Mobilization Forces (PMF) was injured"), and how many describing words may
+#: stand between the count and its people noun ("three Yazidi fighters").
+BACK_WINDOW = 12
+DESCRIBING_WORDS = 2
 
 Keys = Sequence[Sequence[tuple[str, int]]]
 
@@ -122,9 +127,10 @@ class CasualtyFinder:
             if status == "missing" and any(st.forms[k] & lex.sets["lives"]
                                            for k in range(end, min(n, end + LIFE_WINDOW))):
                 status = "killed"  # "فقد عنصران من قسد حياتهما": they lost their lives
-            hit = self._read(st, i, end, str(status), mention_at)
+            previous = out[-1] if out else None
+            floor = previous.end if previous is not None else 0
+            hit = self._read(st, i, end, str(status), mention_at, floor)
             if hit is not None:
-                previous = out[-1] if out else None
                 if hit.affiliation is None and previous is not None \
                         and st.sentence_of[previous.start] == st.sentence_of[hit.start] \
                         and any(st.forms[k] & lex.sets["people_others"]
@@ -137,30 +143,33 @@ class CasualtyFinder:
         return out
 
     def _read(self, st: DocState, start: int, end: int, status: str,
-              mention_at: dict[int, MentionHit]) -> CasualtyHit | None:
+              mention_at: dict[int, MentionHit], floor: int = 0) -> CasualtyHit | None:
+        """The casualty of the status cue ``start:end``; no count before ``floor`` (the
+        end of the casualty told before: "killed three civilians and wounded …")."""
         lex = self.lex
         n = len(st.norms)
         count: int | None = None
         qualifier: str | None = None
         found_count = False
         count_at: int | None = None  # English: where a count before the cue stands
+        people_at: int | None = None  # English: the end of the people noun before the cue
         people_end: int | None = None
         # a count before a plural status noun: "5 قتلى", "سقوط 3 جرحى"
-        if start > 0 and (st.forms[start] & lex.sets["counted"] or lex.lang != "ar"):
+        if start > floor and (st.forms[start] & lex.sets["counted"] or lex.lang != "ar"):
             back = read_number(st.keys, st.norms, start - 1, lex)
             if back is not None and back[0] == start:
                 count, qualifier, found_count = back[1], back[2], True
                 people_end = end
-            elif start > 1:
+            elif start - 1 > floor:
                 back = read_number(st.keys, st.norms, start - 2, lex)
                 if back is not None and back[0] == start:
                     count, qualifier, found_count = back[1], back[2], True
                     people_end = end
         if not found_count and lex.lang != "ar":
-            before = self._count_before(st, start)
+            before = self._count_before(st, start, floor)
             if before is not None:
                 count, qualifier, found_count, people_end = before[0], before[1], True, end
-                count_at = before[2]
+                count_at, people_at = before[2], before[3]
         j = end
         stop = min(n, end + COUNT_WINDOW)
         cues = lex.tables["casualties"]
@@ -195,6 +204,11 @@ class CasualtyFinder:
                 j = time_end
                 continue
             number = read_number(st.keys, st.norms, j, lex)
+            if number is not None and st.norms[j] in lex.sets["article_numbers"] \
+                    and j > end and self._people_after(st, number[0], mention_at) is None:
+                # "killed a shepherd" counts one; "killed on Sunday in an air strike"
+                # does not: an article away from the verb counts only before people
+                number = None
             if number is not None:
                 count, qualifier, found_count = number[1], number[2], True
                 if people_end is None:  # "مدنيين اثنين": the count after the noun
@@ -214,7 +228,7 @@ class CasualtyFinder:
             # "عناصر الخلية الذين قتلوا", "أربعة من عناصر الحشد قتلوا": people (and
             # their count) before the status verb
             cues = lex.tables["casualties"]
-            for k in range(max(0, start - 6), start):
+            for k in range(max(floor, start - 6), start):
                 if any(st.norms[b] in _BREAKS or (cues.starts_with(st.forms[b]) and cues.first(
                         st.keys, b) is not None) for b in range(k, start)):
                     continue  # another status word stands between: not these people
@@ -236,14 +250,17 @@ class CasualtyFinder:
                 return None
             count, found_count = int(implied[1]), True  # "ما أدى لمقتله": one
         hit = CasualtyHit(first, max(end, people_end or end), status, count, qualifier)
-        if people_end is not None:
+        if people_at is not None and people_at < start:
+            self._affiliation(st, hit, people_at, mention_at)  # "a commander of the PMF"
+        if people_end is not None and hit.affiliation is None:
             self._affiliation(st, hit, people_end, mention_at)
+        if hit.affiliation is None and status == "arrested":
+            # suspects are of the group they are accused of, whoever they are
+            hit.affiliation = self._accused_of(st, hit, mention_at)
         if hit.affiliation is None:
             hit.affiliation = self._civilians(st, first, max(end, people_end or end))
         if hit.affiliation is None:
             hit.affiliation = self._of_them(st, hit, mention_at)
-        if hit.affiliation is None and status == "arrested":
-            hit.affiliation = self._accused_of(st, hit, mention_at)
         return hit
 
     def _accused_of(self, st: DocState, hit: CasualtyHit,
@@ -297,6 +314,15 @@ class CasualtyFinder:
         return None
 
     @staticmethod
+    def _trigger_starts(st: DocState) -> frozenset[int]:
+        """The tokens where an event word starts (cached per document)."""
+        starts: frozenset[int] | None = st.user.get("trigger_starts")
+        if starts is None:
+            starts = frozenset(t.start for t in st.triggers)
+            st.user["trigger_starts"] = starts
+        return starts
+
+    @staticmethod
     def _time_at(st: DocState, j: int) -> int | None:
         """The end of the time expression that covers token ``j``, if any."""
         covering: dict[int, int] | None = st.user.get("time_tokens")
@@ -338,26 +364,57 @@ class CasualtyFinder:
             skipped += 1
         return None
 
-    def _count_before(self, st: DocState,
-                      start: int) -> tuple[int | None, str | None, int] | None:
-        """English: "12 people were killed", "20 wounded" — a count a few words before:
-        ``(value, qualifier, its token)``."""
-        for k in range(start - 1, max(-1, start - 7), -1):
+    def _count_before(self, st: DocState, start: int, floor: int = 0,
+                      ) -> tuple[int | None, str | None, int, int] | None:
+        """English: "12 people were killed", "20 wounded", "three Yazidi fighters were
+        killed", "a commander of the PMF was injured" — a count a few words before, not
+        before ``floor``: ``(value, qualifier, its token, end of its people noun)``.
+
+        Up to :data:`DESCRIBING_WORDS` words may stand between the count and its people
+        noun; after the noun only names, auxiliaries, brackets and a link to a side."""
+        links = self.lex.tables["affiliation_links"]
+        for k in range(start - 1, max(floor - 1, start - BACK_WINDOW), -1):
             if st.norms[k] in _BREAKS:
                 return None
             number = read_number(st.keys, st.norms, k, self.lex)
             if number is None:
                 continue
-            between = range(number[0], start)
-            if all(self._people(st, j) is not None or st.norms[j] in _AUXILIARIES
-                   or st.mention_at(j) is not None for j in between):
-                qualifier = number[2]
-                if k > 0 and qualifier is None:
-                    before = read_number(st.keys, st.norms, max(0, k - 2), self.lex)
-                    if before is not None and before[0] == number[0]:
-                        qualifier = before[2]
-                return number[1], qualifier, k
-            return None
+            j = number[0]
+            people_end = None
+            if j == start:
+                people_end = start  # "20 wounded"
+            skipped = 0
+            while j < start and people_end is None:
+                people = self._people(st, j)
+                if people is not None:
+                    people_end = people[0]
+                    break
+                named = st.mention_at(j)
+                if named is None and (skipped >= DESCRIBING_WORDS or st.norms[j] in _AUXILIARIES):
+                    return None
+                j = named.end if named is not None else j + 1
+                skipped += named is None
+            if people_end is None:
+                return None
+            j = people_end
+            while j < start:
+                named = st.mention_at(j)
+                link = links.first(st.keys, j)
+                if named is not None:
+                    j = named.end
+                elif link is not None:
+                    j = link[0]
+                elif self._people(st, j) is not None or st.norms[j] in _AUXILIARIES \
+                        or st.norms[j] in ("(", ")", "-"):
+                    j += 1
+                else:
+                    return None
+            qualifier = number[2]
+            for pos in (k - 1, k - 2):  # "over 145", "at least 13"
+                before = read_number(st.keys, st.norms, pos, self.lex) if pos >= floor else None
+                if qualifier is None and before is not None and before[0] == number[0]:
+                    qualifier = before[2]
+            return number[1], qualifier, k, people_end
         return None
 
     def _affiliation(self, st: DocState, hit: CasualtyHit, j: int,
@@ -368,7 +425,7 @@ class CasualtyFinder:
         lex = self.lex
         links = lex.tables["affiliation_links"]
         passable = lex.sets["anaphoric_groups"] | lex.sets["subunit_heads"] | lex.sets[
-            "owner_links"]
+            "owner_links"] | lex.sets["link_fillers"]
         n = len(st.norms)
         stop = min(n, j + AFFILIATION_WINDOW)
         if lex.lang != "ar":
@@ -391,6 +448,8 @@ class CasualtyFinder:
             k += 1
         while k < stop and st.norms[k] not in _BREAKS:
             if k in mention_at:
+                if linked and lex.lang != "ar" and mention_at[k].end in self._trigger_starts(st):
+                    return  # "four people in Turkish shelling": the author of the event
                 if k == j or linked:
                     hit.affiliation = mention_at[k]
                     hit.end = max(hit.end, mention_at[k].end)

@@ -1,0 +1,121 @@
+"""Casualty rules (counts, statuses, sides): short sentences written for each rule."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from kg.core.model import Document, Report
+
+ALIASES = [
+    ["قوات سوريا الديمقراطية", "actor:sdf", "actor", "ArmedGroup", None, 0.7],
+    ["قسد", "actor:sdf", "actor", "ArmedGroup", None, 0.7],
+    ["داعش", "actor:isis", "actor", "TerroristOrganization", None, 0.7],
+    ["قوات النظام", "actor:saa", "actor", "StateForce", None, 0.6],
+    ["منبج", "place:manbij", "place", "City", None, 0.6],
+    ["الرقة", "place:raqqa", "place", "City", None, 0.6],
+    ["SDF", "actor:sdf", "actor", "ArmedGroup", None, 0.7],
+    ["ISIS", "actor:isis", "actor", "TerroristOrganization", None, 0.7],
+    ["Raqqa", "place:raqqa", "place", "City", None, 0.6],
+]
+PUBLISHED = dt.date(2023, 3, 13)
+
+
+@pytest.fixture(scope="module")
+def nlp_ar():  # type: ignore[no-untyped-def]
+    from extractors import make_nlp
+    return make_nlp("ar", {"aliases": ALIASES, "ner": False})
+
+
+@pytest.fixture(scope="module")
+def nlp_en():  # type: ignore[no-untyped-def]
+    from extractors import make_nlp
+    return make_nlp("en", {"aliases": ALIASES, "ner": False})
+
+
+def run(nlp, text: str) -> Report:  # type: ignore[no-untyped-def]
+    from extractors import extract
+    return extract(Document(text, lang=nlp.lang, published=PUBLISHED), nlp=nlp,
+                   today=dt.date(2026, 11, 25))
+
+
+def casualties(report: Report) -> set[tuple[str, int | None, str | None]]:
+    return {(c.status, c.count, (c.affiliation.entity or c.affiliation.name)
+             if c.affiliation else None)
+            for e in report.events for c in e.casualties}
+
+
+def sides(report: Report) -> set[tuple[str, str | None]]:
+    """``(status, side label or KB key)``: civilians by their label."""
+    return {(c.status, None if c.affiliation is None else
+             c.affiliation.entity or c.affiliation.label)
+            for e in report.events for c in e.casualties}
+
+
+# --------------------------------------------------------------------------- counts
+
+
+def test_a_count_told_with_one_status_is_not_read_again(nlp_en) -> None:  # type: ignore[no-untyped-def]
+    report = run(nlp_en, "Regime shelling on Raqqa killed two civilians and wounded several "
+                         "others on Monday.")
+    assert ("killed", 2, "civilians") in casualties(report)
+    assert ("injured", 2, "civilians") not in casualties(report)
+    assert ("injured", None, "civilians") in casualties(report)
+
+
+@pytest.mark.parametrize("text", [
+    "Two SDF fighters were killed on Sunday in an attack on a checkpoint in Raqqa.",
+    "Two SDF fighters were killed by a roadside bomb in Raqqa.",
+])
+def test_an_article_after_the_status_is_no_count(nlp_en, text: str) -> None:  # type: ignore[no-untyped-def]
+    assert casualties(run(nlp_en, text)) == {("killed", 2, "actor:sdf")}
+
+
+def test_an_article_right_after_the_verb_counts_one(nlp_en) -> None:  # type: ignore[no-untyped-def]
+    report = run(nlp_en, "Gunmen killed a shepherd near Raqqa on Monday.")
+    assert ("killed", 1, "shepherd") in casualties(report)
+
+
+def test_describing_words_between_a_count_and_its_people(nlp_en) -> None:  # type: ignore[no-untyped-def]
+    report = run(nlp_en, "Four young Kurdish fighters were killed in a drone strike near Raqqa.")
+    assert ("killed", 4) in {(s, n) for s, n, _ in casualties(report)}
+
+
+def test_a_side_after_the_people_noun_before_the_status(nlp_en) -> None:  # type: ignore[no-untyped-def]
+    report = run(nlp_en, "A commander of the SDF was wounded in a bomb attack in Raqqa.")
+    assert ("injured", 1, "actor:sdf") in casualties(report)
+
+
+def test_more_than_gives_no_count_in_the_gold_format(nlp_en) -> None:  # type: ignore[no-untyped-def]
+    from kg.pipeline.evaluation import to_eval_record
+    report = run(nlp_en, "Over 40 ISIS militants were killed in air strikes near Raqqa.")
+    (event,) = to_eval_record(report, id="r")["events"]
+    (casualty,) = event["casualties"]
+    assert (casualty["count"], casualty["lower_bound"], casualty["qualifier"]) == (
+        None, 40, "more_than")
+    # the extracted casualty keeps the number written, for the graph
+    assert ("killed", 40, "actor:isis") in casualties(report)
+
+
+# --------------------------------------------------------------------------- sides
+
+
+@pytest.mark.parametrize("text", [
+    "اعتقلت قوات النظام شاباً في منبج يوم أمس.",
+    "اختطف مسلحون مجهولون موظفاً في بلدية منبج.",
+])
+def test_young_men_and_employees_are_civilians(nlp_ar, text: str) -> None:  # type: ignore[no-untyped-def]
+    assert {side for _, side in sides(run(nlp_ar, text))} == {"Civilians"}
+
+
+def test_english_women_and_activists_are_civilians(nlp_en) -> None:  # type: ignore[no-untyped-def]
+    assert sides(run(nlp_en, "A woman was injured in shelling on Raqqa on Monday.")) == {
+        ("injured", "Civilians")}
+    assert sides(run(nlp_en, "Gunmen shot dead an activist in Raqqa on Monday.")) == {
+        ("killed", "Civilians")}
+
+
+def test_the_author_of_the_event_is_no_side_of_the_victims(nlp_en) -> None:  # type: ignore[no-untyped-def]
+    report = run(nlp_en, "Four people were wounded in SDF shelling on Raqqa on Monday.")
+    assert casualties(report) == {("injured", 4, None)}
