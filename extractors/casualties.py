@@ -27,6 +27,10 @@ from kg.core.model import CIVILIANS, Mention, Span
 
 #: Tokens that end the search for a count or an affiliation.
 _BREAKS = frozenset({"،", ",", ".", "؛", ";", ":", "\n", "؟", "?", "!"})
+#: Brackets and quotation marks around a side's name (من تنظيم «الدولة الإسلامية»).
+_QUOTES = frozenset({'"', "(", ")", "«", "»", "“", "”"})
+#: Tokens that join two casualties of one sentence ("قتل … وأصيب"، "killed … and wounded").
+_JOINERS = frozenset({"و", "and", ",", "،"})
 #: Prepositions of place a count may stand after ("قتل في منبج ثلاثة").
 _PLACE_PREPOSITIONS = frozenset({"في", "قرب", "in", "near"})
 #: English words between a count and its status word ("12 people were killed").
@@ -133,8 +137,7 @@ class CasualtyFinder:
             if hit is not None:
                 if hit.affiliation is None and previous is not None \
                         and st.sentence_of[previous.start] == st.sentence_of[hit.start] \
-                        and any(st.forms[k] & lex.sets["people_others"]
-                                for k in range(hit.start, hit.end)):
+                        and self._same_people(st, previous, hit):
                     hit.affiliation = previous.affiliation  # "… وأصيب آخرون"
                 out.append(hit)
                 i = max(end, hit.end)
@@ -153,6 +156,7 @@ class CasualtyFinder:
         found_count = False
         count_at: int | None = None  # English: where a count before the cue stands
         people_at: int | None = None  # English: the end of the people noun before the cue
+        pronoun = False  # the count is implied by a pronoun on the status noun (لمقتله)
         people_end: int | None = None
         # a count before a plural status noun: "5 قتلى", "سقوط 3 جرحى"
         if start > floor and (st.forms[start] & lex.sets["counted"] or lex.lang != "ar"):
@@ -249,6 +253,7 @@ class CasualtyFinder:
             if implied is None:
                 return None
             count, found_count = int(implied[1]), True  # "ما أدى لمقتله": one
+            pronoun = True
         hit = CasualtyHit(first, max(end, people_end or end), status, count, qualifier)
         if people_at is not None and people_at < start:
             self._affiliation(st, hit, people_at, mention_at)  # "a commander of the PMF"
@@ -261,7 +266,42 @@ class CasualtyFinder:
             hit.affiliation = self._civilians(st, first, max(end, people_end or end))
         if hit.affiliation is None:
             hit.affiliation = self._of_them(st, hit, mention_at)
+        if hit.affiliation is None and pronoun:
+            hit.affiliation = self._antecedent(st, hit, mention_at)
         return hit
+
+    def _same_people(self, st: DocState, previous: CasualtyHit, hit: CasualtyHit) -> bool:
+        """Whether a casualty tells people of the side of the one just before it: others
+        (وأصيب آخرون), their relatives (مقتل طفلة وإصابة والدها), or a bare count joined
+        to it ("قتل أربعة من عناصر قسد وأصيب 9", "killed two SDF fighters and wounded
+        three")."""
+        lex = self.lex
+        words = range(hit.start, hit.end)
+        if any(st.forms[k] & (lex.sets["people_others"] | lex.sets["relatives"])
+               for k in words):
+            return True
+        joined = all(st.norms[k] in _JOINERS for k in range(previous.end, hit.start))
+        return joined and hit.start - previous.end <= 1 and not any(
+            self._people(st, k) is not None for k in words)
+
+    def _antecedent(self, st: DocState, hit: CasualtyHit,
+                    mention_at: dict[int, MentionHit]) -> MentionHit | None:
+        """"أطلقوا النار على أحد عناصر قسد ما أدى لإصابته": a status noun with a pronoun
+        (its count implied) tells the people named last before it in the sentence; their
+        side is the one written with them."""
+        s_start = st.sentences[st.sentence_of[hit.start]][0]
+        for k in range(hit.start - 1, s_start - 1, -1):
+            if self._people(st, k) is None and not st.forms[k] & self.lex.sets["civilians"]:
+                continue
+            if st.mention_at(k) is not None:
+                continue  # "من قبل مسلحين مجهولين": the authors, named as an actor
+            civilians = self._civilians(st, k, k + 1)
+            if civilians is not None:
+                return civilians
+            probe = CasualtyHit(k, k + 1, hit.status, hit.count)
+            self._affiliation(st, probe, k + 1, mention_at)
+            return probe.affiliation
+        return None
 
     def _accused_of(self, st: DocState, hit: CasualtyHit,
                     mention_at: dict[int, MentionHit]) -> MentionHit | None:
@@ -425,7 +465,7 @@ class CasualtyFinder:
         lex = self.lex
         links = lex.tables["affiliation_links"]
         passable = lex.sets["anaphoric_groups"] | lex.sets["subunit_heads"] | lex.sets[
-            "owner_links"] | lex.sets["link_fillers"]
+            "owner_links"] | lex.sets["link_fillers"] | lex.sets["group_words"]
         n = len(st.norms)
         stop = min(n, j + AFFILIATION_WINDOW)
         if lex.lang != "ar":
@@ -459,10 +499,15 @@ class CasualtyFinder:
                 linked = True
                 k = link[0]
                 continue
+            qualifier = lex.tables["qualifiers"].first(st.keys, k)
+            if qualifier is not None and not linked:
+                stop = min(n, stop + qualifier[0] - k)  # "9 عناصر على الأقل من داعش"
+                k = qualifier[0]
+                continue
             forms = st.forms[k]
             if forms & lex.sets["anaphoric_groups"]:
                 hit.group_word = next(iter(forms & lex.sets["anaphoric_groups"]))
-            if not (forms & passable) and st.norms[k] not in ('"', "(", ")"):
+            if not (forms & passable) and st.norms[k] not in _QUOTES:
                 return
             k += 1
         for h in mention_at.values():

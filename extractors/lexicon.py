@@ -324,6 +324,7 @@ _SETS: dict[str, str] = {
     "carrier_events": "organisations.carriers.event_words",
     "people_others": "people.others",
     "link_fillers": "people.link_fillers",
+    "relatives": "people.relatives",
     "civilians": "people.civilians",
     "force_words": "organisations.force_words",
     "told_to_cues": "organisations.told_to_cues",

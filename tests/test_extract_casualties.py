@@ -119,3 +119,28 @@ def test_english_women_and_activists_are_civilians(nlp_en) -> None:  # type: ign
 def test_the_author_of_the_event_is_no_side_of_the_victims(nlp_en) -> None:  # type: ignore[no-untyped-def]
     report = run(nlp_en, "Four people were wounded in SDF shelling on Raqqa on Monday.")
     assert casualties(report) == {("injured", 4, None)}
+
+
+@pytest.mark.parametrize("text, side", [
+    ("أطلق مسلحون مجهولون النار على أحد عناصر قسد في منبج، ما أدى لإصابته.", "actor:sdf"),
+    ("خطف مسلحون ثلاثة مدنيين في منبج وأطلقوا النار على أحدهم ما أدى لإصابته.", "Civilians"),
+])
+def test_a_pronoun_on_the_status_noun_tells_the_people_named_before(
+        nlp_ar, text: str, side: str) -> None:  # type: ignore[no-untyped-def]
+    assert ("injured", side) in sides(run(nlp_ar, text))
+
+
+def test_relatives_are_of_the_side_of_the_people_just_told(nlp_ar) -> None:  # type: ignore[no-untyped-def]
+    report = run(nlp_ar, "قصفت قوات النظام بلدة منبج ما أدى إلى مقتل طفلة وإصابة والدها.")
+    assert sides(report) == {("killed", "Civilians"), ("injured", "Civilians")}
+
+
+def test_a_bare_count_joined_to_a_casualty_shares_its_side(nlp_ar) -> None:  # type: ignore[no-untyped-def]
+    report = run(nlp_ar, "قتل أربعة من عناصر قسد وأصيب 9 بهجوم لداعش قرب منبج.")
+    assert ("killed", 4, "actor:sdf") in casualties(report)
+    assert ("injured", 9, "actor:sdf") in casualties(report)
+
+
+def test_a_qualifier_and_a_group_word_before_the_side(nlp_ar) -> None:  # type: ignore[no-untyped-def]
+    report = run(nlp_ar, "نصبت قسد كمينا قرب منبج ما أدى لمقتل 9 عناصر على الأقل من تنظيم «داعش».")
+    assert ("killed", 9, "actor:isis") in casualties(report)
