@@ -47,6 +47,10 @@ LIFE_WINDOW = 12
 #: an affiliation may stand.
 COUNT_WINDOW = 5
 AFFILIATION_WINDOW = 5
+#: How far before a status word a negation cancels it ("لم يسفر الهجوم عن إصابات").
+NEGATION_WINDOW = 5
+#: Four-digit numbers in this range after a status word are years unless people follow.
+YEARS = (1900, 2100)
 #: English: how far before a status word its count may stand ("a commander of the
 #: Popular Mobilization Forces (PMF) was injured"), and how many describing words may
 #: stand between the count and its people noun ("three Yazidi fighters").
@@ -134,13 +138,23 @@ class CasualtyFinder:
             previous = out[-1] if out else None
             floor = previous.end if previous is not None else 0
             hit = self._read(st, i, end, str(status), mention_at, floor)
+            if hit is not None and status != "missing" and self._negated(st, i):
+                hit = None  # "دون أن يسفر الحادث عن إصابات", "no one was hurt"
             if hit is not None:
-                if hit.affiliation is None and previous is not None \
-                        and st.sentence_of[previous.start] == st.sentence_of[hit.start] \
-                        and self._same_people(st, previous, hit):
-                    hit.affiliation = previous.affiliation  # "… وأصيب آخرون"
+                same = previous is not None \
+                    and st.sentence_of[previous.start] == st.sentence_of[hit.start] \
+                    and self._same_people(st, previous, hit)
+                if same and previous is not None:
+                    if hit.affiliation is None:
+                        hit.affiliation = previous.affiliation  # "… وأصيب آخرون"
+                    elif previous.affiliation is None and self._others(st, hit):
+                        # "قتل عنصر وأصيب عنصران آخران من قسد": the side of both
+                        previous.affiliation = hit.affiliation
                 out.append(hit)
-                i = max(end, hit.end)
+                joined = self._joined(st, hit, mention_at)
+                if joined is not None:
+                    out.append(joined)
+                i = max(end, out[-1].end)
             else:
                 i = end
         return out
@@ -213,6 +227,9 @@ class CasualtyFinder:
                 # "killed a shepherd" counts one; "killed on Sunday in an air strike"
                 # does not: an article away from the verb counts only before people
                 number = None
+            if number is not None and not self._a_count(st, j, number, mention_at):
+                j = number[0]
+                continue
             if number is not None:
                 count, qualifier, found_count = number[1], number[2], True
                 if people_end is None:  # "مدنيين اثنين": the count after the noun
@@ -269,6 +286,91 @@ class CasualtyFinder:
         if hit.affiliation is None and pronoun:
             hit.affiliation = self._antecedent(st, hit, mention_at)
         return hit
+
+    def _a_count(self, st: DocState, j: int, number: tuple[int, int | None, str | None],
+                 mention_at: dict[int, MentionHit]) -> bool:
+        """Whether a number after a status word counts people: not a year ("قتلت منذ صيف
+        2014") unless people follow it, nor a distance or a share ("400 كم")."""
+        end, value = number[0], number[1]
+        if end < len(st.norms) and st.forms[end] & self.lex.sets["units"]:
+            return False
+        if value is not None and YEARS[0] <= value <= YEARS[1] and st.norms[j].isdigit():
+            return self._people_after(st, end, mention_at) is not None
+        return True
+
+    def _negated(self, st: DocState, i: int) -> bool:
+        """Whether a negation stands shortly before a status word in its clause."""
+        s_start = st.sentences[st.sentence_of[i]][0] if st.sentences else 0
+        for k in range(i - 1, max(s_start, i - NEGATION_WINDOW) - 1, -1):
+            if st.norms[k] in _BREAKS:
+                return False
+            if st.forms[k] & self.lex.sets["casualty_negations"]:
+                return True
+        return False
+
+    def _others(self, st: DocState, hit: CasualtyHit) -> bool:
+        return any(st.forms[k] & self.lex.sets["people_others"]
+                   for k in range(hit.start, hit.end))
+
+    def _joined(self, st: DocState, hit: CasualtyHit,
+                mention_at: dict[int, MentionHit]) -> CasualtyHit | None:
+        """More people joined to a casualty by "and" without a status of their own: of its
+        side they add to its count ("قتل ضابط في الجيش العراقي وأربعة جنود" = 5); with a
+        side of their own they are a casualty of that side ("مقتل 3 مدنيين وعنصرين من
+        قسد"). Returns the new casualty, if any."""
+        lex = self.lex
+        n = len(st.norms)
+        k = hit.end
+        if k >= n or hit.count is None:
+            return None
+        number: tuple[int, int | None, str | None] | None
+        people_end: int | None
+        if st.norms[k] in _JOINERS and st.norms[k] not in ("،", ","):
+            k += 1
+            number = read_number(st.keys, st.norms, k, lex) if k < n else None
+        elif st.norms[k].startswith("و"):
+            digits = st.norms[k][1:]
+            number = (k + 1, int(digits), None) if digits.isdigit() else read_number(
+                st.keys, st.norms, k, lex)
+        else:
+            return None
+        if number is None:
+            people = self._people(st, k) if k < n else None  # "وعنصرين" (a dual)
+            if people is None or people[1] != 2:
+                return None  # "36 سيدة وطفل": women and children, one count
+            number, people_end = (people[0], people[1], None), people[0]
+        else:
+            people_end = self._people_after(st, number[0], mention_at)
+        value = number[1]
+        if value is None or people_end is None:
+            return None
+        cues = lex.tables["casualties"]
+        after = range(people_end, min(n, people_end + 3))
+        after = range(people_end, next((j for j in after if st.norms[j] in _BREAKS), after.stop))
+        if any(st.forms[j] & lex.sets["people_others"] for j in range(k, people_end)) or any(
+                cues.starts_with(st.forms[j]) and cues.first(st.keys, j) is not None
+                for j in after):
+            return None  # "وثلاثة آخرين", "and three others were wounded": their own status
+        probe = CasualtyHit(k, people_end, hit.status, value, number[2])
+        self._affiliation(st, probe, people_end, mention_at)
+        if probe.affiliation is None:
+            probe.affiliation = self._civilians(st, k, people_end)
+        if probe.affiliation is None and self._kind(st, hit) == self._kind(st, probe) \
+                or probe.affiliation is not None \
+                and _side_key(probe.affiliation) == _side_key(hit.affiliation):
+            hit.count += value  # "قتل ضابط في الجيش العراقي وأربعة جنود": five
+            hit.end = max(hit.end, probe.end)
+            return None
+        return probe
+
+    def _kind(self, st: DocState, hit: CasualtyHit) -> str | None:
+        """Whether a casualty's people are fighters or civilians (``None``: unsaid)."""
+        for k in range(hit.start, hit.end):
+            if st.forms[k] & self.lex.sets["combatants"]:
+                return "combatants"
+            if st.forms[k] & self.lex.sets["civilians"]:
+                return "civilians"
+        return None
 
     def _same_people(self, st: DocState, previous: CasualtyHit, hit: CasualtyHit) -> bool:
         """Whether a casualty tells people of the side of the one just before it: others
@@ -482,9 +584,11 @@ class CasualtyFinder:
                     return
         k = j
         linked = False
-        # one describing word may stand before the link ("قيادي بارز في تنظيم …")
+        # one describing word may stand before the link ("قيادي بارز في تنظيم …"), not
+        # other people ("مقتل 3 مدنيين وعنصرين من قسد": the side of the others)
         if k + 1 < stop and k not in mention_at and links.first(st.keys, k) is None \
-                and links.first(st.keys, k + 1) is not None:
+                and links.first(st.keys, k + 1) is not None and (
+                    self._people(st, k) is None or st.forms[k] & lex.sets["people_others"]):
             k += 1
         while k < stop and st.norms[k] not in _BREAKS:
             if k in mention_at:
@@ -513,6 +617,18 @@ class CasualtyFinder:
         for h in mention_at.values():
             if h.start <= j - 1 < h.end:
                 hit.affiliation = h
+
+
+def _side_key(hit: MentionHit | None) -> str | None:
+    """What identifies a side: its KB key, else its label (civilians), else its name."""
+    if hit is None:
+        return None
+    mention = hit.mention
+    if mention.entity:
+        return mention.entity
+    if mention.label == CIVILIANS:
+        return CIVILIANS
+    return mention.name or mention.span.text
 
 
 @Language.factory("ckg_casualties", default_config={"lang": "ar"})

@@ -144,3 +144,49 @@ def test_a_bare_count_joined_to_a_casualty_shares_its_side(nlp_ar) -> None:  # t
 def test_a_qualifier_and_a_group_word_before_the_side(nlp_ar) -> None:  # type: ignore[no-untyped-def]
     report = run(nlp_ar, "نصبت قسد كمينا قرب منبج ما أدى لمقتل 9 عناصر على الأقل من تنظيم «داعش».")
     assert ("killed", 9, "actor:isis") in casualties(report)
+
+
+def test_the_others_name_the_side_of_the_people_before_them(nlp_ar) -> None:  # type: ignore[no-untyped-def]
+    report = run(nlp_ar, "قتل عنصر وأصيب عنصران آخران من قسد بهجوم لداعش قرب منبج.")
+    assert casualties(report) == {("killed", 1, "actor:sdf"), ("injured", 2, "actor:sdf")}
+
+
+def test_people_joined_by_and_add_to_the_count(nlp_ar, nlp_en) -> None:  # type: ignore[no-untyped-def]
+    report = run(nlp_ar, "قتل ضابط في قوات النظام وثلاثة جنود بهجوم لداعش قرب منبج.")
+    assert ("killed", 4, "actor:saa") in casualties(report)
+    report = run(nlp_en, "Gunmen killed an officer and two soldiers near Raqqa on Monday.")
+    assert ("killed", 3) in {(s, n) for s, n, _ in casualties(report)}
+
+
+def test_people_joined_with_a_side_of_their_own_are_a_casualty_of_it(nlp_ar) -> None:  # type: ignore[no-untyped-def]
+    report = run(nlp_ar, "قصفت قوات النظام منبج ما أدى إلى مقتل 3 مدنيين وعنصرين من قسد.")
+    assert sides(report) == {("killed", "Civilians"), ("killed", "actor:sdf")}
+    assert ("killed", 2, "actor:sdf") in casualties(report)
+
+
+def test_women_and_children_under_one_count(nlp_ar) -> None:  # type: ignore[no-untyped-def]
+    report = run(nlp_ar, "خطف مسلحون 12 سيدة وطفل قرب منبج.")
+    assert {(s, n) for s, n, _ in casualties(report)} == {("abducted", 12)}
+
+
+def test_a_negated_status_is_no_casualty(nlp_ar, nlp_en) -> None:  # type: ignore[no-untyped-def]
+    report = run(nlp_ar, "انفجرت عبوة ناسفة في منبج دون أن يسفر الانفجار عن إصابات.")
+    assert casualties(report) == set()
+    report = run(nlp_en, "A roadside bomb exploded in Raqqa on Monday; no one was injured.")
+    assert casualties(report) == set()
+
+
+@pytest.mark.parametrize("text", [
+    "قالت مصادر إن غارات التحالف قتلت منذ عام 2017، مئات المدنيين في الرقة.",
+    "أعلن الحشد الشعبي عملية «ثأر الشهداء» في منطقة تبعد 60 كم عن منبج.",
+])
+def test_years_and_distances_are_no_counts(nlp_ar, text: str) -> None:  # type: ignore[no-untyped-def]
+    assert all(n is None or n < 100 for _, n, _ in casualties(run(nlp_ar, text)))
+
+
+def test_a_casualty_belongs_to_the_event_word_that_caused_it(nlp_ar) -> None:  # type: ignore[no-untyped-def]
+    report = run(nlp_ar, "أصيب مدنيان بانفجار عبوة ناسفة في منبج، فيما قتل عنصر من قسد "
+                         "بهجوم لداعش قرب الرقة.")
+    by_type = {e.type: {(c.status, c.count) for c in e.casualties} for e in report.events}
+    assert by_type.get("Attack") == {("killed", 1)}
+    assert by_type.get("Explosion") == {("injured", 2)}

@@ -18,6 +18,7 @@ from extractors.attribution import speakers_of
 from extractors.casualties import CIVILIANS
 from extractors.entities import STATE_FORCE
 from extractors.events.drafts import (
+    CLAUSE_BREAKS,
     CUE,
     DIRECTED,
     ORDER,
@@ -33,6 +34,8 @@ from kg.core.model import Mention, Span
 from kg.core.text import normalize_text
 
 _ESCALATION = normalize_text("تصعيد")
+#: How many words may stand between a casualty and the event word that caused it.
+CAUSE_WINDOW = 4
 #: Background when an explicit date lies this many days before the reference date.
 BACKGROUND_DAYS = 7
 
@@ -278,7 +281,7 @@ class ArgumentReader:
             if in_tally(st, self.lex, cas.start):
                 continue  # "بلغت حصيلة القتلى … 76 قتيلا": counted, not told
             before = [m for m in mentions if m.trigger.start <= cas.start]
-            host = before[-1] if before else mentions[0]
+            host = self._cause(st, mentions, cas) or (before[-1] if before else mentions[0])
             if cas.affiliation is None and cas.group_word is not None:
                 cas.affiliation = self._group_actor(st, cas.start)
             host.casualties.append(cas)
@@ -301,6 +304,25 @@ class ArgumentReader:
                     break
             else:
                 host.roles.append((cas.affiliation, "target", ORDER))
+
+    def _cause(self, st: DocState, mentions: list[EventMention],
+               cas: CasualtyHit) -> EventMention | None:
+        """The mention whose event word follows a casualty as its cause, in the same
+        clause ("أصيب ثلاثة مدنيين بجروح بانفجار عبوة"، "were wounded in a blast"); the
+        casualty belongs to it rather than to the event told before it."""
+        lex = self.lex
+        for m in mentions:
+            gap = range(cas.end, m.trigger.start)
+            if m.trigger.start < cas.end or len(gap) > CAUSE_WINDOW:
+                continue
+            if any(st.norms[k] in CLAUSE_BREAKS or st.norms[k] == "." for k in gap):
+                return None
+            first = st.keys[m.trigger.start]
+            prefixed = any(cut and st.norms[m.trigger.start][:cut] in lex.sets["cause_prefixes"]
+                           for _form, cut in first)
+            if prefixed or any(st.forms[k] & lex.sets["cause_words"] for k in gap):
+                return m
+        return None
 
     def _target_side(self, st: DocState, host: EventMention,
                      cas: CasualtyHit) -> MentionHit | None:
