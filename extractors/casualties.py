@@ -49,6 +49,8 @@ COUNT_WINDOW = 5
 AFFILIATION_WINDOW = 5
 #: How far before a status word a negation cancels it ("لم يسفر الهجوم عن إصابات").
 NEGATION_WINDOW = 5
+#: How many tokens a list of quoted names after "كل من" may run.
+NAME_LIST_WINDOW = 40
 #: Four-digit numbers in this range after a status word are years unless people follow.
 YEARS = (1900, 2100)
 #: English: how far before a status word its count may stand ("a commander of the
@@ -71,6 +73,8 @@ def read_number(keys: Keys, norms: Sequence[str], i: int,
     if j >= len(norms):
         return None
     norm = norms[j]
+    if lex.lang == "ar" and norm[:1] == "و" and norm[1:].isdigit():
+        norm = norm[1:]  # "15 قتيلا و30 جريحا": the conjunction on the digits
     if norm.replace(",", "").isdigit():
         return j + 1, int(norm.replace(",", "")), qualifier
     word = lex.tables["number_words"].first(keys, j, j + 1)
@@ -193,9 +197,12 @@ class CasualtyFinder:
         cues = lex.tables["casualties"]
         places = {h.start: h for h in st.mentions if h.mention.kind == "place"}
         place_words = lex.sets["directions"] | _PLACE_PREPOSITIONS
+        after_name = -1  # the token after the last name skipped (its subject)
         while j < stop and not found_count:
             if st.norms[j] in _BREAKS:
                 aside = self._aside_end(st, j)
+                if aside is None and st.norms[j] in ("،", ",") and j == after_name:
+                    aside = j + 1  # "قتلت قوى الأمن (الأسايش)، عنصرين": after the subject
                 if aside is None:
                     break
                 stop = min(n, stop + aside - j)  # "اغتال مسلحون، مساء أمس، قياديا"
@@ -206,16 +213,26 @@ class CasualtyFinder:
             named = mention_at.get(j) or places.get(j)
             if named is not None:  # "اعتقلت قوى الأمن الداخلي (الأسايش) خمسة أشخاص"
                 stop = min(n, stop + named.end - j)
-                j = named.end
+                j = after_name = named.end
                 continue
             if st.forms[j] & place_words:  # "قتل في المقدادية شمال شرق بعقوبة ثلاثة"
                 stop = min(n, stop + 1)
                 j += 1
                 continue
+            if st.norms[j] == "(" and j == after_name:
+                close = next((k for k in range(j + 1, min(n, j + 5)) if st.norms[k] == ")"), None)
+                if close is not None:  # "قوى الأمن الداخلي (آسايش)": the name's short form
+                    stop = min(n, stop + close + 1 - j)
+                    j = after_name = close + 1
+                    continue
             if st.norms[j] in ("(", ")", '"'):
                 stop = min(n, stop + 1)
                 j += 1
                 continue
+            listed = self._named_list(st, j)
+            if listed is not None:  # "مقتل كل من "أحمد، ومحمد"": as many as the names
+                count, found_count, people_end = listed[1], True, listed[0]
+                break
             time_end = self._time_at(st, j)
             if time_end is not None:  # "يوم الخميس 7 آذار": a day of the month, no count
                 stop = min(n, stop + time_end - j)
@@ -271,6 +288,8 @@ class CasualtyFinder:
                 return None
             count, found_count = int(implied[1]), True  # "ما أدى لمقتله": one
             pronoun = True
+            if any(st.forms[k] & lex.sets["spread_words"] for k in range(max(0, start - 2), start)):
+                count, pronoun = None, False  # "سقطوا بين قتيل وجريح": dead and wounded
         hit = CasualtyHit(first, max(end, people_end or end), status, count, qualifier)
         if people_at is not None and people_at < start:
             self._affiliation(st, hit, people_at, mention_at)  # "a commander of the PMF"
@@ -297,6 +316,40 @@ class CasualtyFinder:
         if value is not None and YEARS[0] <= value <= YEARS[1] and st.norms[j].isdigit():
             return self._people_after(st, end, mention_at) is not None
         return True
+
+    def _named_list(self, st: DocState, j: int) -> tuple[int, int] | None:
+        """"مقتل كل من "أحمد علي، ومحمد حسن"", "اعتقال كل من "أ" و"ب"": the people are
+        the quoted names listed after "كل من"; ``(end, how many)``."""
+        n = len(st.norms)
+        found = self.lex.tables["name_lists"].first(st.keys, j)
+        if found is None or found[0] >= n or st.norms[found[0]] not in _QUOTES:
+            return None
+        names, inside, end = 0, False, None
+        for k in range(found[0], min(n, found[0] + NAME_LIST_WINDOW)):
+            word = st.norms[k]
+            if word in (".", "\n", "؛", ":"):
+                break
+            if word in _QUOTES:
+                inside = not inside
+                if inside:
+                    names += 1
+                else:
+                    end = k + 1
+                    if not self._next_name(st, end):
+                        break
+            elif inside and word in ("،", ","):
+                names += 1  # "سروت عبدي، وعدنان ذكي": one more name
+        if end is None or names == 0:
+            return None
+        return end, names
+
+    @staticmethod
+    def _next_name(st: DocState, k: int) -> bool:
+        """Whether another quoted name follows a closing quote at ``k`` (و"…"، ، "…")."""
+        n = len(st.norms)
+        if k < n and st.norms[k] in ("و", "،", ","):
+            k += 1
+        return k < n and st.norms[k] in _QUOTES
 
     def _negated(self, st: DocState, i: int) -> bool:
         """Whether a negation stands shortly before a status word in its clause."""
@@ -329,9 +382,7 @@ class CasualtyFinder:
             k += 1
             number = read_number(st.keys, st.norms, k, lex) if k < n else None
         elif st.norms[k].startswith("و"):
-            digits = st.norms[k][1:]
-            number = (k + 1, int(digits), None) if digits.isdigit() else read_number(
-                st.keys, st.norms, k, lex)
+            number = read_number(st.keys, st.norms, k, lex)
         else:
             return None
         if number is None:

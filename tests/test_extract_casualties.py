@@ -190,3 +190,28 @@ def test_a_casualty_belongs_to_the_event_word_that_caused_it(nlp_ar) -> None:  #
     by_type = {e.type: {(c.status, c.count) for c in e.casualties} for e in report.events}
     assert by_type.get("Attack") == {("killed", 1)}
     assert by_type.get("Explosion") == {("injured", 2)}
+
+
+@pytest.mark.parametrize("text, count", [
+    ('أسفرت المداهمة في منبج عن اعتقال كل من "أحمد العلي" و"محمد الحسن".', 2),
+    ('استهدفت مسيرة سيارة في منبج ما أسفر عن مقتل كل من "علي حسن، وخالد عمر، وسامر أحمد".', 3),
+])
+def test_a_list_of_names_counts_its_people(nlp_ar, text: str, count: int) -> None:  # type: ignore[no-untyped-def]
+    assert count in {n for _, n, _ in casualties(run(nlp_ar, text))}
+
+
+def test_a_count_after_the_subject_and_a_comma(nlp_ar) -> None:  # type: ignore[no-untyped-def]
+    report = run(nlp_ar, "قتلت قوات سوريا الديمقراطية (قسد)، ثلاثة عناصر من داعش قرب منبج.")
+    assert ("killed", 3, "actor:isis") in casualties(report)
+
+
+def test_a_singular_status_noun_counts_one(nlp_ar) -> None:  # type: ignore[no-untyped-def]
+    report = run(nlp_ar, "استهدفت طائرة مسيرة سيارة قرب منبج مما أدى إلى سقوط قتيل.")
+    assert {(s, n) for s, n, _ in casualties(report)} == {("killed", 1)}
+    report = run(nlp_ar, "قصفت قوات النظام منبج وسقط مدنيون بين قتيل وجريح.")
+    assert all(n is None for _, n, _ in casualties(report))
+
+
+def test_digits_with_the_conjunction(nlp_ar) -> None:  # type: ignore[no-untyped-def]
+    report = run(nlp_ar, "قال الدفاع المدني إن 12 قتيلا و20 جريحا هي حصيلة تفجير منبج.")
+    assert ("injured", 20) in {(s, n) for s, n, _ in casualties(report)}
