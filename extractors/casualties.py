@@ -56,7 +56,7 @@ YEARS = (1900, 2100)
 #: English: how far before a status word its count may stand ("a commander of the
 #: Popular Mobilization Forces (PMF) was injured"), and how many describing words may
 #: stand between the count and its people noun ("three Yazidi fighters").
-BACK_WINDOW = 12
+BACK_WINDOW = 16
 DESCRIBING_WORDS = 2
 
 Keys = Sequence[Sequence[tuple[str, int]]]
@@ -192,6 +192,11 @@ class CasualtyFinder:
             if before is not None:
                 count, qualifier, found_count, people_end = before[0], before[1], True, end
                 count_at, people_at = before[2], before[3]
+            else:
+                one = self._one_before(st, start, floor)
+                if one is not None:  # "PMF commander injured": a singular noun, one
+                    count, found_count, people_end = 1, True, end
+                    count_at, people_at = one
         j = end
         stop = min(n, end + COUNT_WINDOW)
         cues = lex.tables["casualties"]
@@ -239,8 +244,10 @@ class CasualtyFinder:
                 j = time_end
                 continue
             number = read_number(st.keys, st.norms, j, lex)
-            if number is not None and st.norms[j] in lex.sets["article_numbers"] \
-                    and j > end and self._people_after(st, number[0], mention_at) is None:
+            if number is not None and st.norms[j] in lex.sets["article_numbers"] and (
+                    j > end and self._people_after(st, number[0], mention_at) is None
+                    or any(st.norms[k].isdigit() for k in range(j + 1, min(n, j + 3)))):
+                # "killed an estimated 145": the count is the number after the article
                 # "killed a shepherd" counts one; "killed on Sunday in an air strike"
                 # does not: an article away from the verb counts only before people
                 number = None
@@ -249,6 +256,9 @@ class CasualtyFinder:
                 continue
             if number is not None:
                 count, qualifier, found_count = number[1], number[2], True
+                if self._range_after(st, number[0]):  # "145-150": no one count
+                    count, qualifier = None, "about"
+                    number = (number[0] + 2, None, qualifier)
                 if people_end is None:  # "مدنيين اثنين": the count after the noun
                     people_end = self._people_after(st, number[0], mention_at)
                 break
@@ -291,7 +301,7 @@ class CasualtyFinder:
             if any(st.forms[k] & lex.sets["spread_words"] for k in range(max(0, start - 2), start)):
                 count, pronoun = None, False  # "سقطوا بين قتيل وجريح": dead and wounded
         hit = CasualtyHit(first, max(end, people_end or end), status, count, qualifier)
-        if people_at is not None and people_at < start:
+        if people_at is not None and people_at <= start:
             self._affiliation(st, hit, people_at, mention_at)  # "a commander of the PMF"
         if people_end is not None and hit.affiliation is None:
             self._affiliation(st, hit, people_end, mention_at)
@@ -398,15 +408,15 @@ class CasualtyFinder:
         cues = lex.tables["casualties"]
         after = range(people_end, min(n, people_end + 3))
         after = range(people_end, next((j for j in after if st.norms[j] in _BREAKS), after.stop))
-        if any(st.forms[j] & lex.sets["people_others"] for j in range(k, people_end)) or any(
-                cues.starts_with(st.forms[j]) and cues.first(st.keys, j) is not None
-                for j in after):
-            return None  # "وثلاثة آخرين", "and three others were wounded": their own status
+        if any(cues.starts_with(st.forms[j]) and cues.first(st.keys, j) is not None
+               for j in after):
+            return None  # "and three others were wounded": a status of their own
         probe = CasualtyHit(k, people_end, hit.status, value, number[2])
         self._affiliation(st, probe, people_end, mention_at)
         if probe.affiliation is None:
             probe.affiliation = self._civilians(st, k, people_end)
-        if probe.affiliation is None and self._kind(st, hit) == self._kind(st, probe) \
+        others = any(st.forms[j] & lex.sets["people_others"] for j in range(k, people_end))
+        if probe.affiliation is None and (others or self._kind(st, hit) == self._kind(st, probe)) \
                 or probe.affiliation is not None \
                 and _side_key(probe.affiliation) == _side_key(hit.affiliation):
             hit.count += value  # "قتل ضابط في الجيش العراقي وأربعة جنود": five
@@ -610,6 +620,25 @@ class CasualtyFinder:
             return number[1], qualifier, k, people_end
         return None
 
+    @staticmethod
+    def _range_after(st: DocState, k: int) -> bool:
+        """Whether a dash and a second number follow a number ending at ``k``."""
+        return k + 1 < len(st.norms) and st.norms[k] in ("-", "–") and st.norms[k + 1].isdigit()
+
+    def _one_before(self, st: DocState, start: int, floor: int) -> tuple[int, int] | None:
+        """English: a singular people noun right before a status word, past auxiliaries
+        ("PMF commander injured", "the commander was killed"): ``(its first token, with
+        a side named right before it; the end of the noun)``."""
+        k = start - 1
+        while k >= floor and k > start - 3 and st.norms[k] in _AUXILIARIES:
+            k -= 1
+        if k < floor or not st.forms[k] & self.lex.sets["people_singular"] \
+                or st.forms[k] & self.lex.sets["people_others"]:
+            return None
+        named = st.mention_at(k - 1) if k > floor else None
+        first = named.start if named is not None and named.start >= floor else k
+        return first, k + 1
+
     def _affiliation(self, st: DocState, hit: CasualtyHit, j: int,
                      mention_at: dict[int, MentionHit]) -> None:
         """The side of the people ending at token ``j``: a name right after them
@@ -623,7 +652,7 @@ class CasualtyFinder:
         stop = min(n, j + AFFILIATION_WINDOW)
         if lex.lang != "ar":
             for h in mention_at.values():
-                if h.end == j - 1 and h.start > hit.start:
+                if h.end == j - 1 and h.start >= hit.start:
                     hit.affiliation = h
                     return
             for h in mention_at.values():

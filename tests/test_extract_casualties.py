@@ -215,3 +215,26 @@ def test_a_singular_status_noun_counts_one(nlp_ar) -> None:  # type: ignore[no-u
 def test_digits_with_the_conjunction(nlp_ar) -> None:  # type: ignore[no-untyped-def]
     report = run(nlp_ar, "قال الدفاع المدني إن 12 قتيلا و20 جريحا هي حصيلة تفجير منبج.")
     assert ("injured", 20) in {(s, n) for s, n, _ in casualties(report)}
+
+
+def test_english_iraqi_soldiers_are_of_the_iraqi_forces() -> None:
+    from kg.pipeline.ingest import Processor
+    report = Processor(None)(Document("Five Iraqi soldiers were wounded in an explosion near "
+                                      "Tikrit on Monday.", lang="en", published=PUBLISHED))
+    ((casualty,),) = [e.casualties for e in report.events]
+    assert (casualty.count, casualty.affiliation.entity) == (5, "actor:iraqi_armed_forces")
+
+
+def test_a_singular_people_noun_before_the_status_counts_one(nlp_en) -> None:  # type: ignore[no-untyped-def]
+    report = run(nlp_en, "SDF commander injured in a bomb attack in Raqqa")
+    assert ("injured", 1, "actor:sdf") in casualties(report)
+
+
+def test_a_range_or_an_estimate_is_no_count(nlp_en) -> None:  # type: ignore[no-untyped-def]
+    report = run(nlp_en, "Air strikes killed an estimated 40-50 ISIS militants near Raqqa.")
+    assert ("killed", None, "actor:isis") in casualties(report)
+
+
+def test_one_and_others_are_counted_together(nlp_en) -> None:  # type: ignore[no-untyped-def]
+    report = run(nlp_en, "Police arrested an ISIS official and two others in Raqqa on Monday.")
+    assert {(s, n) for s, n, _ in casualties(report)} == {("arrested", 3)}
