@@ -238,3 +238,20 @@ def test_a_range_or_an_estimate_is_no_count(nlp_en) -> None:  # type: ignore[no-
 def test_one_and_others_are_counted_together(nlp_en) -> None:  # type: ignore[no-untyped-def]
     report = run(nlp_en, "Police arrested an ISIS official and two others in Raqqa on Monday.")
     assert {(s, n) for s, n, _ in casualties(report)} == {("arrested", 3)}
+
+
+def test_people_told_by_names_are_of_the_side_attacked(nlp_ar) -> None:  # type: ignore[no-untyped-def]
+    report = run(nlp_ar, 'استهدفت طائرة مسيرة سيارة عسكرية لقوات سوريا الديمقراطية في منبج، '
+                         'ما أسفر عن مقتل كل من "علي حسن" و"خالد عمر".')
+    assert ("killed", 2, "actor:sdf") in casualties(report)
+
+
+def test_those_caught_in_an_attack_are_the_attackers(nlp_ar) -> None:  # type: ignore[no-untyped-def]
+    report = run(nlp_ar, "هاجم عناصر من داعش سجنا لقوات سوريا الديمقراطية في منبج، "
+                         "وأسر اثنان من المهاجمين.")
+    assert ("arrested", "actor:isis") in sides(report)
+
+
+def test_a_person_killed_in_a_shelling_has_no_side(nlp_ar) -> None:  # type: ignore[no-untyped-def]
+    report = run(nlp_ar, "قصفت قوات النظام مواقع لقسد في منبج ما أدى لمقتل شخص.")
+    assert casualties(report) == {("killed", 1, None)}

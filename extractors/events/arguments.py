@@ -34,6 +34,10 @@ from kg.core.model import Mention, Span
 from kg.core.text import normalize_text
 
 _ESCALATION = normalize_text("تصعيد")
+#: Events in which those arrested are the attackers caught (the side that attacked).
+CAPTURED_ATTACKERS = frozenset({"Attack", "SuicideBombing"})
+#: Events whose dead and detained are of the raided side, whatever the people word.
+RAIDS = frozenset({"Raid", "Arrest"})
 #: How many words may stand between a casualty and the event word that caused it.
 CAUSE_WINDOW = 4
 #: Background when an explicit date lies this many days before the reference date.
@@ -340,10 +344,25 @@ class ArgumentReader:
                       if h.mention.label == STATE_FORCE}
             if len(forces) == 1:
                 return next(iter(forces.values()))
-        if not any(st.forms[k] & combatants for k in words):
+        lex = self.lex
+        if cas.status == "arrested" and host.type in CAPTURED_ATTACKERS:
+            # "هاجم التنظيم السجن … واعتقل عدد": those caught in an attack are attackers
+            authors = {identity(h): h for h, role, _ in host.roles if role == "perpetrator"}
+            return next(iter(authors.values())) if len(authors) == 1 else None
+        people = lex.sets["people_plural"] | lex.sets["people_singular"] | lex.sets["people_dual"]
+        if any(st.forms[k] & lex.sets["civilians"] for k in words):
             return None
+        if not any(st.forms[k] & combatants for k in words) and not (
+                host.type in RAIDS and cas.status in ("killed", "arrested")) and any(
+                st.forms[k] & people for k in words):
+            return None  # "مقتل شخص" in a shelling: no side told
+        # fighters, the people killed or taken in a raid (of the raided group), and
+        # people told only by a count, a pronoun or their names: of the one side attacked
         targets = {identity(h): h for h, role, _ in host.roles if role == "target"}
-        return next(iter(targets.values())) if len(targets) == 1 else None
+        if len(targets) != 1:
+            return None
+        target = next(iter(targets.values()))
+        return target if target.mention.kind == "actor" else None
 
     def _group_actor(self, st: DocState, before: int) -> MentionHit | None:
         """The last actor named with a group word (خلايا داعش) before a token."""
