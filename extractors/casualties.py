@@ -29,6 +29,8 @@ from kg.core.model import CIVILIANS, Mention, Span
 _BREAKS = frozenset({"،", ",", ".", "؛", ";", ":", "\n", "؟", "?", "!"})
 #: Brackets and quotation marks around a side's name (من تنظيم «الدولة الإسلامية»).
 _QUOTES = frozenset({'"', "(", ")", "«", "»", "“", "”"})
+#: The Arabic article: a definite status noun names (حي الشهداء) more than it tells.
+_ARTICLE = "ال"
 #: Tokens that join two casualties of one sentence ("قتل … وأصيب"، "killed … and wounded").
 _JOINERS = frozenset({"و", "and", ",", "،"})
 #: Prepositions of place a count may stand after ("قتل في منبج ثلاثة").
@@ -234,6 +236,12 @@ class CasualtyFinder:
                 stop = min(n, stop + 1)
                 j += 1
                 continue
+            if st.forms[j] & lex.sets["subset_words"]:
+                break  # "قتلى وجرحى بصفوف قسد بينهم قيادي": a part, not the count
+            if st.forms[j] & lex.sets["one_of"] and j + 1 < n \
+                    and self._people(st, j + 1) is not None:
+                count, found_count, people_end = 1, True, j + 2  # "أحد الإرهابيين": one
+                break
             listed = self._named_list(st, j)
             if listed is not None:  # "مقتل كل من "أحمد، ومحمد"": as many as the names
                 count, found_count, people_end = listed[1], True, listed[0]
@@ -294,11 +302,16 @@ class CasualtyFinder:
         if not found_count:
             implied = next((found for k in range(start, end) if (
                 found := lex.tables["implied_counts"].first(st.keys, k)) is not None), None)
+            if implied is None and st.forms[start] & lex.sets["plural_status"] \
+                    and not st.norms[start].startswith(_ARTICLE):
+                # "سقوط قتلى وجرحى": dead and wounded, no number ("حي الشهداء": a name)
+                implied = (end, None)
             if implied is None:
                 return None
-            count, found_count = int(implied[1]), True  # "ما أدى لمقتله": one
-            pronoun = True
-            if any(st.forms[k] & lex.sets["spread_words"] for k in range(max(0, start - 2), start)):
+            count, found_count = None if implied[1] is None else int(implied[1]), True
+            pronoun = count is not None  # "ما أدى لمقتله": one
+            if any(st.forms[k] & lex.sets["spread_words"]
+                   for k in range(max(0, start - 2), start)):
                 count, pronoun = None, False  # "سقطوا بين قتيل وجريح": dead and wounded
         hit = CasualtyHit(first, max(end, people_end or end), status, count, qualifier)
         if people_at is not None and people_at <= start:

@@ -255,3 +255,26 @@ def test_those_caught_in_an_attack_are_the_attackers(nlp_ar) -> None:  # type: i
 def test_a_person_killed_in_a_shelling_has_no_side(nlp_ar) -> None:  # type: ignore[no-untyped-def]
     report = run(nlp_ar, "قصفت قوات النظام مواقع لقسد في منبج ما أدى لمقتل شخص.")
     assert casualties(report) == {("killed", 1, None)}
+
+
+def test_one_of_the_people_counts_one(nlp_ar) -> None:  # type: ignore[no-untyped-def]
+    report = run(nlp_ar, "ألقت قوات النظام القبض على أحد الإرهابيين في منبج.")
+    assert {(s, n) for s, n, _ in casualties(report)} == {("arrested", 1)}
+
+
+def test_a_part_named_after_the_count_is_not_the_count(nlp_ar) -> None:  # type: ignore[no-untyped-def]
+    report = run(nlp_ar, "قصفت مسيرة تركية سيارة في منبج ما أسفر عن سقوط قتلى وجرحى بصفوف قسد "
+                         "بينهم قيادي.")
+    assert casualties(report) == {("killed", None, "actor:sdf"), ("injured", None, "actor:sdf")}
+
+
+def test_a_plural_status_noun_without_a_count(nlp_ar) -> None:  # type: ignore[no-untyped-def]
+    report = run(nlp_ar, "قصفت قوات النظام بلدة منبج ما أدى لوقوع قتلى.")
+    assert casualties(report) == {("killed", None, None)}
+    report = run(nlp_ar, "اندلعت اشتباكات في حي الشهداء بمدينة منبج.")
+    assert casualties(report) == set()
+
+
+def test_the_prisoners_of_an_escape_are_no_arrest(nlp_ar) -> None:  # type: ignore[no-untyped-def]
+    report = run(nlp_ar, "فر عشرات المعتقلين من سجن منبج فجر اليوم.")
+    assert all(s != "arrested" for s, _, _ in casualties(report))

@@ -284,6 +284,9 @@ class ArgumentReader:
         for cas in st.in_sentence("casualties", st.sentence_of[s_start]):
             if in_tally(st, self.lex, cas.start):
                 continue  # "بلغت حصيلة القتلى … 76 قتيلا": counted, not told
+            if cas.status == "arrested" and any(m.type == "PrisonBreak" for m in mentions) \
+                    and st.forms[cas.start] & self.lex.sets["counted"]:
+                continue  # "فرار المعتقلين": the prisoners of an escape, no arrest
             before = [m for m in mentions if m.trigger.start <= cas.start]
             host = self._cause(st, mentions, cas) or (before[-1] if before else mentions[0])
             if cas.affiliation is None and cas.group_word is not None:
