@@ -435,6 +435,7 @@ class CasualtyFinder:
             hit.count += value  # "قتل ضابط في الجيش العراقي وأربعة جنود": five
             hit.end = max(hit.end, probe.end)
             return None
+        probe.apart = probe.affiliation is None
         return probe
 
     def _kind(self, st: DocState, hit: CasualtyHit) -> str | None:

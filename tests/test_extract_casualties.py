@@ -278,3 +278,15 @@ def test_a_plural_status_noun_without_a_count(nlp_ar) -> None:  # type: ignore[n
 def test_the_prisoners_of_an_escape_are_no_arrest(nlp_ar) -> None:  # type: ignore[no-untyped-def]
     report = run(nlp_ar, "فر عشرات المعتقلين من سجن منبج فجر اليوم.")
     assert all(s != "arrested" for s, _, _ in casualties(report))
+
+
+def test_claimed_the_lives_of_is_a_death(nlp_en) -> None:  # type: ignore[no-untyped-def]
+    report = run(nlp_en, "A drone strike on a car in Raqqa on Friday claimed the lives of "
+                         "three SDF fighters.")
+    assert ("killed", 3, "actor:sdf") in casualties(report)
+
+
+def test_other_people_joined_to_fighters_take_no_side(nlp_en) -> None:  # type: ignore[no-untyped-def]
+    report = run(nlp_en, "Police arrested seven ISIS fighters and 19 other criminal offenders "
+                         "in Raqqa.")
+    assert casualties(report) == {("arrested", 7, "actor:isis"), ("arrested", 19, None)}

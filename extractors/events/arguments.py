@@ -335,6 +335,8 @@ class ArgumentReader:
                      cas: CasualtyHit) -> MentionHit | None:
         """Fighters killed or captured without a side named ("مقتل جنديين") in an
         attack on one named side belong to that side."""
+        if cas.apart:
+            return None  # "and 19 other offenders": not of the side of those before
         combatants = self.lex.sets["combatants"]
         words = range(cas.start, cas.end)
         if any(st.forms[k] & self.lex.sets["people_others"] for k in words):
