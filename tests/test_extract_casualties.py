@@ -290,3 +290,12 @@ def test_other_people_joined_to_fighters_take_no_side(nlp_en) -> None:  # type: 
     report = run(nlp_en, "Police arrested seven ISIS fighters and 19 other criminal offenders "
                          "in Raqqa.")
     assert casualties(report) == {("arrested", 7, "actor:isis"), ("arrested", 19, None)}
+
+
+def test_a_restated_figure_for_the_same_side_keeps_the_first(nlp_en) -> None:  # type: ignore[no-untyped-def]
+    report = run(nlp_en, "ISIS militants attacked an SDF checkpoint in Raqqa on Monday, killing "
+                         "two SDF fighters. The attack on the SDF checkpoint in Raqqa killed "
+                         "three SDF fighters, the group said.")
+    killed = [(c.count, c.affiliation.entity if c.affiliation else None)
+              for e in report.events for c in e.casualties if c.status == "killed"]
+    assert killed == [(2, "actor:sdf")]
