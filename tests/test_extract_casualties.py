@@ -299,3 +299,9 @@ def test_a_restated_figure_for_the_same_side_keeps_the_first(nlp_en) -> None:  #
     killed = [(c.count, c.affiliation.entity if c.affiliation else None)
               for e in report.events for c in e.casualties if c.status == "killed"]
     assert killed == [(2, "actor:sdf")]
+
+
+def test_missing_others_are_of_the_side_of_the_dead(nlp_ar) -> None:  # type: ignore[no-untyped-def]
+    report = run(nlp_ar, "هاجم مسلحون نقطة لقوات النظام في منبج، ما أسفر عن مقتل 4 جنود وفقدان "
+                         "اثنين آخرين.")
+    assert ("missing", 2, "actor:saa") in casualties(report)

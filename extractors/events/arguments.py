@@ -293,6 +293,9 @@ class ArgumentReader:
                 cas.affiliation = self._group_actor(st, cas.start)
             host.casualties.append(cas)
             if cas.status == "missing":
+                if cas.affiliation is None and self._others(st, cas):
+                    # "مقتل أربعة جنود وفقدان اثنين آخرين": the others of the dead
+                    cas.affiliation = self._target_side(st, host, cas)
                 continue
             if cas.affiliation is None:
                 cas.affiliation = self._target_side(st, host, cas)
@@ -339,7 +342,7 @@ class ArgumentReader:
             return None  # "and 19 other offenders": not of the side of those before
         combatants = self.lex.sets["combatants"]
         words = range(cas.start, cas.end)
-        if any(st.forms[k] & self.lex.sets["people_others"] for k in words):
+        if self._others(st, cas):
             # "مقتل جنديين وإصابة ثالث": the others are of the side just told
             earlier = [c for c in host.casualties if c is not cas and c.start < cas.start]
             return earlier[-1].affiliation if earlier else None
@@ -368,6 +371,10 @@ class ArgumentReader:
             return None
         target = next(iter(targets.values()))
         return target if target.mention.kind == "actor" else None
+
+    def _others(self, st: DocState, cas: CasualtyHit) -> bool:
+        """Whether a casualty tells others than the people just told (آخرون، others)."""
+        return any(st.forms[k] & self.lex.sets["people_others"] for k in range(cas.start, cas.end))
 
     def _group_actor(self, st: DocState, before: int) -> MentionHit | None:
         """The last actor named with a group word (خلايا داعش) before a token."""
