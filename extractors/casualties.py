@@ -128,6 +128,7 @@ class CasualtyFinder:
                       and h.mention.label != "SubUnit"}
         n = len(st.norms)
         out: list[CasualtyHit] = []
+        pending: tuple[int, str] | None = None
         i = 0
         while i < n:
             if not table.starts_with(st.forms[i]):
@@ -146,6 +147,16 @@ class CasualtyFinder:
             hit = self._read(st, i, end, str(status), mention_at, floor)
             if hit is not None and status != "missing" and self._negated(st, i):
                 hit = None  # "دون أن يسفر الحادث عن إصابات", "no one was hurt"
+            if hit is None and self._shares_people(st, end):
+                pending = (i, str(status))  # "مقتل وجرح عدد من عناصر النظام"
+                i = end
+                continue
+            if hit is not None and pending is not None and pending[0] < hit.start:
+                # the first of two joined statuses: its people are the second's, their
+                # number the two together (no count of its own)
+                out.append(CasualtyHit(pending[0], hit.end, pending[1], None,
+                                       affiliation=hit.affiliation))
+            pending = None
             if hit is not None:
                 same = previous is not None \
                     and st.sentence_of[previous.start] == st.sentence_of[hit.start] \
@@ -339,6 +350,16 @@ class CasualtyFinder:
         if value is not None and YEARS[0] <= value <= YEARS[1] and st.norms[j].isdigit():
             return self._people_after(st, end, mention_at) is not None
         return True
+
+    def _shares_people(self, st: DocState, end: int) -> bool:
+        """Whether another status word is joined right after a status word ending at
+        ``end`` ("مقتل وجرح …", "killed and wounded …"): both tell the same people."""
+        table = self.lex.tables["casualties"]
+        n = len(st.norms)
+        k = end + 1 if end < n and st.norms[end] in _JOINERS else end
+        if k >= n or (k == end and not st.norms[k].startswith("و")):
+            return False
+        return table.starts_with(st.forms[k]) and table.first(st.keys, k) is not None
 
     def _named_list(self, st: DocState, j: int) -> tuple[int, int] | None:
         """"مقتل كل من "أحمد علي، ومحمد حسن"", "اعتقال كل من "أ" و"ب"": the people are

@@ -305,3 +305,13 @@ def test_missing_others_are_of_the_side_of_the_dead(nlp_ar) -> None:  # type: ig
     report = run(nlp_ar, "هاجم مسلحون نقطة لقوات النظام في منبج، ما أسفر عن مقتل 4 جنود وفقدان "
                          "اثنين آخرين.")
     assert ("missing", 2, "actor:saa") in casualties(report)
+
+
+@pytest.mark.parametrize("nlp_name, text, side", [
+    ("nlp_ar", "أعلنت قسد مقتل وجرح عدد من عناصر قوات النظام بهجوم قرب منبج.", "actor:saa"),
+    ("nlp_en", "Gunmen killed and wounded several SDF fighters in Raqqa on Monday.", "actor:sdf"),
+])
+def test_two_joined_statuses_tell_the_same_people(request, nlp_name: str, text: str,
+                                                  side: str) -> None:  # type: ignore[no-untyped-def]
+    report = run(request.getfixturevalue(nlp_name), text)
+    assert casualties(report) == {("killed", None, side), ("injured", None, side)}
