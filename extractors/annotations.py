@@ -78,6 +78,9 @@ class CasualtyHit:
     affiliation: MentionHit | None = None
     #: a generic group word (خلية) that stands for the last group named with it
     group_word: str | None = None
+    #: people told apart from those before them ("seven ISIS fighters and 19 other
+    #: offenders"): no side is inferred for them
+    apart: bool = False
 
 
 @dataclass(slots=True)

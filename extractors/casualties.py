@@ -27,6 +27,12 @@ from kg.core.model import CIVILIANS, Mention, Span
 
 #: Tokens that end the search for a count or an affiliation.
 _BREAKS = frozenset({"،", ",", ".", "؛", ";", ":", "\n", "؟", "?", "!"})
+#: Brackets and quotation marks around a side's name (من تنظيم «الدولة الإسلامية»).
+_QUOTES = frozenset({'"', "(", ")", "«", "»", "“", "”"})
+#: The Arabic article: a definite status noun names (حي الشهداء) more than it tells.
+_ARTICLE = "ال"
+#: Tokens that join two casualties of one sentence ("قتل … وأصيب"، "killed … and wounded").
+_JOINERS = frozenset({"و", "and", ",", "،"})
 #: Prepositions of place a count may stand after ("قتل في منبج ثلاثة").
 _PLACE_PREPOSITIONS = frozenset({"في", "قرب", "in", "near"})
 #: English words between a count and its status word ("12 people were killed").
@@ -43,6 +49,17 @@ LIFE_WINDOW = 12
 #: an affiliation may stand.
 COUNT_WINDOW = 5
 AFFILIATION_WINDOW = 5
+#: How far before a status word a negation cancels it ("لم يسفر الهجوم عن إصابات").
+NEGATION_WINDOW = 5
+#: How many tokens a list of quoted names after "كل من" may run.
+NAME_LIST_WINDOW = 40
+#: Four-digit numbers in this range after a status word are years unless people follow.
+YEARS = (1900, 2100)
+#: English: how far before a status word its count may stand ("a commander of the
+#: Popular Mobilization Forces (PMF) was injured"), and how many describing words may
+#: stand between the count and its people noun ("three Yazidi fighters").
+BACK_WINDOW = 16
+DESCRIBING_WORDS = 2
 
 Keys = Sequence[Sequence[tuple[str, int]]]
 
@@ -58,6 +75,8 @@ def read_number(keys: Keys, norms: Sequence[str], i: int,
     if j >= len(norms):
         return None
     norm = norms[j]
+    if lex.lang == "ar" and norm[:1] == "و" and norm[1:].isdigit():
+        norm = norm[1:]  # "15 قتيلا و30 جريحا": the conjunction on the digits
     if norm.replace(",", "").isdigit():
         return j + 1, int(norm.replace(",", "")), qualifier
     word = lex.tables["number_words"].first(keys, j, j + 1)
@@ -109,6 +128,7 @@ class CasualtyFinder:
                       and h.mention.label != "SubUnit"}
         n = len(st.norms)
         out: list[CasualtyHit] = []
+        pending: tuple[int, str] | None = None
         i = 0
         while i < n:
             if not table.starts_with(st.forms[i]):
@@ -122,53 +142,85 @@ class CasualtyFinder:
             if status == "missing" and any(st.forms[k] & lex.sets["lives"]
                                            for k in range(end, min(n, end + LIFE_WINDOW))):
                 status = "killed"  # "فقد عنصران من قسد حياتهما": they lost their lives
-            hit = self._read(st, i, end, str(status), mention_at)
+            previous = out[-1] if out else None
+            floor = previous.end if previous is not None else 0
+            hit = self._read(st, i, end, str(status), mention_at, floor)
+            if hit is not None and status != "missing" and self._negated(st, i):
+                hit = None  # "دون أن يسفر الحادث عن إصابات", "no one was hurt"
+            if hit is None and self._shares_people(st, end):
+                pending = (i, str(status))  # "مقتل وجرح عدد من عناصر النظام"
+                i = end
+                continue
+            if hit is not None and pending is not None and pending[0] < hit.start:
+                # the first of two joined statuses: its people are the second's, their
+                # number the two together (no count of its own)
+                out.append(CasualtyHit(pending[0], hit.end, pending[1], None,
+                                       affiliation=hit.affiliation))
+            pending = None
             if hit is not None:
-                previous = out[-1] if out else None
-                if hit.affiliation is None and previous is not None \
-                        and st.sentence_of[previous.start] == st.sentence_of[hit.start] \
-                        and any(st.forms[k] & lex.sets["people_others"]
-                                for k in range(hit.start, hit.end)):
-                    hit.affiliation = previous.affiliation  # "… وأصيب آخرون"
+                same = previous is not None \
+                    and st.sentence_of[previous.start] == st.sentence_of[hit.start] \
+                    and self._same_people(st, previous, hit)
+                if same and previous is not None:
+                    if hit.affiliation is None:
+                        hit.affiliation = previous.affiliation  # "… وأصيب آخرون"
+                    elif previous.affiliation is None and self._others(st, hit):
+                        # "قتل عنصر وأصيب عنصران آخران من قسد": the side of both
+                        previous.affiliation = hit.affiliation
                 out.append(hit)
-                i = max(end, hit.end)
+                joined = self._joined(st, hit, mention_at)
+                if joined is not None:
+                    out.append(joined)
+                i = max(end, out[-1].end)
             else:
                 i = end
         return out
 
     def _read(self, st: DocState, start: int, end: int, status: str,
-              mention_at: dict[int, MentionHit]) -> CasualtyHit | None:
+              mention_at: dict[int, MentionHit], floor: int = 0) -> CasualtyHit | None:
+        """The casualty of the status cue ``start:end``; no count before ``floor`` (the
+        end of the casualty told before: "killed three civilians and wounded …")."""
         lex = self.lex
         n = len(st.norms)
         count: int | None = None
         qualifier: str | None = None
         found_count = False
         count_at: int | None = None  # English: where a count before the cue stands
+        people_at: int | None = None  # English: the end of the people noun before the cue
+        pronoun = False  # the count is implied by a pronoun on the status noun (لمقتله)
         people_end: int | None = None
         # a count before a plural status noun: "5 قتلى", "سقوط 3 جرحى"
-        if start > 0 and (st.forms[start] & lex.sets["counted"] or lex.lang != "ar"):
+        if start > floor and (st.forms[start] & lex.sets["counted"] or lex.lang != "ar"):
             back = read_number(st.keys, st.norms, start - 1, lex)
             if back is not None and back[0] == start:
                 count, qualifier, found_count = back[1], back[2], True
                 people_end = end
-            elif start > 1:
+            elif start - 1 > floor:
                 back = read_number(st.keys, st.norms, start - 2, lex)
                 if back is not None and back[0] == start:
                     count, qualifier, found_count = back[1], back[2], True
                     people_end = end
         if not found_count and lex.lang != "ar":
-            before = self._count_before(st, start)
+            before = self._count_before(st, start, floor)
             if before is not None:
                 count, qualifier, found_count, people_end = before[0], before[1], True, end
-                count_at = before[2]
+                count_at, people_at = before[2], before[3]
+            else:
+                one = self._one_before(st, start, floor)
+                if one is not None:  # "PMF commander injured": a singular noun, one
+                    count, found_count, people_end = 1, True, end
+                    count_at, people_at = one
         j = end
         stop = min(n, end + COUNT_WINDOW)
         cues = lex.tables["casualties"]
         places = {h.start: h for h in st.mentions if h.mention.kind == "place"}
         place_words = lex.sets["directions"] | _PLACE_PREPOSITIONS
+        after_name = -1  # the token after the last name skipped (its subject)
         while j < stop and not found_count:
             if st.norms[j] in _BREAKS:
                 aside = self._aside_end(st, j)
+                if aside is None and st.norms[j] in ("،", ",") and j == after_name:
+                    aside = j + 1  # "قتلت قوى الأمن (الأسايش)، عنصرين": after the subject
                 if aside is None:
                     break
                 stop = min(n, stop + aside - j)  # "اغتال مسلحون، مساء أمس، قياديا"
@@ -179,24 +231,53 @@ class CasualtyFinder:
             named = mention_at.get(j) or places.get(j)
             if named is not None:  # "اعتقلت قوى الأمن الداخلي (الأسايش) خمسة أشخاص"
                 stop = min(n, stop + named.end - j)
-                j = named.end
+                j = after_name = named.end
                 continue
             if st.forms[j] & place_words:  # "قتل في المقدادية شمال شرق بعقوبة ثلاثة"
                 stop = min(n, stop + 1)
                 j += 1
                 continue
+            if st.norms[j] == "(" and j == after_name:
+                close = next((k for k in range(j + 1, min(n, j + 5)) if st.norms[k] == ")"), None)
+                if close is not None:  # "قوى الأمن الداخلي (آسايش)": the name's short form
+                    stop = min(n, stop + close + 1 - j)
+                    j = after_name = close + 1
+                    continue
             if st.norms[j] in ("(", ")", '"'):
                 stop = min(n, stop + 1)
                 j += 1
                 continue
+            if st.forms[j] & lex.sets["subset_words"]:
+                break  # "قتلى وجرحى بصفوف قسد بينهم قيادي": a part, not the count
+            if st.forms[j] & lex.sets["one_of"] and j + 1 < n \
+                    and self._people(st, j + 1) is not None:
+                count, found_count, people_end = 1, True, j + 2  # "أحد الإرهابيين": one
+                break
+            listed = self._named_list(st, j)
+            if listed is not None:  # "مقتل كل من "أحمد، ومحمد"": as many as the names
+                count, found_count, people_end = listed[1], True, listed[0]
+                break
             time_end = self._time_at(st, j)
             if time_end is not None:  # "يوم الخميس 7 آذار": a day of the month, no count
                 stop = min(n, stop + time_end - j)
                 j = time_end
                 continue
             number = read_number(st.keys, st.norms, j, lex)
+            if number is not None and st.norms[j] in lex.sets["article_numbers"] and (
+                    j > end and self._people_after(st, number[0], mention_at) is None
+                    or any(st.norms[k].isdigit() for k in range(j + 1, min(n, j + 3)))):
+                # "killed an estimated 145": the count is the number after the article
+                # "killed a shepherd" counts one; "killed on Sunday in an air strike"
+                # does not: an article away from the verb counts only before people
+                number = None
+            if number is not None and not self._a_count(st, j, number, mention_at):
+                j = number[0]
+                continue
             if number is not None:
                 count, qualifier, found_count = number[1], number[2], True
+                if self._range_after(st, number[0]):  # "145-150": no one count
+                    count, qualifier = None, "about"
+                    number = (number[0] + 2, None, qualifier)
                 if people_end is None:  # "مدنيين اثنين": the count after the noun
                     people_end = self._people_after(st, number[0], mention_at)
                 break
@@ -214,7 +295,7 @@ class CasualtyFinder:
             # "عناصر الخلية الذين قتلوا", "أربعة من عناصر الحشد قتلوا": people (and
             # their count) before the status verb
             cues = lex.tables["casualties"]
-            for k in range(max(0, start - 6), start):
+            for k in range(max(floor, start - 6), start):
                 if any(st.norms[b] in _BREAKS or (cues.starts_with(st.forms[b]) and cues.first(
                         st.keys, b) is not None) for b in range(k, start)):
                     continue  # another status word stands between: not these people
@@ -232,19 +313,193 @@ class CasualtyFinder:
         if not found_count:
             implied = next((found for k in range(start, end) if (
                 found := lex.tables["implied_counts"].first(st.keys, k)) is not None), None)
+            if implied is None and st.forms[start] & lex.sets["plural_status"] \
+                    and not st.norms[start].startswith(_ARTICLE):
+                # "سقوط قتلى وجرحى": dead and wounded, no number ("حي الشهداء": a name)
+                implied = (end, None)
             if implied is None:
                 return None
-            count, found_count = int(implied[1]), True  # "ما أدى لمقتله": one
+            count, found_count = None if implied[1] is None else int(implied[1]), True
+            pronoun = count is not None  # "ما أدى لمقتله": one
+            if any(st.forms[k] & lex.sets["spread_words"]
+                   for k in range(max(0, start - 2), start)):
+                count, pronoun = None, False  # "سقطوا بين قتيل وجريح": dead and wounded
         hit = CasualtyHit(first, max(end, people_end or end), status, count, qualifier)
-        if people_end is not None:
+        if people_at is not None and people_at <= start:
+            self._affiliation(st, hit, people_at, mention_at)  # "a commander of the PMF"
+        if people_end is not None and hit.affiliation is None:
             self._affiliation(st, hit, people_end, mention_at)
+        if hit.affiliation is None and status == "arrested":
+            # suspects are of the group they are accused of, whoever they are
+            hit.affiliation = self._accused_of(st, hit, mention_at)
         if hit.affiliation is None:
             hit.affiliation = self._civilians(st, first, max(end, people_end or end))
         if hit.affiliation is None:
             hit.affiliation = self._of_them(st, hit, mention_at)
-        if hit.affiliation is None and status == "arrested":
-            hit.affiliation = self._accused_of(st, hit, mention_at)
+        if hit.affiliation is None and pronoun:
+            hit.affiliation = self._antecedent(st, hit, mention_at)
         return hit
+
+    def _a_count(self, st: DocState, j: int, number: tuple[int, int | None, str | None],
+                 mention_at: dict[int, MentionHit]) -> bool:
+        """Whether a number after a status word counts people: not a year ("قتلت منذ صيف
+        2014") unless people follow it, nor a distance or a share ("400 كم")."""
+        end, value = number[0], number[1]
+        if end < len(st.norms) and st.forms[end] & self.lex.sets["units"]:
+            return False
+        if value is not None and YEARS[0] <= value <= YEARS[1] and st.norms[j].isdigit():
+            return self._people_after(st, end, mention_at) is not None
+        return True
+
+    def _shares_people(self, st: DocState, end: int) -> bool:
+        """Whether another status word is joined right after a status word ending at
+        ``end`` ("مقتل وجرح …", "killed and wounded …"): both tell the same people."""
+        table = self.lex.tables["casualties"]
+        n = len(st.norms)
+        k = end + 1 if end < n and st.norms[end] in _JOINERS else end
+        if k >= n or (k == end and not st.norms[k].startswith("و")):
+            return False
+        return table.starts_with(st.forms[k]) and table.first(st.keys, k) is not None
+
+    def _named_list(self, st: DocState, j: int) -> tuple[int, int] | None:
+        """"مقتل كل من "أحمد علي، ومحمد حسن"", "اعتقال كل من "أ" و"ب"": the people are
+        the quoted names listed after "كل من"; ``(end, how many)``."""
+        n = len(st.norms)
+        found = self.lex.tables["name_lists"].first(st.keys, j)
+        if found is None or found[0] >= n or st.norms[found[0]] not in _QUOTES:
+            return None
+        names, inside, end = 0, False, None
+        for k in range(found[0], min(n, found[0] + NAME_LIST_WINDOW)):
+            word = st.norms[k]
+            if word in (".", "\n", "؛", ":"):
+                break
+            if word in _QUOTES:
+                inside = not inside
+                if inside:
+                    names += 1
+                else:
+                    end = k + 1
+                    if not self._next_name(st, end):
+                        break
+            elif inside and word in ("،", ","):
+                names += 1  # "سروت عبدي، وعدنان ذكي": one more name
+        if end is None or names == 0:
+            return None
+        return end, names
+
+    @staticmethod
+    def _next_name(st: DocState, k: int) -> bool:
+        """Whether another quoted name follows a closing quote at ``k`` (و"…"، ، "…")."""
+        n = len(st.norms)
+        if k < n and st.norms[k] in ("و", "،", ","):
+            k += 1
+        return k < n and st.norms[k] in _QUOTES
+
+    def _negated(self, st: DocState, i: int) -> bool:
+        """Whether a negation stands shortly before a status word in its clause."""
+        s_start = st.sentences[st.sentence_of[i]][0] if st.sentences else 0
+        for k in range(i - 1, max(s_start, i - NEGATION_WINDOW) - 1, -1):
+            if st.norms[k] in _BREAKS:
+                return False
+            if st.forms[k] & self.lex.sets["casualty_negations"]:
+                return True
+        return False
+
+    def _others(self, st: DocState, hit: CasualtyHit) -> bool:
+        return any(st.forms[k] & self.lex.sets["people_others"]
+                   for k in range(hit.start, hit.end))
+
+    def _joined(self, st: DocState, hit: CasualtyHit,
+                mention_at: dict[int, MentionHit]) -> CasualtyHit | None:
+        """More people joined to a casualty by "and" without a status of their own: of its
+        side they add to its count ("قتل ضابط في الجيش العراقي وأربعة جنود" = 5); with a
+        side of their own they are a casualty of that side ("مقتل 3 مدنيين وعنصرين من
+        قسد"). Returns the new casualty, if any."""
+        lex = self.lex
+        n = len(st.norms)
+        k = hit.end
+        if k >= n or hit.count is None:
+            return None
+        number: tuple[int, int | None, str | None] | None
+        people_end: int | None
+        if st.norms[k] in _JOINERS and st.norms[k] not in ("،", ","):
+            k += 1
+            number = read_number(st.keys, st.norms, k, lex) if k < n else None
+        elif st.norms[k].startswith("و"):
+            number = read_number(st.keys, st.norms, k, lex)
+        else:
+            return None
+        if number is None:
+            people = self._people(st, k) if k < n else None  # "وعنصرين" (a dual)
+            if people is None or people[1] != 2:
+                return None  # "36 سيدة وطفل": women and children, one count
+            number, people_end = (people[0], people[1], None), people[0]
+        else:
+            people_end = self._people_after(st, number[0], mention_at)
+        value = number[1]
+        if value is None or people_end is None:
+            return None
+        cues = lex.tables["casualties"]
+        after = range(people_end, min(n, people_end + 3))
+        after = range(people_end, next((j for j in after if st.norms[j] in _BREAKS), after.stop))
+        if any(cues.starts_with(st.forms[j]) and cues.first(st.keys, j) is not None
+               for j in after):
+            return None  # "and three others were wounded": a status of their own
+        probe = CasualtyHit(k, people_end, hit.status, value, number[2])
+        self._affiliation(st, probe, people_end, mention_at)
+        if probe.affiliation is None:
+            probe.affiliation = self._civilians(st, k, people_end)
+        others = any(st.forms[j] & lex.sets["people_others"] for j in range(k, people_end))
+        if probe.affiliation is None and (others or self._kind(st, hit) == self._kind(st, probe)) \
+                or probe.affiliation is not None \
+                and _side_key(probe.affiliation) == _side_key(hit.affiliation):
+            hit.count += value  # "قتل ضابط في الجيش العراقي وأربعة جنود": five
+            hit.end = max(hit.end, probe.end)
+            return None
+        probe.apart = probe.affiliation is None
+        return probe
+
+    def _kind(self, st: DocState, hit: CasualtyHit) -> str | None:
+        """Whether a casualty's people are fighters or civilians (``None``: unsaid)."""
+        for k in range(hit.start, hit.end):
+            if st.forms[k] & self.lex.sets["combatants"]:
+                return "combatants"
+            if st.forms[k] & self.lex.sets["civilians"]:
+                return "civilians"
+        return None
+
+    def _same_people(self, st: DocState, previous: CasualtyHit, hit: CasualtyHit) -> bool:
+        """Whether a casualty tells people of the side of the one just before it: others
+        (وأصيب آخرون), their relatives (مقتل طفلة وإصابة والدها), or a bare count joined
+        to it ("قتل أربعة من عناصر قسد وأصيب 9", "killed two SDF fighters and wounded
+        three")."""
+        lex = self.lex
+        words = range(hit.start, hit.end)
+        if any(st.forms[k] & (lex.sets["people_others"] | lex.sets["relatives"])
+               for k in words):
+            return True
+        joined = all(st.norms[k] in _JOINERS for k in range(previous.end, hit.start))
+        return joined and hit.start - previous.end <= 1 and not any(
+            self._people(st, k) is not None for k in words)
+
+    def _antecedent(self, st: DocState, hit: CasualtyHit,
+                    mention_at: dict[int, MentionHit]) -> MentionHit | None:
+        """"أطلقوا النار على أحد عناصر قسد ما أدى لإصابته": a status noun with a pronoun
+        (its count implied) tells the people named last before it in the sentence; their
+        side is the one written with them."""
+        s_start = st.sentences[st.sentence_of[hit.start]][0]
+        for k in range(hit.start - 1, s_start - 1, -1):
+            if self._people(st, k) is None and not st.forms[k] & self.lex.sets["civilians"]:
+                continue
+            if st.mention_at(k) is not None:
+                continue  # "من قبل مسلحين مجهولين": the authors, named as an actor
+            civilians = self._civilians(st, k, k + 1)
+            if civilians is not None:
+                return civilians
+            probe = CasualtyHit(k, k + 1, hit.status, hit.count)
+            self._affiliation(st, probe, k + 1, mention_at)
+            return probe.affiliation
+        return None
 
     def _accused_of(self, st: DocState, hit: CasualtyHit,
                     mention_at: dict[int, MentionHit]) -> MentionHit | None:
@@ -297,6 +552,15 @@ class CasualtyFinder:
         return None
 
     @staticmethod
+    def _trigger_starts(st: DocState) -> frozenset[int]:
+        """The tokens where an event word starts (cached per document)."""
+        starts: frozenset[int] | None = st.user.get("trigger_starts")
+        if starts is None:
+            starts = frozenset(t.start for t in st.triggers)
+            st.user["trigger_starts"] = starts
+        return starts
+
+    @staticmethod
     def _time_at(st: DocState, j: int) -> int | None:
         """The end of the time expression that covers token ``j``, if any."""
         covering: dict[int, int] | None = st.user.get("time_tokens")
@@ -338,27 +602,77 @@ class CasualtyFinder:
             skipped += 1
         return None
 
-    def _count_before(self, st: DocState,
-                      start: int) -> tuple[int | None, str | None, int] | None:
-        """English: "12 people were killed", "20 wounded" — a count a few words before:
-        ``(value, qualifier, its token)``."""
-        for k in range(start - 1, max(-1, start - 7), -1):
+    def _count_before(self, st: DocState, start: int, floor: int = 0,
+                      ) -> tuple[int | None, str | None, int, int] | None:
+        """English: "12 people were killed", "20 wounded", "three Yazidi fighters were
+        killed", "a commander of the PMF was injured" — a count a few words before, not
+        before ``floor``: ``(value, qualifier, its token, end of its people noun)``.
+
+        Up to :data:`DESCRIBING_WORDS` words may stand between the count and its people
+        noun; after the noun only names, auxiliaries, brackets and a link to a side."""
+        links = self.lex.tables["affiliation_links"]
+        for k in range(start - 1, max(floor - 1, start - BACK_WINDOW), -1):
             if st.norms[k] in _BREAKS:
                 return None
             number = read_number(st.keys, st.norms, k, self.lex)
             if number is None:
                 continue
-            between = range(number[0], start)
-            if all(self._people(st, j) is not None or st.norms[j] in _AUXILIARIES
-                   or st.mention_at(j) is not None for j in between):
-                qualifier = number[2]
-                if k > 0 and qualifier is None:
-                    before = read_number(st.keys, st.norms, max(0, k - 2), self.lex)
-                    if before is not None and before[0] == number[0]:
-                        qualifier = before[2]
-                return number[1], qualifier, k
-            return None
+            j = number[0]
+            people_end = None
+            if j == start:
+                people_end = start  # "20 wounded"
+            skipped = 0
+            while j < start and people_end is None:
+                people = self._people(st, j)
+                if people is not None:
+                    people_end = people[0]
+                    break
+                named = st.mention_at(j)
+                if named is None and (skipped >= DESCRIBING_WORDS or st.norms[j] in _AUXILIARIES):
+                    return None
+                j = named.end if named is not None else j + 1
+                skipped += named is None
+            if people_end is None:
+                return None
+            j = people_end
+            while j < start:
+                named = st.mention_at(j)
+                link = links.first(st.keys, j)
+                if named is not None:
+                    j = named.end
+                elif link is not None:
+                    j = link[0]
+                elif self._people(st, j) is not None or st.norms[j] in _AUXILIARIES \
+                        or st.norms[j] in ("(", ")", "-"):
+                    j += 1
+                else:
+                    return None
+            qualifier = number[2]
+            for pos in (k - 1, k - 2):  # "over 145", "at least 13"
+                before = read_number(st.keys, st.norms, pos, self.lex) if pos >= floor else None
+                if qualifier is None and before is not None and before[0] == number[0]:
+                    qualifier = before[2]
+            return number[1], qualifier, k, people_end
         return None
+
+    @staticmethod
+    def _range_after(st: DocState, k: int) -> bool:
+        """Whether a dash and a second number follow a number ending at ``k``."""
+        return k + 1 < len(st.norms) and st.norms[k] in ("-", "–") and st.norms[k + 1].isdigit()
+
+    def _one_before(self, st: DocState, start: int, floor: int) -> tuple[int, int] | None:
+        """English: a singular people noun right before a status word, past auxiliaries
+        ("PMF commander injured", "the commander was killed"): ``(its first token, with
+        a side named right before it; the end of the noun)``."""
+        k = start - 1
+        while k >= floor and k > start - 3 and st.norms[k] in _AUXILIARIES:
+            k -= 1
+        if k < floor or not st.forms[k] & self.lex.sets["people_singular"] \
+                or st.forms[k] & self.lex.sets["people_others"]:
+            return None
+        named = st.mention_at(k - 1) if k > floor else None
+        first = named.start if named is not None and named.start >= floor else k
+        return first, k + 1
 
     def _affiliation(self, st: DocState, hit: CasualtyHit, j: int,
                      mention_at: dict[int, MentionHit]) -> None:
@@ -368,12 +682,12 @@ class CasualtyFinder:
         lex = self.lex
         links = lex.tables["affiliation_links"]
         passable = lex.sets["anaphoric_groups"] | lex.sets["subunit_heads"] | lex.sets[
-            "owner_links"]
+            "owner_links"] | lex.sets["link_fillers"] | lex.sets["group_words"]
         n = len(st.norms)
         stop = min(n, j + AFFILIATION_WINDOW)
         if lex.lang != "ar":
             for h in mention_at.values():
-                if h.end == j - 1 and h.start > hit.start:
+                if h.end == j - 1 and h.start >= hit.start:
                     hit.affiliation = h
                     return
             for h in mention_at.values():
@@ -385,12 +699,16 @@ class CasualtyFinder:
                     return
         k = j
         linked = False
-        # one describing word may stand before the link ("قيادي بارز في تنظيم …")
+        # one describing word may stand before the link ("قيادي بارز في تنظيم …"), not
+        # other people ("مقتل 3 مدنيين وعنصرين من قسد": the side of the others)
         if k + 1 < stop and k not in mention_at and links.first(st.keys, k) is None \
-                and links.first(st.keys, k + 1) is not None:
+                and links.first(st.keys, k + 1) is not None and (
+                    self._people(st, k) is None or st.forms[k] & lex.sets["people_others"]):
             k += 1
         while k < stop and st.norms[k] not in _BREAKS:
             if k in mention_at:
+                if linked and lex.lang != "ar" and mention_at[k].end in self._trigger_starts(st):
+                    return  # "four people in Turkish shelling": the author of the event
                 if k == j or linked:
                     hit.affiliation = mention_at[k]
                     hit.end = max(hit.end, mention_at[k].end)
@@ -400,15 +718,32 @@ class CasualtyFinder:
                 linked = True
                 k = link[0]
                 continue
+            qualifier = lex.tables["qualifiers"].first(st.keys, k)
+            if qualifier is not None and not linked:
+                stop = min(n, stop + qualifier[0] - k)  # "9 عناصر على الأقل من داعش"
+                k = qualifier[0]
+                continue
             forms = st.forms[k]
             if forms & lex.sets["anaphoric_groups"]:
                 hit.group_word = next(iter(forms & lex.sets["anaphoric_groups"]))
-            if not (forms & passable) and st.norms[k] not in ('"', "(", ")"):
+            if not (forms & passable) and st.norms[k] not in _QUOTES:
                 return
             k += 1
         for h in mention_at.values():
             if h.start <= j - 1 < h.end:
                 hit.affiliation = h
+
+
+def _side_key(hit: MentionHit | None) -> str | None:
+    """What identifies a side: its KB key, else its label (civilians), else its name."""
+    if hit is None:
+        return None
+    mention = hit.mention
+    if mention.entity:
+        return mention.entity
+    if mention.label == CIVILIANS:
+        return CIVILIANS
+    return mention.name or mention.span.text
 
 
 @Language.factory("ckg_casualties", default_config={"lang": "ar"})

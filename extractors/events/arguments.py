@@ -18,6 +18,7 @@ from extractors.attribution import speakers_of
 from extractors.casualties import CIVILIANS
 from extractors.entities import STATE_FORCE
 from extractors.events.drafts import (
+    CLAUSE_BREAKS,
     CUE,
     DIRECTED,
     ORDER,
@@ -33,6 +34,12 @@ from kg.core.model import Mention, Span
 from kg.core.text import normalize_text
 
 _ESCALATION = normalize_text("تصعيد")
+#: Events in which those arrested are the attackers caught (the side that attacked).
+CAPTURED_ATTACKERS = frozenset({"Attack", "SuicideBombing"})
+#: Events whose dead and detained are of the raided side, whatever the people word.
+RAIDS = frozenset({"Raid", "Arrest"})
+#: How many words may stand between a casualty and the event word that caused it.
+CAUSE_WINDOW = 4
 #: Background when an explicit date lies this many days before the reference date.
 BACKGROUND_DAYS = 7
 
@@ -277,12 +284,18 @@ class ArgumentReader:
         for cas in st.in_sentence("casualties", st.sentence_of[s_start]):
             if in_tally(st, self.lex, cas.start):
                 continue  # "بلغت حصيلة القتلى … 76 قتيلا": counted, not told
+            if cas.status == "arrested" and any(m.type == "PrisonBreak" for m in mentions) \
+                    and st.forms[cas.start] & self.lex.sets["counted"]:
+                continue  # "فرار المعتقلين": the prisoners of an escape, no arrest
             before = [m for m in mentions if m.trigger.start <= cas.start]
-            host = before[-1] if before else mentions[0]
+            host = self._cause(st, mentions, cas) or (before[-1] if before else mentions[0])
             if cas.affiliation is None and cas.group_word is not None:
                 cas.affiliation = self._group_actor(st, cas.start)
             host.casualties.append(cas)
             if cas.status == "missing":
+                if cas.affiliation is None and self._others(st, cas):
+                    # "مقتل أربعة جنود وفقدان اثنين آخرين": the others of the dead
+                    cas.affiliation = self._target_side(st, host, cas)
                 continue
             if cas.affiliation is None:
                 cas.affiliation = self._target_side(st, host, cas)
@@ -302,13 +315,34 @@ class ArgumentReader:
             else:
                 host.roles.append((cas.affiliation, "target", ORDER))
 
+    def _cause(self, st: DocState, mentions: list[EventMention],
+               cas: CasualtyHit) -> EventMention | None:
+        """The mention whose event word follows a casualty as its cause, in the same
+        clause ("أصيب ثلاثة مدنيين بجروح بانفجار عبوة"، "were wounded in a blast"); the
+        casualty belongs to it rather than to the event told before it."""
+        lex = self.lex
+        for m in mentions:
+            gap = range(cas.end, m.trigger.start)
+            if m.trigger.start < cas.end or len(gap) > CAUSE_WINDOW:
+                continue
+            if any(st.norms[k] in CLAUSE_BREAKS or st.norms[k] == "." for k in gap):
+                return None
+            first = st.keys[m.trigger.start]
+            prefixed = any(cut and st.norms[m.trigger.start][:cut] in lex.sets["cause_prefixes"]
+                           for _form, cut in first)
+            if prefixed or any(st.forms[k] & lex.sets["cause_words"] for k in gap):
+                return m
+        return None
+
     def _target_side(self, st: DocState, host: EventMention,
                      cas: CasualtyHit) -> MentionHit | None:
         """Fighters killed or captured without a side named ("مقتل جنديين") in an
         attack on one named side belong to that side."""
+        if cas.apart:
+            return None  # "and 19 other offenders": not of the side of those before
         combatants = self.lex.sets["combatants"]
         words = range(cas.start, cas.end)
-        if any(st.forms[k] & self.lex.sets["people_others"] for k in words):
+        if self._others(st, cas):
             # "مقتل جنديين وإصابة ثالث": the others are of the side just told
             earlier = [c for c in host.casualties if c is not cas and c.start < cas.start]
             return earlier[-1].affiliation if earlier else None
@@ -318,10 +352,29 @@ class ArgumentReader:
                       if h.mention.label == STATE_FORCE}
             if len(forces) == 1:
                 return next(iter(forces.values()))
-        if not any(st.forms[k] & combatants for k in words):
+        lex = self.lex
+        if cas.status == "arrested" and host.type in CAPTURED_ATTACKERS:
+            # "هاجم التنظيم السجن … واعتقل عدد": those caught in an attack are attackers
+            authors = {identity(h): h for h, role, _ in host.roles if role == "perpetrator"}
+            return next(iter(authors.values())) if len(authors) == 1 else None
+        people = lex.sets["people_plural"] | lex.sets["people_singular"] | lex.sets["people_dual"]
+        if any(st.forms[k] & lex.sets["civilians"] for k in words):
             return None
+        if not any(st.forms[k] & combatants for k in words) and not (
+                host.type in RAIDS and cas.status in ("killed", "arrested")) and any(
+                st.forms[k] & people for k in words):
+            return None  # "مقتل شخص" in a shelling: no side told
+        # fighters, the people killed or taken in a raid (of the raided group), and
+        # people told only by a count, a pronoun or their names: of the one side attacked
         targets = {identity(h): h for h, role, _ in host.roles if role == "target"}
-        return next(iter(targets.values())) if len(targets) == 1 else None
+        if len(targets) != 1:
+            return None
+        target = next(iter(targets.values()))
+        return target if target.mention.kind == "actor" else None
+
+    def _others(self, st: DocState, cas: CasualtyHit) -> bool:
+        """Whether a casualty tells others than the people just told (آخرون، others)."""
+        return any(st.forms[k] & self.lex.sets["people_others"] for k in range(cas.start, cas.end))
 
     def _group_actor(self, st: DocState, before: int) -> MentionHit | None:
         """The last actor named with a group word (خلايا داعش) before a token."""

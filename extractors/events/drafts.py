@@ -105,8 +105,9 @@ class EventDraft:
             old = self.roles.get(key)
             if old is None or strength > old[2]:
                 self.roles[key] = (hit, role, strength)
+        earlier = len(self.casualties)
         for cas in m.casualties:
-            add_casualty(self.casualties, cas)
+            add_casualty(self.casualties, cas, earlier)
         for hit in m.speakers:
             self.speakers.setdefault(identity(hit), hit)
         if self.time is None or (self.time.value is None and m.time is not None
@@ -161,9 +162,11 @@ def _finer(a: TimeHit, b: TimeHit) -> bool:
     return _PRECISION_RANK.get(a.precision, 4) < _PRECISION_RANK.get(b.precision, 4)
 
 
-def add_casualty(into: list[CasualtyHit], new: CasualtyHit) -> None:
+def add_casualty(into: list[CasualtyHit], new: CasualtyHit, earlier: int = 0) -> None:
     """Add a casualty unless it repeats one already told (same status and side, count
-    equal or unknown); a known count replaces an unknown one."""
+    equal or unknown); a known count replaces an unknown one. The first ``earlier``
+    casualties come from earlier mentions: another count for the same side there is a
+    restated figure, and the first one stands."""
     for i, old in enumerate(into):
         if old.status != new.status:
             continue
@@ -180,6 +183,9 @@ def add_casualty(into: list[CasualtyHit], new: CasualtyHit) -> None:
                 new.affiliation = old.affiliation
             into[i] = new
             return
+        if i < earlier and old.affiliation is not None and new.affiliation is not None:
+            return  # another figure for the same people in a later mention: the first
+            # cited stands (guidelines: conflicting figures keep the first cited)
     into.append(new)
 
 

@@ -111,20 +111,30 @@ def _place_record(event: Event, kb: Any) -> dict[str, Any] | None:
 CIVILIAN_SIDE = "civilians"
 
 
+#: Qualifiers under which the gold format writes no count ("more than 25" → null): the
+#: number written is only a lower bound, kept in the record as ``lower_bound``.
+UNCOUNTED_QUALIFIERS = frozenset({"more_than"})
+
+
 def _casualty_record(casualty: Casualty, kb: Any) -> dict[str, Any]:
     aff = casualty.affiliation
+    count = casualty.count
+    bound: dict[str, Any] = {}
+    if casualty.qualifier in UNCOUNTED_QUALIFIERS and count is not None:
+        count, bound = None, {"lower_bound": count}
     if aff is not None and aff.label == CIVILIANS:  # مدنيين، أطفال، civilians …
-        return {"status": casualty.status, "count": casualty.count,
+        return {"status": casualty.status, "count": count,
                 "affiliation": CIVILIAN_SIDE, "affiliation_names": [CIVILIAN_SIDE,
                                                                    _mention_name(aff)],
-                "qualifier": casualty.qualifier}
+                "qualifier": casualty.qualifier, **bound}
     qid = _qid(aff, kb)
     return {
         "status": casualty.status,
-        "count": casualty.count,
+        "count": count,
         "affiliation": qid or (_mention_name(aff) if aff is not None else None),
         "affiliation_names": _names(aff, kb) if aff is not None else [],
         "qualifier": casualty.qualifier,
+        **bound,
     }
 
 
