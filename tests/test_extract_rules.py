@@ -841,3 +841,52 @@ def test_the_feed_s_outlet_is_the_kb_outlet_of_that_name() -> None:
     (event,) = extract(doc, nlp=nlp, today=dt.date(2026, 11, 25)).events
     assert [(m.name, m.entity) for m in event.according_to] == [
         ("North Press Agency", "outlet:north_press")]
+
+
+# --------------------------------------------------------------------------- one incident
+
+
+def test_the_assassination_names_the_shooting_told_before(nlp_en) -> None:  # type: ignore[no-untyped-def]
+    report = run(nlp_en, "Gunmen opened fire on a car in Raqqa on Sunday, wounding its driver "
+                         "and a passer-by. The assassination was the third this month.")
+    assert [e.type for e in report.events] == ["Assassination"]
+
+
+def test_the_bombing_names_the_attack_told_before(nlp_en) -> None:  # type: ignore[no-untyped-def]
+    report = run(nlp_en, "Gunmen attacked an SDF post in Raqqa on Sunday. The bombing "
+                         "wounded two fighters.")
+    assert [e.type for e in report.events] == ["Explosion"]
+
+
+def test_page_lines_before_the_headline_keep_it_a_headline(nlp_en) -> None:  # type: ignore[no-untyped-def]
+    text = ("English | Kurdî\n\nSDF fighter shot dead in Raqqa\n\nIssued on:\n\n"
+            "Unknown gunmen killed an SDF fighter in Raqqa on Sunday, a local source said. "
+            "The SDF has not commented.")
+    report = run(nlp_en, text)
+    assert [e.type for e in report.events] == ["Assassination"]
+
+
+def test_fire_on_a_checkpoint_is_an_attack(nlp_en) -> None:  # type: ignore[no-untyped-def]
+    report = run(nlp_en, "Gunmen opened fire on an SDF checkpoint in Raqqa on Sunday, "
+                         "killing two fighters.")
+    assert [e.type for e in report.events] == ["Attack"]
+
+
+def test_many_acts_counted_together_are_a_statistic(nlp_en) -> None:  # type: ignore[no-untyped-def]
+    report = run(nlp_en, "Gunmen attacked an SDF post in Raqqa on Sunday. "
+                         "In Manbij: Six attacks left four fighters dead.")
+    assert [e.type for e in report.events] == ["Attack"]
+
+
+def test_gunned_down_is_a_killing_by_gunfire(nlp_en) -> None:  # type: ignore[no-untyped-def]
+    report = run(nlp_en, "An SDF fighter was gunned down outside his home in Raqqa on "
+                         "Sunday.")
+    assert [e.type for e in report.events] == ["Assassination"]
+    assert casualties(report) == {("killed", 1, "actor:sdf")}
+
+
+def test_a_year_before_an_act_is_no_count(nlp_ar) -> None:  # type: ignore[no-untyped-def]
+    report = run(nlp_ar, "قصفت قوات النظام بلدة منبج اليوم. وكان داعش قد شن في كانون "
+                         "الثاني 2022 هجوما على سجن في الرقة.")
+    assert [(e.type, e.background) for e in report.events] == [("Shelling", False),
+                                                              ("Attack", True)]

@@ -35,6 +35,8 @@ INCIDENT_WINDOW = 3
 INCIDENT_SENTENCES = 1
 #: Longest headline: news headlines run to some 25 words ("مدعومة بمروحيات التحالف …").
 HEADLINE_WORDS = 30
+#: The type of an act told without its mechanism; a later mention may name it.
+GENERIC_ATTACK = "Attack"
 
 
 class Coreference:
@@ -82,6 +84,8 @@ class Coreference:
                     m.soft_place = last_place[1]
                 target = self._antecedent(drafts, m) if m.anaphoric else None
                 if target is not None:
+                    if self._names_mechanism(target, m):
+                        target.type = m.type  # "the assassination" of a shooting told
                     target.add(m)
                     resolved = target
                     continue
@@ -101,31 +105,45 @@ class Coreference:
                     last_day = m.time
                 if m.place is not None and place_rank(m.place) == 0 and not m.background:
                     last_place = (index, m.place)
-        for d in drafts:
-            self._targeted_killing(st, d)
         for m in reversed(headline):
-            same = next((d for d in drafts if d.type == m.type
-                         or m.type in self.lex.absorbs.get(d.type or "", ())), None)
+            # the headline restates the lead event: a reported one before any background
+            told = sorted(drafts, key=lambda d: d.background is True)
+            same = next((d for d in told if d.type == m.type
+                         or m.type in self.lex.absorbs.get(d.type or "", ())
+                         or self._names_mechanism(d, m)), None)
             if same is not None:
+                if self._names_mechanism(same, m):
+                    same.type = m.type
                 same.add(m)
             else:
                 d = EventDraft(m.type, [])
                 d.add(m)
                 drafts.insert(0, d)
+        for d in drafts:
+            self._targeted_killing(st, d)
         return drafts
 
     @staticmethod
     def _headline_sentences(st: DocState) -> int:
-        """How many sentences the headline has: the first line, when it is at most
-        :data:`HEADLINE_WORDS` words, ends without a full stop and a body follows
-        ("مدعومة بمروحيات التحالف.. قسد تعتقل …" is two sentences of one headline)."""
-        newline = next((i for i, norm in enumerate(st.norms) if norm == "\n"), None)
-        if newline is None or len(st.sentences) < 2:
+        """How many sentences the top of the page has: its leading lines of at most
+        :data:`HEADLINE_WORDS` words that end without a full stop (the headline, and the
+        page furniture and kicker lines around it: "English | عربي", "Issued on:"),
+        when a body follows ("مدعومة بمروحيات التحالف.. قسد تعتقل …" is two sentences
+        of one headline)."""
+        if len(st.sentences) < 2:
             return 0
-        words = [w for w in st.norms[:newline] if w.strip()]
-        if not 0 < len(words) <= HEADLINE_WORDS or words[-1] == ".":
-            return 0
-        count = sum(1 for start, _ in st.sentences if start < newline)
+        top = 0  # the token where the body starts
+        line: list[str] = []
+        for i, norm in enumerate([*st.norms, "\n"]):
+            if norm != "\n":
+                if norm.strip():
+                    line.append(norm)
+                continue
+            if line and (len(line) > HEADLINE_WORDS or line[-1] == "."):
+                break
+            line = []
+            top = i + 1
+        count = sum(1 for start, _ in st.sentences if start < top)
         return count if count < len(st.sentences) else 0
 
     def _targeted_killing(self, st: DocState, d: EventDraft) -> None:
@@ -182,13 +200,22 @@ class Coreference:
 
     def _antecedent(self, drafts: list[EventDraft], m: EventMention) -> EventDraft | None:
         for d in reversed(drafts[-COREF_WINDOW:]):
-            # "القصف" may refer back to an airstrike, "الهجوم" to a bombing (absorbs table)
+            # "القصف" may refer back to an airstrike, "الهجوم" to a bombing (absorbs
+            # table); "the assassination" to a shooting told as an attack
             if (d.type == m.type or d.type is None
-                    or m.type in self.lex.absorbs.get(d.type or "", ())) \
+                    or m.type in self.lex.absorbs.get(d.type or "", ())
+                    or self._names_mechanism(d, m)) \
                     and times_compatible(d.time or d.soft_time, m.time or m.soft_time) \
                     and self._sides_agree(d, m) and not self._background_conflict(d, m):
                 return d
         return None
+
+    def _names_mechanism(self, d: EventDraft, m: EventMention) -> bool:
+        """Whether a noun referring back to ``d`` names its mechanism more precisely (its
+        type absorbs the draft's: "the assassination" of an attack told by gunfire, "the
+        bombing" of an attack), so the incident takes the mention's type."""
+        return d.type == GENERIC_ATTACK and m.trigger.kind == "noun" and m.type is not None \
+            and m.type != d.type and d.type in self.lex.absorbs.get(m.type, ())
 
     @staticmethod
     def _background_conflict(d: EventDraft, m: EventMention) -> bool:
