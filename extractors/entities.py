@@ -294,6 +294,9 @@ class GazetteerMatcher:
                 i += 1
                 continue
             cut, end, entry, form = best
+            if self._head_of_longer_name(doc, st, i, end):
+                i += 1  # "Tal" of "Tal Tamr": the patterns read the whole name
+                continue
             entry = self._reading(st, i, end, entry, form)
             if not self._case_ok(doc, i, end, entry.kind) and not (
                     end - i >= 2 and st.forms[end - 1] & self.lexicon.sets["force_words"]):
@@ -312,6 +315,16 @@ class GazetteerMatcher:
             out.append((hit, self._stands(st, i, end, cut, entry)))
             i = end
         return out
+
+    def _head_of_longer_name(self, doc: Doc, st: DocState, start: int, end: int) -> bool:
+        """Whether a one-word English match is only the head of a longer capitalised
+        name (Tal Tamr, Ras Bahdi): a KB name "Tal" is no place of that name."""
+        lex = self.lexicon
+        return lex.lang != "ar" and end - start == 1 and end < len(doc) \
+            and st.norms[start] in lex.sets["name_heads"] \
+            and st.words[start][:1].isupper() and st.words[end][:1].isupper() \
+            and st.norms[end] not in lex.sets["place_name_stops"] \
+            and not st.forms[end] & lex.sets["not_name_words"]
 
     def _reading(self, st: DocState, start: int, end: int, entry: GazetteerEntry,
                  form: str) -> GazetteerEntry:

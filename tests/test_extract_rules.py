@@ -890,3 +890,36 @@ def test_a_year_before_an_act_is_no_count(nlp_ar) -> None:  # type: ignore[no-un
                          "الثاني 2022 هجوما على سجن في الرقة.")
     assert [(e.type, e.background) for e in report.events] == [("Shelling", False),
                                                               ("Attack", True)]
+
+
+# ------------------------------------------------------------- English places and days
+
+
+def test_a_name_head_in_the_kb_is_no_place_before_the_rest_of_the_name() -> None:
+    from extractors import make_nlp
+
+    nlp = make_nlp("en", {"ner": False, "aliases": ALIASES + [
+        ["Tal", "place:tal", "place", "Town", None, 0.6]]})
+    (event,) = run(nlp, "Turkish shelling killed a civilian near Tal Tamr on Monday.").events
+    assert event.place is not None and event.place.mention.name == "Tal Tamr"
+
+
+def test_an_english_region_is_kept_as_written() -> None:
+    from extractors import make_nlp
+
+    nlp = make_nlp("en", {"ner": False, "aliases": ALIASES + [
+        ["Syria", "place:syria", "place", "Country", None, 0.6]]})
+    report = run(nlp, "U.S. jets struck ISIS camps in central Syria on Sunday. "
+                      "The SDF later entered Raqqa and Raqqa's suburbs.")
+    assert [e.place.mention.name for e in report.events if e.place] == ["central Syria"]
+
+
+def test_a_capitalised_weekday_stands_on_its_own(nlp_en) -> None:  # type: ignore[no-untyped-def]
+    (event,) = run(nlp_en, "U.S. jets struck ISIS camps Sunday near Raqqa.").events
+    assert event.date is not None and event.date.value == "2023-03-12"
+
+
+def test_the_day_after_a_claim_dates_the_claim(nlp_en) -> None:  # type: ignore[no-untyped-def]
+    (event,) = run(nlp_en, "ISIS claimed responsibility Sunday for a car bomb in Raqqa.").events
+    assert event.date is not None and (event.date.value, event.date.precision) == (
+        "2023-03", "month")

@@ -33,6 +33,9 @@ from kg.core.model import Mention, Span
 from kg.core.text import normalize_text
 
 _ESCALATION = normalize_text("تصعيد")
+#: How many tokens a claim verb may stand before the day it dates ("claimed
+#: responsibility Sunday").
+CLAIM_GAP = 3
 #: Background when an explicit date lies this many days before the reference date.
 BACKGROUND_DAYS = 7
 
@@ -84,11 +87,19 @@ class ArgumentReader:
         m.time = min(pool, key=lambda t: abs(t.start - m.trigger.start))
         later = [t for t in pool if t.start >= m.trigger.end and t.value]
         claim_verbs = self.lex.sets["claim_verbs"]
-        if later and any(st.forms[k] & claim_verbs
-                         for k in range(m.time.end, m.trigger.start)):
+        # "claimed responsibility Sunday for an attack": the day after a claim dates it
+        claim_day = m.time.end <= m.trigger.start and any(
+            st.forms[k] & claim_verbs for k in range(max(lo, m.time.start - CLAIM_GAP),
+                                                     m.time.start))
+        if later and (claim_day or any(st.forms[k] & claim_verbs
+                                       for k in range(m.time.end, m.trigger.start))):
             # "on Tuesday claimed responsibility for an attack … late on Sunday": the day
             # of the claim gives way to the day of the act claimed
             m.time = min(later, key=lambda t: t.start - m.trigger.start)
+        elif claim_day and m.time.precision == "day" and m.time.value:
+            # the act is dated only by its claim: to the month (guidelines)
+            m.time = TimeHit(m.time.start, m.time.end, value=m.time.value[:7],
+                             precision="month")
         speaker = speakers_of(st, m.sentence)
         if speaker is not None and not speaker.carried:
             end = self._statement_end(st, speaker.end, m)
