@@ -352,6 +352,7 @@ _SETS: dict[str, str] = {
     "anonymous": "attribution.anonymous",
     "participles": "attribution.participles",
     "claim_verbs": "attribution.claim_verbs",
+    "determiners": "cues.determiners",
     "was": "background.was",
     "perfect": "background.perfect",
     "unless_followed_by": "background.unless_followed_by",

@@ -64,7 +64,10 @@ class TriggerFinder:
                 continue
             hits = (lex.triggers.match(st.keys, i)
                     if lex.triggers.starts_with(st.forms[i]) else [])
-            if hits and has_article(st.keys[i]):  # القصف is a noun; التابعة no form of تابع
+            if hits and (has_article(st.keys[i]) or (
+                    i > 0 and st.norms[i - 1] in lex.sets["determiners"])):
+                # القصف is a noun, التابعة no form of تابع; "a target", "government
+                # targets" name what is aimed at, not an act
                 hits = [h for h in hits if h[1].kind != "verb"]
             if not hits:
                 i += 1

@@ -923,3 +923,22 @@ def test_the_day_after_a_claim_dates_the_claim(nlp_en) -> None:  # type: ignore[
     (event,) = run(nlp_en, "ISIS claimed responsibility Sunday for a car bomb in Raqqa.").events
     assert event.date is not None and (event.date.value, event.date.precision) == (
         "2023-03", "month")
+
+
+def test_unnamed_gunmen_told_twice_are_one_side(nlp_en) -> None:  # type: ignore[no-untyped-def]
+    report = run(nlp_en, "Masked gunmen opened fire on a car in Raqqa on Sunday. A witness said "
+                         "the gunmen fled after the shooting.")
+    assert len(report.events) == 1
+
+
+def test_an_explosive_device_is_an_explosion(nlp_en) -> None:  # type: ignore[no-untyped-def]
+    (event,) = run(nlp_en, "An SDF fighter was killed by an explosive device near Raqqa on "
+                           "Sunday.").events
+    assert event.type == "Explosion"
+
+
+def test_a_verb_form_after_a_determiner_is_no_act(nlp_en) -> None:  # type: ignore[no-untyped-def]
+    report = run(nlp_en, "The outskirts of Raqqa have long been a target for ISIS cells.")
+    assert report.events == []
+    report = run(nlp_en, "France said it would hit government targets in Raqqa.")
+    assert report.events == []

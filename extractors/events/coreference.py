@@ -39,6 +39,16 @@ HEADLINE_WORDS = 30
 GENERIC_ATTACK = "Attack"
 
 
+#: Label of an unnamed armed party (مسلحون مجهولون, "masked gunmen").
+UNIDENTIFIED = "UnidentifiedArmedGroup"
+
+
+def _side(hit: MentionHit) -> str:
+    """A side as coreference compares it: unnamed gunmen told twice ("masked gunmen" …
+    "the gunmen") are one side, whatever words describe them."""
+    return UNIDENTIFIED if hit.mention.label == UNIDENTIFIED else identity(hit)
+
+
 class Coreference:
     """Merge the mentions of a report into event drafts."""
 
@@ -225,8 +235,8 @@ class Coreference:
     @staticmethod
     def _sides_agree(d: EventDraft, m: EventMention) -> bool:
         for role in ("perpetrator", "target"):
-            ours = {k for k, (_, r, _) in d.roles.items() if r == role}
-            theirs = {identity(h) for h, r, _ in m.roles if r == role}
+            ours = {_side(h) for h, r, _ in d.roles.values() if r == role}
+            theirs = {_side(h) for h, r, _ in m.roles if r == role}
             if ours and theirs and not ours & theirs:
                 return False
         return True
