@@ -942,3 +942,18 @@ def test_a_verb_form_after_a_determiner_is_no_act(nlp_en) -> None:  # type: igno
     assert report.events == []
     report = run(nlp_en, "France said it would hit government targets in Raqqa.")
     assert report.events == []
+
+
+def test_a_restatement_is_not_split_by_a_side_read_from_word_order() -> None:
+    from extractors import make_nlp
+
+    nlp = make_nlp("en", {"ner": False, "aliases": ALIASES + [
+        ["Raqqa General Hospital", "org:hospital", "actor", "Organisation", None, 0.6],
+        ["Saraqib", "place:saraqib", "place", "City", None, 0.6]]})
+    report = run(nlp, "SDF fighters raided a house in Raqqa on Sunday. The wounded were "
+                      "taken to Raqqa General Hospital after the raid.")
+    assert [e.type for e in report.events] == ["Raid"]
+    # told at another settlement, the word-order side still makes it another event
+    report = run(nlp, "SDF fighters raided a house in Raqqa on Sunday. Raqqa General "
+                      "Hospital staff were held after the raid in Saraqib.")
+    assert [e.type for e in report.events] == ["Raid", "Raid"]

@@ -18,6 +18,7 @@ from __future__ import annotations
 from extractors.annotations import DocState, MentionHit, TimeHit
 from extractors.events.drafts import (
     COREF_WINDOW,
+    CUE,
     INFERRED,
     EventDraft,
     EventMention,
@@ -216,9 +217,18 @@ class Coreference:
                     or m.type in self.lex.absorbs.get(d.type or "", ())
                     or self._names_mechanism(d, m)) \
                     and times_compatible(d.time or d.soft_time, m.time or m.soft_time) \
-                    and self._sides_agree(d, m) and not self._background_conflict(d, m):
+                    and not self._background_conflict(d, m) and (self._sides_agree(d, m) or (
+                        self._sides_agree(d, m, CUE) and not self._elsewhere(d, m))):
                 return d
         return None
+
+    @staticmethod
+    def _elsewhere(d: EventDraft, m: EventMention) -> bool:
+        """Whether the mention names a settlement other than the draft's ("retaliated by
+        targeting positions in Saraqib" after shelling on Sarmin): then only its sides
+        read from word order tell whether it is the same event."""
+        return d.place is not None and m.place is not None and place_rank(d.place) == 0 \
+            and place_rank(m.place) == 0 and identity(d.place) != identity(m.place)
 
     def _names_mechanism(self, d: EventDraft, m: EventMention) -> bool:
         """Whether a noun referring back to ``d`` names its mechanism more precisely (its
@@ -233,10 +243,13 @@ class Coreference:
             d.background is False and m.background is True)
 
     @staticmethod
-    def _sides_agree(d: EventDraft, m: EventMention) -> bool:
+    def _sides_agree(d: EventDraft, m: EventMention, strength: float = 0.0) -> bool:
+        """Whether no side of the mention (read at least with ``strength``: a mention
+        referring back is compared by its cue-word roles only, word order in a
+        restatement being a weak guide) contradicts the draft's."""
         for role in ("perpetrator", "target"):
             ours = {_side(h) for h, r, _ in d.roles.values() if r == role}
-            theirs = {_side(h) for h, r, _ in m.roles if r == role}
+            theirs = {_side(h) for h, r, s in m.roles if r == role and s >= strength}
             if ours and theirs and not ours & theirs:
                 return False
         return True
