@@ -353,6 +353,7 @@ _SETS: dict[str, str] = {
     "participles": "attribution.participles",
     "claim_verbs": "attribution.claim_verbs",
     "determiners": "cues.determiners",
+    "participle_endings": "cues.participle_endings",
     "was": "background.was",
     "perfect": "background.perfect",
     "unless_followed_by": "background.unless_followed_by",

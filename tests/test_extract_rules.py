@@ -957,3 +957,9 @@ def test_a_restatement_is_not_split_by_a_side_read_from_word_order() -> None:
     report = run(nlp, "SDF fighters raided a house in Raqqa on Sunday. Raqqa General "
                       "Hospital staff were held after the raid in Saraqib.")
     assert [e.type for e in report.events] == ["Raid", "Raid"]
+
+
+def test_a_participle_goes_on_with_the_act_before_it(nlp_en) -> None:  # type: ignore[no-untyped-def]
+    report = run(nlp_en, "Gunmen raided a village near Raqqa on Sunday, wounding a resident "
+                         "and abducting three others.")
+    assert [e.type for e in report.events] == ["Abduction"]

@@ -200,8 +200,11 @@ class MentionFinder:
         if any(st.forms[k] & results for k in range(max(host.trigger.end, m.trigger.start - 3),
                                                    m.trigger.start)):
             return True  # "… عملية إنزال، أسفرت عن اعتقال قيادي": the outcome of it
-        # "…، فاعتقلت" / "…، واعتقلت": the same subject goes on to a further act
-        return m.trigger.kind == "verb" and st.norms[m.trigger.start][:1] in ("ف", "و")
+        # "…، فاعتقلت" / "…، واعتقلت", "raided the village, abducting three": the same
+        # subject goes on to a further act
+        return m.trigger.kind == "verb" and (
+            st.norms[m.trigger.start][:1] in ("ف", "و")
+            or st.norms[m.trigger.start].endswith(tuple(self.lex.sets["participle_endings"])))
 
     def _casualty_triggers(self, st: DocState, index: int) -> list[TriggerHit]:
         """A sentence that tells of people killed or wounded but names no kind of event
