@@ -963,3 +963,14 @@ def test_a_participle_goes_on_with_the_act_before_it(nlp_en) -> None:  # type: i
     report = run(nlp_en, "Gunmen raided a village near Raqqa on Sunday, wounding a resident "
                          "and abducting three others.")
     assert [e.type for e in report.events] == ["Abduction"]
+
+
+def test_an_event_told_again_with_the_same_toll_is_one(nlp_en) -> None:  # type: ignore[no-untyped-def]
+    lead = "A Turkish drone strike killed three SDF fighters near Raqqa on Sunday. "
+    report = run(nlp_en, lead + "An SDF source said three fighters were killed in an attack "
+                                "on their car.")
+    assert [e.type for e in report.events] == ["Airstrike"]
+    # another toll is another event
+    report = run(nlp_en, lead + "An SDF source said two fighters were killed in an attack "
+                                "on their car.")
+    assert [e.type for e in report.events] == ["Airstrike", "Attack"]

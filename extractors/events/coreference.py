@@ -50,6 +50,18 @@ def _side(hit: MentionHit) -> str:
     return UNIDENTIFIED if hit.mention.label == UNIDENTIFIED else identity(hit)
 
 
+def _toll(d: EventDraft) -> tuple[tuple[str, int], ...]:
+    """The counted casualties of a draft (status and count), in order."""
+    return tuple(sorted((c.status, c.count) for c in d.casualties if c.count))
+
+
+def _places_may_agree(a: EventDraft, b: EventDraft) -> bool:
+    """Whether two drafts' places may be one (either unknown or coarse, or the same)."""
+    pa, pb = a.place, b.place
+    return pa is None or pb is None or is_coarse(pa) or is_coarse(pb) \
+        or identity(pa) == identity(pb)
+
+
 class Coreference:
     """Merge the mentions of a report into event drafts."""
 
@@ -130,9 +142,41 @@ class Coreference:
                 d = EventDraft(m.type, [])
                 d.add(m)
                 drafts.insert(0, d)
+        drafts = self._same_toll(drafts)
         for d in drafts:
             self._targeted_killing(st, d)
         return drafts
+
+    def _same_toll(self, drafts: list[EventDraft]) -> list[EventDraft]:
+        """Events told twice with the same toll are one: the lead restated in a quote or
+        in a later paragraph ("killed six SDF fighters" … "shot and killed six SDF
+        members") — same counts of the same statuses, related types (the more specific
+        one names it), times and places that may agree, both reported or both
+        background."""
+        kept: list[EventDraft] = []
+        for d in drafts:
+            toll = _toll(d)
+            host = next((k for k in kept if toll and _toll(k) == toll
+                         and self._related(k, d)
+                         and times_compatible(k.time or k.soft_time, d.time or d.soft_time)
+                         and (k.background is True) == (d.background is True)
+                         and _places_may_agree(k, d)), None)
+            if host is None:
+                kept.append(d)
+                continue
+            kind = host.type
+            if d.type != kind and host.type in self.lex.absorbs.get(d.type or "", ()):
+                kind = d.type
+            for m in d.mentions:
+                host.add(m)
+            host.type = kind
+        return kept
+
+    def _related(self, a: EventDraft, b: EventDraft) -> bool:
+        """Whether two types may name one incident (equal, or one absorbs the other)."""
+        absorbs = self.lex.absorbs
+        return a.type == b.type or a.type in absorbs.get(b.type or "", ()) \
+            or b.type in absorbs.get(a.type or "", ())
 
     @staticmethod
     def _headline_sentences(st: DocState) -> int:
