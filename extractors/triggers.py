@@ -21,8 +21,9 @@ _NAME_KINDS = frozenset({"actor", "outlet", "person", "facility", "time"})
 REFINE_BEFORE = 6
 REFINE_AFTER = 7
 #: A plan or ability word (تعتزم، قدرة … على شن هجوم) this many tokens before a trigger,
-#: in its clause, cancels it.
-IRREALIS_BEFORE = 5
+#: in its clause, cancels it (and the acts coordinated after the first: "will increase
+#: its drone strikes and artillery strikes").
+IRREALIS_BEFORE = 8
 _CLAUSE_BREAKS = frozenset({"،", ",", ";", "؛", ":"})
 #: A denial (نفت الوزارة استهداف …) this many tokens before a trigger cancels it.
 DENIAL_WINDOW = 6

@@ -974,3 +974,9 @@ def test_an_event_told_again_with_the_same_toll_is_one(nlp_en) -> None:  # type:
     report = run(nlp_en, lead + "An SDF source said two fighters were killed in an attack "
                                 "on their car.")
     assert [e.type for e in report.events] == ["Airstrike", "Attack"]
+
+
+def test_a_plan_covers_the_acts_coordinated_after_it(nlp_en) -> None:  # type: ignore[no-untyped-def]
+    report = run(nlp_en, "Turkey will increase its drone strikes and artillery strikes on "
+                         "Raqqa.")
+    assert report.events == []
