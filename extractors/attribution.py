@@ -144,6 +144,8 @@ class AttributionFinder:
             start -= 1
             if st.norms[start] in ("a", "an", "the"):
                 break
+        if st.norms[start] in self.lex.sets["demonstratives"]:
+            return None  # "the source added": the one already named, no new source
         return _anonymous_hit(st, start, k + 1)
 
     def _before_complementizer(self, st: DocState, i: int, s_end: int) -> bool:

@@ -980,3 +980,20 @@ def test_a_plan_covers_the_acts_coordinated_after_it(nlp_en) -> None:  # type: i
     report = run(nlp_en, "Turkey will increase its drone strikes and artillery strikes on "
                          "Raqqa.")
     assert report.events == []
+
+
+def test_a_restated_event_keeps_its_sides() -> None:
+    from extractors import make_nlp
+
+    nlp = make_nlp("en", {"ner": False, "aliases": ALIASES + [
+        ["Raqqa General Hospital", "org:hospital", "actor", "Organisation", None, 0.6]]})
+    (event,) = run(nlp, "SDF fighters raided a house in Raqqa on Sunday. The wounded were "
+                        "taken to Raqqa General Hospital after the raid.").events
+    assert {(p.mention.entity, p.role) for p in event.actors} == {("actor:sdf", "perpetrator")}
+
+
+def test_the_source_named_again_is_no_new_source(nlp_en) -> None:  # type: ignore[no-untyped-def]
+    report = run(nlp_en, "A local source said gunmen shot dead an SDF fighter in Raqqa on "
+                         "Sunday. The gunmen fled after the attack, the source added.")
+    assert [[m.name or m.span.text for m in e.according_to] for e in report.events] == [
+        ["A local source"]]

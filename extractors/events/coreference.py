@@ -109,6 +109,9 @@ class Coreference:
                 if target is not None:
                     if self._names_mechanism(target, m):
                         target.type = m.type  # "the assassination" of a shooting told
+                    if not self._sides_agree(target, m):
+                        # sides read from word order that contradict the event's
+                        m.roles = [r for r in m.roles if r[2] >= CUE]
                     target.add(m)
                     resolved = target
                     continue
