@@ -352,6 +352,7 @@ _SETS: dict[str, str] = {
     "anonymous": "attribution.anonymous",
     "participles": "attribution.participles",
     "claim_verbs": "attribution.claim_verbs",
+    "source_links": "attribution.source_links",
     "determiners": "cues.determiners",
     "participle_endings": "cues.participle_endings",
     "was": "background.was",

@@ -997,3 +997,9 @@ def test_the_source_named_again_is_no_new_source(nlp_en) -> None:  # type: ignor
                          "Sunday. The gunmen fled after the attack, the source added.")
     assert [[m.name or m.span.text for m in e.according_to] for e in report.events] == [
         ["A local source"]]
+
+
+def test_a_source_of_a_party_is_named_as_written(nlp_en) -> None:  # type: ignore[no-untyped-def]
+    (event,) = run(nlp_en, "A military source of the SDF told reporters that gunmen shot "
+                           "dead a fighter in Raqqa on Sunday.").events
+    assert [m.name for m in event.according_to] == ["A military source of the SDF"]
