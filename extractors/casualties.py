@@ -348,6 +348,10 @@ class CasualtyFinder:
             number = read_number(st.keys, st.norms, k, self.lex)
             if number is None:
                 continue
+            cues = self.lex.tables["casualties"]
+            if any(cues.first(st.keys, b, b + 1) is not None
+                   for b in range(max(0, k - 3), k)):
+                return None  # "killing at least 15 people and injuring …": the killed
             between = range(number[0], start)
             if all(self._people(st, j) is not None or st.norms[j] in _AUXILIARIES
                    or st.mention_at(j) is not None for j in between):

@@ -1003,3 +1003,15 @@ def test_a_source_of_a_party_is_named_as_written(nlp_en) -> None:  # type: ignor
     (event,) = run(nlp_en, "A military source of the SDF told reporters that gunmen shot "
                            "dead a fighter in Raqqa on Sunday.").events
     assert [m.name for m in event.according_to] == ["A military source of the SDF"]
+
+
+def test_non_combatants_are_civilians(nlp_en) -> None:  # type: ignore[no-untyped-def]
+    report = run(nlp_en, "Gunmen killed two shepherds and wounded a resident near Raqqa on "
+                         "Sunday.")
+    assert casualties(report) == {("killed", 2, "shepherds"), ("injured", 1, "resident")}
+
+
+def test_the_count_of_the_killed_is_not_the_count_of_the_wounded(nlp_en) -> None:  # type: ignore[no-untyped-def]
+    report = run(nlp_en, "A suicide bomber blew himself up in Raqqa on Sunday, killing at "
+                         "least 15 people and injuring several more.")
+    assert casualties(report) == {("killed", 15, None), ("injured", None, None)}
