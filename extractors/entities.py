@@ -514,8 +514,19 @@ class EntityPatterns:
                     and not taken[end] and self._second_name_word(st, end, limit):
                 end += 1  # "قرية عون الدادات": a village name of two words
             self._add_place(doc, st, first, end, label, word in facilities, taken, added)
-            # coordinated second name after a dual or plural admin word (مدينتي X وY)
-            if end < n and st.norms[end].startswith("و") and len(st.norms[end]) > 3 \
+            # coordinated second name after a dual or plural admin word (مدينتي X وY,
+            # "the villages of X and Y")
+            if self.lex.lang != "ar" and word in self.lex.sets["plural_admin_words"]:
+                while end + 1 < limit and st.norms[end] in (",", "and") \
+                        and not taken[end + 1]:
+                    nxt = end + 2 if st.norms[end + 1] == "and" else end + 1
+                    end2 = self._name_end(st, nxt, limit)
+                    if end2 <= nxt:
+                        break
+                    self._add_place(doc, st, nxt, end2, label, word in facilities, taken,
+                                    added)
+                    end = end2
+            elif end < n and st.norms[end].startswith("و") and len(st.norms[end]) > 3 \
                     and not taken[end]:
                 end2 = self._name_end(st, end, min(n, end + 3))
                 if end2 > end:

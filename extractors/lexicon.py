@@ -352,6 +352,7 @@ _SETS: dict[str, str] = {
     "anonymous": "attribution.anonymous",
     "participles": "attribution.participles",
     "claim_verbs": "attribution.claim_verbs",
+    "plural_admin_words": "places.plural_admin_words",
     "source_links": "attribution.source_links",
     "determiners": "cues.determiners",
     "participle_endings": "cues.participle_endings",

@@ -1015,3 +1015,22 @@ def test_the_count_of_the_killed_is_not_the_count_of_the_wounded(nlp_en) -> None
     report = run(nlp_en, "A suicide bomber blew himself up in Raqqa on Sunday, killing at "
                          "least 15 people and injuring several more.")
     assert casualties(report) == {("killed", 15, None), ("injured", None, None)}
+
+
+def test_a_list_of_villages_is_at_the_container_named_after_it(nlp_en) -> None:  # type: ignore[no-untyped-def]
+    (event,) = run(nlp_en, "SDF patrols arrested 20 men in raids on the villages of Al-Roz, "
+                           "Daman and Ziban in the countryside of Raqqa on Sunday.").events
+    assert event.place is not None and event.place.mention.name == "Raqqa"
+    # with no container named, the first-listed site
+    (event,) = run(nlp_en, "Turkish forces shelled the villages of al-Dardara and al-Aboush "
+                           "on Sunday.").events
+    assert event.place is not None and event.place.mention.name == "al-Dardara"
+
+
+def test_guns_that_strike_make_a_shelling(nlp_en) -> None:  # type: ignore[no-untyped-def]
+    (event,) = run(nlp_en, "Turkish forces struck with heavy artillery the village of "
+                           "al-Dardara on Sunday.").events
+    assert event.type == "Shelling"
+    (event,) = run(nlp_en, "Turkish drones struck a car near the village of al-Dardara on "
+                           "Sunday.").events
+    assert event.type == "Airstrike"

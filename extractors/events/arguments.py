@@ -24,6 +24,7 @@ from extractors.events.drafts import (
     STATE_LABELS,
     EventMention,
     identity,
+    is_coarse,
     period,
     place_rank,
 )
@@ -36,6 +37,8 @@ _ESCALATION = normalize_text("تصعيد")
 #: How many tokens a claim verb may stand before the day it dates ("claimed
 #: responsibility Sunday").
 CLAIM_GAP = 3
+#: Words between the sites of a list ("A, B and C", "أ وب").
+_LIST_JOINERS = frozenset({",", "،", "and", "و"})
 #: Background when an explicit date lies this many days before the reference date.
 BACKGROUND_DAYS = 7
 
@@ -150,6 +153,9 @@ class ArgumentReader:
             chosen = after[0] if after else before[-1] if before else pool[0]
         else:
             chosen = min(pool, key=lambda h: abs(h.start - m.trigger.start))
+        container = self._listed_in(st, chosen, places)
+        if container is not None:
+            chosen = container
         m.place = self._countryside(st, chosen)
         relations = self.lex.tables["relations"]
         for k in range(max(s_start, chosen.start - 3), chosen.start):
@@ -159,6 +165,20 @@ class ArgumentReader:
         if chosen.mention.label == "Region":
             found = relations.first(st.keys, chosen.start)
             m.relation = str(found[1]) if found else m.relation
+
+    @staticmethod
+    def _listed_in(st: DocState, chosen: MentionHit,
+                   places: list[MentionHit]) -> MentionHit | None:
+        """The container of a list of sites ("the villages of A, B and C in the countryside
+        of Deir Ezzor"): one happening over several sites is at the smallest place named
+        around them (guidelines); ``None`` when the place is no list or no container is
+        named after it."""
+        following = [h for h in places if h.start > chosen.start]
+        nxt = following[0] if following else None
+        if nxt is None or place_rank(nxt) != place_rank(chosen) \
+                or not all(st.norms[k] in _LIST_JOINERS for k in range(chosen.end, nxt.start)):
+            return None
+        return next((h for h in following if place_rank(h) == 2 and not is_coarse(h)), None)
 
     def _countryside(self, st: DocState, hit: MentionHit) -> MentionHit:
         """A countryside as the text names it (بريف حلب الغربي → ريف حلب الغربي): the
