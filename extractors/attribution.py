@@ -134,6 +134,10 @@ class AttributionFinder:
         anonymous speaker right before the verb (its description up to
         :data:`ANONYMOUS_WORDS` + 2 words back, from an article or a break)."""
         k = verb - 1
+        end = verb
+        owner = self._owner_before(st, verb, s_start)
+        if owner is not None:
+            k = owner  # "a military source of the SDF told North Press": the SDF's source
         if k < s_start or not (st.forms[k] & self.lex.sets["anonymous"]) \
                 or st.mention_at(k) is not None:
             return None
@@ -144,7 +148,23 @@ class AttributionFinder:
             start -= 1
             if st.norms[start] in ("a", "an", "the"):
                 break
-        return _anonymous_hit(st, start, k + 1)
+        if st.norms[start] in self.lex.sets["demonstratives"]:
+            return None  # "the source added": the one already named, no new source
+        return _anonymous_hit(st, start, end)
+
+    def _owner_before(self, st: DocState, verb: int, s_start: int) -> int | None:
+        """Where the source word stands before "of/from/in [the] PARTY" that ends right
+        before a speech verb ("a military source from the SDF said"), if it does."""
+        party = next((h for h in st.mentions if h.end == verb
+                      and h.mention.kind in ("actor", "outlet")), None)
+        if party is None:
+            return None
+        k = party.start - 1
+        if k > s_start and st.norms[k] in ("the", "a", "an"):
+            k -= 1
+        if k <= s_start or st.norms[k] not in self.lex.sets["source_links"]:
+            return None
+        return k - 1
 
     def _before_complementizer(self, st: DocState, i: int, s_end: int) -> bool:
         comps = self.lex.sets["complementizers"]

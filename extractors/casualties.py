@@ -617,6 +617,10 @@ class CasualtyFinder:
             number = read_number(st.keys, st.norms, k, self.lex)
             if number is None:
                 continue
+            cues = self.lex.tables["casualties"]
+            if any(cues.first(st.keys, b, b + 1) is not None
+                   for b in range(max(0, k - 3), k)):
+                return None  # "killing at least 15 people and injuring …": the killed
             j = number[0]
             people_end = None
             if j == start:

@@ -294,6 +294,9 @@ class GazetteerMatcher:
                 i += 1
                 continue
             cut, end, entry, form = best
+            if self._head_of_longer_name(doc, st, i, end):
+                i += 1  # "Tal" of "Tal Tamr": the patterns read the whole name
+                continue
             entry = self._reading(st, i, end, entry, form)
             if not self._case_ok(doc, i, end, entry.kind) and not (
                     end - i >= 2 and st.forms[end - 1] & self.lexicon.sets["force_words"]):
@@ -312,6 +315,16 @@ class GazetteerMatcher:
             out.append((hit, self._stands(st, i, end, cut, entry)))
             i = end
         return out
+
+    def _head_of_longer_name(self, doc: Doc, st: DocState, start: int, end: int) -> bool:
+        """Whether a one-word English match is only the head of a longer capitalised
+        name (Tal Tamr, Ras Bahdi): a KB name "Tal" is no place of that name."""
+        lex = self.lexicon
+        return lex.lang != "ar" and end - start == 1 and end < len(doc) \
+            and st.norms[start] in lex.sets["name_heads"] \
+            and st.words[start][:1].isupper() and st.words[end][:1].isupper() \
+            and st.norms[end] not in lex.sets["place_name_stops"] \
+            and not st.forms[end] & lex.sets["not_name_words"]
 
     def _reading(self, st: DocState, start: int, end: int, entry: GazetteerEntry,
                  form: str) -> GazetteerEntry:
@@ -501,8 +514,19 @@ class EntityPatterns:
                     and not taken[end] and self._second_name_word(st, end, limit):
                 end += 1  # "قرية عون الدادات": a village name of two words
             self._add_place(doc, st, first, end, label, word in facilities, taken, added)
-            # coordinated second name after a dual or plural admin word (مدينتي X وY)
-            if end < n and st.norms[end].startswith("و") and len(st.norms[end]) > 3 \
+            # coordinated second name after a dual or plural admin word (مدينتي X وY,
+            # "the villages of X and Y")
+            if self.lex.lang != "ar" and word in self.lex.sets["plural_admin_words"]:
+                while end + 1 < limit and st.norms[end] in (",", "and") \
+                        and not taken[end + 1]:
+                    nxt = end + 2 if st.norms[end + 1] == "and" else end + 1
+                    end2 = self._name_end(st, nxt, limit)
+                    if end2 <= nxt:
+                        break
+                    self._add_place(doc, st, nxt, end2, label, word in facilities, taken,
+                                    added)
+                    end = end2
+            elif end < n and st.norms[end].startswith("و") and len(st.norms[end]) > 3 \
                     and not taken[end]:
                 end2 = self._name_end(st, end, min(n, end + 3))
                 if end2 > end:

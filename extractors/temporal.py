@@ -321,13 +321,15 @@ class TimeFinder:
         numeric = self._numeric_date(st, i)
         if numeric is not None:
             return numeric
-        # weekday (needs a cue word before or a day number after)
+        # weekday (needs a cue word before or a day number after; a capitalised English
+        # weekday is one on its own: "struck 75 targets Sunday")
         start = i
         weekday = None
         cue = st.forms[i] & lex.sets["weekday_cues"]
         j = i + 1 if cue else i
         wd = tables["weekdays"].first(keys, j, j + 1)
-        if wd is not None and (cue or self._number(st, j + 1) is not None):
+        if wd is not None and (cue or self._number(st, j + 1) is not None or (
+                lex.lang != "ar" and st.words[j][:1].isupper())):
             weekday = int(wd[1])
             j = wd[0]
             # "on Sunday evening (November 8)": a part of the day between them

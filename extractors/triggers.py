@@ -21,8 +21,9 @@ _NAME_KINDS = frozenset({"actor", "outlet", "person", "facility", "time"})
 REFINE_BEFORE = 6
 REFINE_AFTER = 7
 #: A plan or ability word (تعتزم، قدرة … على شن هجوم) this many tokens before a trigger,
-#: in its clause, cancels it.
-IRREALIS_BEFORE = 5
+#: in its clause, cancels it (and the acts coordinated after the first: "will increase
+#: its drone strikes and artillery strikes").
+IRREALIS_BEFORE = 8
 _CLAUSE_BREAKS = frozenset({"،", ",", ";", "؛", ":"})
 #: A denial (نفت الوزارة استهداف …) this many tokens before a trigger cancels it.
 DENIAL_WINDOW = 6
@@ -64,7 +65,10 @@ class TriggerFinder:
                 continue
             hits = (lex.triggers.match(st.keys, i)
                     if lex.triggers.starts_with(st.forms[i]) else [])
-            if hits and has_article(st.keys[i]):  # القصف is a noun; التابعة no form of تابع
+            if hits and (has_article(st.keys[i]) or (
+                    i > 0 and st.norms[i - 1] in lex.sets["determiners"])):
+                # القصف is a noun, التابعة no form of تابع; "a target", "government
+                # targets" name what is aimed at, not an act
                 hits = [h for h in hits if h[1].kind != "verb"]
             if not hits:
                 i += 1

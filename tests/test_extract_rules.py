@@ -843,3 +843,196 @@ def test_the_feed_s_outlet_is_the_kb_outlet_of_that_name() -> None:
     (event,) = extract(doc, nlp=nlp, today=dt.date(2026, 11, 25)).events
     assert [(m.name, m.entity) for m in event.according_to] == [
         ("North Press Agency", "outlet:north_press")]
+
+
+# --------------------------------------------------------------------------- one incident
+
+
+def test_the_assassination_names_the_shooting_told_before(nlp_en) -> None:  # type: ignore[no-untyped-def]
+    report = run(nlp_en, "Gunmen opened fire on a car in Raqqa on Sunday, wounding its driver "
+                         "and a passer-by. The assassination was the third this month.")
+    assert [e.type for e in report.events] == ["Assassination"]
+
+
+def test_the_bombing_names_the_attack_told_before(nlp_en) -> None:  # type: ignore[no-untyped-def]
+    report = run(nlp_en, "Gunmen attacked an SDF post in Raqqa on Sunday. The bombing "
+                         "wounded two fighters.")
+    assert [e.type for e in report.events] == ["Explosion"]
+
+
+def test_page_lines_before_the_headline_keep_it_a_headline(nlp_en) -> None:  # type: ignore[no-untyped-def]
+    text = ("English | Kurdî\n\nSDF fighter shot dead in Raqqa\n\nIssued on:\n\n"
+            "Unknown gunmen killed an SDF fighter in Raqqa on Sunday, a local source said. "
+            "The SDF has not commented.")
+    report = run(nlp_en, text)
+    assert [e.type for e in report.events] == ["Assassination"]
+
+
+def test_fire_on_a_checkpoint_is_an_attack(nlp_en) -> None:  # type: ignore[no-untyped-def]
+    report = run(nlp_en, "Gunmen opened fire on an SDF checkpoint in Raqqa on Sunday, "
+                         "killing two fighters.")
+    assert [e.type for e in report.events] == ["Attack"]
+
+
+def test_many_acts_counted_together_are_a_statistic(nlp_en) -> None:  # type: ignore[no-untyped-def]
+    report = run(nlp_en, "Gunmen attacked an SDF post in Raqqa on Sunday. "
+                         "In Manbij: Six attacks left four fighters dead.")
+    assert [e.type for e in report.events] == ["Attack"]
+
+
+def test_gunned_down_is_a_killing_by_gunfire(nlp_en) -> None:  # type: ignore[no-untyped-def]
+    report = run(nlp_en, "An SDF fighter was gunned down outside his home in Raqqa on "
+                         "Sunday.")
+    assert [e.type for e in report.events] == ["Assassination"]
+    assert casualties(report) == {("killed", 1, "actor:sdf")}
+
+
+def test_a_year_before_an_act_is_no_count(nlp_ar) -> None:  # type: ignore[no-untyped-def]
+    report = run(nlp_ar, "قصفت قوات النظام بلدة منبج اليوم. وكان داعش قد شن في كانون "
+                         "الثاني 2022 هجوما على سجن في الرقة.")
+    assert [(e.type, e.background) for e in report.events] == [("Shelling", False),
+                                                              ("Attack", True)]
+
+
+# ------------------------------------------------------------- English places and days
+
+
+def test_a_name_head_in_the_kb_is_no_place_before_the_rest_of_the_name() -> None:
+    from extractors import make_nlp
+
+    nlp = make_nlp("en", {"ner": False, "aliases": ALIASES + [
+        ["Tal", "place:tal", "place", "Town", None, 0.6]]})
+    (event,) = run(nlp, "Turkish shelling killed a civilian near Tal Tamr on Monday.").events
+    assert event.place is not None and event.place.mention.name == "Tal Tamr"
+
+
+def test_an_english_region_is_kept_as_written() -> None:
+    from extractors import make_nlp
+
+    nlp = make_nlp("en", {"ner": False, "aliases": ALIASES + [
+        ["Syria", "place:syria", "place", "Country", None, 0.6]]})
+    report = run(nlp, "U.S. jets struck ISIS camps in central Syria on Sunday. "
+                      "The SDF later entered Raqqa and Raqqa's suburbs.")
+    assert [e.place.mention.name for e in report.events if e.place] == ["central Syria"]
+
+
+def test_a_capitalised_weekday_stands_on_its_own(nlp_en) -> None:  # type: ignore[no-untyped-def]
+    (event,) = run(nlp_en, "U.S. jets struck ISIS camps Sunday near Raqqa.").events
+    assert event.date is not None and event.date.value == "2023-03-12"
+
+
+def test_the_day_after_a_claim_dates_the_claim(nlp_en) -> None:  # type: ignore[no-untyped-def]
+    (event,) = run(nlp_en, "ISIS claimed responsibility Sunday for a car bomb in Raqqa.").events
+    assert event.date is not None and (event.date.value, event.date.precision) == (
+        "2023-03", "month")
+
+
+def test_unnamed_gunmen_told_twice_are_one_side(nlp_en) -> None:  # type: ignore[no-untyped-def]
+    report = run(nlp_en, "Masked gunmen opened fire on a car in Raqqa on Sunday. A witness said "
+                         "the gunmen fled after the shooting.")
+    assert len(report.events) == 1
+
+
+def test_an_explosive_device_is_an_explosion(nlp_en) -> None:  # type: ignore[no-untyped-def]
+    (event,) = run(nlp_en, "An SDF fighter was killed by an explosive device near Raqqa on "
+                           "Sunday.").events
+    assert event.type == "Explosion"
+
+
+def test_a_verb_form_after_a_determiner_is_no_act(nlp_en) -> None:  # type: ignore[no-untyped-def]
+    report = run(nlp_en, "The outskirts of Raqqa have long been a target for ISIS cells.")
+    assert report.events == []
+    report = run(nlp_en, "France said it would hit government targets in Raqqa.")
+    assert report.events == []
+
+
+def test_a_restatement_is_not_split_by_a_side_read_from_word_order() -> None:
+    from extractors import make_nlp
+
+    nlp = make_nlp("en", {"ner": False, "aliases": ALIASES + [
+        ["Raqqa General Hospital", "org:hospital", "actor", "Organisation", None, 0.6],
+        ["Saraqib", "place:saraqib", "place", "City", None, 0.6]]})
+    report = run(nlp, "SDF fighters raided a house in Raqqa on Sunday. The wounded were "
+                      "taken to Raqqa General Hospital after the raid.")
+    assert [e.type for e in report.events] == ["Raid"]
+    # told at another settlement, the word-order side still makes it another event
+    report = run(nlp, "SDF fighters raided a house in Raqqa on Sunday. Raqqa General "
+                      "Hospital staff were held after the raid in Saraqib.")
+    assert [e.type for e in report.events] == ["Raid", "Raid"]
+
+
+def test_a_participle_goes_on_with_the_act_before_it(nlp_en) -> None:  # type: ignore[no-untyped-def]
+    report = run(nlp_en, "Gunmen raided a village near Raqqa on Sunday, wounding a resident "
+                         "and abducting three others.")
+    assert [e.type for e in report.events] == ["Abduction"]
+
+
+def test_an_event_told_again_with_the_same_toll_is_one(nlp_en) -> None:  # type: ignore[no-untyped-def]
+    lead = "A Turkish drone strike killed three SDF fighters near Raqqa on Sunday. "
+    report = run(nlp_en, lead + "An SDF source said three fighters were killed in an attack "
+                                "on their car.")
+    assert [e.type for e in report.events] == ["Airstrike"]
+    # another toll is another event
+    report = run(nlp_en, lead + "An SDF source said two fighters were killed in an attack "
+                                "on their car.")
+    assert [e.type for e in report.events] == ["Airstrike", "Attack"]
+
+
+def test_a_plan_covers_the_acts_coordinated_after_it(nlp_en) -> None:  # type: ignore[no-untyped-def]
+    report = run(nlp_en, "Turkey will increase its drone strikes and artillery strikes on "
+                         "Raqqa.")
+    assert report.events == []
+
+
+def test_a_restated_event_keeps_its_sides() -> None:
+    from extractors import make_nlp
+
+    nlp = make_nlp("en", {"ner": False, "aliases": ALIASES + [
+        ["Raqqa General Hospital", "org:hospital", "actor", "Organisation", None, 0.6]]})
+    (event,) = run(nlp, "SDF fighters raided a house in Raqqa on Sunday. The wounded were "
+                        "taken to Raqqa General Hospital after the raid.").events
+    assert {(p.mention.entity, p.role) for p in event.actors} == {("actor:sdf", "perpetrator")}
+
+
+def test_the_source_named_again_is_no_new_source(nlp_en) -> None:  # type: ignore[no-untyped-def]
+    report = run(nlp_en, "A local source said gunmen shot dead an SDF fighter in Raqqa on "
+                         "Sunday. The gunmen fled after the attack, the source added.")
+    assert [[m.name or m.span.text for m in e.according_to] for e in report.events] == [
+        ["A local source"]]
+
+
+def test_a_source_of_a_party_is_named_as_written(nlp_en) -> None:  # type: ignore[no-untyped-def]
+    (event,) = run(nlp_en, "A military source of the SDF told reporters that gunmen shot "
+                           "dead a fighter in Raqqa on Sunday.").events
+    assert [m.name for m in event.according_to] == ["A military source of the SDF"]
+
+
+def test_non_combatants_are_civilians(nlp_en) -> None:  # type: ignore[no-untyped-def]
+    report = run(nlp_en, "Gunmen killed two shepherds and wounded a resident near Raqqa on "
+                         "Sunday.")
+    assert casualties(report) == {("killed", 2, "shepherds"), ("injured", 1, "resident")}
+
+
+def test_the_count_of_the_killed_is_not_the_count_of_the_wounded(nlp_en) -> None:  # type: ignore[no-untyped-def]
+    report = run(nlp_en, "A suicide bomber blew himself up in Raqqa on Sunday, killing at "
+                         "least 15 people and injuring several more.")
+    assert casualties(report) == {("killed", 15, None), ("injured", None, None)}
+
+
+def test_a_list_of_villages_is_at_the_container_named_after_it(nlp_en) -> None:  # type: ignore[no-untyped-def]
+    (event,) = run(nlp_en, "SDF patrols arrested 20 men in raids on the villages of Al-Roz, "
+                           "Daman and Ziban in the countryside of Raqqa on Sunday.").events
+    assert event.place is not None and event.place.mention.name == "Raqqa"
+    # with no container named, the first-listed site
+    (event,) = run(nlp_en, "Turkish forces shelled the villages of al-Dardara and al-Aboush "
+                           "on Sunday.").events
+    assert event.place is not None and event.place.mention.name == "al-Dardara"
+
+
+def test_guns_that_strike_make_a_shelling(nlp_en) -> None:  # type: ignore[no-untyped-def]
+    (event,) = run(nlp_en, "Turkish forces struck with heavy artillery the village of "
+                           "al-Dardara on Sunday.").events
+    assert event.type == "Shelling"
+    (event,) = run(nlp_en, "Turkish drones struck a car near the village of al-Dardara on "
+                           "Sunday.").events
+    assert event.type == "Airstrike"

@@ -25,6 +25,7 @@ from extractors.events.drafts import (
     STATE_LABELS,
     EventMention,
     identity,
+    is_coarse,
     period,
     place_rank,
 )
@@ -40,6 +41,11 @@ CAPTURED_ATTACKERS = frozenset({"Attack", "SuicideBombing"})
 RAIDS = frozenset({"Raid", "Arrest"})
 #: How many words may stand between a casualty and the event word that caused it.
 CAUSE_WINDOW = 4
+#: How many tokens a claim verb may stand before the day it dates ("claimed
+#: responsibility Sunday").
+CLAIM_GAP = 3
+#: Words between the sites of a list ("A, B and C", "أ وب").
+_LIST_JOINERS = frozenset({",", "،", "and", "و"})
 #: Background when an explicit date lies this many days before the reference date.
 BACKGROUND_DAYS = 7
 
@@ -91,11 +97,19 @@ class ArgumentReader:
         m.time = min(pool, key=lambda t: abs(t.start - m.trigger.start))
         later = [t for t in pool if t.start >= m.trigger.end and t.value]
         claim_verbs = self.lex.sets["claim_verbs"]
-        if later and any(st.forms[k] & claim_verbs
-                         for k in range(m.time.end, m.trigger.start)):
+        # "claimed responsibility Sunday for an attack": the day after a claim dates it
+        claim_day = m.time.end <= m.trigger.start and any(
+            st.forms[k] & claim_verbs for k in range(max(lo, m.time.start - CLAIM_GAP),
+                                                     m.time.start))
+        if later and (claim_day or any(st.forms[k] & claim_verbs
+                                       for k in range(m.time.end, m.trigger.start))):
             # "on Tuesday claimed responsibility for an attack … late on Sunday": the day
             # of the claim gives way to the day of the act claimed
             m.time = min(later, key=lambda t: t.start - m.trigger.start)
+        elif claim_day and m.time.precision == "day" and m.time.value:
+            # the act is dated only by its claim: to the month (guidelines)
+            m.time = TimeHit(m.time.start, m.time.end, value=m.time.value[:7],
+                             precision="month")
         speaker = speakers_of(st, m.sentence)
         if speaker is not None and not speaker.carried:
             end = self._statement_end(st, speaker.end, m)
@@ -146,6 +160,9 @@ class ArgumentReader:
             chosen = after[0] if after else before[-1] if before else pool[0]
         else:
             chosen = min(pool, key=lambda h: abs(h.start - m.trigger.start))
+        container = self._listed_in(st, chosen, places)
+        if container is not None:
+            chosen = container
         m.place = self._countryside(st, chosen)
         relations = self.lex.tables["relations"]
         for k in range(max(s_start, chosen.start - 3), chosen.start):
@@ -155,6 +172,20 @@ class ArgumentReader:
         if chosen.mention.label == "Region":
             found = relations.first(st.keys, chosen.start)
             m.relation = str(found[1]) if found else m.relation
+
+    @staticmethod
+    def _listed_in(st: DocState, chosen: MentionHit,
+                   places: list[MentionHit]) -> MentionHit | None:
+        """The container of a list of sites ("the villages of A, B and C in the countryside
+        of Deir Ezzor"): one happening over several sites is at the smallest place named
+        around them (guidelines); ``None`` when the place is no list or no container is
+        named after it."""
+        following = [h for h in places if h.start > chosen.start]
+        nxt = following[0] if following else None
+        if nxt is None or place_rank(nxt) != place_rank(chosen) \
+                or not all(st.norms[k] in _LIST_JOINERS for k in range(chosen.end, nxt.start)):
+            return None
+        return next((h for h in following if place_rank(h) == 2 and not is_coarse(h)), None)
 
     def _countryside(self, st: DocState, hit: MentionHit) -> MentionHit:
         """A countryside as the text names it (بريف حلب الغربي → ريف حلب الغربي): the

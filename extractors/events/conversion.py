@@ -73,7 +73,11 @@ def to_event(doc: Doc, st: DocState, d: EventDraft,
     # neighbourhood, prison or camp (guidelines: they map to their settlement)
     below = chosen is not None and place_rank(chosen) == 1 and place_rank(main) == 0 \
         and not _elsewhere(st, chosen, main) if main is not None else False
-    coarse = chosen is not None and is_coarse(chosen) and not _outside(st, main, chosen)
+    # (an English region, "central Syria", is the place as written: English reports
+    # name one where they give no settlement, and the settlement they do name elsewhere
+    # is seldom in it)
+    coarse = chosen is not None and is_coarse(chosen) and not _outside(st, main, chosen) \
+        and not (chosen.mention.label == "Region" and st.lang == "en")
     # (a quarter maps to its settlement in background events too)
     if main is not None and (below or not background and (chosen is None or coarse)):
         chosen, relation = main, None if chosen is None else relation

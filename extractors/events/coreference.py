@@ -18,6 +18,7 @@ from __future__ import annotations
 from extractors.annotations import DocState, MentionHit, TimeHit
 from extractors.events.drafts import (
     COREF_WINDOW,
+    CUE,
     INFERRED,
     EventDraft,
     EventMention,
@@ -35,6 +36,30 @@ INCIDENT_WINDOW = 3
 INCIDENT_SENTENCES = 1
 #: Longest headline: news headlines run to some 25 words ("مدعومة بمروحيات التحالف …").
 HEADLINE_WORDS = 30
+#: The type of an act told without its mechanism; a later mention may name it.
+GENERIC_ATTACK = "Attack"
+
+
+#: Label of an unnamed armed party (مسلحون مجهولون, "masked gunmen").
+UNIDENTIFIED = "UnidentifiedArmedGroup"
+
+
+def _side(hit: MentionHit) -> str:
+    """A side as coreference compares it: unnamed gunmen told twice ("masked gunmen" …
+    "the gunmen") are one side, whatever words describe them."""
+    return UNIDENTIFIED if hit.mention.label == UNIDENTIFIED else identity(hit)
+
+
+def _toll(d: EventDraft) -> tuple[tuple[str, int], ...]:
+    """The counted casualties of a draft (status and count), in order."""
+    return tuple(sorted((c.status, c.count) for c in d.casualties if c.count))
+
+
+def _places_may_agree(a: EventDraft, b: EventDraft) -> bool:
+    """Whether two drafts' places may be one (either unknown or coarse, or the same)."""
+    pa, pb = a.place, b.place
+    return pa is None or pb is None or is_coarse(pa) or is_coarse(pb) \
+        or identity(pa) == identity(pb)
 
 
 class Coreference:
@@ -82,6 +107,11 @@ class Coreference:
                     m.soft_place = last_place[1]
                 target = self._antecedent(drafts, m) if m.anaphoric else None
                 if target is not None:
+                    if self._names_mechanism(target, m):
+                        target.type = m.type  # "the assassination" of a shooting told
+                    if not self._sides_agree(target, m):
+                        # sides read from word order that contradict the event's
+                        m.roles = [r for r in m.roles if r[2] >= CUE]
                     target.add(m)
                     resolved = target
                     continue
@@ -101,31 +131,77 @@ class Coreference:
                     last_day = m.time
                 if m.place is not None and place_rank(m.place) == 0 and not m.background:
                     last_place = (index, m.place)
-        for d in drafts:
-            self._targeted_killing(st, d)
         for m in reversed(headline):
-            same = next((d for d in drafts if d.type == m.type
-                         or m.type in self.lex.absorbs.get(d.type or "", ())), None)
+            # the headline restates the lead event: a reported one before any background
+            told = sorted(drafts, key=lambda d: d.background is True)
+            same = next((d for d in told if d.type == m.type
+                         or m.type in self.lex.absorbs.get(d.type or "", ())
+                         or self._names_mechanism(d, m)), None)
             if same is not None:
+                if self._names_mechanism(same, m):
+                    same.type = m.type
                 same.add(m)
             else:
                 d = EventDraft(m.type, [])
                 d.add(m)
                 drafts.insert(0, d)
+        drafts = self._same_toll(drafts)
+        for d in drafts:
+            self._targeted_killing(st, d)
         return drafts
+
+    def _same_toll(self, drafts: list[EventDraft]) -> list[EventDraft]:
+        """Events told twice with the same toll are one: the lead restated in a quote or
+        in a later paragraph ("killed six SDF fighters" … "shot and killed six SDF
+        members") — same counts of the same statuses, related types (the more specific
+        one names it), times and places that may agree, both reported or both
+        background."""
+        kept: list[EventDraft] = []
+        for d in drafts:
+            toll = _toll(d)
+            host = next((k for k in kept if toll and _toll(k) == toll
+                         and self._related(k, d)
+                         and times_compatible(k.time or k.soft_time, d.time or d.soft_time)
+                         and (k.background is True) == (d.background is True)
+                         and _places_may_agree(k, d)), None)
+            if host is None:
+                kept.append(d)
+                continue
+            kind = host.type
+            if d.type != kind and host.type in self.lex.absorbs.get(d.type or "", ()):
+                kind = d.type
+            for m in d.mentions:
+                host.add(m)
+            host.type = kind
+        return kept
+
+    def _related(self, a: EventDraft, b: EventDraft) -> bool:
+        """Whether two types may name one incident (equal, or one absorbs the other)."""
+        absorbs = self.lex.absorbs
+        return a.type == b.type or a.type in absorbs.get(b.type or "", ()) \
+            or b.type in absorbs.get(a.type or "", ())
 
     @staticmethod
     def _headline_sentences(st: DocState) -> int:
-        """How many sentences the headline has: the first line, when it is at most
-        :data:`HEADLINE_WORDS` words, ends without a full stop and a body follows
-        ("مدعومة بمروحيات التحالف.. قسد تعتقل …" is two sentences of one headline)."""
-        newline = next((i for i, norm in enumerate(st.norms) if norm == "\n"), None)
-        if newline is None or len(st.sentences) < 2:
+        """How many sentences the top of the page has: its leading lines of at most
+        :data:`HEADLINE_WORDS` words that end without a full stop (the headline, and the
+        page furniture and kicker lines around it: "English | عربي", "Issued on:"),
+        when a body follows ("مدعومة بمروحيات التحالف.. قسد تعتقل …" is two sentences
+        of one headline)."""
+        if len(st.sentences) < 2:
             return 0
-        words = [w for w in st.norms[:newline] if w.strip()]
-        if not 0 < len(words) <= HEADLINE_WORDS or words[-1] == ".":
-            return 0
-        count = sum(1 for start, _ in st.sentences if start < newline)
+        top = 0  # the token where the body starts
+        line: list[str] = []
+        for i, norm in enumerate([*st.norms, "\n"]):
+            if norm != "\n":
+                if norm.strip():
+                    line.append(norm)
+                continue
+            if line and (len(line) > HEADLINE_WORDS or line[-1] == "."):
+                break
+            line = []
+            top = i + 1
+        count = sum(1 for start, _ in st.sentences if start < top)
         return count if count < len(st.sentences) else 0
 
     def _targeted_killing(self, st: DocState, d: EventDraft) -> None:
@@ -182,13 +258,31 @@ class Coreference:
 
     def _antecedent(self, drafts: list[EventDraft], m: EventMention) -> EventDraft | None:
         for d in reversed(drafts[-COREF_WINDOW:]):
-            # "القصف" may refer back to an airstrike, "الهجوم" to a bombing (absorbs table)
+            # "القصف" may refer back to an airstrike, "الهجوم" to a bombing (absorbs
+            # table); "the assassination" to a shooting told as an attack
             if (d.type == m.type or d.type is None
-                    or m.type in self.lex.absorbs.get(d.type or "", ())) \
+                    or m.type in self.lex.absorbs.get(d.type or "", ())
+                    or self._names_mechanism(d, m)) \
                     and times_compatible(d.time or d.soft_time, m.time or m.soft_time) \
-                    and self._sides_agree(d, m) and not self._background_conflict(d, m):
+                    and not self._background_conflict(d, m) and (self._sides_agree(d, m) or (
+                        self._sides_agree(d, m, CUE) and not self._elsewhere(d, m))):
                 return d
         return None
+
+    @staticmethod
+    def _elsewhere(d: EventDraft, m: EventMention) -> bool:
+        """Whether the mention names a settlement other than the draft's ("retaliated by
+        targeting positions in Saraqib" after shelling on Sarmin): then only its sides
+        read from word order tell whether it is the same event."""
+        return d.place is not None and m.place is not None and place_rank(d.place) == 0 \
+            and place_rank(m.place) == 0 and identity(d.place) != identity(m.place)
+
+    def _names_mechanism(self, d: EventDraft, m: EventMention) -> bool:
+        """Whether a noun referring back to ``d`` names its mechanism more precisely (its
+        type absorbs the draft's: "the assassination" of an attack told by gunfire, "the
+        bombing" of an attack), so the incident takes the mention's type."""
+        return d.type == GENERIC_ATTACK and m.trigger.kind == "noun" and m.type is not None \
+            and m.type != d.type and d.type in self.lex.absorbs.get(m.type, ())
 
     @staticmethod
     def _background_conflict(d: EventDraft, m: EventMention) -> bool:
@@ -196,10 +290,13 @@ class Coreference:
             d.background is False and m.background is True)
 
     @staticmethod
-    def _sides_agree(d: EventDraft, m: EventMention) -> bool:
+    def _sides_agree(d: EventDraft, m: EventMention, strength: float = 0.0) -> bool:
+        """Whether no side of the mention (read at least with ``strength``: a mention
+        referring back is compared by its cue-word roles only, word order in a
+        restatement being a weak guide) contradicts the draft's."""
         for role in ("perpetrator", "target"):
-            ours = {k for k, (_, r, _) in d.roles.items() if r == role}
-            theirs = {identity(h) for h, r, _ in m.roles if r == role}
+            ours = {_side(h) for h, r, _ in d.roles.values() if r == role}
+            theirs = {_side(h) for h, r, s in m.roles if r == role and s >= strength}
             if ours and theirs and not ours & theirs:
                 return False
         return True

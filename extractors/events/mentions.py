@@ -24,18 +24,38 @@ def tally_start(st: DocState, lex: Lexicon, index: int) -> int | None:
     s_start, s_end = st.sentences[index]
     openers, markers = lex.tables["tally_openers"], lex.tables["tally_markers"]
     since = {k for k in range(s_start, s_end) if st.forms[k] & lex.sets["tally_since"]}
+    dated = {k for t in st.in_sentence("times", index) for k in range(t.start, t.end)}
     found: int | None = None
     for k in range(s_start, s_end):
         if openers.first(st.keys, k) is not None:
             found = k
             break
-        counted = (st.norms[k].isdigit() and int(st.norms[k]) >= 2 and k + 1 < s_end
-                   and bool(st.forms[k + 1] & lex.sets["counted_acts"]))
-        if markers.first(st.keys, k) is not None or (counted and since):
+        count = 0 if k in dated else _count(st, lex, k)  # "في 2022 هجوماً": a year
+        # the act word itself, not one with a preposition on it ("وأصيب 9 بهجوم": nine
+        # wounded in an attack, no count of attacks)
+        counted = (count >= 2 and k + 1 < s_end
+                   and st.norms[k + 1] in lex.sets["counted_acts"])
+        # "63 attacks left 19 dead": many acts counted together are a statistic
+        if markers.first(st.keys, k) is not None or (counted and (
+                since or count >= TALLY_ACTS)):
             found = next((a for a, b in _clauses(st, s_start, s_end) if a <= k < b), k)
             break
     cache[index] = found
     return found
+
+
+#: From this many acts counted together ("Six attacks left …"), a sentence is a
+#: statistic even without a "since".
+TALLY_ACTS = 5
+
+
+def _count(st: DocState, lex: Lexicon, k: int) -> int:
+    """The number written at token ``k`` in digits or words (0 when none)."""
+    norm = st.norms[k].replace(",", "")
+    if norm.isdigit():
+        return int(norm)
+    word = lex.tables["number_words"].first(st.keys, k, k + 1)
+    return int(word[1]) if word is not None else 0
 
 
 def furniture(st: DocState, lex: Lexicon) -> frozenset[int]:
@@ -182,8 +202,11 @@ class MentionFinder:
         if any(st.forms[k] & results for k in range(max(host.trigger.end, m.trigger.start - 3),
                                                    m.trigger.start)):
             return True  # "… عملية إنزال، أسفرت عن اعتقال قيادي": the outcome of it
-        # "…، فاعتقلت" / "…، واعتقلت": the same subject goes on to a further act
-        return m.trigger.kind == "verb" and st.norms[m.trigger.start][:1] in ("ف", "و")
+        # "…، فاعتقلت" / "…، واعتقلت", "raided the village, abducting three": the same
+        # subject goes on to a further act
+        return m.trigger.kind == "verb" and (
+            st.norms[m.trigger.start][:1] in ("ف", "و")
+            or st.norms[m.trigger.start].endswith(tuple(self.lex.sets["participle_endings"])))
 
     def _casualty_triggers(self, st: DocState, index: int) -> list[TriggerHit]:
         """A sentence that tells of people killed or wounded but names no kind of event
