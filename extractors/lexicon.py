@@ -411,6 +411,7 @@ _WORD_TABLES: dict[str, str] = {
     "attribution_prepositions": "attribution.prepositions",
     "tally_openers": "tallies.openers",
     "tally_markers": "tallies.markers",
+    "tally_continued": "tallies.continued",
     "origin_phrases": "places.origin",
     "furniture_cues": "furniture.cues",
 }

@@ -25,6 +25,12 @@ def tally_start(st: DocState, lex: Lexicon, index: int) -> int | None:
     openers, markers = lex.tables["tally_openers"], lex.tables["tally_markers"]
     since = {k for k in range(s_start, s_end) if st.forms[k] & lex.sets["tally_since"]}
     found: int | None = None
+    first = next((k for k in range(s_start, s_end) if st.norms[k].strip()), s_end)
+    if first < s_end and lex.tables["tally_continued"].first(st.keys, first) is not None:
+        before = _previous_sentence(st, index)
+        if before is not None and tally_start(st, lex, before) is not None:
+            cache[index] = first  # "وجميعها تمت عبر هجمات …": the tally goes on
+            return first
     for k in range(s_start, s_end):
         if openers.first(st.keys, k) is not None:
             found = k
@@ -36,6 +42,15 @@ def tally_start(st: DocState, lex: Lexicon, index: int) -> int | None:
             break
     cache[index] = found
     return found
+
+
+def _previous_sentence(st: DocState, index: int) -> int | None:
+    """The sentence before ``index`` that holds words (empty lines skipped)."""
+    for before in range(index - 1, -1, -1):
+        start, end = st.sentences[before]
+        if any(w.strip() for w in st.norms[start:end]):
+            return before
+    return None
 
 
 def furniture(st: DocState, lex: Lexicon) -> frozenset[int]:
