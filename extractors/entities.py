@@ -64,6 +64,12 @@ AUTHORITY = "Authority"
 #: KB type of a state's forces; one whose parent is a country stands for that state.
 STATE_FORCE = "StateForce"
 _PUNCT = frozenset({"،", ",", ".", "؛", ";", ":", "\n", "(", ")", '"'})
+#: Dashes that end a dateline ("حلب (قاسيون) - …", "دير الزور – نورث برس").
+_DASHES = frozenset({"-", "–", "—"})
+#: Most words of a line that is a dateline with its byline ("هاني خليفة – حماة").
+DATELINE_WORDS = 6
+#: Most tokens of an outlet in brackets after a dateline's place ("أربيل (كوردستان 24)-").
+DATELINE_BRACKET = 6
 
 #: Tokens that join the parts of a romanised name when written without spaces
 #: (al-Milaj, Sha`fah, Ras al-'Ain).
@@ -294,7 +300,11 @@ class GazetteerMatcher:
                 i += 1
                 continue
             cut, end, entry, form = best
-            entry = self._reading(st, i, end, entry, form)
+            read = self._reading(st, i, end, entry, form)
+            # a bare seat name may mean its governorate (no مدينة before it)
+            container = entry.key if read is not entry and entry.type == "Governorate" \
+                and self._after_admin(st, i) is None else None
+            entry = read
             if not self._case_ok(doc, i, end, entry.kind) and not (
                     end - i >= 2 and st.forms[end - 1] & self.lexicon.sets["force_words"]):
                 i += 1  # "regime forces", "government troops": a common noun phrase
@@ -308,7 +318,7 @@ class GazetteerMatcher:
             mention = make_mention(doc, i, end, entry.kind, cut=cut, label=label,
                                    entity=entry.key,
                                    confidence=0.95 if cut == 0 else 0.9)
-            hit = MentionHit(i, end, mention, "kb")
+            hit = MentionHit(i, end, mention, "kb", container=container)
             out.append((hit, self._stands(st, i, end, cut, entry)))
             i = end
         return out
@@ -436,6 +446,8 @@ class EntityPatterns:
         st.mentions.sort(key=lambda h: (h.start, -h.end))
         self._propagate(doc, st)
         self._anaphors(doc, st)
+        if self.lex.lang == "ar":
+            _mark_datelines(st)
         st.mentions.sort(key=lambda h: (h.start, -h.end))
         return doc
 
@@ -1064,6 +1076,48 @@ class EntityPatterns:
         hit.mention.kind = antecedent.mention.kind
         hit.mention.name = antecedent.mention.name
         hit.source = "anaphor"
+
+
+def _line_bounds(st: DocState, start: int, end: int) -> tuple[int, int]:
+    """The first and the after-last token of the line holding tokens ``[start, end)``."""
+    lo = start
+    while lo > 0 and st.norms[lo - 1] != "\n":
+        lo -= 1
+    hi = end
+    while hi < len(st.norms) and st.norms[hi] != "\n":
+        hi += 1
+    return lo, hi
+
+
+def _dateline_at(st: DocState, hit: MentionHit) -> bool:
+    """Whether a place names where a story was filed: it opens a line and a dash follows
+    it, after the outlet in brackets if any ("حلب (قاسيون) - دارت …", "دير الزور – نورث
+    برس"), or it ends a short line after a dash ("جسر – الحسكة", "هاني خليفة – حماة")."""
+    lo, hi = _line_bounds(st, hit.start, hit.end)
+    words = [k for k in range(lo, hi) if st.norms[k].strip()]
+    if not words:
+        return False
+    if words[0] == hit.start:
+        k = hit.end
+        if k < hi and st.norms[k] == "(":
+            close = next((j for j in range(k + 1, min(hi, k + DATELINE_BRACKET + 2))
+                          if st.norms[j] == ")"), None)
+            if close is None:
+                return False
+            k = close + 1
+        return k < hi and st.norms[k] in _DASHES
+    if words[-1] == hit.end - 1 and len(words) <= DATELINE_WORDS:
+        before = [k for k in words if k < hit.start]
+        return bool(before) and st.norms[before[-1]] in _DASHES
+    return False
+
+
+def _mark_datelines(st: DocState) -> None:
+    """Label the places of datelines :data:`DATELINE`: where the story was filed, a
+    container of the event's place, not the place itself."""
+    for hit in st.mentions:
+        if hit.mention.kind == "place" and _dateline_at(st, hit):
+            hit.mention.label = DATELINE
 
 
 @lru_cache(maxsize=16384)

@@ -841,3 +841,56 @@ def test_the_feed_s_outlet_is_the_kb_outlet_of_that_name() -> None:
     (event,) = extract(doc, nlp=nlp, today=dt.date(2026, 11, 25)).events
     assert [(m.name, m.entity) for m in event.according_to] == [
         ("North Press Agency", "outlet:north_press")]
+
+
+# --------------------------------------------------------------------------- round five
+
+def test_an_arabic_dateline_place_is_where_the_story_was_filed() -> None:
+    from extractors import make_nlp
+
+    nlp = make_nlp("ar", {"ner": False, "aliases": ALIASES + [
+        ["حمص", "place:homs", "place", "City", None, 0.8]]})
+    # "CITY (OUTLET) - …": the clashes are in the town the sentence names, not the city
+    report = run(nlp, "حمص (وكالة) - اندلعت اشتباكات عنيفة، مساء أمس، في بلدة تيرمعلة "
+                      "بين قوات النظام وداعش.")
+    assert [(e.type, e.place.mention.name if e.place else None) for e in report.events] == [
+        ("ArmedClash", "تيرمعلة")]
+    labels = {m.name: m.label for m in report.mentions if m.kind == "place"}
+    assert labels["حمص"] == "Dateline"
+    # a short line "OUTLET – CITY" is a dateline too; the city named in the body is not
+    report = run(nlp, "وكالة – حمص\nقصفت قوات النظام أحياء في حمص اليوم.")
+    assert [m.label for m in report.mentions if m.entity == "place:homs"] == [
+        "Dateline", "City"]
+
+
+def test_a_countryside_does_not_give_way_to_the_city_it_is_named_after() -> None:
+    from extractors import make_nlp
+
+    nlp = make_nlp("ar", {"ner": False, "aliases": ALIASES + [
+        ["ريف حمص", "place:homs_gov", "place", "Governorate", None, 0.9],
+        ["حمص", "place:homs", "place", "City", "place:homs_gov", 0.8]]})
+    report = run(nlp, "وصلت قوات المعارضة إلى أطراف حمص. وقصفت قوات النظام قرى ريف حمص "
+                      "الشمالي. ويعيش في مدينة حمص مليون شخص.")
+    (shelling,) = [e for e in report.events if e.type == "Shelling"]
+    assert shelling.place is not None and shelling.place.mention.name == "ريف حمص الشمالي"
+
+
+def test_a_tally_goes_on_in_a_sentence_that_refers_back_to_it(nlp_ar) -> None:  # type: ignore[no-untyped-def]
+    report = run(nlp_ar, "هاجم مسلحون حاجزا لقوات سوريا الديمقراطية في منبج اليوم. وأحصى "
+                         "المرصد 120 عملية لداعش منذ مطلع العام. وجميعها تمت عبر هجمات "
+                         "مسلحة وتفجيرات.")
+    assert [e.type for e in report.events] == ["Attack"]
+
+
+def test_a_bare_seat_name_may_be_its_governorate_when_the_event_is_told_again() -> None:
+    from extractors import make_nlp
+
+    nlp = make_nlp("ar", {"ner": False, "aliases": ALIASES + SEATS})
+    report = run(nlp, "نفذت قوات سوريا الديمقراطية عملية إنزال في حلب. وقالت مصادر إن "
+                      "قوات سوريا الديمقراطية نفذت عملية إنزال في قرية تل جبين.")
+    assert [(e.type, e.place.mention.name if e.place else None) for e in report.events] == [
+        ("Raid", "تل جبين")]
+    # with مدينة before it the name is the city: two raids
+    report = run(nlp, "نفذت قوات سوريا الديمقراطية عملية إنزال في مدينة حلب. وقالت مصادر "
+                      "إن قوات سوريا الديمقراطية نفذت عملية إنزال في قرية تل جبين.")
+    assert len(report.events) == 2

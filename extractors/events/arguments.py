@@ -16,7 +16,7 @@ import datetime as dt
 from extractors.annotations import CasualtyHit, DocState, MentionHit, TimeHit
 from extractors.attribution import speakers_of
 from extractors.casualties import CIVILIANS
-from extractors.entities import STATE_FORCE
+from extractors.entities import DATELINE, STATE_FORCE
 from extractors.events.drafts import (
     CUE,
     DIRECTED,
@@ -125,7 +125,8 @@ class ArgumentReader:
         # (a settlement in brackets names the place just told: "شرقي العاصمة (بغداد)")
         origins = self._origins(st, named)
         places = [h for h in named if h not in origins and not (
-            _bracketed(st, h) and place_rank(h) == 2) and not self._possessor(st, h, named)]
+            _bracketed(st, h) and place_rank(h) == 2) and not self._possessor(st, h, named)
+            and h.mention.label != DATELINE]
         places = places or named
         if not places:
             return
@@ -173,7 +174,7 @@ class ArgumentReader:
         old = hit.mention
         mention = Mention(span=Span(a, b, text), kind=old.kind, label=old.label,
                           entity=old.entity, name=text, confidence=old.confidence)
-        return MentionHit(start, end, mention, hit.source)
+        return MentionHit(start, end, mention, hit.source, countryside=True)
 
     @staticmethod
     def _possessor(st: DocState, hit: MentionHit, named: list[MentionHit]) -> bool:

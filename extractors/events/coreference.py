@@ -37,12 +37,31 @@ INCIDENT_SENTENCES = 1
 HEADLINE_WORDS = 30
 
 
+def _names_within(parents: dict[str, str], seat: MentionHit, place: MentionHit) -> bool:
+    """Whether ``place`` is a settlement in the container whose name ``seat`` shares
+    ("عملية إنزال في دير الزور" and then "في قرية أم غربة": Deir ez-Zor may be the
+    governorate the village is in). A settlement no list has is taken to be in it."""
+    if seat.container is None or place_rank(place) != 0 or identity(place) == identity(seat):
+        return False
+    key = place.mention.entity
+    if key is None:
+        return True
+    seen: set[str] = set()
+    while key and key not in seen:
+        if key == seat.container:
+            return True
+        seen.add(key)
+        key = parents.get(key)
+    return False
+
+
 class Coreference:
     """Merge the mentions of a report into event drafts."""
 
     def __init__(self, lexicon: Lexicon) -> None:
         """Use the cue tables of ``lexicon`` (``absorbs``, ``both_sides``)."""
         self.lex = lexicon
+        self._parents: dict[str, str] = {}
 
     def merge(self, st: DocState, per_sentence: list[list[EventMention]]) -> list[EventDraft]:
         """Event drafts of the whole report, mentions of one happening merged.
@@ -56,6 +75,7 @@ class Coreference:
         headline: list[EventMention] = []
         last_place: tuple[int, MentionHit] | None = None
         in_headline = self._headline_sentences(st)
+        self._parents = st.parents
         for index, mentions in enumerate(per_sentence):
             if index < in_headline:
                 headline.extend(mentions)  # told again in the body; merged at the end
@@ -166,7 +186,11 @@ class Coreference:
         if not m.distinct and not from_casualties(m):
             for d in reversed(drafts[-COREF_WINDOW:]):
                 if self._compatible(d, m):
+                    finer = d.place is not None and m.place is not None \
+                        and _names_within(self._parents, d.place, m.place)
                     d.add(m)
+                    if finer:  # "إنزال في دير الزور" told again "في قرية أم غربة"
+                        d.place, d.relation = m.place, m.relation
                     return
         if not m.distinct:
             for d in reversed(drafts[-INCIDENT_WINDOW:]):
@@ -232,6 +256,8 @@ class Coreference:
         if not times_compatible(d.time or d.soft_time, m.time or m.soft_time):
             return False
         if d.place is not None and m.place is not None and identity(d.place) != identity(
-                m.place) and not (is_coarse(d.place) or is_coarse(m.place)):
+                m.place) and not (is_coarse(d.place) or is_coarse(m.place)) \
+                and not _names_within(self._parents, d.place, m.place) \
+                and not _names_within(self._parents, m.place, d.place):
             return False
         return not self._background_conflict(d, m) and self._sides_agree(d, m)
