@@ -894,3 +894,15 @@ def test_a_bare_seat_name_may_be_its_governorate_when_the_event_is_told_again() 
     report = run(nlp, "نفذت قوات سوريا الديمقراطية عملية إنزال في مدينة حلب. وقالت مصادر "
                       "إن قوات سوريا الديمقراطية نفذت عملية إنزال في قرية تل جبين.")
     assert len(report.events) == 2
+
+
+def test_an_event_told_again_in_other_words_is_one_event(nlp_ar) -> None:  # type: ignore[no-untyped-def]
+    # the explosion a drone strike caused, told after other news of the day
+    report = run(nlp_ar, "استهدفت طائرة مسيرة سيارة لقوات سوريا الديمقراطية في منبج. "
+                         "ويعاني السكان من نقص في المياه. وتجمع الأهالي في السوق. وأفاد "
+                         "شهود بأن انفجارا هز منبج.")
+    assert [e.type for e in report.events] == ["Airstrike"]
+    # elsewhere it is another event
+    report = run(nlp_ar, "استهدفت طائرة مسيرة سيارة لقوات سوريا الديمقراطية في منبج. "
+                         "ويعاني السكان من نقص في المياه. وأفاد شهود بأن انفجارا هز الرقة.")
+    assert [e.type for e in report.events] == ["Airstrike", "Explosion"]

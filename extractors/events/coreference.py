@@ -7,7 +7,10 @@
 * mentions that say nothing new in a sentence that refers back to an event are part
   of that event (… قتلت خلال المداهمة 5 عناصر في المعركة التي تلت ذلك);
 * a short first line without a full stop is a headline: its events are merged into
-  the body's.
+  the body's;
+* an event told again in other words anywhere in the report, at the same place and
+  time, is merged into the one whose type names the mechanism (the ``restates``
+  table: the explosion a drone strike caused, the arrests of a raid).
 
 Mentions without a time of their own take the day the narrative is at (the last day
 told for a reported event) as a soft time.
@@ -121,6 +124,7 @@ class Coreference:
                     last_day = m.time
                 if m.place is not None and place_rank(m.place) == 0 and not m.background:
                     last_place = (index, m.place)
+        drafts = self._restatements(drafts)
         for d in drafts:
             self._targeted_killing(st, d)
         for m in reversed(headline):
@@ -133,6 +137,39 @@ class Coreference:
                 d.add(m)
                 drafts.insert(0, d)
         return drafts
+
+    def _restatements(self, drafts: list[EventDraft]) -> list[EventDraft]:
+        """Drafts that tell again, in other words, an event of the report at the same
+        place and time are merged into it (the ``restates`` table: the "attack" a drone
+        strike was, the explosion it caused, the arrests of a raid); the type that names
+        the mechanism is kept, wherever in the report either is told."""
+        kept: list[EventDraft] = []
+        for d in drafts:
+            host = next((k for k in kept if self._restates(k, d)), None)
+            if host is None:
+                kept.append(d)
+                continue
+            keep_type = host.type if d.type in self.lex.restates.get(host.type or "", ()) \
+                else d.type
+            for m in d.mentions:
+                host.add(m)
+            host.type = keep_type
+        return kept
+
+    def _restates(self, a: EventDraft, b: EventDraft) -> bool:
+        if a.type is None or b.type is None or a.type == b.type:
+            return False
+        if b.type not in self.lex.restates.get(a.type, ()) and a.type not in \
+                self.lex.restates.get(b.type, ()):
+            return False
+        if a.place is None or b.place is None or identity(a.place) != identity(b.place):
+            return False
+        if bool(a.background) != bool(b.background):
+            return False
+        if not times_compatible(a.time or a.soft_time, b.time or b.soft_time):
+            return False
+        return self._sides_agree(a, b.mentions[0]) and all(
+            self._sides_agree(a, m) for m in b.mentions)
 
     @staticmethod
     def _headline_sentences(st: DocState) -> int:
