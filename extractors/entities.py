@@ -80,6 +80,8 @@ EN_NAME_TOKENS = 7
 #: filed, the event's place only when nothing else is named.
 DATELINE = "Dateline"
 
+#: Most words of a place name in quotes after an admin word (قرية "تل الأحمر الغربي").
+QUOTED_PLACE_WORDS = 4
 #: Quotation marks around names.
 _QUOTES = frozenset('"“”«»„‟')
 #: Prepositions and conjunctions that may stick to the first word of a name.
@@ -506,6 +508,11 @@ class EntityPatterns:
             if self.lex.lang != "ar" and st.norms[first] == "of" and first + 1 < n:
                 first += 1  # "the town of Azaz"
             limit = min(n, st.sentences[st.sentence_of[i]][1])
+            if st.norms[first] in _QUOTES:
+                # قرية “إبريهة”، بلدات "الهبيط" و"كفروما": names in quotes
+                self._quoted_places(doc, st, first, limit, label, word in facilities, taken,
+                                    added)
+                continue
             end = self._name_end(st, first, limit)
             if end <= first:
                 continue
@@ -520,6 +527,26 @@ class EntityPatterns:
                 if end2 > end:
                     self._add_place(doc, st, end, end2, label, word in facilities, taken,
                                     added, cut=1)
+
+    def _quoted_places(self, doc: Doc, st: DocState, start: int, limit: int, label: str,
+                       facility: bool, taken: list[bool], added: list[MentionHit]) -> None:
+        """Names in quotes after an admin word, and the quoted names joined to them by
+        و or a comma (بلدات "الهبيط" و"كفروما")."""
+        stops = self.lex.sets["place_name_stops"]
+        k = start
+        while k < limit and st.norms[k] in _QUOTES:
+            close = next((j for j in range(k + 1, min(limit, k + QUOTED_PLACE_WORDS + 2))
+                          if st.norms[j] in _QUOTES), None)
+            if close is None or close == k + 1 or any(
+                    taken[j] or not _is_arabic(st.norms[j]) and not st.norms[j].isalpha()
+                    or st.norms[j] in stops for j in range(k + 1, close)):
+                return
+            self._add_place(doc, st, k + 1, close, label, facility, taken, added)
+            k = close + 1
+            if k + 1 < limit and st.norms[k] in ("و", "،", ",") and st.norms[k + 1] in _QUOTES:
+                k += 1
+            else:
+                return
 
     def _second_name_word(self, st: DocState, i: int, limit: int) -> bool:
         """Whether the definite word at ``i`` goes on the name an admin word introduced

@@ -906,3 +906,11 @@ def test_an_event_told_again_in_other_words_is_one_event(nlp_ar) -> None:  # typ
     report = run(nlp_ar, "استهدفت طائرة مسيرة سيارة لقوات سوريا الديمقراطية في منبج. "
                          "ويعاني السكان من نقص في المياه. وأفاد شهود بأن انفجارا هز الرقة.")
     assert [e.type for e in report.events] == ["Airstrike", "Explosion"]
+
+
+def test_a_place_name_in_quotes_after_an_admin_word(nlp_ar) -> None:  # type: ignore[no-untyped-def]
+    report = run(nlp_ar, "داهمت قوات سوريا الديمقراطية منازل في قرية “أبو خشب” فجر اليوم.")
+    assert [(e.type, e.place.mention.name if e.place else None) for e in report.events] == [
+        ("Raid", "أبو خشب")]
+    report = run(nlp_ar, 'قصفت قوات النظام بلدات "الهبيط" و"كفرسجنة" بالمدفعية.')
+    assert [m.name for m in report.mentions if m.kind == "place"] == ["الهبيط", "كفرسجنة"]
