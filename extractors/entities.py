@@ -169,6 +169,21 @@ class Gazetteer:
             gaz.add_state_force(key, STATE_FORCE, country, prominence)
         return gaz
 
+    def within(self, key: str, container: str) -> bool:
+        """Whether the KB puts ``key`` inside ``container``; a place with no parent
+        recorded is taken to be (صلاح الدين the town lies in Erbil, not in the
+        governorate of that name)."""
+        seen: set[str] = set()
+        parent = self.parents.get(key)
+        if parent is None:
+            return True
+        while parent and parent not in seen:
+            if parent == container:
+                return True
+            seen.add(parent)
+            parent = self.parents.get(parent)
+        return False
+
     def state_force(self, country: str) -> str | None:
         """The key of the armed forces of the state ``country`` (a place key), if any."""
         found = self.state_forces.get(country)
@@ -333,7 +348,8 @@ class GazetteerMatcher:
         if entry.type not in SEATED_TYPES:
             return entry
         seat = next((e for e in self.gazetteer.index.get(form, ())
-                     if e.rest == entry.rest and e.type in SEAT_TYPES), None)
+                     if e.rest == entry.rest and e.type in SEAT_TYPES
+                     and self.gazetteer.within(e.key, entry.key)), None)
         if seat is None:
             return entry
         around = [start - 1]

@@ -914,3 +914,24 @@ def test_a_place_name_in_quotes_after_an_admin_word(nlp_ar) -> None:  # type: ig
         ("Raid", "أبو خشب")]
     report = run(nlp_ar, 'قصفت قوات النظام بلدات "الهبيط" و"كفرسجنة" بالمدفعية.')
     assert [m.name for m in report.mentions if m.kind == "place"] == ["الهبيط", "كفرسجنة"]
+
+
+def test_a_named_area_is_a_locality_unless_a_settlement_is_named(nlp_ar) -> None:  # type: ignore[no-untyped-def]
+    # the report is mostly about Raqqa; the attack was in an area of the countryside
+    report = run(nlp_ar, "تشهد الرقة توترا. وهاجم مسلحون سيارة في منطقة الحويجة بريف الرقة "
+                         "الشمالي. ويعيش في الرقة آلاف النازحين.")
+    (attack,) = [e for e in report.events if e.type == "Attack"]
+    assert attack.place is not None and attack.place.mention.name == "الحويجة"
+    # a town named with it is the place
+    report = run(nlp_ar, "هاجم مسلحون سيارة في منطقة الحويجة قرب مدينة منبج.")
+    assert [e.place.mention.entity for e in report.events if e.place] == ["place:manbij"]
+
+
+def test_a_town_is_no_seat_of_a_governorate_it_is_not_in() -> None:
+    from extractors import make_nlp
+
+    nlp = make_nlp("ar", {"ner": False, "aliases": ALIASES + [
+        ["صلاح الدين", "place:saladin_gov", "place", "Governorate", None, 0.9],
+        ["صلاح الدين", "place:saladin_town", "place", "Town", "place:erbil_gov", 0.5]]})
+    report = run(nlp, "هاجم داعش نقطة للجيش في صلاح الدين.")
+    assert place_keys(report) == ["place:saladin_gov"]
