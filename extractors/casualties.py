@@ -166,9 +166,12 @@ class CasualtyFinder:
         cues = lex.tables["casualties"]
         places = {h.start: h for h in st.mentions if h.mention.kind == "place"}
         place_words = lex.sets["directions"] | _PLACE_PREPOSITIONS
+        subject_end: int | None = None  # after the verb's subject (اعتقلت جبهة النصرة،)
         while j < stop and not found_count:
             if st.norms[j] in _BREAKS:
                 aside = self._aside_end(st, j)
+                if aside is None and j == subject_end and st.norms[j] in ("،", ","):
+                    aside = j + 1  # "قتلت قوى الأمن، عنصرين": the subject, then its object
                 if aside is None:
                     break
                 stop = min(n, stop + aside - j)  # "اغتال مسلحون، مساء أمس، قياديا"
@@ -179,6 +182,9 @@ class CasualtyFinder:
             named = mention_at.get(j) or places.get(j)
             if named is not None:  # "اعتقلت قوى الأمن الداخلي (الأسايش) خمسة أشخاص"
                 stop = min(n, stop + named.end - j)
+                if j == end and named.mention.kind != "place" and lex.tables[
+                        "casualty_verbs"].first(st.keys, start, end) is not None:
+                    subject_end = named.end
                 j = named.end
                 continue
             if st.forms[j] & place_words:  # "قتل في المقدادية شمال شرق بعقوبة ثلاثة"
@@ -238,12 +244,13 @@ class CasualtyFinder:
         hit = CasualtyHit(first, max(end, people_end or end), status, count, qualifier)
         if people_end is not None:
             self._affiliation(st, hit, people_end, mention_at)
+        if hit.affiliation is None and status == "arrested":
+            # "اعتقال شاب بتهمة الانتماء لداعش": of the group accused, not a civilian
+            hit.affiliation = self._accused_of(st, hit, mention_at)
         if hit.affiliation is None:
             hit.affiliation = self._civilians(st, first, max(end, people_end or end))
         if hit.affiliation is None:
             hit.affiliation = self._of_them(st, hit, mention_at)
-        if hit.affiliation is None and status == "arrested":
-            hit.affiliation = self._accused_of(st, hit, mention_at)
         return hit
 
     def _accused_of(self, st: DocState, hit: CasualtyHit,

@@ -394,15 +394,17 @@ def test_english_non_events(nlp_en, text: str) -> None:  # type: ignore[no-untyp
     assert run(nlp_en, text).events == []
 
 
-@pytest.mark.parametrize("text, perpetrator", [
-    ("اغتال مسلحون مجهولون شابا في منبج.", "مسلحون مجهولون"),
-    ("وقتل شخص برصاص مجهولين في منبج.", "مجهولين"),
+@pytest.mark.parametrize("text, perpetrator, civilians", [
+    ("اغتال مسلحون مجهولون شابا في منبج.", "مسلحون مجهولون", "Civilians"),
+    ("وقتل شخص برصاص مجهولين في منبج.", "مجهولين", None),
 ])
-def test_unidentified_gunmen(nlp_ar, text: str, perpetrator: str) -> None:  # type: ignore[no-untyped-def]
+def test_unidentified_gunmen(nlp_ar, text: str, perpetrator: str,  # type: ignore[no-untyped-def]
+                             civilians: str | None) -> None:
     (event,) = run(nlp_ar, text).events
     assert [(p.mention.name, p.role) for p in event.actors] == [(perpetrator, "perpetrator")]
-    assert [(c.status, c.count, c.affiliation) for c in event.casualties] == [
-        ("killed", 1, None)]
+    # a young man or a person with no side named: civilians as written, or unknown
+    assert [(c.status, c.count, c.affiliation and c.affiliation.label)
+            for c in event.casualties] == [("killed", 1, civilians)]
 
 
 def test_subunits_are_mentions_and_events_name_the_owner(nlp_ar) -> None:  # type: ignore[no-untyped-def]

@@ -234,8 +234,9 @@ def test_a_count_after_a_time_phrase_between_commas(nlp_ar) -> None:  # type: ig
 
 
 def test_a_civilian_adjective_is_no_side(nlp_ar) -> None:  # type: ignore[no-untyped-def]
+    # the side is the people noun (an activist: a civilian), not the adjective after it
     report = run(nlp_ar, "اغتال مسلحون مجهولون ناشطا مدنيا في منبج.")
-    assert casualties(report) == {("killed", 1, None)}
+    assert casualties(report) == {("killed", 1, "ناشطا")}
 
 
 def test_members_and_terrorists_are_people(nlp_ar) -> None:  # type: ignore[no-untyped-def]
@@ -935,3 +936,18 @@ def test_a_town_is_no_seat_of_a_governorate_it_is_not_in() -> None:
         ["صلاح الدين", "place:saladin_town", "place", "Town", "place:erbil_gov", 0.5]]})
     report = run(nlp, "هاجم داعش نقطة للجيش في صلاح الدين.")
     assert place_keys(report) == ["place:saladin_gov"]
+
+
+def test_people_told_by_age_or_trade_with_no_side_are_civilians(nlp_ar) -> None:  # type: ignore[no-untyped-def]
+    assert casualties(run(nlp_ar, "اختطف مسلحون مجهولون موظفا في منبج.")) == {
+        ("abducted", 1, "موظفا")}
+    # a side named, or the charge of an arrest, wins
+    assert casualties(run(nlp_ar, "اعتقلت قوات النظام شابا بتهمة الانتماء لداعش في منبج.")) == {
+        ("arrested", 1, "actor:isis")}
+
+
+def test_a_count_after_the_subject_and_a_comma_is_counted(nlp_ar) -> None:  # type: ignore[no-untyped-def]
+    assert casualties(run(nlp_ar, "قتلت قوات سوريا الديمقراطية، عنصرين من داعش في الرقة.")) == {
+        ("killed", 2, "actor:isis")}
+    assert casualties(run(nlp_ar, "اعتقلت قوات سوريا الديمقراطية عضوا في داعش بالرقة.")) == {
+        ("arrested", 1, "actor:isis")}
