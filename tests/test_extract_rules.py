@@ -951,3 +951,18 @@ def test_a_count_after_the_subject_and_a_comma_is_counted(nlp_ar) -> None:  # ty
         ("killed", 2, "actor:isis")}
     assert casualties(run(nlp_ar, "اعتقلت قوات سوريا الديمقراطية عضوا في داعش بالرقة.")) == {
         ("arrested", 1, "actor:isis")}
+
+
+def test_a_quarter_and_the_city_named_with_it_tell_one_event(nlp_ar) -> None:  # type: ignore[no-untyped-def]
+    report = run(nlp_ar, "فجر انتحاري نفسه في حي المشلب بمدينة الرقة. ويعيش في الحي آلاف "
+                         "السكان. وقال مصدر إن انتحاريا فجر نفسه في الرقة.")
+    assert [e.type for e in report.events] == ["SuicideBombing"]
+
+
+def test_a_definite_ordinal_further_on_is_no_sign_of_another_event(nlp_ar) -> None:  # type: ignore[no-untyped-def]
+    report = run(nlp_ar, "انفجرت سيارة مفخخة في الرقة اليوم. وقال مصدر إن سيارة مفخخة انفجرت "
+                         "في حي الأمين الثانية بالرقة.")
+    assert [e.type for e in report.events] == ["Explosion"]
+    report = run(nlp_ar, "انفجرت سيارة مفخخة في الرقة اليوم. وانفجرت سيارة مفخخة أخرى في "
+                         "الرقة.")
+    assert [e.type for e in report.events] == ["Explosion", "Explosion"]

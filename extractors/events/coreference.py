@@ -65,6 +65,7 @@ class Coreference:
         """Use the cue tables of ``lexicon`` (``absorbs``, ``both_sides``)."""
         self.lex = lexicon
         self._parents: dict[str, str] = {}
+        self._st: DocState | None = None
 
     def merge(self, st: DocState, per_sentence: list[list[EventMention]]) -> list[EventDraft]:
         """Event drafts of the whole report, mentions of one happening merged.
@@ -79,6 +80,7 @@ class Coreference:
         last_place: tuple[int, MentionHit] | None = None
         in_headline = self._headline_sentences(st)
         self._parents = st.parents
+        self._st = st
         for index, mentions in enumerate(per_sentence):
             if index < in_headline:
                 headline.extend(mentions)  # told again in the body; merged at the end
@@ -241,6 +243,16 @@ class Coreference:
         d.add(m)
         drafts.append(d)
 
+    def _quarter_of(self, quarter: MentionHit, settlement: MentionHit) -> bool:
+        """Whether a place below a settlement (a quarter, a camp, a facility) lies in a
+        settlement: its sentence names that settlement ("انفجار في حي الميسر بحلب" and
+        then "انفجار في حلب" tell one event)."""
+        if place_rank(quarter) != 1 or place_rank(settlement) != 0 or self._st is None:
+            return False
+        key = identity(settlement)
+        return any(identity(h) == key for h in self._st.in_sentence(
+            "mentions", self._st.sentence_of[quarter.start]) if h.mention.kind == "place")
+
     def _antecedent(self, drafts: list[EventDraft], m: EventMention) -> EventDraft | None:
         for d in reversed(drafts[-COREF_WINDOW:]):
             # "القصف" may refer back to an airstrike, "الهجوم" to a bombing (absorbs table)
@@ -295,6 +307,8 @@ class Coreference:
         if d.place is not None and m.place is not None and identity(d.place) != identity(
                 m.place) and not (is_coarse(d.place) or is_coarse(m.place)) \
                 and not _names_within(self._parents, d.place, m.place) \
-                and not _names_within(self._parents, m.place, d.place):
+                and not _names_within(self._parents, m.place, d.place) \
+                and not self._quarter_of(d.place, m.place) \
+                and not self._quarter_of(m.place, d.place):
             return False
         return not self._background_conflict(d, m) and self._sides_agree(d, m)

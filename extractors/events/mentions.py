@@ -146,7 +146,10 @@ class MentionFinder:
                    for j in range(*window)):
                 continue
             mention = EventMention(trig.type, trig, index, window, anaphoric=trig.definite)
+            # (a definite one only right after the trigger, "المداهمة الثانية": further on
+            # it goes with another noun, "في حي الأمين الثانية")
             mention.distinct = any(st.forms[j] & self.lex.sets["distinct"]
+                                   and (j == trig.end or not st.norms[j].startswith("ال"))
                                    for j in range(trig.end, min(window[1], trig.end + 6)))
             mentions.append(mention)
         return mentions
