@@ -394,6 +394,7 @@ _SETS: dict[str, str] = {
     "not_after_place": "places.not_after_place",
     "lives": "casualties.missing.lives",
     "tally_since": "tallies.since",
+    "pronoun_suffixes": "cues.pronoun_suffixes",
 }
 
 #: Phrase tables of plain words: name → dotted path.

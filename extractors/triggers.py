@@ -14,6 +14,7 @@ from spacy.tokens import Doc
 
 from extractors.annotations import DocState, TriggerHit, state
 from extractors.lexicon import Lexicon, has_article, load_lexicon
+from kg.core.text import normalize_text
 
 #: Mention kinds whose names may contain trigger words that are not triggers.
 _NAME_KINDS = frozenset({"actor", "outlet", "person", "facility", "time"})
@@ -38,6 +39,10 @@ class TriggerFinder:
     def __init__(self, lexicon: Lexicon) -> None:
         """Use the trigger tables of ``lexicon``."""
         self.lex = lexicon
+        self.nouns = frozenset(normalize_text(noun) for spec in lexicon.raw.get(
+            "triggers", {}).values() for noun in spec.get("nouns", []))
+        self.pronouns = lexicon.sets["pronoun_suffixes"] if lexicon.lang == "ar" \
+            else frozenset()
 
     def __call__(self, doc: Doc) -> Doc:
         """Annotate ``doc``."""
@@ -96,7 +101,20 @@ class TriggerFinder:
             return True
         if i > 0 and st.norms[i - 1] in demonstratives:
             return True
+        if self._possessed(st, i):
+            return True  # "جرى اختطافه يوم الأربعاء": his abduction, already told
         return i + 1 < len(st.norms) and st.norms[i + 1] in demonstratives
+
+    def _possessed(self, st: DocState, i: int) -> bool:
+        """Whether an event noun carries a possessive pronoun (اختطافه، مداهمته، مقتلهم)."""
+        for form, _ in st.keys[i]:
+            for suffix in self.pronouns:
+                if not form.endswith(suffix) or len(form) - len(suffix) < 3:
+                    continue
+                stem = form[:-len(suffix)]
+                if stem in self.nouns or (stem.endswith("ت") and stem[:-1] + "ه" in self.nouns):
+                    return True
+        return False
 
     def _sentence_range(self, st: DocState, i: int) -> tuple[int, int]:
         return st.sentences[st.sentence_of[i]] if st.sentences else (0, len(st.norms))

@@ -966,3 +966,10 @@ def test_a_definite_ordinal_further_on_is_no_sign_of_another_event(nlp_ar) -> No
     report = run(nlp_ar, "انفجرت سيارة مفخخة في الرقة اليوم. وانفجرت سيارة مفخخة أخرى في "
                          "الرقة.")
     assert [e.type for e in report.events] == ["Explosion", "Explosion"]
+
+
+def test_an_event_noun_with_a_possessive_pronoun_refers_back(nlp_ar) -> None:  # type: ignore[no-untyped-def]
+    report = run(nlp_ar, "اختطف مسلحون مجهولون شابا في منبج. وكان الشاب يعمل في الرقة، وجرى "
+                         "اختطافه يوم الأحد الماضي.")
+    assert [(e.type, e.date.value if e.date else None) for e in report.events] == [
+        ("Abduction", "2023-03-12")]
