@@ -395,6 +395,9 @@ _SETS: dict[str, str] = {
     "lives": "casualties.missing.lives",
     "tally_since": "tallies.since",
     "pronoun_suffixes": "cues.pronoun_suffixes",
+    "source_links": "attribution.source_links",
+    "source_openers": "attribution.source_openers",
+    "reporters": "attribution.reporters",
 }
 
 #: Phrase tables of plain words: name → dotted path.

@@ -973,3 +973,28 @@ def test_an_event_noun_with_a_possessive_pronoun_refers_back(nlp_ar) -> None:  #
                          "اختطافه يوم الأحد الماضي.")
     assert [(e.type, e.date.value if e.date else None) for e in report.events] == [
         ("Abduction", "2023-03-12")]
+
+
+def test_an_anonymous_source_keeps_where_it_is_from_and_not_a_dangling_word(nlp_ar) -> None:  # type: ignore[no-untyped-def]
+    report = run(nlp_ar, "قالت مصادر محلية في الرقة إن مسلحين هاجموا حاجزا لقوات سوريا "
+                         "الديمقراطية في منبج.")
+    assert "مصادر محلية في الرقة" in sources(report)
+    report = run(nlp_ar, "قصفت قوات النظام بلدة منبج. لكن مصادر أهلية قالت إن القصف طال "
+                         "الرقة أيضا.")
+    assert "لكن مصادر أهلية" not in sources(report)
+
+
+def test_the_sources_refer_back_to_sources_already_told(nlp_ar) -> None:  # type: ignore[no-untyped-def]
+    report = run(nlp_ar, "قالت مصادر محلية إن مسلحين هاجموا حاجزا لقوات سوريا الديمقراطية في "
+                         "منبج. وأضافت المصادر أن المهاجمين فروا.")
+    assert sources(report) == {"مصادر محلية"}
+
+
+def test_anonymous_sources_speak_rather_than_the_outlet_they_told(nlp_ar) -> None:  # type: ignore[no-untyped-def]
+    from extractors import make_nlp
+
+    nlp = make_nlp("ar", {"ner": False, "aliases": ALIASES + [
+        ["عنب بلدي", "outlet:enab", "outlet", "NewsOutlet", None, 0.7]]})
+    report = run(nlp, "أكدت مصادر خاصة لعنب بلدي أن قوات سوريا الديمقراطية داهمت منازل في "
+                      "منبج.")
+    assert "مصادر خاصة" in sources(report)
