@@ -998,3 +998,12 @@ def test_anonymous_sources_speak_rather_than_the_outlet_they_told(nlp_ar) -> Non
     report = run(nlp, "أكدت مصادر خاصة لعنب بلدي أن قوات سوريا الديمقراطية داهمت منازل في "
                       "منبج.")
     assert "مصادر خاصة" in sources(report)
+
+
+def test_a_clause_naming_only_a_governorate_takes_the_place_the_next_one_gives() -> None:
+    from extractors import make_nlp
+
+    nlp = make_nlp("ar", {"ner": False, "aliases": ALIASES + [
+        ["ديالى", "place:diyala", "place", "Governorate", None, 0.9]]})
+    report = run(nlp, "هاجم مسلحون نقطة للجيش في ديالى، في منطقة المطارة، وقتلوا جنديا.")
+    assert [e.place.mention.name for e in report.events if e.place] == ["المطارة"]

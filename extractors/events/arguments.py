@@ -55,6 +55,11 @@ def _latest_year_told(st: DocState) -> dt.date | None:
     return dt.date(max(years), 1, 1) if years else None
 
 
+#: Most tokens from the end of a clause that names only a container to the finer place
+#: the next clause gives for it.
+CONTAINER_FOLLOW = 4
+
+
 class ArgumentReader:
     """Read the time, place, background and name of mentions, and attach casualties."""
 
@@ -131,6 +136,14 @@ class ArgumentReader:
         if not places:
             return
         in_clause = [h for h in places if lo <= h.start < hi]
+        if in_clause and min(place_rank(h) for h in in_clause) == 2:
+            # "هاجموا نقطة في صلاح الدين، في منطقة مطيبيجة": the clause names only the
+            # container; the place in it follows in the next clause
+            nxt = [h for h in places if hi <= h.start and place_rank(h) < 2
+                   and h.start - hi <= CONTAINER_FOLLOW and any(
+                       self.lex.tables["relations"].first(st.keys, k) is not None
+                       for k in range(hi, h.start))]
+            in_clause = in_clause + nxt[:1]
         pool = in_clause or places
         best = min(place_rank(h) for h in pool)
         pool = [h for h in pool if place_rank(h) == best]
