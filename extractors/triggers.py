@@ -33,6 +33,11 @@ NEGATION_BEFORE = 2
 REQUIRE_WINDOW = 6
 
 
+#: Most tokens between a verb of undergoing and the event noun after it, in one clause
+#: (تعرض حاجز لقوات النظام لهجوم).
+UNDERGO_BEFORE = 6
+
+
 class TriggerFinder:
     """Find triggers and write them to ``doc._.ckg.triggers``."""
 
@@ -105,6 +110,17 @@ class TriggerFinder:
             return True  # "جرى اختطافه يوم الأربعاء": his abduction, already told
         return i + 1 < len(st.norms) and st.norms[i + 1] in demonstratives
 
+    def _undergone(self, st: DocState, i: int, s_start: int) -> bool:
+        """Whether a verb of undergoing stands before ``i`` in its clause, its subject
+        between ("تعرضا لهجوم"، "تعرض حاجز لهجوم": an attack that happened)."""
+        undergo = self.lex.tables["undergo_verbs"]
+        for k in range(i - 1, max(s_start, i - UNDERGO_BEFORE) - 1, -1):
+            if st.norms[k] in _CLAUSE_BREAKS:
+                return False
+            if undergo.first(st.keys, k, k + 1) is not None:
+                return True
+        return False
+
     def _possessed(self, st: DocState, i: int) -> bool:
         """Whether an event noun carries a possessive pronoun (اختطافه، مداهمته، مقتلهم)."""
         for form, _ in st.keys[i]:
@@ -150,7 +166,8 @@ class TriggerFinder:
                 return False  # "to target the PKK's hideouts"
             if hit.kind == "noun" and st.norms[hit.start].startswith("ل") \
                     and not st.norms[hit.start].startswith("لل") \
-                    and (st.norms[hit.start][1:], 1) in st.keys[hit.start]:
+                    and (st.norms[hit.start][1:], 1) in st.keys[hit.start] \
+                    and not self._undergone(st, hit.start, s_start):
                 return False  # "لاعتقال المطلوبين": what was meant, not what happened
         if self._generic(st, hit, s_start, s_end):
             return False

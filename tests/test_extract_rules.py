@@ -1007,3 +1007,16 @@ def test_a_clause_naming_only_a_governorate_takes_the_place_the_next_one_gives()
         ["ديالى", "place:diyala", "place", "Governorate", None, 0.9]]})
     report = run(nlp, "هاجم مسلحون نقطة للجيش في ديالى، في منطقة المطارة، وقتلوا جنديا.")
     assert [e.place.mention.name for e in report.events if e.place] == ["المطارة"]
+
+
+def test_a_definite_mention_after_the_verb_that_tells_it_is_that_event(nlp_ar) -> None:  # type: ignore[no-untyped-def]
+    report = run(nlp_ar, "استهدفت طائرة مسيرة سيارة في منبج. وفي الشهر الماضي، استهدفت طائرة "
+                         "مسيرة سيارة في قرية تل جبين، وأسفر الاستهداف عن سقوط جرحى.")
+    assert [e.place.mention.name for e in report.events if e.place] == ["منبج", "تل جبين"]
+
+
+def test_an_event_noun_after_a_verb_of_undergoing_happened(nlp_ar) -> None:  # type: ignore[no-untyped-def]
+    report = run(nlp_ar, "تعرض حاجز لقوات سوريا الديمقراطية لهجوم مسلح في منبج.")
+    assert [e.type for e in report.events] == ["Attack"]
+    # an event noun with ل is otherwise what was meant ("in order to arrest")
+    assert run(nlp_ar, "توجهت قوات سوريا الديمقراطية إلى منبج لاعتقال المطلوبين.").events == []

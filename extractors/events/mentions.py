@@ -179,7 +179,9 @@ class MentionFinder:
                                   if identity(r[0]) not in {identity(h) for h, _, _ in host.roles})
                 host.window = (min(host.window[0], m.window[0]), max(host.window[1],
                                                                       m.window[1]))
-                host.anaphoric = host.anaphoric or m.anaphoric
+                # "استهدفت طائرة سيارة … وأسفر الاستهداف عن …": a definite mention after a
+                # verb that tells the event refers back to that verb, not to an earlier event
+                host.anaphoric = host.anaphoric or (m.anaphoric and host.trigger.kind != "verb")
         return kept
 
     def _may_join(self, st: DocState, host: EventMention, m: EventMention) -> bool:
