@@ -1020,3 +1020,12 @@ def test_an_event_noun_after_a_verb_of_undergoing_happened(nlp_ar) -> None:  # t
     assert [e.type for e in report.events] == ["Attack"]
     # an event noun with ل is otherwise what was meant ("in order to arrest")
     assert run(nlp_ar, "توجهت قوات سوريا الديمقراطية إلى منبج لاعتقال المطلوبين.").events == []
+
+
+@pytest.mark.parametrize("text", [
+    "اعتقلت قوات سوريا الديمقراطية شابين في مدينة عراقية حدودية.",
+    "هاجم مسلحون سيارة في منطقة ريفية بين منبج والرقة.",
+])
+def test_an_adjective_after_an_admin_word_is_no_place_name(nlp_ar, text: str) -> None:  # type: ignore[no-untyped-def]
+    names = {m.name for m in run(nlp_ar, text).mentions if m.kind == "place"}
+    assert not names & {"عراقية", "ريفية"}
