@@ -48,6 +48,9 @@ class TriggerFinder:
             "triggers", {}).values() for noun in spec.get("nouns", []))
         self.pronouns = lexicon.sets["pronoun_suffixes"] if lexicon.lang == "ar" \
             else frozenset()
+        #: refined types whose words do not count inside names (هيئة تحرير الشام)
+        self.outside_names = frozenset(row["type"] for row in lexicon.raw.get("refiners", [])
+                                       if row.get("outside_names"))
 
     def __call__(self, doc: Doc) -> Doc:
         """Annotate ``doc``."""
@@ -88,7 +91,7 @@ class TriggerFinder:
                 if trig.type is None:
                     self._type_generic(st, trig)
                 else:
-                    self._refine(st, trig)
+                    self._refine(st, trig, inside)
                 out.append(trig)
             i = end
         return out
@@ -202,7 +205,10 @@ class TriggerFinder:
                 return False
         return True
 
-    def _refine(self, st: DocState, hit: TriggerHit) -> None:
+    def _refine(self, st: DocState, hit: TriggerHit, inside: dict[int, str]) -> None:
+        """Give a trigger the finer type a weapon or purpose word near it names; for rows
+        marked ``outside_names`` words of names do not count (هيئة تحرير الشام frees
+        nothing)."""
         s_start, s_end = self._sentence_range(st, hit.start)
         lo = max(s_start, hit.start - REFINE_BEFORE)
         hi = min(s_end, hit.end + REFINE_AFTER)
@@ -215,6 +221,8 @@ class TriggerFinder:
                 if st.norms[j] in ("،", ",", ";", "؛"):
                     if j > hit.end:
                         break
+                    continue
+                if rtype in self.outside_names and inside.get(j) in _NAME_KINDS:
                     continue
                 if table.first(st.keys, j) is not None:
                     hit.type = rtype

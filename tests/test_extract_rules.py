@@ -1029,3 +1029,25 @@ def test_an_event_noun_after_a_verb_of_undergoing_happened(nlp_ar) -> None:  # t
 def test_an_adjective_after_an_admin_word_is_no_place_name(nlp_ar, text: str) -> None:  # type: ignore[no-untyped-def]
     names = {m.name for m in run(nlp_ar, text).mentions if m.kind == "place"}
     assert not names & {"عراقية", "ريفية"}
+
+
+@pytest.mark.parametrize("text", [
+    "بدأت قوات سوريا الديمقراطية هجومها لاستعادة مدينة الرقة من داعش.",
+    "شنت قوات النظام هجوما بريا على بلدة منبج.",
+])
+def test_an_offensive_to_take_ground_is_a_military_operation(nlp_ar, text: str) -> None:  # type: ignore[no-untyped-def]
+    assert [e.type for e in run(nlp_ar, text).events] == ["MilitaryOperation"]
+
+
+def test_an_attack_on_a_checkpoint_stays_an_attack(nlp_ar) -> None:  # type: ignore[no-untyped-def]
+    report = run(nlp_ar, "شن مسلحون هجوما على حاجز لقوات سوريا الديمقراطية في منبج.")
+    assert [e.type for e in report.events] == ["Attack"]
+
+
+def test_a_word_of_a_name_does_not_make_an_offensive() -> None:
+    from extractors import make_nlp
+
+    nlp = make_nlp("ar", {"ner": False, "aliases": ALIASES + [
+        ["هيئة تحرير الشام", "actor:hts", "actor", "ArmedGroup", None, 0.7]]})
+    report = run(nlp, "شن مقاتلون من هيئة تحرير الشام هجوما على مواقع لقوات النظام قرب منبج.")
+    assert [e.type for e in report.events] == ["Attack"]
