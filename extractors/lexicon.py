@@ -398,6 +398,7 @@ _SETS: dict[str, str] = {
     "source_links": "attribution.source_links",
     "source_openers": "attribution.source_openers",
     "reporters": "attribution.reporters",
+    "relatives": "cues.relatives",
 }
 
 #: Phrase tables of plain words: name → dotted path.

@@ -13,7 +13,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from extractors.annotations import DocState, TriggerHit, state
-from extractors.lexicon import Lexicon, has_article, load_lexicon
+from extractors.lexicon import Lexicon, arabic_verb_forms, has_article, load_lexicon
 from kg.core.text import normalize_text
 
 #: Mention kinds whose names may contain trigger words that are not triggers.
@@ -48,6 +48,13 @@ class TriggerFinder:
             "triggers", {}).values() for noun in spec.get("nouns", []))
         self.pronouns = lexicon.sets["pronoun_suffixes"] if lexicon.lang == "ar" \
             else frozenset()
+        #: present-tense forms of the trigger verbs (a relative clause in the present
+        #: tells what is done in general: "عمليات القتل التي تستهدف عناصر قسد")
+        self.present = frozenset().union(*(
+            arabic_verb_forms(pair[0], pair[1]) - arabic_verb_forms(pair[0], "")
+            for spec in lexicon.raw.get("triggers", {}).values()
+            for pair in spec.get("verbs", []) if len(pair) > 1)) \
+            if lexicon.lang == "ar" else frozenset()
         #: refined types whose words do not count inside names (هيئة تحرير الشام)
         self.outside_names = frozenset(row["type"] for row in lexicon.raw.get("refiners", [])
                                        if row.get("outside_names"))
@@ -167,6 +174,9 @@ class TriggerFinder:
                 return False
             if hit.kind == "verb" and st.norms[hit.start - 1] in lex.sets["purpose"]:
                 return False  # "to target the PKK's hideouts"
+            if hit.kind == "verb" and st.forms[hit.start] & self.present \
+                    and st.forms[hit.start - 1] & lex.sets["relatives"]:
+                return False  # "الهجمات التي تستهدف القوات": what is done, no one event
             if hit.kind == "noun" and st.norms[hit.start].startswith("ل") \
                     and not st.norms[hit.start].startswith("لل") \
                     and (st.norms[hit.start][1:], 1) in st.keys[hit.start] \

@@ -1051,3 +1051,11 @@ def test_a_word_of_a_name_does_not_make_an_offensive() -> None:
         ["هيئة تحرير الشام", "actor:hts", "actor", "ArmedGroup", None, 0.7]]})
     report = run(nlp, "شن مقاتلون من هيئة تحرير الشام هجوما على مواقع لقوات النظام قرب منبج.")
     assert [e.type for e in report.events] == ["Attack"]
+
+
+def test_a_present_tense_trigger_in_a_relative_clause_is_no_event(nlp_ar) -> None:  # type: ignore[no-untyped-def]
+    report = run(nlp_ar, "يخشى السكان المسلحين الذين يستهدفون المدنيين في منبج.")
+    assert report.events == []
+    # in the past tense it tells what happened
+    report = run(nlp_ar, "يخشى السكان المسلحين الذين استهدفوا المدنيين في منبج أمس.")
+    assert [e.type for e in report.events] == ["Attack"]
