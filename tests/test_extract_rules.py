@@ -1059,3 +1059,10 @@ def test_a_present_tense_trigger_in_a_relative_clause_is_no_event(nlp_ar) -> Non
     # in the past tense it tells what happened
     report = run(nlp_ar, "يخشى السكان المسلحين الذين استهدفوا المدنيين في منبج أمس.")
     assert [e.type for e in report.events] == ["Attack"]
+
+
+def test_a_toll_told_after_an_event_is_that_event_s(nlp_ar) -> None:  # type: ignore[no-untyped-def]
+    report = run(nlp_ar, "انفجرت سيارة مفخخة في منبج اليوم. وقال مصدر طبي إن ثلاثة مدنيين "
+                         "قتلوا.")
+    assert [e.type for e in report.events] == ["Explosion"]
+    assert casualties(report) == {("killed", 3, "مدنيين")}

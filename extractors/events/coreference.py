@@ -24,6 +24,7 @@ from extractors.events.drafts import (
     INFERRED,
     EventDraft,
     EventMention,
+    add_casualty,
     from_casualties,
     identity,
     is_coarse,
@@ -91,7 +92,9 @@ class Coreference:
                 if from_casualties(m) and (drafts or headline) and not self._killer(m):
                     # "The four children killed had been siblings": dead told with no
                     # event word nor anyone who killed them, once an event is told, are
-                    # that event's, not a new one
+                    # that event's, not a new one; the last event takes the toll when it
+                    # has none of that kind yet
+                    self._toll(drafts, m)
                     continue
                 if not m.roles and drafts and self._both_sides(st, m):
                     # "وتبعته اشتباكات بين الطرفين": the sides of the event just told
@@ -172,6 +175,18 @@ class Coreference:
             return False
         return self._sides_agree(a, b.mentions[0]) and all(
             self._sides_agree(a, m) for m in b.mentions)
+
+    @staticmethod
+    def _toll(drafts: list[EventDraft], m: EventMention) -> None:
+        """Give the casualties of a mention read from casualties alone to the event
+        told last, when it has none of their status and the background agrees."""
+        if not drafts or bool(drafts[-1].background) != bool(m.background):
+            return
+        last = drafts[-1]
+        told = {c.status for c in last.casualties}
+        for cas in m.casualties:
+            if cas.status not in told:
+                add_casualty(last.casualties, cas)
 
     @staticmethod
     def _headline_sentences(st: DocState) -> int:
