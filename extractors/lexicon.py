@@ -399,6 +399,7 @@ _SETS: dict[str, str] = {
     "source_openers": "attribution.source_openers",
     "reporters": "attribution.reporters",
     "relatives": "cues.relatives",
+    "since": "dates.since",
 }
 
 #: Phrase tables of plain words: name → dotted path.

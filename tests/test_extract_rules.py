@@ -1066,3 +1066,9 @@ def test_a_toll_told_after_an_event_is_that_event_s(nlp_ar) -> None:  # type: ig
                          "قتلوا.")
     assert [e.type for e in report.events] == ["Explosion"]
     assert casualties(report) == {("killed", 3, "مدنيين")}
+
+
+def test_a_year_after_since_does_not_date_the_event(nlp_ar) -> None:  # type: ignore[no-untyped-def]
+    report = run(nlp_ar, "هاجم مسلحون حاجزا لقوات سوريا الديمقراطية في منبج، في أعنف هجوم "
+                         "تشهده المنطقة منذ هزيمة داعش عام 2019.")
+    assert {e.date.value if e.date else None for e in report.events} == {"2023-03-13"}

@@ -55,6 +55,10 @@ def _latest_year_told(st: DocState) -> dt.date | None:
     return dt.date(max(years), 1, 1) if years else None
 
 
+#: How far back from a time a منذ still opens it: right before a time before the
+#: trigger; anywhere between the trigger and a time after it, within a span.
+SINCE_BEFORE = 3
+SINCE_SPAN = 10
 #: Most tokens from the end of a clause that names only a container to the finer place
 #: the next clause gives for it.
 CONTAINER_FOLLOW = 4
@@ -81,7 +85,8 @@ class ArgumentReader:
         the event to its month (guidelines: keep an announcement's date to the month);
         a calendar date written out in full ("يوم الاثنين، 13 كانون الأول") is kept."""
         lo, hi = m.window
-        in_sentence = st.in_sentence("times", m.sentence)
+        in_sentence = [t for t in st.in_sentence("times", m.sentence)
+                       if not self._since(st, m, t)]
         in_clause = [t for t in in_sentence if lo <= t.start < hi]
         pool = in_clause or in_sentence
         if not pool:
@@ -107,6 +112,15 @@ class ArgumentReader:
                 and speaker.start <= m.time.start < self._statement_end(st, speaker.end, m):
             m.time = TimeHit(m.time.start, m.time.end, value=m.time.value[:7],
                              precision="month")
+
+    def _since(self, st: DocState, m: EventMention, t: TimeHit) -> bool:
+        """Whether a time is where a span starts that the event is compared with ("أعنف
+        هجوم منذ الهزيمة العسكرية لداعش عام 2017"): a منذ between the trigger and the
+        time, or right before the time, dates no happening."""
+        since = self.lex.sets["since"]
+        lo = max(m.trigger.end if t.start >= m.trigger.end else t.start - SINCE_BEFORE,
+                 t.start - SINCE_SPAN)
+        return any(st.forms[k] & since for k in range(max(0, lo), t.start))
 
     def _statement_end(self, st: DocState, start: int, m: EventMention) -> int:
         """The complementizer that ends a statement's own words before the mention's
