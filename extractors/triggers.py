@@ -55,9 +55,11 @@ class TriggerFinder:
             for spec in lexicon.raw.get("triggers", {}).values()
             for pair in spec.get("verbs", []) if len(pair) > 1)) \
             if lexicon.lang == "ar" else frozenset()
-        #: refined types whose words do not count inside names (هيئة تحرير الشام)
-        self.outside_names = frozenset(row["type"] for row in lexicon.raw.get("refiners", [])
-                                       if row.get("outside_names"))
+        #: per refiner row: whether only an operation noun typed by its adjective takes
+        #: it (عملية أمنية لملاحقة …: a sweep, not a raid), and whether words of names do
+        #: not count for it (هيئة تحرير الشام frees nothing)
+        self.row_flags = [(bool(row.get("generic_only")), bool(row.get("outside_names")))
+                          for row in lexicon.raw.get("refiners", [])]
 
     def __call__(self, doc: Doc) -> Doc:
         """Annotate ``doc``."""
@@ -96,7 +98,7 @@ class TriggerFinder:
                 trig.type = "MilitaryOperation"  # معركة "ردع العدوان"
             if self._keep(st, trig):
                 if trig.type is None:
-                    self._type_generic(st, trig)
+                    self._type_generic(st, trig, inside)
                 else:
                     self._refine(st, trig, inside)
                 out.append(trig)
@@ -216,14 +218,14 @@ class TriggerFinder:
         return True
 
     def _refine(self, st: DocState, hit: TriggerHit, inside: dict[int, str]) -> None:
-        """Give a trigger the finer type a weapon or purpose word near it names; for rows
-        marked ``outside_names`` words of names do not count (هيئة تحرير الشام frees
-        nothing)."""
+        """Give a trigger the finer type a weapon or purpose word near it names (see
+        :attr:`row_flags` for rows marked ``generic_only`` and ``outside_names``)."""
         s_start, s_end = self._sentence_range(st, hit.start)
         lo = max(s_start, hit.start - REFINE_BEFORE)
         hi = min(s_end, hit.end + REFINE_AFTER)
-        for rtype, sources, table in self.lex.refiners:
-            if hit.type not in sources:
+        for (rtype, sources, table), (generic_only, outside_names) in zip(
+                self.lex.refiners, self.row_flags, strict=True):
+            if hit.type not in sources or (generic_only and not hit.generic):
                 continue
             for j in range(lo, hi):
                 if hit.start <= j < hit.end:
@@ -232,18 +234,19 @@ class TriggerFinder:
                     if j > hit.end:
                         break
                     continue
-                if rtype in self.outside_names and inside.get(j) in _NAME_KINDS:
+                if outside_names and inside.get(j) in _NAME_KINDS:
                     continue
                 if table.first(st.keys, j) is not None:
                     hit.type = rtype
                     return
 
-    def _type_generic(self, st: DocState, hit: TriggerHit) -> None:
+    def _type_generic(self, st: DocState, hit: TriggerHit, inside: dict[int, str]) -> None:
         if hit.end < len(st.norms):
             found = self.lex.tables["generic_defaults"].first(st.keys, hit.end, hit.end + 1)
             if found is not None:
                 hit.type = str(found[1])
                 hit.generic = True
+                self._refine(st, hit, inside)
 
 
 @Language.factory("ckg_triggers", default_config={"lang": "ar"})

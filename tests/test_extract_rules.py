@@ -1072,3 +1072,11 @@ def test_a_year_after_since_does_not_date_the_event(nlp_ar) -> None:  # type: ig
     report = run(nlp_ar, "هاجم مسلحون حاجزا لقوات سوريا الديمقراطية في منبج، في أعنف هجوم "
                          "تشهده المنطقة منذ هزيمة داعش عام 2019.")
     assert {e.date.value if e.date else None for e in report.events} == {"2023-03-13"}
+
+
+def test_a_security_operation_to_hunt_down_cells_is_a_sweep(nlp_ar) -> None:  # type: ignore[no-untyped-def]
+    report = run(nlp_ar, "أطلقت قوات سوريا الديمقراطية عملية أمنية لملاحقة خلايا داعش في الرقة.")
+    assert [e.type for e in report.events] == ["MilitaryOperation"]
+    # a raid stays a raid
+    report = run(nlp_ar, "داهمت قوات سوريا الديمقراطية منزلا لملاحقة خلايا داعش في الرقة.")
+    assert [e.type for e in report.events] == ["Raid"]
