@@ -318,9 +318,10 @@ class GazetteerMatcher:
                 continue
             cut, end, entry, form = best
             read = self._reading(st, i, end, entry, form)
-            # a bare seat name may mean its governorate (no مدينة before it)
+            # a bare seat name may mean its governorate in Arabic news (في دير الزور with
+            # no مدينة before it); English says "province" when it means that
             container = entry.key if read is not entry and entry.type == "Governorate" \
-                and self._after_admin(st, i) is None else None
+                and self.lexicon.lang == "ar" and self._after_admin(st, i) is None else None
             entry = read
             if not self._case_ok(doc, i, end, entry.kind) and not (
                     end - i >= 2 and st.forms[end - 1] & self.lexicon.sets["force_words"]):
