@@ -1080,3 +1080,12 @@ def test_a_security_operation_to_hunt_down_cells_is_a_sweep(nlp_ar) -> None:  # 
     # a raid stays a raid
     report = run(nlp_ar, "داهمت قوات سوريا الديمقراطية منزلا لملاحقة خلايا داعش في الرقة.")
     assert [e.type for e in report.events] == ["Raid"]
+
+
+def test_officials_and_activists_unnamed_are_anonymous_sources(nlp_ar) -> None:  # type: ignore[no-untyped-def]
+    report = run(nlp_ar, "قال مسؤول أمني إن مسلحين هاجموا حاجزا لقوات سوريا الديمقراطية في "
+                         "منبج.")
+    assert sources(report) == {"مسؤول أمني"}
+    report = run(nlp_ar, "أفادت شبكات إخبارية محلية بأن مسلحين هاجموا حاجزا لقوات سوريا "
+                         "الديمقراطية في منبج.")
+    assert sources(report) == {"شبكات إخبارية محلية"}
