@@ -30,6 +30,11 @@ class MentionHit:
     speaks_for: MentionHit | None = None
     #: for a region named by a direction from a settlement (شرقي بغداد): the settlement
     inner: MentionHit | None = None
+    #: a countryside named with its word (ريف حلب الغربي): around the place, not in it
+    countryside: bool = False
+    #: for a seat read from a name it shares with its governorate or district (دير
+    #: الزور، حلب): that container's KB key, as the text may mean either
+    container: str | None = None
 
 
 @dataclass(slots=True, eq=False)

@@ -86,10 +86,18 @@ class AttributionFinder:
                         and not self._before_complementizer(st, i, s_end):
                     continue
                 speakers, part_end = self._speakers(st, i + 1, s_end, by_start, is_prep)
-                if not speakers:
-                    anonymous = self._anonymous(st, i + 1, s_end)
-                    speakers = [anonymous] if anonymous is not None else []
-                    part_end = anonymous.end if anonymous is not None else part_end
+                anonymous = self._anonymous(st, i + 1, s_end)
+                if anonymous is not None and not speakers:
+                    speakers, part_end = [anonymous], anonymous.end
+                elif anonymous is not None and anonymous.start < speakers[0].start \
+                        and not st.forms[anonymous.start] & lex.sets["reporters"] \
+                        and not self._genitive(st, anonymous, speakers[0]):
+                    # "أكدت مصادر خاصة لكوردستريت أن …": the sources speak, with the
+                    # outlet they told (a reporter of an outlet is the outlet: مراسل
+                    # شبكة …; the sources of a party are the party: مصادر المرصد)
+                    told = [h for h in speakers if h.start >= anonymous.end
+                            and st.starts[h.start] < h.mention.span.start]
+                    speakers, part_end = [anonymous, *told], max(part_end, anonymous.end)
                 if speakers:
                     last = speakers
                     scope = s_start if is_prep or i - s_start <= 2 else i
@@ -122,6 +130,18 @@ class AttributionFinder:
                 and st.norms[end] not in stops and end not in told \
                 and st.mention_at(end) is None:
             end += 1
+        links = self.lex.sets["source_links"]
+        while end > j + 1 and st.norms[end - 1] in links:
+            # "مصادر محلية في بلدة الهامة", "مصدر عسكري من قسد": where or whom the source
+            # is from goes with it; a link word with nothing after it does not
+            named = st.mention_at(end) if end < s_end else None
+            if named is not None and named.start == end:
+                end = named.end
+                break
+            end -= 1
+        if end == j + 1 and st.norms[j].startswith("ال"):
+            # "وأضافت المصادر": the sources already told, not new ones
+            return self._told_source(st, j)
         opened = [k for k in range(j + 1, end) if st.norms[k] == '"']
         if len(opened) % 2 == 1:  # مراسل "مرآة سوريا": the quoted name runs to its close
             close = next((k for k in range(end, min(s_end, end + 4)) if st.norms[k] == '"'),
@@ -144,12 +164,15 @@ class AttributionFinder:
         start = k
         while start - 1 >= max(s_start, k - ANONYMOUS_WORDS - 1) \
                 and st.norms[start - 1] not in _BREAKS and st.mention_at(start - 1) is None \
-                and st.norms[start - 1] not in self.lex.sets["complementizers"]:
+                and st.norms[start - 1] not in self.lex.sets["complementizers"] \
+                and st.norms[start - 1] not in self.lex.sets["source_openers"]:
             start -= 1
             if st.norms[start] in ("a", "an", "the"):
                 break
         if st.norms[start] in self.lex.sets["demonstratives"]:
             return None  # "the source added": the one already named, no new source
+        if start == k and st.norms[k].startswith("ال"):
+            return self._told_source(st, k)  # "لكن المصادر قالت"
         return _anonymous_hit(st, start, end)
 
     def _owner_before(self, st: DocState, verb: int, s_start: int) -> int | None:
@@ -165,6 +188,21 @@ class AttributionFinder:
         if k <= s_start or st.norms[k] not in self.lex.sets["source_links"]:
             return None
         return k - 1
+
+    @staticmethod
+    def _genitive(st: DocState, anonymous: MentionHit, named: MentionHit) -> bool:
+        """Whether a named party right after an anonymous word is its owner, with no
+        preposition between (مصادر المرصد: the Observatory's sources)."""
+        return named.start == anonymous.end and st.starts[named.start] == \
+            named.mention.span.start
+
+    @staticmethod
+    def _told_source(st: DocState, k: int) -> MentionHit | None:
+        """The anonymous source told last before token ``k`` (what "المصادر" refers to),
+        ``None`` when there is none."""
+        told = [s for hit in st.speakers for s in hit.speakers
+                if s.mention.label == ANONYMOUS and s.end <= k]
+        return told[-1] if told else None
 
     def _before_complementizer(self, st: DocState, i: int, s_end: int) -> bool:
         comps = self.lex.sets["complementizers"]

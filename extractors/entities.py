@@ -64,6 +64,12 @@ AUTHORITY = "Authority"
 #: KB type of a state's forces; one whose parent is a country stands for that state.
 STATE_FORCE = "StateForce"
 _PUNCT = frozenset({"،", ",", ".", "؛", ";", ":", "\n", "(", ")", '"'})
+#: Dashes that end a dateline ("حلب (قاسيون) - …", "دير الزور – نورث برس").
+_DASHES = frozenset({"-", "–", "—"})
+#: Most words of a line that is a dateline with its byline ("هاني خليفة – حماة").
+DATELINE_WORDS = 6
+#: Most tokens of an outlet in brackets after a dateline's place ("أربيل (كوردستان 24)-").
+DATELINE_BRACKET = 6
 
 #: Tokens that join the parts of a romanised name when written without spaces
 #: (al-Milaj, Sha`fah, Ras al-'Ain).
@@ -74,6 +80,8 @@ EN_NAME_TOKENS = 7
 #: filed, the event's place only when nothing else is named.
 DATELINE = "Dateline"
 
+#: Most words of a place name in quotes after an admin word (قرية "تل الأحمر الغربي").
+QUOTED_PLACE_WORDS = 4
 #: Quotation marks around names.
 _QUOTES = frozenset('"“”«»„‟')
 #: Prepositions and conjunctions that may stick to the first word of a name.
@@ -160,6 +168,21 @@ class Gazetteer:
         for country, (prominence, key) in extra.state_forces.items():
             gaz.add_state_force(key, STATE_FORCE, country, prominence)
         return gaz
+
+    def within(self, key: str, container: str) -> bool:
+        """Whether the KB puts ``key`` inside ``container``; a place with no parent
+        recorded is taken to be (صلاح الدين the town lies in Erbil, not in the
+        governorate of that name)."""
+        seen: set[str] = set()
+        parent = self.parents.get(key)
+        if parent is None:
+            return True
+        while parent and parent not in seen:
+            if parent == container:
+                return True
+            seen.add(parent)
+            parent = self.parents.get(parent)
+        return False
 
     def state_force(self, country: str) -> str | None:
         """The key of the armed forces of the state ``country`` (a place key), if any."""
@@ -297,7 +320,12 @@ class GazetteerMatcher:
             if self._head_of_longer_name(doc, st, i, end):
                 i += 1  # "Tal" of "Tal Tamr": the patterns read the whole name
                 continue
-            entry = self._reading(st, i, end, entry, form)
+            read = self._reading(st, i, end, entry, form)
+            # a bare seat name may mean its governorate in Arabic news (في دير الزور with
+            # no مدينة before it); English says "province" when it means that
+            container = entry.key if read is not entry and entry.type == "Governorate" \
+                and self.lexicon.lang == "ar" and self._after_admin(st, i) is None else None
+            entry = read
             if not self._case_ok(doc, i, end, entry.kind) and not (
                     end - i >= 2 and st.forms[end - 1] & self.lexicon.sets["force_words"]):
                 i += 1  # "regime forces", "government troops": a common noun phrase
@@ -311,7 +339,7 @@ class GazetteerMatcher:
             mention = make_mention(doc, i, end, entry.kind, cut=cut, label=label,
                                    entity=entry.key,
                                    confidence=0.95 if cut == 0 else 0.9)
-            hit = MentionHit(i, end, mention, "kb")
+            hit = MentionHit(i, end, mention, "kb", container=container)
             out.append((hit, self._stands(st, i, end, cut, entry)))
             i = end
         return out
@@ -334,7 +362,8 @@ class GazetteerMatcher:
         if entry.type not in SEATED_TYPES:
             return entry
         seat = next((e for e in self.gazetteer.index.get(form, ())
-                     if e.rest == entry.rest and e.type in SEAT_TYPES), None)
+                     if e.rest == entry.rest and e.type in SEAT_TYPES
+                     and self.gazetteer.within(e.key, entry.key)), None)
         if seat is None:
             return entry
         around = [start - 1]
@@ -449,6 +478,8 @@ class EntityPatterns:
         st.mentions.sort(key=lambda h: (h.start, -h.end))
         self._propagate(doc, st)
         self._anaphors(doc, st)
+        if self.lex.lang == "ar":
+            _mark_datelines(st)
         st.mentions.sort(key=lambda h: (h.start, -h.end))
         return doc
 
@@ -507,6 +538,11 @@ class EntityPatterns:
             if self.lex.lang != "ar" and st.norms[first] == "of" and first + 1 < n:
                 first += 1  # "the town of Azaz"
             limit = min(n, st.sentences[st.sentence_of[i]][1])
+            if st.norms[first] in _QUOTES:
+                # قرية “إبريهة”، بلدات "الهبيط" و"كفروما": names in quotes
+                self._quoted_places(doc, st, first, limit, label, word in facilities, taken,
+                                    added)
+                continue
             end = self._name_end(st, first, limit)
             if end <= first:
                 continue
@@ -532,6 +568,26 @@ class EntityPatterns:
                 if end2 > end:
                     self._add_place(doc, st, end, end2, label, word in facilities, taken,
                                     added, cut=1)
+
+    def _quoted_places(self, doc: Doc, st: DocState, start: int, limit: int, label: str,
+                       facility: bool, taken: list[bool], added: list[MentionHit]) -> None:
+        """Names in quotes after an admin word, and the quoted names joined to them by
+        و or a comma (بلدات "الهبيط" و"كفروما")."""
+        stops = self.lex.sets["place_name_stops"]
+        k = start
+        while k < limit and st.norms[k] in _QUOTES:
+            close = next((j for j in range(k + 1, min(limit, k + QUOTED_PLACE_WORDS + 2))
+                          if st.norms[j] in _QUOTES), None)
+            if close is None or close == k + 1 or any(
+                    taken[j] or not _is_arabic(st.norms[j]) and not st.norms[j].isalpha()
+                    or st.norms[j] in stops for j in range(k + 1, close)):
+                return
+            self._add_place(doc, st, k + 1, close, label, facility, taken, added)
+            k = close + 1
+            if k + 1 < limit and st.norms[k] in ("و", "،", ",") and st.norms[k + 1] in _QUOTES:
+                k += 1
+            else:
+                return
 
     def _second_name_word(self, st: DocState, i: int, limit: int) -> bool:
         """Whether the definite word at ``i`` goes on the name an admin word introduced
@@ -1088,6 +1144,48 @@ class EntityPatterns:
         hit.mention.kind = antecedent.mention.kind
         hit.mention.name = antecedent.mention.name
         hit.source = "anaphor"
+
+
+def _line_bounds(st: DocState, start: int, end: int) -> tuple[int, int]:
+    """The first and the after-last token of the line holding tokens ``[start, end)``."""
+    lo = start
+    while lo > 0 and st.norms[lo - 1] != "\n":
+        lo -= 1
+    hi = end
+    while hi < len(st.norms) and st.norms[hi] != "\n":
+        hi += 1
+    return lo, hi
+
+
+def _dateline_at(st: DocState, hit: MentionHit) -> bool:
+    """Whether a place names where a story was filed: it opens a line and a dash follows
+    it, after the outlet in brackets if any ("حلب (قاسيون) - دارت …", "دير الزور – نورث
+    برس"), or it ends a short line after a dash ("جسر – الحسكة", "هاني خليفة – حماة")."""
+    lo, hi = _line_bounds(st, hit.start, hit.end)
+    words = [k for k in range(lo, hi) if st.norms[k].strip()]
+    if not words:
+        return False
+    if words[0] == hit.start:
+        k = hit.end
+        if k < hi and st.norms[k] == "(":
+            close = next((j for j in range(k + 1, min(hi, k + DATELINE_BRACKET + 2))
+                          if st.norms[j] == ")"), None)
+            if close is None:
+                return False
+            k = close + 1
+        return k < hi and st.norms[k] in _DASHES
+    if words[-1] == hit.end - 1 and len(words) <= DATELINE_WORDS:
+        before = [k for k in words if k < hit.start]
+        return bool(before) and st.norms[before[-1]] in _DASHES
+    return False
+
+
+def _mark_datelines(st: DocState) -> None:
+    """Label the places of datelines :data:`DATELINE`: where the story was filed, a
+    container of the event's place, not the place itself."""
+    for hit in st.mentions:
+        if hit.mention.kind == "place" and _dateline_at(st, hit):
+            hit.mention.label = DATELINE
 
 
 @lru_cache(maxsize=16384)

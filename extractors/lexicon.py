@@ -288,6 +288,9 @@ class Lexicon:
     #: types that a type takes in when told at the same place in the next sentences
     #: (parts of one incident); see :meth:`extractors.events.coreference.Coreference`
     incidents: dict[str, frozenset[str]]
+    #: types that a type takes in when told anywhere in the report at the same place
+    #: and time (restatements of one incident); see :mod:`extractors.events.coreference`
+    restates: dict[str, frozenset[str]]
     generic_defaults: dict[str, str]
     tables: dict[str, PhraseTable[Any]]
     sets: dict[str, frozenset[str]]
@@ -406,6 +409,11 @@ _SETS: dict[str, str] = {
     "not_after_place": "places.not_after_place",
     "lives": "casualties.missing.lives",
     "tally_since": "tallies.since",
+    "pronoun_suffixes": "cues.pronoun_suffixes",
+    "source_openers": "attribution.source_openers",
+    "reporters": "attribution.reporters",
+    "relative_pronouns": "cues.relatives",
+    "since": "dates.since",
 }
 
 #: Phrase tables of plain words: name → dotted path.
@@ -427,6 +435,7 @@ _WORD_TABLES: dict[str, str] = {
     "attribution_prepositions": "attribution.prepositions",
     "tally_openers": "tallies.openers",
     "tally_markers": "tallies.markers",
+    "tally_continued": "tallies.continued",
     "origin_phrases": "places.origin",
     "furniture_cues": "furniture.cues",
 }
@@ -489,6 +498,7 @@ def _compile(raw: dict[str, Any]) -> Lexicon:
     ]
     absorbs = {k: frozenset(v) for k, v in raw.get("absorbs", {}).items()}
     incidents = {k: frozenset(v) for k, v in raw.get("incidents", {}).items()}
+    restates = {k: frozenset(v) for k, v in raw.get("restates", {}).items()}
     sets = {name: _norm_set(_section(raw, path) or []) for name, path in _SETS.items()}
     tables: dict[str, PhraseTable[Any]] = {
         name: words_table(_section(raw, path) or [], lang) for name, path in _WORD_TABLES.items()
@@ -515,8 +525,8 @@ def _compile(raw: dict[str, Any]) -> Lexicon:
         lang=lang, raw=raw, triggers=triggers, blocked_after=blocked_after,
         blocked_window=blocked_window,
         blocked_before=blocked_before, requires_near=requires, refiners=refiners,
-        absorbs=absorbs, incidents=incidents, generic_defaults={normalize_text(k): v for k, v in
-                                           generic.get("defaults", {}).items()},
+        absorbs=absorbs, incidents=incidents, restates=restates,
+        generic_defaults={normalize_text(k): v for k, v in generic.get("defaults", {}).items()},
         tables=tables, sets=sets, maps=maps,
     )
 

@@ -13,7 +13,8 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from extractors.annotations import DocState, TriggerHit, state
-from extractors.lexicon import Lexicon, has_article, load_lexicon
+from extractors.lexicon import Lexicon, arabic_verb_forms, has_article, load_lexicon
+from kg.core.text import normalize_text
 
 #: Mention kinds whose names may contain trigger words that are not triggers.
 _NAME_KINDS = frozenset({"actor", "outlet", "person", "facility", "time"})
@@ -33,12 +34,33 @@ NEGATION_BEFORE = 2
 REQUIRE_WINDOW = 6
 
 
+#: Most tokens between a verb of undergoing and the event noun after it, in one clause
+#: (تعرض حاجز لقوات النظام لهجوم).
+UNDERGO_BEFORE = 6
+
+
 class TriggerFinder:
     """Find triggers and write them to ``doc._.ckg.triggers``."""
 
     def __init__(self, lexicon: Lexicon) -> None:
         """Use the trigger tables of ``lexicon``."""
         self.lex = lexicon
+        self.nouns = frozenset(normalize_text(noun) for spec in lexicon.raw.get(
+            "triggers", {}).values() for noun in spec.get("nouns", []))
+        self.pronouns = lexicon.sets["pronoun_suffixes"] if lexicon.lang == "ar" \
+            else frozenset()
+        #: present-tense forms of the trigger verbs (a relative clause in the present
+        #: tells what is done in general: "عمليات القتل التي تستهدف عناصر قسد")
+        self.present = frozenset().union(*(
+            arabic_verb_forms(pair[0], pair[1]) - arabic_verb_forms(pair[0], "")
+            for spec in lexicon.raw.get("triggers", {}).values()
+            for pair in spec.get("verbs", []) if len(pair) > 1)) \
+            if lexicon.lang == "ar" else frozenset()
+        #: per refiner row: whether only an operation noun typed by its adjective takes
+        #: it (عملية أمنية لملاحقة …: a sweep, not a raid), and whether words of names do
+        #: not count for it (هيئة تحرير الشام frees nothing)
+        self.row_flags = [(bool(row.get("generic_only")), bool(row.get("outside_names")))
+                          for row in lexicon.raw.get("refiners", [])]
 
     def __call__(self, doc: Doc) -> Doc:
         """Annotate ``doc``."""
@@ -80,9 +102,9 @@ class TriggerFinder:
                 trig.type = "MilitaryOperation"  # معركة "ردع العدوان"
             if self._keep(st, trig):
                 if trig.type is None:
-                    self._type_generic(st, trig)
+                    self._type_generic(st, trig, inside)
                 else:
-                    self._refine(st, trig)
+                    self._refine(st, trig, inside)
                 out.append(trig)
             i = end
         return out
@@ -100,7 +122,31 @@ class TriggerFinder:
             return True
         if i > 0 and st.norms[i - 1] in demonstratives:
             return True
+        if self._possessed(st, i):
+            return True  # "جرى اختطافه يوم الأربعاء": his abduction, already told
         return i + 1 < len(st.norms) and st.norms[i + 1] in demonstratives
+
+    def _undergone(self, st: DocState, i: int, s_start: int) -> bool:
+        """Whether a verb of undergoing stands before ``i`` in its clause, its subject
+        between ("تعرضا لهجوم"، "تعرض حاجز لهجوم": an attack that happened)."""
+        undergo = self.lex.tables["undergo_verbs"]
+        for k in range(i - 1, max(s_start, i - UNDERGO_BEFORE) - 1, -1):
+            if st.norms[k] in _CLAUSE_BREAKS:
+                return False
+            if undergo.first(st.keys, k, k + 1) is not None:
+                return True
+        return False
+
+    def _possessed(self, st: DocState, i: int) -> bool:
+        """Whether an event noun carries a possessive pronoun (اختطافه، مداهمته، مقتلهم)."""
+        for form, _ in st.keys[i]:
+            for suffix in self.pronouns:
+                if not form.endswith(suffix) or len(form) - len(suffix) < 3:
+                    continue
+                stem = form[:-len(suffix)]
+                if stem in self.nouns or (stem.endswith("ت") and stem[:-1] + "ه" in self.nouns):
+                    return True
+        return False
 
     def _sentence_range(self, st: DocState, i: int) -> tuple[int, int]:
         return st.sentences[st.sentence_of[i]] if st.sentences else (0, len(st.norms))
@@ -134,9 +180,13 @@ class TriggerFinder:
                 return False
             if hit.kind == "verb" and st.norms[hit.start - 1] in lex.sets["purpose"]:
                 return False  # "to target the PKK's hideouts"
+            if hit.kind == "verb" and st.forms[hit.start] & self.present \
+                    and st.forms[hit.start - 1] & lex.sets["relative_pronouns"]:
+                return False  # "الهجمات التي تستهدف القوات": what is done, no one event
             if hit.kind == "noun" and st.norms[hit.start].startswith("ل") \
                     and not st.norms[hit.start].startswith("لل") \
-                    and (st.norms[hit.start][1:], 1) in st.keys[hit.start]:
+                    and (st.norms[hit.start][1:], 1) in st.keys[hit.start] \
+                    and not self._undergone(st, hit.start, s_start):
                 return False  # "لاعتقال المطلوبين": what was meant, not what happened
         if self._generic(st, hit, s_start, s_end):
             return False
@@ -171,12 +221,15 @@ class TriggerFinder:
                 return False
         return True
 
-    def _refine(self, st: DocState, hit: TriggerHit) -> None:
+    def _refine(self, st: DocState, hit: TriggerHit, inside: dict[int, str]) -> None:
+        """Give a trigger the finer type a weapon or purpose word near it names (see
+        :attr:`row_flags` for rows marked ``generic_only`` and ``outside_names``)."""
         s_start, s_end = self._sentence_range(st, hit.start)
         lo = max(s_start, hit.start - REFINE_BEFORE)
         hi = min(s_end, hit.end + REFINE_AFTER)
-        for rtype, sources, table in self.lex.refiners:
-            if hit.type not in sources:
+        for (rtype, sources, table), (generic_only, outside_names) in zip(
+                self.lex.refiners, self.row_flags, strict=True):
+            if hit.type not in sources or (generic_only and not hit.generic):
                 continue
             for j in range(lo, hi):
                 if hit.start <= j < hit.end:
@@ -185,16 +238,19 @@ class TriggerFinder:
                     if j > hit.end:
                         break
                     continue
+                if outside_names and inside.get(j) in _NAME_KINDS:
+                    continue
                 if table.first(st.keys, j) is not None:
                     hit.type = rtype
                     return
 
-    def _type_generic(self, st: DocState, hit: TriggerHit) -> None:
+    def _type_generic(self, st: DocState, hit: TriggerHit, inside: dict[int, str]) -> None:
         if hit.end < len(st.norms):
             found = self.lex.tables["generic_defaults"].first(st.keys, hit.end, hit.end + 1)
             if found is not None:
                 hit.type = str(found[1])
                 hit.generic = True
+                self._refine(st, hit, inside)
 
 
 @Language.factory("ckg_triggers", default_config={"lang": "ar"})

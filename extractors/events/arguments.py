@@ -16,7 +16,7 @@ import datetime as dt
 from extractors.annotations import CasualtyHit, DocState, MentionHit, TimeHit
 from extractors.attribution import speakers_of
 from extractors.casualties import CIVILIANS
-from extractors.entities import STATE_FORCE
+from extractors.entities import DATELINE, STATE_FORCE
 from extractors.events.drafts import (
     CLAUSE_BREAKS,
     CUE,
@@ -68,6 +68,15 @@ def _latest_year_told(st: DocState) -> dt.date | None:
     return dt.date(max(years), 1, 1) if years else None
 
 
+#: How far back from a time a منذ still opens it: right before a time before the
+#: trigger; anywhere between the trigger and a time after it, within a span.
+SINCE_BEFORE = 3
+SINCE_SPAN = 10
+#: Most tokens from the end of a clause that names only a container to the finer place
+#: the next clause gives for it.
+CONTAINER_FOLLOW = 4
+
+
 class ArgumentReader:
     """Read the time, place, background and name of mentions, and attach casualties."""
 
@@ -89,7 +98,8 @@ class ArgumentReader:
         the event to its month (guidelines: keep an announcement's date to the month);
         a calendar date written out in full ("يوم الاثنين، 13 كانون الأول") is kept."""
         lo, hi = m.window
-        in_sentence = st.in_sentence("times", m.sentence)
+        in_sentence = [t for t in st.in_sentence("times", m.sentence)
+                       if not self._since(st, m, t)]
         in_clause = [t for t in in_sentence if lo <= t.start < hi]
         pool = in_clause or in_sentence
         if not pool:
@@ -124,6 +134,15 @@ class ArgumentReader:
             m.time = TimeHit(m.time.start, m.time.end, value=m.time.value[:7],
                              precision="month")
 
+    def _since(self, st: DocState, m: EventMention, t: TimeHit) -> bool:
+        """Whether a time is where a span starts that the event is compared with ("أعنف
+        هجوم منذ الهزيمة العسكرية لداعش عام 2017"): a منذ between the trigger and the
+        time, or right before the time, dates no happening."""
+        since = self.lex.sets["since"]
+        lo = max(m.trigger.end if t.start >= m.trigger.end else t.start - SINCE_BEFORE,
+                 t.start - SINCE_SPAN)
+        return any(st.forms[k] & since for k in range(max(0, lo), t.start))
+
     def _statement_end(self, st: DocState, start: int, m: EventMention) -> int:
         """The complementizer that ends a statement's own words before the mention's
         trigger ("أعلنت قسد، اليوم، أن …"), or the speaker's end when there is none."""
@@ -146,11 +165,20 @@ class ArgumentReader:
         # (a settlement in brackets names the place just told: "شرقي العاصمة (بغداد)")
         origins = self._origins(st, named)
         places = [h for h in named if h not in origins and not (
-            _bracketed(st, h) and place_rank(h) == 2) and not self._possessor(st, h, named)]
+            _bracketed(st, h) and place_rank(h) == 2) and not self._possessor(st, h, named)
+            and h.mention.label != DATELINE]
         places = places or named
         if not places:
             return
         in_clause = [h for h in places if lo <= h.start < hi]
+        if in_clause and min(place_rank(h) for h in in_clause) == 2:
+            # "هاجموا نقطة في صلاح الدين، في منطقة مطيبيجة": the clause names only the
+            # container; the place in it follows in the next clause
+            nxt = [h for h in places if hi <= h.start and place_rank(h) < 2
+                   and h.start - hi <= CONTAINER_FOLLOW and any(
+                       self.lex.tables["relations"].first(st.keys, k) is not None
+                       for k in range(hi, h.start))]
+            in_clause = in_clause + nxt[:1]
         pool = in_clause or places
         best = min(place_rank(h) for h in pool)
         pool = [h for h in pool if place_rank(h) == best]
@@ -211,7 +239,7 @@ class ArgumentReader:
         old = hit.mention
         mention = Mention(span=Span(a, b, text), kind=old.kind, label=old.label,
                           entity=old.entity, name=text, confidence=old.confidence)
-        return MentionHit(start, end, mention, hit.source)
+        return MentionHit(start, end, mention, hit.source, countryside=True)
 
     @staticmethod
     def _possessor(st: DocState, hit: MentionHit, named: list[MentionHit]) -> bool:

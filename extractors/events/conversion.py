@@ -77,7 +77,8 @@ def to_event(doc: Doc, st: DocState, d: EventDraft,
     # name one where they give no settlement, and the settlement they do name elsewhere
     # is seldom in it)
     coarse = chosen is not None and is_coarse(chosen) and not _outside(st, main, chosen) \
-        and not (chosen.mention.label == "Region" and st.lang == "en")
+        and not (chosen.mention.label == "Region" and st.lang == "en") \
+        and not (chosen.countryside and _seat_of(main, chosen))
     # (a quarter maps to its settlement in background events too)
     if main is not None and (below or not background and (chosen is None or coarse)):
         chosen, relation = main, None if chosen is None else relation
@@ -127,6 +128,16 @@ def _outside(st: DocState, place: MentionHit | None, governorate: MentionHit) ->
         seen.add(key)
         key = st.parents.get(key)
     return True
+
+
+def _seat_of(place: MentionHit | None, countryside: MentionHit) -> bool:
+    """Whether ``place`` is the settlement a countryside is named after (ريف حمص
+    الشمالي and حمص): the countryside lies around it, so the event is not in it."""
+    if place is None:
+        return False
+    name = normalize_text(place.mention.name or place.mention.span.text)
+    return bool(name) and name in normalize_text(countryside.mention.name or "").split(
+        " ", 1)[-1]
 
 
 def _elsewhere(st: DocState, place: MentionHit, main: MentionHit) -> bool:

@@ -7,7 +7,10 @@
 * mentions that say nothing new in a sentence that refers back to an event are part
   of that event (… قتلت خلال المداهمة 5 عناصر في المعركة التي تلت ذلك);
 * a short first line without a full stop is a headline: its events are merged into
-  the body's.
+  the body's;
+* an event told again in other words anywhere in the report, at the same place and
+  time, is merged into the one whose type names the mechanism (the ``restates``
+  table: the explosion a drone strike caused, the arrests of a raid).
 
 Mentions without a time of their own take the day the narrative is at (the last day
 told for a reported event) as a soft time.
@@ -22,6 +25,7 @@ from extractors.events.drafts import (
     INFERRED,
     EventDraft,
     EventMention,
+    add_casualty,
     from_casualties,
     identity,
     is_coarse,
@@ -62,12 +66,32 @@ def _places_may_agree(a: EventDraft, b: EventDraft) -> bool:
         or identity(pa) == identity(pb)
 
 
+def _names_within(parents: dict[str, str], seat: MentionHit, place: MentionHit) -> bool:
+    """Whether ``place`` is a settlement in the container whose name ``seat`` shares
+    ("عملية إنزال في دير الزور" and then "في قرية أم غربة": Deir ez-Zor may be the
+    governorate the village is in). A settlement no list has is taken to be in it."""
+    if seat.container is None or place_rank(place) != 0 or identity(place) == identity(seat):
+        return False
+    key = place.mention.entity
+    if key is None:
+        return True
+    seen: set[str] = set()
+    while key and key not in seen:
+        if key == seat.container:
+            return True
+        seen.add(key)
+        key = parents.get(key)
+    return False
+
+
 class Coreference:
     """Merge the mentions of a report into event drafts."""
 
     def __init__(self, lexicon: Lexicon) -> None:
         """Use the cue tables of ``lexicon`` (``absorbs``, ``both_sides``)."""
         self.lex = lexicon
+        self._parents: dict[str, str] = {}
+        self._st: DocState | None = None
 
     def merge(self, st: DocState, per_sentence: list[list[EventMention]]) -> list[EventDraft]:
         """Event drafts of the whole report, mentions of one happening merged.
@@ -81,6 +105,8 @@ class Coreference:
         headline: list[EventMention] = []
         last_place: tuple[int, MentionHit] | None = None
         in_headline = self._headline_sentences(st)
+        self._parents = st.parents
+        self._st = st
         for index, mentions in enumerate(per_sentence):
             if index < in_headline:
                 headline.extend(mentions)  # told again in the body; merged at the end
@@ -91,7 +117,9 @@ class Coreference:
                 if from_casualties(m) and (drafts or headline) and not self._killer(m):
                     # "The four children killed had been siblings": dead told with no
                     # event word nor anyone who killed them, once an event is told, are
-                    # that event's, not a new one
+                    # that event's, not a new one; the last event takes the toll when it
+                    # has none of that kind yet
+                    self._toll(drafts, m)
                     continue
                 if not m.roles and drafts and self._both_sides(st, m):
                     # "وتبعته اشتباكات بين الطرفين": the sides of the event just told
@@ -131,6 +159,7 @@ class Coreference:
                     last_day = m.time
                 if m.place is not None and place_rank(m.place) == 0 and not m.background:
                     last_place = (index, m.place)
+        drafts = self._restatements(drafts)
         for m in reversed(headline):
             # the headline restates the lead event: a reported one before any background
             told = sorted(drafts, key=lambda d: d.background is True)
@@ -180,6 +209,51 @@ class Coreference:
         absorbs = self.lex.absorbs
         return a.type == b.type or a.type in absorbs.get(b.type or "", ()) \
             or b.type in absorbs.get(a.type or "", ())
+
+    def _restatements(self, drafts: list[EventDraft]) -> list[EventDraft]:
+        """Drafts that tell again, in other words, an event of the report at the same
+        place and time are merged into it (the ``restates`` table: the "attack" a drone
+        strike was, the explosion it caused, the arrests of a raid); the type that names
+        the mechanism is kept, wherever in the report either is told."""
+        kept: list[EventDraft] = []
+        for d in drafts:
+            host = next((k for k in kept if self._restates(k, d)), None)
+            if host is None:
+                kept.append(d)
+                continue
+            keep_type = host.type if d.type in self.lex.restates.get(host.type or "", ()) \
+                else d.type
+            for m in d.mentions:
+                host.add(m)
+            host.type = keep_type
+        return kept
+
+    def _restates(self, a: EventDraft, b: EventDraft) -> bool:
+        if a.type is None or b.type is None or a.type == b.type:
+            return False
+        if b.type not in self.lex.restates.get(a.type, ()) and a.type not in \
+                self.lex.restates.get(b.type, ()):
+            return False
+        if a.place is None or b.place is None or identity(a.place) != identity(b.place):
+            return False
+        if bool(a.background) != bool(b.background):
+            return False
+        if not times_compatible(a.time or a.soft_time, b.time or b.soft_time):
+            return False
+        return self._sides_agree(a, b.mentions[0]) and all(
+            self._sides_agree(a, m) for m in b.mentions)
+
+    @staticmethod
+    def _toll(drafts: list[EventDraft], m: EventMention) -> None:
+        """Give the casualties of a mention read from casualties alone to the event
+        told last, when it has none of their status and the background agrees."""
+        if not drafts or bool(drafts[-1].background) != bool(m.background):
+            return
+        last = drafts[-1]
+        told = {c.status for c in last.casualties}
+        for cas in m.casualties:
+            if cas.status not in told:
+                add_casualty(last.casualties, cas)
 
     @staticmethod
     def _headline_sentences(st: DocState) -> int:
@@ -242,7 +316,11 @@ class Coreference:
         if not m.distinct and not from_casualties(m):
             for d in reversed(drafts[-COREF_WINDOW:]):
                 if self._compatible(d, m):
+                    finer = d.place is not None and m.place is not None \
+                        and _names_within(self._parents, d.place, m.place)
                     d.add(m)
+                    if finer:  # "إنزال في دير الزور" told again "في قرية أم غربة"
+                        d.place, d.relation = m.place, m.relation
                     return
         if not m.distinct:
             for d in reversed(drafts[-INCIDENT_WINDOW:]):
@@ -255,6 +333,16 @@ class Coreference:
         d = EventDraft(m.type, [])
         d.add(m)
         drafts.append(d)
+
+    def _quarter_of(self, quarter: MentionHit, settlement: MentionHit) -> bool:
+        """Whether a place below a settlement (a quarter, a camp, a facility) lies in a
+        settlement: its sentence names that settlement ("انفجار في حي الميسر بحلب" and
+        then "انفجار في حلب" tell one event)."""
+        if place_rank(quarter) != 1 or place_rank(settlement) != 0 or self._st is None:
+            return False
+        key = identity(settlement)
+        return any(identity(h) == key for h in self._st.in_sentence(
+            "mentions", self._st.sentence_of[quarter.start]) if h.mention.kind == "place")
 
     def _antecedent(self, drafts: list[EventDraft], m: EventMention) -> EventDraft | None:
         for d in reversed(drafts[-COREF_WINDOW:]):
@@ -329,6 +417,10 @@ class Coreference:
         if not times_compatible(d.time or d.soft_time, m.time or m.soft_time):
             return False
         if d.place is not None and m.place is not None and identity(d.place) != identity(
-                m.place) and not (is_coarse(d.place) or is_coarse(m.place)):
+                m.place) and not (is_coarse(d.place) or is_coarse(m.place)) \
+                and not _names_within(self._parents, d.place, m.place) \
+                and not _names_within(self._parents, m.place, d.place) \
+                and not self._quarter_of(d.place, m.place) \
+                and not self._quarter_of(m.place, d.place):
             return False
         return not self._background_conflict(d, m) and self._sides_agree(d, m)

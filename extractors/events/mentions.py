@@ -26,6 +26,12 @@ def tally_start(st: DocState, lex: Lexicon, index: int) -> int | None:
     since = {k for k in range(s_start, s_end) if st.forms[k] & lex.sets["tally_since"]}
     dated = {k for t in st.in_sentence("times", index) for k in range(t.start, t.end)}
     found: int | None = None
+    first = next((k for k in range(s_start, s_end) if st.norms[k].strip()), s_end)
+    if first < s_end and lex.tables["tally_continued"].first(st.keys, first) is not None:
+        before = _previous_sentence(st, index)
+        if before is not None and tally_start(st, lex, before) is not None:
+            cache[index] = first  # "وجميعها تمت عبر هجمات …": the tally goes on
+            return first
     for k in range(s_start, s_end):
         if openers.first(st.keys, k) is not None:
             found = k
@@ -56,6 +62,15 @@ def _count(st: DocState, lex: Lexicon, k: int) -> int:
         return int(norm)
     word = lex.tables["number_words"].first(st.keys, k, k + 1)
     return int(word[1]) if word is not None else 0
+
+
+def _previous_sentence(st: DocState, index: int) -> int | None:
+    """The sentence before ``index`` that holds words (empty lines skipped)."""
+    for before in range(index - 1, -1, -1):
+        start, end = st.sentences[before]
+        if any(w.strip() for w in st.norms[start:end]):
+            return before
+    return None
 
 
 def furniture(st: DocState, lex: Lexicon) -> frozenset[int]:
@@ -151,7 +166,10 @@ class MentionFinder:
                    for j in range(*window)):
                 continue
             mention = EventMention(trig.type, trig, index, window, anaphoric=trig.definite)
+            # (a definite one only right after the trigger, "المداهمة الثانية": further on
+            # it goes with another noun, "في حي الأمين الثانية")
             mention.distinct = any(st.forms[j] & self.lex.sets["distinct"]
+                                   and (j == trig.end or not st.norms[j].startswith("ال"))
                                    for j in range(trig.end, min(window[1], trig.end + 6)))
             mentions.append(mention)
         return mentions
@@ -181,7 +199,9 @@ class MentionFinder:
                                   if identity(r[0]) not in {identity(h) for h, _, _ in host.roles})
                 host.window = (min(host.window[0], m.window[0]), max(host.window[1],
                                                                       m.window[1]))
-                host.anaphoric = host.anaphoric or m.anaphoric
+                # "استهدفت طائرة سيارة … وأسفر الاستهداف عن …": a definite mention after a
+                # verb that tells the event refers back to that verb, not to an earlier event
+                host.anaphoric = host.anaphoric or (m.anaphoric and host.trigger.kind != "verb")
         return kept
 
     def _may_join(self, st: DocState, host: EventMention, m: EventMention) -> bool:
