@@ -880,6 +880,16 @@ def test_many_acts_counted_together_are_a_statistic(nlp_en) -> None:  # type: ig
     assert [e.type for e in report.events] == ["Attack"]
 
 
+@pytest.mark.parametrize("lang, text, kind", [
+    ("en", "Russian jets carried out 20 airstrikes on Idlib on Monday.", "Airstrike"),
+    ("ar", "شنت طائرات التحالف 12 غارة على مدينة الرقة يوم الاثنين.", "Airstrike"),
+])
+def test_many_acts_on_a_day_told_are_one_happening(nlp_en, nlp_ar, lang: str, text: str,  # type: ignore[no-untyped-def]
+                                                   kind: str) -> None:
+    report = run(nlp_en if lang == "en" else nlp_ar, text)
+    assert [e.type for e in report.events] == [kind]
+
+
 def test_gunned_down_is_a_killing_by_gunfire(nlp_en) -> None:  # type: ignore[no-untyped-def]
     report = run(nlp_en, "An SDF fighter was gunned down outside his home in Raqqa on "
                          "Sunday.")

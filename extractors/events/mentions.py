@@ -41,17 +41,18 @@ def tally_start(st: DocState, lex: Lexicon, index: int) -> int | None:
         # wounded in an attack, no count of attacks)
         counted = (count >= 2 and k + 1 < s_end
                    and st.norms[k + 1] in lex.sets["counted_acts"])
-        # "63 attacks left 19 dead": many acts counted together are a statistic
+        # "63 attacks left 19 dead": many acts counted together, on no day told, are a
+        # statistic ("شنت الطائرات 12 غارة على الرقة يوم الاثنين" is one day's strikes)
         if markers.first(st.keys, k) is not None or (counted and (
-                since or count >= TALLY_ACTS)):
+                since or count >= TALLY_ACTS and not dated)):
             found = next((a for a, b in _clauses(st, s_start, s_end) if a <= k < b), k)
             break
     cache[index] = found
     return found
 
 
-#: From this many acts counted together ("Six attacks left …"), a sentence is a
-#: statistic even without a "since".
+#: From this many acts counted together ("Six attacks left …"), a sentence that tells
+#: no day is a statistic even without a "since".
 TALLY_ACTS = 5
 
 
