@@ -27,6 +27,7 @@ from typing import IO, Any, cast
 
 import pyoxigraph as ox
 
+from kg.graph.remote import ServerFailure, StoreUnreachable
 from kg.graph.store import GraphStore, StoreError
 from ontology.namespace import PREFIXES
 from server.policy import tokenize
@@ -284,7 +285,7 @@ def _write_outcome(store: GraphStore, job: Job) -> Answer:
     done: Answer = {"ok": True, "body": b"", "status": 204}
     if kind == "update":
         mark = f"ASK {{ {_write_mark(write['write_id'])} }}"
-        marked = bool(store.raw.query(mark))
+        marked = bool(store.query(mark, union_default_graph=False))
         if marked:
             store.update("DELETE DATA { " + _write_mark(write["write_id"]) + " }")
         return {"ok": True, "applied": int(marked), "total": 1, "answer": done}
@@ -309,7 +310,7 @@ def _write_outcome(store: GraphStore, job: Job) -> Answer:
 
 def _holds(store: GraphStore, name: Any, quads: list[ox.Quad], *, exact: bool) -> bool:
     """Whether graph ``name`` has every ground quad of ``quads`` (and, if ``exact``, no more)."""
-    have = set(store.raw.quads_for_pattern(None, None, None, name))
+    have = set(store.match(graph=name))
     ground = [q for q in quads if not isinstance(q.subject, ox.BlankNode)
               and not isinstance(q.object, ox.BlankNode)]
     if any(q not in have for q in ground):
@@ -326,7 +327,7 @@ def _graph_get(store: GraphStore, job: Job) -> Answer:
     name = _graph_name(job)
     if isinstance(name, ox.NamedNode) and not store.has_graph(name.value):
         return _error("not_found", f"no graph <{name.value}> in this store")
-    quads = list(store.raw.quads_for_pattern(None, None, None, name))
+    quads = list(store.match(graph=name))
     return {"ok": True, "body": graph_bytes(quads, job["graph_format"])}
 
 
@@ -460,6 +461,16 @@ def run_job(store: GraphStore, job: Job) -> Answer:
         return {"ok": False, "code": "offline",
                 "message": "this server makes no outbound requests (SERVICE and LOAD are "
                            "refused)", "detail": str(exc)}
+    except StoreUnreachable as exc:  # a store on a SPARQL server (kg.graph.remote)
+        return {"ok": False, "code": "store_unavailable",
+                "message": "the store does not answer; try again shortly", "detail": str(exc)}
+    except ServerFailure as exc:
+        if exc.status >= 500 and job.get("kind") in EVALUATION_ERRORS:
+            # how a SPARQL server says it could not evaluate a well-formed request
+            return {"ok": False, "code": "evaluation", "detail": str(exc),
+                    "message": EVALUATION_ERRORS[job["kind"]]}
+        return {"ok": False, "code": "store", "message": "the store could not do this",
+                "detail": str(exc)}
     except (StoreError, OSError) as exc:
         return {"ok": False, "code": "store", "message": "the store could not do this",
                 "detail": str(exc)}
