@@ -31,6 +31,7 @@ import datetime as dt
 import hashlib
 import json
 import sqlite3
+from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
 from types import TracebackType
@@ -168,6 +169,19 @@ class Ledger:
         now = dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
         self._db.execute("INSERT OR REPLACE INTO reports VALUES (?, ?, ?, ?, ?, ?)",
                          (key, digest, self.version, graph, origin, now))
+
+    def record_many(self, rows: Iterable[tuple[str, str, str, str]]) -> None:
+        """:meth:`record` for several reports ``(key, digest, graph, origin)``, one commit."""
+        now = dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
+        self._db.execute("BEGIN")
+        try:
+            self._db.executemany("INSERT OR REPLACE INTO reports VALUES (?, ?, ?, ?, ?, ?)",
+                                 [(key, digest, self.version, graph, origin, now)
+                                  for key, digest, graph, origin in rows])
+        except BaseException:
+            self._db.execute("ROLLBACK")
+            raise
+        self._db.execute("COMMIT")
 
     def close(self) -> None:
         """Close the file."""
