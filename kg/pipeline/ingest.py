@@ -565,12 +565,23 @@ def ingest(
     start = inline(process) if workers is None else workers.submit
     window, batch = (1, 1) if workers is None else (workers.window, workers.batch)
 
-    def submit(documents: list[Document]) -> Future:
-        return start(documents, [now() for _ in documents])
-
     # the ontology and KB graphs are (re)loaded before the first report, not for a
     # batch in which nothing could be read
     static_pending = True
+
+    def load_static_graphs() -> None:
+        nonlocal static_pending
+        if static_pending and isinstance(process, Processor):
+            ensure_static_graphs(store, process)
+        static_pending = False
+
+    def submit(documents: list[Document]) -> Future:
+        future = start(documents, [now() for _ in documents])
+        if workers is not None:
+            # while the workers load their pipelines for the first documents (a second
+            # or two), not after: they would wait for the writer meanwhile
+            load_static_graphs()
+        return future
     summary = IngestSummary()
     seen: dict[str, str] = {}
     fingerprints: dict[int, tuple[str, str]] = {}
@@ -603,9 +614,7 @@ def ingest(
         elif result is SKIPPED:
             summary.skipped += 1
         else:
-            if static_pending and isinstance(process, Processor):
-                ensure_static_graphs(store, process)
-            static_pending = False
+            load_static_graphs()
             writer.add(item, result, fingerprints.get(id(item)))
         fingerprints.pop(id(item), None)
         if progress is not None:
