@@ -22,7 +22,7 @@ from pyoxigraph import Literal, NamedNode, Quad, RdfFormat, parse
 
 from kg.core import iris
 from kg.core.model import Document, Report
-from kg.graph.store import GraphStore, StoreError, has_blank_nodes
+from kg.graph.store import GraphStore, Statements, StoreError, has_blank_nodes
 from kg.pipeline.ledger import Ledger, content_hash, report_key
 from kg.pipeline.pool import (
     Extracted,
@@ -477,6 +477,16 @@ def _stored_version(store: GraphStore, graph: str) -> str | None:
     return None
 
 
+def _write_static(store: GraphStore, graph: str, quads: list[Quad]) -> None:
+    """Replace a static graph; a new one (a fresh store) is loaded as N-Quads, which
+    takes the engine a fraction of the time of parsing a 30,000-statement update."""
+    statements = Statements.of(quads)
+    if store.has_graph(graph) or has_blank_nodes(statements):
+        store.replace_graph(graph, statements)
+    else:
+        store.add_graphs([(graph, statements)])
+
+
 def ensure_static_graphs(store: GraphStore, processor: Processor | None = None) -> list[str]:
     """Load (or refresh) the ontology graph (with its code lists) and the KB graph.
 
@@ -496,7 +506,7 @@ def ensure_static_graphs(store: GraphStore, processor: Processor | None = None) 
         quads = [Quad(t.subject, t.predicate, t.object, graph)
                  for path in files for t in parse(path=str(path), format=RdfFormat.TURTLE)]
         quads.append(_version_quad(iris.ONTOLOGY_GRAPH, version))
-        store.replace_graph(iris.ONTOLOGY_GRAPH, quads)
+        _write_static(store, iris.ONTOLOGY_GRAPH, quads)
         written.append(iris.ONTOLOGY_GRAPH)
     try:
         from kg.linking.kb import kb_version
@@ -508,7 +518,7 @@ def ensure_static_graphs(store: GraphStore, processor: Processor | None = None) 
     if _stored_version(store, iris.KB_GRAPH) != version:
         quads = list(kb_quads(kb))
         quads.append(_version_quad(iris.KB_GRAPH, version))
-        store.replace_graph(iris.KB_GRAPH, quads)
+        _write_static(store, iris.KB_GRAPH, quads)
         written.append(iris.KB_GRAPH)
     return written
 

@@ -33,6 +33,7 @@ import json
 import sqlite3
 from collections.abc import Iterable
 from functools import lru_cache
+from importlib import metadata
 from pathlib import Path
 from types import TracebackType
 
@@ -108,10 +109,10 @@ def pipeline_version() -> str:
     the linker, the data model, the RDF mapping and the ontology, so that any change to
     them (an upgrade, a local edit) makes ``kg ingest`` extract every report again.
     """
-    import spacy
-
+    # spaCy's version without importing it: a writer whose extraction runs in other
+    # processes never needs spaCy itself (its import takes most of a second)
     root = Path(__file__).resolve().parent.parent.parent
-    digest = hashlib.sha256(f"spacy {spacy.__version__}".encode())
+    digest = hashlib.sha256(f"spacy {metadata.version('spacy')}".encode())
     files: set[Path] = {root / name for name in _PIPELINE_FILES}
     for folder, patterns in _PIPELINE_PARTS:
         for pattern in patterns:
