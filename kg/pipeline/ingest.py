@@ -592,6 +592,7 @@ def ingest(
             # or two), not after: they would wait for the writer meanwhile
             load_static_graphs()
         return future
+
     summary = IngestSummary()
     seen: dict[str, str] = {}
     fingerprints: dict[int, tuple[str, str]] = {}
@@ -666,11 +667,11 @@ class _Writer:
     ``INSERT DATA`` in one transaction. Reports whose graphs are new are held until
     :data:`GROUP_REPORTS` of them (or :data:`GROUP_STATEMENTS` statements) wait, then
     written in one transaction (:meth:`GraphStore.add_graphs`), which costs the
-    writer about a third less per report than a transaction each. Each report is
-    still whole or absent; a group is too. Ledger rows are written after the commit,
-    so a batch killed before it has the group's reports done again on the next run
-    (and a group that fails is written again report by report, so that only the
-    reports at fault fail).
+    writer about a fifth less per report than a transaction each
+    (``bench/bench_writer.py``). Each report is still whole or absent; a group is
+    too. Ledger rows are written after the commit, so a batch killed before it has
+    the group's reports done again on the next run (and a group that fails is
+    written again report by report, so that only the reports at fault fail).
     """
 
     def __init__(self, store: GraphStore, summary: IngestSummary, seen: dict[str, str],
