@@ -28,7 +28,7 @@ from typing import IO, Any, cast
 import pyoxigraph as ox
 
 from kg.graph.remote import ServerFailure, StoreUnreachable
-from kg.graph.store import GraphStore, StoreError
+from kg.graph.store import GraphStore, Statements, StoreError
 from ontology.namespace import PREFIXES
 from server.policy import tokenize
 
@@ -293,7 +293,7 @@ def _write_outcome(store: GraphStore, job: Job) -> Answer:
         name = _graph_name(write)
         gone = isinstance(name, ox.NamedNode) and not store.has_graph(name.value)
         return {"ok": True, "applied": int(gone), "total": 1, "answer": done}
-    if kind == "replace_graphs":
+    if kind in ("replace_graphs", "add_graphs"):
         applied = total = 0  # graphs written, statements they hold
         for graph, nquads in write["graphs"].items():
             quads = list(ox.parse(nquads, ox.RdfFormat.N_QUADS))
@@ -388,6 +388,14 @@ def _replace_graphs(store: GraphStore, job: Job) -> Answer:
     return {"ok": True, "quads": total}
 
 
+def _add_graphs(store: GraphStore, job: Job) -> Answer:
+    """Write new named graphs sent as N-Triples lines, all in one transaction
+    (ingestion over HTTP: :meth:`kg.graph.store.GraphStore.add_graphs`)."""
+    graphs = [(graph, Statements(tuple(text.splitlines())))
+              for graph, text in job["graphs"].items()]
+    return {"ok": True, "quads": store.add_graphs(graphs)}
+
+
 def _has_graphs(store: GraphStore, job: Job) -> Answer:
     return {"ok": True, "present": [g for g in job["graphs"] if store.has_graph(g)]}
 
@@ -434,6 +442,7 @@ JOBS: dict[str, Callable[[GraphStore, Job], Answer]] = {
     "graph_post": _graph_write,
     "graph_delete": _graph_delete,
     "replace_graphs": _replace_graphs,
+    "add_graphs": _add_graphs,
     "has_graphs": _has_graphs,
     "count": _count,
     "flush": _flush,

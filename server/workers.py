@@ -54,7 +54,7 @@ READ_ONLY_JOBS = frozenset({"query", "graph_get", "has_graphs", "count", "stats"
 
 #: Job kinds that change the store: each one makes remembered answers stale.
 WRITE_JOBS = frozenset({"update", "graph_put", "graph_post", "graph_delete",
-                        "replace_graphs"})
+                        "replace_graphs", "add_graphs"})
 
 #: Most answers :meth:`WorkerPool.run_remembered` keeps (VoID per format and base URL …).
 REMEMBERED_ANSWERS = 64

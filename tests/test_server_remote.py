@@ -11,6 +11,7 @@ token and land there, ``SERVICE`` is refused before anything leaves, and a query
 from __future__ import annotations
 
 import socket
+import subprocess
 import threading
 import time
 from collections.abc import Iterator
@@ -28,6 +29,7 @@ from kg.graph.remote import RemoteStore
 from tests.conftest import (
     SERVER_SAMPLE,
     SERVER_TOKEN,
+    oxigraph_binary,
     start_oxigraph,
     start_server,
     stop_server,
@@ -234,3 +236,39 @@ def test_serve_refuses_a_server_that_does_not_answer(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["--config", str(config), "serve", "--store",
                                        f"http://127.0.0.1:{free_port()}/query"])
     assert result.exit_code == 1 and "does not answer" in result.output, result.output
+
+
+def test_a_store_server_that_stops_answering_is_503_then_back(tmp_path: Path) -> None:
+    folder = tmp_path / "served"
+    oxigraph, store_url = start_oxigraph(folder)
+    process, url = start_server(store_url, tmp_path)  # type: ignore[arg-type]
+    try:
+        ask = {"query": "ASK {}"}
+        assert requests.get(url + "/sparql", params=ask, timeout=30).status_code == 200
+        oxigraph.terminate()
+        oxigraph.wait(30)
+        down = requests.get(url + "/sparql", params=ask, timeout=30)
+        assert down.status_code == 503
+        assert down.json()["error"]["code"] == "store_unavailable"
+        assert "127.0.0.1" not in down.text
+        # the same server again on the same port: the front end answers again
+        port = store_url.split(":")[2].split("/")[0]
+        again = subprocess.Popen([str(oxigraph_binary()), "serve", "--location", str(folder),
+                                  "--bind", f"127.0.0.1:{port}"],
+                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        try:
+            deadline = time.monotonic() + 30
+            while True:
+                back = requests.get(url + "/sparql", params=ask, timeout=30)
+                if back.status_code == 200 or time.monotonic() > deadline:
+                    break
+                time.sleep(0.2)
+            assert back.status_code == 200
+        finally:
+            again.terminate()
+            again.wait(30)
+    finally:
+        stop_server(process)
+        if oxigraph.poll() is None:
+            oxigraph.terminate()
+            oxigraph.wait(30)
