@@ -30,7 +30,7 @@ from kg.pipeline.ingest import (
     read_documents,
 )
 from kg.pipeline.ledger import LEDGER_FILE, Ledger
-from kg.pipeline.pool import Extracted, plan_jobs
+from kg.pipeline.pool import WORKER_NICENESS, Extracted, ProcessPool, plan_jobs
 from tests.scale_corpus import write_corpus
 
 GENERATED_AT = "<http://www.w3.org/ns/prov#generatedAtTime>"
@@ -211,6 +211,12 @@ def test_a_group_that_fails_is_written_report_by_report(tmp_path: Path) -> None:
 
 
 # --------------------------------------------------------------------------- parallel
+
+
+def test_extraction_processes_run_below_the_writer_priority() -> None:
+    with ProcessPool(1, Plain) as pool:
+        niceness = pool._executor.submit(os.nice, 0).result(timeout=120)
+    assert niceness == min(19, os.nice(0) + WORKER_NICENESS)
 
 
 def test_plan_jobs_never_starts_more_processes_than_useful() -> None:
