@@ -18,7 +18,7 @@ import click
 
 from kg import __version__
 from kg.core.settings import Settings, SettingsError, load_settings, settings_help
-from kg.graph.store import GraphStore, StoreError, open_store
+from kg.graph.store import GraphStore, StoreError
 
 EXAMPLE_QUERY = """PREFIX ckg: <https://w3id.org/conflict-kg/ontology#>
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
@@ -39,15 +39,12 @@ def settings_for(ctx: click.Context, **overrides: Any) -> Settings:
 
 @contextmanager
 def opened_store(settings: Settings, *, read_only: bool = False) -> Iterator[GraphStore]:
-    from kg.graph.remote import RemoteStore, is_url
+    from kg.graph.remote import open_location
 
     try:
-        if is_url(settings.store):
-            store: GraphStore = RemoteStore(settings.store, read_only=read_only,
-                                            update_url=settings.store_update_url,
-                                            graph_url=settings.store_graph_url)
-        else:
-            store = open_store(settings.store, read_only=read_only)
+        store = open_location(settings.store, read_only=read_only,
+                              update_url=settings.store_update_url,
+                              graph_url=settings.store_graph_url)
     except StoreError as exc:
         raise click.ClickException(str(exc)) from None
     try:

@@ -9,6 +9,7 @@ from typing import Any
 from flask import Flask
 
 from kg.core.settings import Settings
+from kg.graph.remote import is_url
 from kg.graph.store import ensure_store
 from server.context import ServerState, accepts_writes
 
@@ -19,8 +20,9 @@ def create_app(settings: Settings, *, pool: Any = None) -> Flask:
     Args:
         settings: the resolved settings (store, limits, auth, CORS, ...).
         pool: a :class:`server.workers.WorkerPool` to use (every job goes to it); by
-            default one is started on ``settings.store`` (and stopped when the process
-            exits), read-only unless the settings allow writes.
+            default one is started on ``settings.store`` — a folder, or a SPARQL 1.1
+            server's query URL — (and stopped when the process exits), read-only
+            unless the settings allow writes.
 
     Returns:
         The Flask app; ``app.extensions["kg"]`` is its :class:`ServerState`.
@@ -40,16 +42,22 @@ def create_app(settings: Settings, *, pool: Any = None) -> Flask:
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
     reader = None
     if pool is None:
-        path = Path(settings.store).expanduser()
         read_only = not accepts_writes(settings)
-        if read_only:
-            ensure_store(path)  # a read-only open needs a store to be there
-            reader = LocalReader(path)
-        pool = WorkerPool(path, slots=settings.max_concurrent_queries,
+        remote = is_url(settings.store)
+        location: str | Path = settings.store
+        if not remote:
+            location = Path(settings.store).expanduser()
+            if read_only:
+                ensure_store(location)  # a read-only open needs a store to be there
+                reader = LocalReader(location)
+        # A server store: the workers forward jobs to it over HTTP, so they keep their
+        # network (see docs/server.md, "A store on a SPARQL server").
+        pool = WorkerPool(location, slots=settings.max_concurrent_queries,
                           timeout=settings.query_timeout, read_only=read_only,
-                          offline=not settings.allowed_service_endpoints,
+                          offline=not settings.allowed_service_endpoints and not remote,
                           client_slots=settings.client_query_slots,
-                          memory_limit=max(0, settings.query_memory_limit) << 20)
+                          memory_limit=max(0, settings.query_memory_limit) << 20,
+                          urls=(settings.store_update_url, settings.store_graph_url))
         atexit.register(pool.close)
     app.extensions["kg"] = ServerState(settings=settings, pool=pool, reader=reader)
     register_error_handlers(app)

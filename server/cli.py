@@ -22,13 +22,8 @@ from kg.core.settings import Settings
 
 def serve_settings(settings: Settings) -> None:
     """Serve the endpoint with ``settings`` until interrupted, printing where it listens."""
-    from kg.graph.remote import is_url
+    from kg.graph.store import StoreError
     from server.wsgi import serve as run_server
-
-    if is_url(settings.store):
-        raise click.UsageError(
-            f"kg serve serves an on-disk store; {settings.store} is a SPARQL server already: "
-            "query it there (the kg commands take it as --store)")
 
     def ready(url: str) -> None:
         click.echo(f"SPARQL endpoint: {url}/sparql")
@@ -39,7 +34,10 @@ def serve_settings(settings: Settings) -> None:
                    "<https://w3id.org/conflict-kg/ontology#reportedIn> ?r } GROUP BY ?type'")
         click.echo("Press Ctrl+C to stop.")
 
-    run_server(settings, ready=ready)
+    try:
+        run_server(settings, ready=ready)
+    except StoreError as exc:
+        raise click.ClickException(str(exc)) from None
 
 
 @click.command()

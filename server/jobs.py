@@ -27,7 +27,8 @@ from typing import IO, Any, cast
 
 import pyoxigraph as ox
 
-from kg.graph.store import GraphStore, StoreError
+from kg.graph.remote import ServerFailure, StoreUnreachable
+from kg.graph.store import GraphStore, Statements, StoreError
 from ontology.namespace import PREFIXES
 from server.policy import tokenize
 
@@ -284,7 +285,7 @@ def _write_outcome(store: GraphStore, job: Job) -> Answer:
     done: Answer = {"ok": True, "body": b"", "status": 204}
     if kind == "update":
         mark = f"ASK {{ {_write_mark(write['write_id'])} }}"
-        marked = bool(store.raw.query(mark))
+        marked = bool(store.query(mark, union_default_graph=False))
         if marked:
             store.update("DELETE DATA { " + _write_mark(write["write_id"]) + " }")
         return {"ok": True, "applied": int(marked), "total": 1, "answer": done}
@@ -292,7 +293,7 @@ def _write_outcome(store: GraphStore, job: Job) -> Answer:
         name = _graph_name(write)
         gone = isinstance(name, ox.NamedNode) and not store.has_graph(name.value)
         return {"ok": True, "applied": int(gone), "total": 1, "answer": done}
-    if kind == "replace_graphs":
+    if kind in ("replace_graphs", "add_graphs"):
         applied = total = 0  # graphs written, statements they hold
         for graph, nquads in write["graphs"].items():
             quads = list(ox.parse(nquads, ox.RdfFormat.N_QUADS))
@@ -309,7 +310,7 @@ def _write_outcome(store: GraphStore, job: Job) -> Answer:
 
 def _holds(store: GraphStore, name: Any, quads: list[ox.Quad], *, exact: bool) -> bool:
     """Whether graph ``name`` has every ground quad of ``quads`` (and, if ``exact``, no more)."""
-    have = set(store.raw.quads_for_pattern(None, None, None, name))
+    have = set(store.match(graph=name))
     ground = [q for q in quads if not isinstance(q.subject, ox.BlankNode)
               and not isinstance(q.object, ox.BlankNode)]
     if any(q not in have for q in ground):
@@ -326,7 +327,7 @@ def _graph_get(store: GraphStore, job: Job) -> Answer:
     name = _graph_name(job)
     if isinstance(name, ox.NamedNode) and not store.has_graph(name.value):
         return _error("not_found", f"no graph <{name.value}> in this store")
-    quads = list(store.raw.quads_for_pattern(None, None, None, name))
+    quads = list(store.match(graph=name))
     return {"ok": True, "body": graph_bytes(quads, job["graph_format"])}
 
 
@@ -387,6 +388,14 @@ def _replace_graphs(store: GraphStore, job: Job) -> Answer:
     return {"ok": True, "quads": total}
 
 
+def _add_graphs(store: GraphStore, job: Job) -> Answer:
+    """Write new named graphs sent as N-Triples lines, all in one transaction
+    (ingestion over HTTP: :meth:`kg.graph.store.GraphStore.add_graphs`)."""
+    graphs = [(graph, Statements(tuple(text.splitlines())))
+              for graph, text in job["graphs"].items()]
+    return {"ok": True, "quads": store.add_graphs(graphs)}
+
+
 def _has_graphs(store: GraphStore, job: Job) -> Answer:
     return {"ok": True, "present": [g for g in job["graphs"] if store.has_graph(g)]}
 
@@ -433,6 +442,7 @@ JOBS: dict[str, Callable[[GraphStore, Job], Answer]] = {
     "graph_post": _graph_write,
     "graph_delete": _graph_delete,
     "replace_graphs": _replace_graphs,
+    "add_graphs": _add_graphs,
     "has_graphs": _has_graphs,
     "count": _count,
     "flush": _flush,
@@ -460,6 +470,16 @@ def run_job(store: GraphStore, job: Job) -> Answer:
         return {"ok": False, "code": "offline",
                 "message": "this server makes no outbound requests (SERVICE and LOAD are "
                            "refused)", "detail": str(exc)}
+    except StoreUnreachable as exc:  # a store on a SPARQL server (kg.graph.remote)
+        return {"ok": False, "code": "store_unavailable",
+                "message": "the store does not answer; try again shortly", "detail": str(exc)}
+    except ServerFailure as exc:
+        if exc.status >= 500 and job.get("kind") in EVALUATION_ERRORS:
+            # how a SPARQL server says it could not evaluate a well-formed request
+            return {"ok": False, "code": "evaluation", "detail": str(exc),
+                    "message": EVALUATION_ERRORS[job["kind"]]}
+        return {"ok": False, "code": "store", "message": "the store could not do this",
+                "detail": str(exc)}
     except (StoreError, OSError) as exc:
         return {"ok": False, "code": "store", "message": "the store could not do this",
                 "detail": str(exc)}

@@ -13,17 +13,17 @@ deterministic), so a client may retry a batch that failed half-way.
 from __future__ import annotations
 
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any, cast
 
 import pyoxigraph as ox
 from flask import Blueprint, Response, jsonify, request
 
-from kg.graph.store import Statements
+from kg.graph.store import Statements, StoreError
 from server.access import read_body, require_writer
 from server.context import state
-from server.errors import BadRequest, UnsupportedMediaType
+from server.errors import ApiError, BadRequest, UnsupportedMediaType
 from server.jobs import graph_bytes
 from server.sparql import JOB_ERRORS
 from server.workers import WorkerPool, run_checked
@@ -80,6 +80,21 @@ class PoolStore:
         else:
             nquads = graph_bytes(list(quads), "N_QUADS")
         return int(self._run({"kind": "replace_graphs", "graphs": {graph: nquads}})["quads"])
+
+    def add_graphs(self, graphs: Sequence[tuple[str, Statements]]) -> int:
+        """Write new named graphs in one transaction; returns the statements written.
+
+        Raises:
+            StoreError: the store could not write them (nothing changed).
+        """
+        job = {"kind": "add_graphs",
+               "graphs": {graph: "\n".join(st.lines) + "\n" for graph, st in graphs}}
+        try:
+            return int(self._run(job)["quads"])
+        except ApiError as exc:
+            if exc.code != "store":  # a time limit, an interrupted worker …: as they are
+                raise
+            raise StoreError(f"could not write {len(graphs)} graphs") from None
 
     def flush(self) -> None:
         """Ask the worker to write buffered data to disk."""

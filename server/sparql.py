@@ -31,6 +31,7 @@ from server.context import ServerState, state
 from server.dataset import check_update, names_dataset, with_using
 from server.describe import service_description
 from server.errors import (
+    ApiError,
     BadRequest,
     ForbiddenOperation,
     NotAcceptable,
@@ -58,6 +59,8 @@ JOB_ERRORS: dict[str, Any] = {
     "unsupported_media_type": UnsupportedMediaType,
     "evaluation": lambda message: BadRequest(message, code="evaluation_failed"),
     "offline": ForbiddenOperation,
+    "store_unavailable": lambda message: ApiError(message, status=503, code="store_unavailable",
+                                                  headers={"Retry-After": "1"}),
 }
 
 

@@ -54,7 +54,7 @@ READ_ONLY_JOBS = frozenset({"query", "graph_get", "has_graphs", "count", "stats"
 
 #: Job kinds that change the store: each one makes remembered answers stale.
 WRITE_JOBS = frozenset({"update", "graph_put", "graph_post", "graph_delete",
-                        "replace_graphs"})
+                        "replace_graphs", "add_graphs"})
 
 #: Most answers :meth:`WorkerPool.run_remembered` keeps (VoID per format and base URL …).
 REMEMBERED_ANSWERS = 64
@@ -182,17 +182,21 @@ def _serve_slot(store: Any, conn: Connection) -> None:
 
 
 def worker_main(path: str, slots: list[Connection], control: Connection,
-                read_only: bool = False, offline: bool = False) -> None:
+                read_only: bool = False, offline: bool = False,
+                urls: tuple[str | None, str | None] = (None, None)) -> None:
     """Entry point of a worker process: wait to be promoted, open the store, serve slots.
 
     Args:
-        path: the store folder.
+        path: the store folder, or the query URL of a SPARQL 1.1 server
+            (:class:`kg.graph.remote.RemoteStore`: every job becomes HTTP requests to it).
         slots: one pipe end per slot.
         control: the pipe the web process promotes (``"open"``) and watches us on.
         read_only: open the store read-only (the server accepts no writes).
         offline: give up network access before anything else (:mod:`server.sandbox`).
+        urls: a server store's update and Graph Store URLs, when not guessed.
     """
-    from kg.graph.store import StoreLockedError, open_store
+    from kg.graph.remote import open_location
+    from kg.graph.store import StoreLockedError
     from server.sandbox import deny_network
 
     # First, while this process has one thread; the filter covers threads started later.
@@ -211,7 +215,10 @@ def worker_main(path: str, slots: list[Connection], control: Connection,
     started = time.monotonic()
     while True:
         try:
-            store = open_store(path, read_only=read_only)
+            # a server store is not asked anything yet: a server that is down for a
+            # while fails the jobs sent meanwhile, not the worker
+            store = open_location(path, read_only=read_only, update_url=urls[0],
+                                  graph_url=urls[1], check=False)
             break
         except StoreLockedError:
             if time.monotonic() - started > OPEN_RETRY_SECONDS:
@@ -275,7 +282,9 @@ class WorkerPool:
     """Runs jobs in a killable worker process that owns the store.
 
     Args:
-        store_path: the store folder.
+        store_path: the store folder, or the query URL of a SPARQL 1.1 server (the
+            worker then forwards every job to it over HTTP; killing the worker drops
+            the connection of a request that ran too long).
         slots: most jobs running at once (``max_concurrent_queries``).
         timeout: seconds a job may run before the worker is killed.
         queue_wait: seconds a job may wait for a free slot before ``Busy``.
@@ -289,13 +298,16 @@ class WorkerPool:
         memory_limit: bytes of resident memory the worker may use while jobs run;
             over it, the worker is stopped and its jobs are answered ``503
             memory_limit``. 0: no limit.
+        urls: a server store's update and Graph Store URLs (``None``: guessed).
     """
 
     def __init__(self, store_path: str | Path, *, slots: int, timeout: float,
                  queue_wait: float = 5.0, read_only: bool = False,
                  offline: bool = True, client_slots: int = 0,
-                 memory_limit: int = 0) -> None:
+                 memory_limit: int = 0,
+                 urls: tuple[str | None, str | None] = (None, None)) -> None:
         self.store_path = str(store_path)
+        self.urls = urls
         self.read_only = read_only
         self.offline = offline
         self.memory_limit = memory_limit
@@ -352,7 +364,7 @@ class WorkerPool:
         process = self._context.Process(
             target=worker_main,
             args=(self.store_path, [child for _, child in pairs], control_child,
-                  self.read_only, self.offline),
+                  self.read_only, self.offline, self.urls),
             name="kg-query-worker", daemon=True)
         process.start()
         control_child.close()

@@ -42,6 +42,7 @@ from typing import Any
 from gunicorn.app.base import BaseApplication
 
 from kg.core.settings import Settings, SettingsError
+from kg.graph.remote import is_url, open_location
 from kg.graph.store import StoreError, StoreLockedError, ensure_store, hold_readers_lock
 from server.context import accepts_writes
 
@@ -122,16 +123,24 @@ def serve(settings: Settings, *, ready: Callable[[str], None] | None = None) -> 
     Raises:
         SettingsError: ``http_server`` names no known server.
         StoreLockedError: another process has the store open.
-        StoreError: the store folder cannot be created.
+        StoreError: the store folder cannot be created, or the store's server (a
+            ``store`` that is a URL) does not answer.
     """
     runner = SERVERS.get(settings.http_server)
     if runner is None:
         raise SettingsError(f"unknown http_server {settings.http_server!r}; "
                             f"use one of {', '.join(SERVERS)}")
+    readers_lock = None
+    if is_url(settings.store):
+        # A store on a SPARQL server: nothing to lock here. Fail now, with a clear
+        # message, if the server does not answer.
+        open_location(settings.store, update_url=settings.store_update_url,
+                      graph_url=settings.store_graph_url).close()
+        runner(settings, ready)
+        return
     # Fail here, with a clear message, rather than later inside the worker process.
     folder = Path(settings.store).expanduser()
     check_store_free(folder)
-    readers_lock = None
     if not accepts_writes(settings):
         # Read-only: every process opens the store read-only, so keep writers (`kg
         # ingest`) out for as long as this process serves; the lock goes with it.

@@ -111,6 +111,47 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+def oxigraph_binary() -> str | None:
+    """The ``oxigraph`` server of PyPI ``oxigraph`` (beside this Python, or on the PATH)."""
+    import shutil
+    import sys
+
+    beside = Path(sys.executable).parent / "oxigraph"
+    return str(beside) if beside.exists() else shutil.which("oxigraph")
+
+
+def start_oxigraph(folder: Path, *options: str):  # type: ignore[no-untyped-def]
+    """Start ``oxigraph serve`` on a free 127.0.0.1 port; returns (process, query URL).
+
+    Skips the test when the server is not installed; ``options`` are added to its
+    command line (``--timeout-s 10``). Stop it with ``process.terminate()``.
+    """
+    import subprocess
+    import time
+
+    import requests
+
+    binary = oxigraph_binary()
+    if binary is None:
+        pytest.skip("the oxigraph server is not installed (pip install oxigraph)")
+    port = free_port()
+    process = subprocess.Popen([binary, "serve", "--location", str(folder),
+                                "--bind", f"127.0.0.1:{port}", *options],
+                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    url = f"http://127.0.0.1:{port}/query"
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            if requests.get(url, params={"query": "ASK {}"}, timeout=2).ok:
+                return process, url
+        except requests.ConnectionError:
+            pass
+        if process.poll() is not None or time.monotonic() > deadline:
+            process.kill()
+            pytest.fail(f"oxigraph serve did not start: {process.communicate()[1]!r}")
+        time.sleep(0.05)
+
+
 def start_server(store: Path, workdir: Path, **settings: str):  # type: ignore[no-untyped-def]
     """Start ``python -m server.wsgi`` on a free 127.0.0.1 port; returns (process, URL).
 

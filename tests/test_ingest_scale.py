@@ -13,15 +13,24 @@ import time
 from pathlib import Path
 
 import pytest
+from pyoxigraph import Literal
 from rdflib import Graph
 from rdflib.compare import isomorphic
 
 from kg.core import iris
 from kg.core.model import Document, Report
-from kg.graph.store import GraphStore, open_store
-from kg.pipeline.ingest import IngestFailure, ingest, ingest_paths, read_documents
+from kg.graph.store import GraphStore, Statements, open_store
+from kg.pipeline.ingest import (
+    GROUP_REPORTS,
+    IngestFailure,
+    IngestSummary,
+    _Writer,
+    ingest,
+    ingest_paths,
+    read_documents,
+)
 from kg.pipeline.ledger import LEDGER_FILE, Ledger
-from kg.pipeline.pool import plan_jobs
+from kg.pipeline.pool import WORKER_NICENESS, Extracted, ProcessPool, plan_jobs
 from tests.scale_corpus import write_corpus
 
 GENERATED_AT = "<http://www.w3.org/ns/prov#generatedAtTime>"
@@ -152,7 +161,62 @@ def test_failed_reports_are_not_recorded_and_are_tried_again(tmp_path: Path) -> 
     assert reasons[1].endswith("kept the first")
 
 
+# --------------------------------------------------------------------------- the writer
+
+
+def _extracted(n: int, text: str = "x") -> tuple[Document, Extracted]:
+    graph = f"https://example.org/report/{n}"
+    lines = (f'<https://example.org/s{n}> <https://example.org/p> "{text}" .',
+             f"<https://example.org/s{n}> <https://example.org/q> <https://example.org/o> .")
+    return (Document(text=f"r{n}", origin=f"r{n}.txt"),
+            Extracted(graph=graph, statements=Statements(lines), event_types=["Raid"]))
+
+
+def test_new_reports_are_written_in_groups_and_recorded_after(tmp_path: Path) -> None:
+    store = open_store(tmp_path / "store")
+    ledger = Ledger(tmp_path / "ledger.sqlite3", version="v1")
+    old = _extracted(4, "old")
+    store.replace_graph(old[1].graph, old[1].statements)
+    summary = IngestSummary()
+    writer = _Writer(store, summary, {}, None, ledger)
+    reports = [_extracted(n) for n in range(GROUP_REPORTS + 3)]
+    for document, extracted in reports:
+        writer.add(document, extracted, (f"k{document.origin}", "h"))
+        # held until a group is full; report 4 was in the store: written at once
+        assert len(ledger) == summary.reports
+    assert summary.reports == 5 and summary.replaced == 1  # 0-3 went before report 4
+    writer.flush()
+    assert summary.reports == len(reports) and len(ledger) == len(reports)
+    assert summary.quads_written == 2 * len(reports) and summary.events == len(reports)
+    assert store.count(old[1].graph) == 2  # replaced, not added to
+    assert not list(store.match(None, None, Literal("old")))
+    assert store.graphs() == sorted(e.graph for _, e in reports)
+
+
+def test_a_group_that_fails_is_written_report_by_report(tmp_path: Path) -> None:
+    store = open_store(tmp_path / "store")
+    ledger = Ledger(tmp_path / "ledger.sqlite3", version="v1")
+    summary = IngestSummary()
+    writer = _Writer(store, summary, {}, None, ledger)
+    broken = Extracted(graph="https://example.org/report/bad", event_types=["Raid"],
+                       statements=Statements(('<https://example.org/s> <https://example.org/p>'
+                                              ' "no end .',)))
+    items = [_extracted(1), (Document(text="bad", origin="bad.txt"), broken), _extracted(2)]
+    for document, extracted in items:
+        writer.add(document, extracted, (f"k{document.origin}", "h"))
+    writer.flush()
+    assert summary.reports == 2 and [f.origin for f in summary.failures] == ["bad.txt"]
+    assert store.graphs() == ["https://example.org/report/1", "https://example.org/report/2"]
+    assert len(ledger) == 2 and ledger.entry("kbad.txt") is None
+
+
 # --------------------------------------------------------------------------- parallel
+
+
+def test_extraction_processes_run_below_the_writer_priority() -> None:
+    with ProcessPool(1, Plain) as pool:
+        niceness = pool._executor.submit(os.nice, 0).result(timeout=120)
+    assert niceness == min(19, os.nice(0) + WORKER_NICENESS)
 
 
 def test_plan_jobs_never_starts_more_processes_than_useful() -> None:

@@ -8,54 +8,26 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import requests
 from pyoxigraph import DefaultGraph, Literal, NamedNode, Quad, QueryBoolean, RdfFormat
 
 from kg.cli import main
 from kg.graph.remote import RemoteStore, endpoints
 from kg.graph.store import StoreError, Triples
-from tests.conftest import REPO, free_port
+from tests.conftest import REPO, free_port, start_oxigraph
 
 EX = "https://example.org/"
 SAMPLES = str(REPO / "kg" / "samples")
 GENERATED_AT = "<http://www.w3.org/ns/prov#generatedAtTime>"
 
 
-def oxigraph_binary() -> str | None:
-    beside = Path(sys.executable).parent / "oxigraph"
-    return str(beside) if beside.exists() else shutil.which("oxigraph")
-
-
 @pytest.fixture
 def server(tmp_path: Path) -> Iterator[str]:
     """The query URL of a fresh ``oxigraph serve`` on 127.0.0.1, stopped afterwards."""
-    binary = oxigraph_binary()
-    if binary is None:
-        pytest.skip("the oxigraph server is not installed (pip install oxigraph)")
-    port = free_port()
-    process = subprocess.Popen([binary, "serve", "--location", str(tmp_path / "served"),
-                                "--bind", f"127.0.0.1:{port}"],
-                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    url = f"http://127.0.0.1:{port}/query"
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            if requests.get(url, params={"query": "ASK {}"}, timeout=2).ok:
-                break
-        except requests.ConnectionError:
-            pass
-        if process.poll() is not None or time.monotonic() > deadline:
-            process.kill()
-            pytest.fail(f"oxigraph serve did not start: {process.communicate()[1]}")
-        time.sleep(0.05)
+    process, url = start_oxigraph(tmp_path / "served")
     yield url
     process.terminate()
     process.wait(timeout=30)

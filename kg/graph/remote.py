@@ -24,8 +24,10 @@ by default).
 
 from __future__ import annotations
 
+import contextlib
 import io
-from collections.abc import Iterable, Iterator
+import re
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import IO, Any, cast
 from urllib.parse import urlsplit, urlunsplit
@@ -50,6 +52,7 @@ from kg.graph.store import (
     Statements,
     StoreError,
     Triples,
+    open_store,
     replace_update,
 )
 
@@ -70,6 +73,46 @@ def is_url(location: str | Path | None) -> bool:
     (True, False)
     """
     return isinstance(location, str) and location.startswith(("http://", "https://"))
+
+
+class StoreUnreachable(StoreError):
+    """The store's server did not answer (refused the connection, or timed out)."""
+
+
+class ServerFailure(StoreError):
+    """The store's server answered a request with an error status (other than 400).
+
+    For a query or an update, a SPARQL server says so when it fails to evaluate a
+    well-formed request (Oxigraph: ``500``, e.g. "the graph does not exist").
+    """
+
+    def __init__(self, message: str, status: int) -> None:
+        super().__init__(message)
+        #: the HTTP status the server answered
+        self.status = status
+
+
+def open_location(location: str | Path | None, *, read_only: bool = False,
+                  update_url: str | None = None, graph_url: str | None = None,
+                  check: bool = True) -> GraphStore:
+    """Open the store a ``store`` setting names: a server's URL, or a folder.
+
+    Args:
+        location: the query URL of a SPARQL 1.1 server, a store folder, or ``None``
+            (in memory).
+        read_only: refuse writes (a folder is then opened read-only).
+        update_url: a server's update endpoint, when the guess is wrong.
+        graph_url: a server's Graph Store endpoint, when the guess is wrong.
+        check: ask a server one ``ASK {}`` now, so that nobody answering is an error here.
+
+    Raises:
+        StoreError: the folder cannot be opened, or (``check``) the server does not answer.
+    """
+    if is_url(location):
+        assert isinstance(location, str)
+        return RemoteStore(location, read_only=read_only, update_url=update_url,
+                           graph_url=graph_url, check=check)
+    return open_store(location, read_only=read_only)
 
 
 def endpoints(url: str) -> tuple[str, str, str]:
@@ -109,12 +152,21 @@ class RemoteStore(GraphStore):
 
     Create it with :func:`kg.graph.store.open_store` given a URL.
 
+    Args:
+        url: the query endpoint.
+        read_only: refuse writes before they are sent.
+        update_url: the update endpoint, when the guess (:func:`endpoints`) is wrong.
+        graph_url: the Graph Store endpoint, when the guess is wrong.
+        timeout: seconds a request may wait for the server.
+        check: ask ``ASK {}`` now, so that nobody answering is an error at once.
+
     Raises:
-        StoreError: the server does not answer a query.
+        StoreUnreachable: ``check`` and the server does not answer.
     """
 
     def __init__(self, url: str, *, read_only: bool = False, update_url: str | None = None,
-                 graph_url: str | None = None, timeout: float = TIMEOUT) -> None:
+                 graph_url: str | None = None, timeout: float = TIMEOUT,
+                 check: bool = True) -> None:
         query, update, graph_store = endpoints(url)
         self.url = url
         self.query_url = query
@@ -125,7 +177,8 @@ class RemoteStore(GraphStore):
         self._release = None
         self._timeout = timeout
         self._http = requests.Session()
-        self._ask("ASK {}")  # fail now, with a clear message, if nobody answers
+        if check:
+            self._ask("ASK {}")  # fail now, with a clear message, if nobody answers
 
     @property
     def location(self) -> str:
@@ -136,11 +189,14 @@ class RemoteStore(GraphStore):
         try:
             response = self._http.request(method, url, timeout=self._timeout, **kwargs)
         except requests.RequestException as exc:
-            raise StoreError(f"store {self.url} does not answer: {exc}") from None
+            raise StoreUnreachable(f"store {self.url} does not answer: {exc}") from None
         if response.status_code == 400:
-            raise SyntaxError(f"{url} refused the request: {response.text[:500]}")
+            # the server's own words (Oxigraph: "error at 1:8: expected …", as the
+            # embedded engine says it)
+            raise SyntaxError(response.text[:500] or f"{url} refused the request")
         if response.status_code >= 300:
-            raise StoreError(f"{url} answered {response.status_code}: {response.text[:500]}")
+            raise ServerFailure(f"{url} answered {response.status_code}: "
+                                f"{response.text[:500]}", response.status_code)
         return response
 
     def _select(self, sparql: str, *, union: bool = False) -> Any:
@@ -208,14 +264,16 @@ class RemoteStore(GraphStore):
         base_iri: str | None = None,
         prefixes: dict[str, str] | None = None,
     ) -> QueryResult:
-        form: list[tuple[str, str]] = [("query", _prologue(base_iri, prefixes) + sparql)]
+        prologue = _prologue(base_iri, prefixes)
+        form: list[tuple[str, str]] = [("query", prologue + sparql)]
         if default_graph:
             form += [("default-graph-uri", g) for g in default_graph]
         elif union_default_graph:
             form.append(("union-default-graph", ""))
         form += [("named-graph-uri", g) for g in named_graphs or ()]
-        response = self._send("POST", self.query_url, data=form,
-                              headers={"Accept": f"{_RESULTS}, {_NTRIPLES};q=0.9"})
+        with _positions_in(prologue):
+            response = self._send("POST", self.query_url, data=form,
+                                  headers={"Accept": f"{_RESULTS}, {_NTRIPLES};q=0.9"})
         kind = response.headers.get("Content-Type", "").split(";")[0].strip()
         if kind == _RESULTS:
             return parse_query_results(response.content, format=QueryResultsFormat.JSON)
@@ -266,6 +324,19 @@ class RemoteStore(GraphStore):
             raise StoreError(f"could not replace graph {graph}: {exc}") from exc
         return count
 
+    def add_graphs(self, graphs: Sequence[tuple[str, Statements]]) -> int:
+        """Write new graphs with one update request (``INSERT DATA``), one transaction."""
+        self._writable()
+        blocks = "".join("GRAPH " + str(NamedNode(graph)) + " {\n" + "\n".join(st.lines)
+                         + "\n}\n" for graph, st in graphs if st.lines)
+        if blocks:
+            try:
+                self._send("POST", self.update_url,
+                           data={"update": "INSERT DATA {\n" + blocks + "}"})
+            except (OSError, SyntaxError) as exc:
+                raise StoreError(f"could not write {len(graphs)} graphs: {exc}") from exc
+        return sum(len(st.lines) for _, st in graphs)
+
     def drop_graph(self, graph: str) -> bool:
         self._writable()
         if not self.has_graph(graph):
@@ -276,8 +347,9 @@ class RemoteStore(GraphStore):
     def update(self, sparql: str, *, base_iri: str | None = None,
                prefixes: dict[str, str] | None = None) -> None:
         self._writable()
-        self._send("POST", self.update_url,
-                   data={"update": _prologue(base_iri, prefixes) + sparql})
+        prologue = _prologue(base_iri, prefixes)
+        with _positions_in(prologue):
+            self._send("POST", self.update_url, data={"update": prologue + sparql})
 
     def load(self, source: IO[bytes] | str | Path, fmt: RdfFormat, *,
              graph: str | None = None) -> None:
@@ -333,3 +405,34 @@ def _prologue(base_iri: str | None, prefixes: dict[str, str] | None) -> str:
     """``BASE`` and ``PREFIX`` lines for a request to a server (it takes no such options)."""
     lines = f"BASE {NamedNode(base_iri)}\n" if base_iri else ""
     return lines + "".join(f"PREFIX {k}: {NamedNode(v)}\n" for k, v in (prefixes or {}).items())
+
+
+_POSITION = re.compile(r"^error at (\d+):(\d+)(?:-(\d+):(\d+))?")
+
+
+@contextlib.contextmanager
+def _positions_in(prologue: str) -> Iterator[None]:
+    """Within the block, a server's syntax error names lines of the caller's text.
+
+    The server saw ``prologue`` (whole lines) before the text, so its "error at L:C"
+    is moved up by that many lines.
+
+    >>> with _positions_in("PREFIX a: <urn:a>\\n"):
+    ...     raise SyntaxError("error at 2:25: expected one of LATERAL, SERVICE")
+    Traceback (most recent call last):
+    SyntaxError: error at 1:25: expected one of LATERAL, SERVICE
+    """
+    try:
+        yield
+    except SyntaxError as exc:
+        shift = prologue.count("\n")
+        text = str(exc.args[0] if exc.args else exc)
+        if not shift or not _POSITION.match(text):
+            raise
+
+        def moved(match: re.Match[str]) -> str:
+            start = f"{max(1, int(match[1]) - shift)}:{match[2]}"
+            end = f"-{max(1, int(match[3]) - shift)}:{match[4]}" if match[3] else ""
+            return f"error at {start}{end}"
+
+        raise SyntaxError(_POSITION.sub(moved, text, count=1)) from None

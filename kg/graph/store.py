@@ -22,7 +22,7 @@ from __future__ import annotations
 import fcntl
 import os
 import weakref
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
@@ -216,6 +216,30 @@ class GraphStore:
             raise StoreError(f"could not replace graph {graph}: {exc}") from exc
         return count
 
+    def add_graphs(self, graphs: Sequence[tuple[str, Statements]]) -> int:
+        """Write named graphs that are not in the store yet, all in one transaction.
+
+        For a writer that knows the graphs are new (``has_graph`` said so): one
+        transaction for several reports costs about a third less than one each, and
+        the statements go to the engine as N-Quads, not as a SPARQL update to parse.
+        Either every graph is written or none. Nothing is dropped first, so a graph
+        that is there after all gets the statements added; statements with blank
+        nodes must not be grouped (a label would be one node across the graphs).
+
+        Returns:
+            The number of statements written.
+
+        Raises:
+            StoreError: the store is read-only or the write failed (nothing changed).
+        """
+        self._writable()
+        data = nquads(graphs)
+        try:
+            self._store.load(data, RdfFormat.N_QUADS)
+        except (OSError, SyntaxError) as exc:
+            raise StoreError(f"could not write {len(graphs)} graphs: {exc}") from exc
+        return sum(len(statements.lines) for _, statements in graphs)
+
     def drop_graph(self, graph: str) -> bool:
         """Remove a named graph; returns whether it existed."""
         self._writable()
@@ -331,6 +355,28 @@ class Statements:
         name = NamedNode(graph)
         return [Quad(t.subject, t.predicate, t.object, name)
                 for t in parse("\n".join(self.lines), RdfFormat.N_TRIPLES)]
+
+
+def nquads(graphs: Sequence[tuple[str, Statements]]) -> bytes:
+    """The statements of several graphs as one N-Quads document.
+
+    >>> nquads([("urn:g", Statements(('<urn:s> <urn:p> "x" .',)))])
+    b'<urn:s> <urn:p> "x" <urn:g> .\\n'
+    """
+    parts: list[str] = []
+    for graph, statements in graphs:
+        tail = f" {NamedNode(graph)} .\n"
+        parts.extend(line[:-2] + tail for line in statements.lines)  # each ends with " ."
+    return "".join(parts).encode("utf-8")
+
+
+def has_blank_nodes(statements: Statements) -> bool:
+    """Whether some statement may hold a blank node (``_:`` at a term's start).
+
+    >>> has_blank_nodes(Statements(('_:b <urn:p> "x" .',)))
+    True
+    """
+    return any(line.startswith("_:") or " _:" in line for line in statements.lines)
 
 
 def replace_update(graph: str, quads: Iterable[Quad] | Statements) -> tuple[str, int]:

@@ -31,7 +31,9 @@ import datetime as dt
 import hashlib
 import json
 import sqlite3
+from collections.abc import Iterable
 from functools import lru_cache
+from importlib import metadata
 from pathlib import Path
 from types import TracebackType
 
@@ -107,10 +109,10 @@ def pipeline_version() -> str:
     the linker, the data model, the RDF mapping and the ontology, so that any change to
     them (an upgrade, a local edit) makes ``kg ingest`` extract every report again.
     """
-    import spacy
-
+    # spaCy's version without importing it: a writer whose extraction runs in other
+    # processes never needs spaCy itself (its import takes most of a second)
     root = Path(__file__).resolve().parent.parent.parent
-    digest = hashlib.sha256(f"spacy {spacy.__version__}".encode())
+    digest = hashlib.sha256(f"spacy {metadata.version('spacy')}".encode())
     files: set[Path] = {root / name for name in _PIPELINE_FILES}
     for folder, patterns in _PIPELINE_PARTS:
         for pattern in patterns:
@@ -168,6 +170,19 @@ class Ledger:
         now = dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
         self._db.execute("INSERT OR REPLACE INTO reports VALUES (?, ?, ?, ?, ?, ?)",
                          (key, digest, self.version, graph, origin, now))
+
+    def record_many(self, rows: Iterable[tuple[str, str, str, str]]) -> None:
+        """:meth:`record` for several reports ``(key, digest, graph, origin)``, one commit."""
+        now = dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
+        self._db.execute("BEGIN")
+        try:
+            self._db.executemany("INSERT OR REPLACE INTO reports VALUES (?, ?, ?, ?, ?, ?)",
+                                 [(key, digest, self.version, graph, origin, now)
+                                  for key, digest, graph, origin in rows])
+        except BaseException:
+            self._db.execute("ROLLBACK")
+            raise
+        self._db.execute("COMMIT")
 
     def close(self) -> None:
         """Close the file."""
