@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import socket
+import threading
 from pathlib import Path
 
 import pytest
@@ -236,3 +238,33 @@ def kb_entity(
     )
     fields.update(kw)
     return KBEntity(**fields)  # type: ignore[arg-type]
+
+
+class CountingListener:
+    """A TCP listener on 127.0.0.1 that counts the connections it accepts."""
+
+    def __init__(self) -> None:
+        self.sock = socket.socket()
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(64)
+        self.port = self.sock.getsockname()[1]
+        self.count = 0
+        self._closed = False
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self) -> None:
+        while not self._closed:
+            try:
+                conn, _ = self.sock.accept()
+            except OSError:
+                return
+            self.count += 1
+            # an answer a SPARQL client would take, should anything get this far
+            conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: application/sparql-results+json"
+                         b"\r\nContent-Length: 42\r\nConnection: close\r\n\r\n"
+                         b'{"head":{"vars":[]},"results":{"bindings"')
+            conn.close()
+
+    def close(self) -> None:
+        self._closed = True
+        self.sock.close()

@@ -10,7 +10,6 @@ token and land there, ``SERVICE`` is refused before anything leaves, and a query
 
 from __future__ import annotations
 
-import socket
 import subprocess
 import threading
 import time
@@ -29,6 +28,7 @@ from kg.graph.remote import RemoteStore
 from tests.conftest import (
     SERVER_SAMPLE,
     SERVER_TOKEN,
+    CountingListener,
     oxigraph_binary,
     start_oxigraph,
     start_server,
@@ -42,27 +42,6 @@ LABELS = f"SELECT DISTINCT ?l WHERE {{ <{SDF}> rdfs:label ?l }} ORDER BY ?l"
 RUNAWAY = ("SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l . "
            "?m ?n2 ?o }")
 AUTH = {"Authorization": f"Bearer {SERVER_TOKEN}"}
-
-
-class CountingListener:
-    """A TCP listener on 127.0.0.1 that counts the connections it accepts."""
-
-    def __init__(self) -> None:
-        self.sock = socket.socket()
-        self.sock.bind(("127.0.0.1", 0))
-        self.sock.listen(16)
-        self.port = self.sock.getsockname()[1]
-        self.count = 0
-        threading.Thread(target=self._accept, daemon=True).start()
-
-    def _accept(self) -> None:
-        while True:
-            try:
-                conn, _ = self.sock.accept()
-            except OSError:
-                return
-            self.count += 1
-            conn.close()
 
 
 @pytest.fixture(scope="module")
@@ -178,7 +157,7 @@ def test_service_is_refused_before_anything_leaves(served: tuple[str, str]) -> N
         requests.post(store_url, data={"query": probes[0]}, timeout=30)
         assert listener.count > 0
     finally:
-        listener.sock.close()
+        listener.close()
 
 
 def test_bad_input_gets_the_one_error_shape(served: tuple[str, str]) -> None:

@@ -18,7 +18,6 @@ import json
 import socket
 import subprocess
 import sys
-import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -28,39 +27,15 @@ import pytest
 import requests
 
 from server.sandbox import sandbox_supported
-from tests.conftest import SERVER_TOKEN, make_sample_store, start_server, stop_server
+from tests.conftest import (
+    SERVER_TOKEN,
+    CountingListener,
+    make_sample_store,
+    start_server,
+    stop_server,
+)
 
 AUTH = {"Authorization": f"Bearer {SERVER_TOKEN}"}
-
-
-class CountingListener:
-    """A TCP listener on 127.0.0.1 that counts the connections it accepts."""
-
-    def __init__(self) -> None:
-        self.sock = socket.socket()
-        self.sock.bind(("127.0.0.1", 0))
-        self.sock.listen(64)
-        self.port = self.sock.getsockname()[1]
-        self.count = 0
-        self._closed = False
-        threading.Thread(target=self._accept, daemon=True).start()
-
-    def _accept(self) -> None:
-        while not self._closed:
-            try:
-                conn, _ = self.sock.accept()
-            except OSError:
-                return
-            self.count += 1
-            # an answer a SPARQL client would take, should anything get this far
-            conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: application/sparql-results+json"
-                         b"\r\nContent-Length: 42\r\nConnection: close\r\n\r\n"
-                         b'{"head":{"vars":[]},"results":{"bindings"')
-            conn.close()
-
-    def close(self) -> None:
-        self._closed = True
-        self.sock.close()
 
 
 @pytest.fixture(scope="module")
