@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 import pytest
 
 from kg.core.model import Document, Report
+from tests.extraction import PUBLISHED, casualties, run
 
 ALIASES = [
     ["قوات سوريا الديمقراطية", "actor:sdf", "actor", "ArmedGroup", None, 0.7],
@@ -19,7 +18,6 @@ ALIASES = [
     ["ISIS", "actor:isis", "actor", "TerroristOrganization", None, 0.7],
     ["Raqqa", "place:raqqa", "place", "City", None, 0.6],
 ]
-PUBLISHED = dt.date(2023, 3, 13)
 
 
 @pytest.fixture(scope="module")
@@ -32,18 +30,6 @@ def nlp_ar():  # type: ignore[no-untyped-def]
 def nlp_en():  # type: ignore[no-untyped-def]
     from extractors import make_nlp
     return make_nlp("en", {"aliases": ALIASES, "ner": False})
-
-
-def run(nlp, text: str) -> Report:  # type: ignore[no-untyped-def]
-    from extractors import extract
-    return extract(Document(text, lang=nlp.lang, published=PUBLISHED), nlp=nlp,
-                   today=dt.date(2026, 11, 25))
-
-
-def casualties(report: Report) -> set[tuple[str, int | None, str | None]]:
-    return {(c.status, c.count, (c.affiliation.entity or c.affiliation.name)
-             if c.affiliation else None)
-            for e in report.events for c in e.casualties}
 
 
 def sides(report: Report) -> set[tuple[str, str | None]]:

@@ -14,6 +14,7 @@ from extractors import extract, make_nlp
 from extractors.annotations import TimeHit
 from extractors.temporal import last_weekday, latest_year_with, resolve
 from kg.core.model import Document, Report
+from tests.extraction import PUBLISHED, run
 
 ALIASES = [
     ["قوات سوريا الديمقراطية", "actor:sdf", "actor", "ArmedGroup", None, 0.7],
@@ -33,7 +34,6 @@ ALIASES = [
     ["ISIS", "actor:isis", "actor", "TerroristOrganization", None, 0.7],
     ["Raqqa", "place:raqqa", "place", "City", None, 0.6],
 ]
-PUBLISHED = dt.date(2023, 3, 13)  # a Monday
 
 
 @pytest.fixture(scope="module")
@@ -44,11 +44,6 @@ def nlp_ar():  # type: ignore[no-untyped-def]
 @pytest.fixture(scope="module")
 def nlp_en():  # type: ignore[no-untyped-def]
     return make_nlp("en", {"aliases": ALIASES, "ner": False})
-
-
-def run(nlp, text: str, published: dt.date | None = PUBLISHED) -> Report:  # type: ignore[no-untyped-def]
-    return extract(Document(text, lang=nlp.lang, published=published), nlp=nlp,
-                   today=dt.date(2026, 11, 25))
 
 
 def roles(event) -> set[tuple[str | None, str]]:  # type: ignore[no-untyped-def]

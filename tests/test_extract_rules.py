@@ -26,6 +26,7 @@ import datetime as dt  # noqa: E402
 import pytest  # noqa: E402
 
 from kg.core.model import Document, Report  # noqa: E402
+from tests.extraction import PUBLISHED, casualties, run  # noqa: E402
 
 ALIASES = [
     ["قوات سوريا الديمقراطية", "actor:sdf", "actor", "ArmedGroup", None, 0.7],
@@ -37,7 +38,6 @@ ALIASES = [
     ["SDF", "actor:sdf", "actor", "ArmedGroup", None, 0.7],
     ["Raqqa", "place:raqqa", "place", "City", None, 0.6],
 ]
-PUBLISHED = dt.date(2023, 3, 13)
 
 
 @pytest.fixture(scope="module")
@@ -50,18 +50,6 @@ def nlp_ar():  # type: ignore[no-untyped-def]
 def nlp_en():  # type: ignore[no-untyped-def]
     from extractors import make_nlp
     return make_nlp("en", {"aliases": ALIASES, "ner": False})
-
-
-def run(nlp, text: str) -> Report:  # type: ignore[no-untyped-def]
-    from extractors import extract
-    return extract(Document(text, lang=nlp.lang, published=PUBLISHED), nlp=nlp,
-                   today=dt.date(2026, 11, 25))
-
-
-def casualties(report: Report) -> set[tuple[str, int | None, str | None]]:
-    return {(c.status, c.count, (c.affiliation.entity or c.affiliation.name)
-             if c.affiliation else None)
-            for e in report.events for c in e.casualties}
 
 
 def roles(report: Report) -> set[tuple[str | None, str]]:
