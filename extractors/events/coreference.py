@@ -54,7 +54,7 @@ def _side(hit: MentionHit) -> str:
     return UNIDENTIFIED if hit.mention.label == UNIDENTIFIED else identity(hit)
 
 
-def _toll(d: EventDraft) -> tuple[tuple[str, int], ...]:
+def _counted_toll(d: EventDraft) -> tuple[tuple[str, int], ...]:
     """The counted casualties of a draft (status and count), in order."""
     return tuple(sorted((c.status, c.count) for c in d.casualties if c.count))
 
@@ -119,7 +119,7 @@ class Coreference:
                     # event word nor anyone who killed them, once an event is told, are
                     # that event's, not a new one; the last event takes the toll when it
                     # has none of that kind yet
-                    self._toll(drafts, m)
+                    self._add_toll(drafts, m)
                     continue
                 if not m.roles and drafts and self._both_sides(st, m):
                     # "وتبعته اشتباكات بين الطرفين": the sides of the event just told
@@ -187,8 +187,8 @@ class Coreference:
         background."""
         kept: list[EventDraft] = []
         for d in drafts:
-            toll = _toll(d)
-            host = next((k for k in kept if toll and _toll(k) == toll
+            toll = _counted_toll(d)
+            host = next((k for k in kept if toll and _counted_toll(k) == toll
                          and self._related(k, d)
                          and times_compatible(k.time or k.soft_time, d.time or d.soft_time)
                          and (k.background is True) == (d.background is True)
@@ -244,7 +244,7 @@ class Coreference:
             self._sides_agree(a, m) for m in b.mentions)
 
     @staticmethod
-    def _toll(drafts: list[EventDraft], m: EventMention) -> None:
+    def _add_toll(drafts: list[EventDraft], m: EventMention) -> None:
         """Give the casualties of a mention read from casualties alone to the event
         told last, when it has none of their status and the background agrees."""
         if not drafts or bool(drafts[-1].background) != bool(m.background):
