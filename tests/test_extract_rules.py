@@ -1279,3 +1279,18 @@ def test_officials_and_activists_unnamed_are_anonymous_sources(nlp_ar) -> None: 
     report = run(nlp_ar, "أفادت شبكات إخبارية محلية بأن مسلحين هاجموا حاجزا لقوات سوريا "
                          "الديمقراطية في منبج.")
     assert sources(report) == {"شبكات إخبارية محلية"}
+
+
+# ------------------------------------------------------- one incident across paragraphs
+
+
+@pytest.mark.parametrize("lang, text", [
+    ("ar", "هاجم مسلحون حاجزا لقوات النظام في منبج اليوم.\n\nودارت اشتباكات بين الطرفين "
+           "في منبج."),
+    ("en", "Gunmen attacked an SDF checkpoint in Raqqa on Sunday.\n\nClashes broke out "
+           "between the two sides in Raqqa."),
+])
+def test_clashes_told_in_the_next_paragraph_are_part_of_the_attack(  # type: ignore[no-untyped-def]
+        nlp_en, nlp_ar, lang: str, text: str) -> None:
+    report = run(nlp_en if lang == "en" else nlp_ar, text)
+    assert [e.type for e in report.events] == ["Attack"]

@@ -54,6 +54,18 @@ def _side(hit: MentionHit) -> str:
     return UNIDENTIFIED if hit.mention.label == UNIDENTIFIED else identity(hit)
 
 
+def _told_sentences(st: DocState) -> list[int]:
+    """The number of each sentence among those that tell something: the blank lines
+    between a page's paragraphs are no sentences between two that follow each other."""
+    told: list[int] = []
+    count = 0
+    for start, end in st.sentences:
+        told.append(count)
+        if any(st.norms[k].strip() for k in range(start, end)):
+            count += 1
+    return told
+
+
 def _counted_toll(d: EventDraft) -> tuple[tuple[str, int], ...]:
     """The counted casualties of a draft (status and count), in order."""
     return tuple(sorted((c.status, c.count) for c in d.casualties if c.count))
@@ -92,6 +104,7 @@ class Coreference:
         self.lex = lexicon
         self._parents: dict[str, str] = {}
         self._st: DocState | None = None
+        self._told: list[int] = []
 
     def merge(self, st: DocState, per_sentence: list[list[EventMention]]) -> list[EventDraft]:
         """Event drafts of the whole report, mentions of one happening merged.
@@ -107,6 +120,7 @@ class Coreference:
         in_headline = self._headline_sentences(st)
         self._parents = st.parents
         self._st = st
+        self._told = _told_sentences(st)
         for index, mentions in enumerate(per_sentence):
             if index < in_headline:
                 headline.extend(mentions)  # told again in the body; merged at the end
@@ -131,7 +145,7 @@ class Coreference:
                 if m.time is None and m.background is not True:
                     m.soft_time = last_day
                 if m.place is None and m.background is not True and last_place is not None \
-                        and index - last_place[0] <= 1:
+                        and self._told[index] - self._told[last_place[0]] <= 1:
                     m.soft_place = last_place[1]
                 target = self._antecedent(drafts, m) if m.anaphoric else None
                 if target is not None:
@@ -405,7 +419,7 @@ class Coreference:
         # incident told just before it
         if m.place is not None and identity(d.place) != identity(m.place):
             return False
-        if m.sentence - d.mentions[-1].sentence > INCIDENT_SENTENCES:
+        if self._told[m.sentence] - self._told[d.mentions[-1].sentence] > INCIDENT_SENTENCES:
             return False
         if not times_compatible(d.time or d.soft_time, m.time or m.soft_time):
             return False
