@@ -1294,3 +1294,9 @@ def test_clashes_told_in_the_next_paragraph_are_part_of_the_attack(  # type: ign
         nlp_en, nlp_ar, lang: str, text: str) -> None:
     report = run(nlp_en if lang == "en" else nlp_ar, text)
     assert [e.type for e in report.events] == ["Attack"]
+
+
+def test_an_act_told_again_with_no_place_is_the_incident_at_the_main_place(nlp_ar) -> None:  # type: ignore[no-untyped-def]
+    text = ("شنت طائرات التحالف غارة جوية على مقر لداعش في منبج اليوم.\n\n"
+            "وقالت مصادر محلية إن مسلحين هاجموا المقر.")
+    assert [e.type for e in run(nlp_ar, text).events] == ["Airstrike"]

@@ -19,6 +19,7 @@ told for a reported event) as a soft time.
 from __future__ import annotations
 
 from extractors.annotations import DocState, MentionHit, TimeHit
+from extractors.events.conversion import main_place
 from extractors.events.drafts import (
     COREF_WINDOW,
     CUE,
@@ -105,6 +106,7 @@ class Coreference:
         self._parents: dict[str, str] = {}
         self._st: DocState | None = None
         self._told: list[int] = []
+        self._main: MentionHit | None = None
 
     def merge(self, st: DocState, per_sentence: list[list[EventMention]]) -> list[EventDraft]:
         """Event drafts of the whole report, mentions of one happening merged.
@@ -121,6 +123,7 @@ class Coreference:
         self._parents = st.parents
         self._st = st
         self._told = _told_sentences(st)
+        self._main = main_place(st)
         for index, mentions in enumerate(per_sentence):
             if index < in_headline:
                 headline.extend(mentions)  # told again in the body; merged at the end
@@ -248,7 +251,8 @@ class Coreference:
         if b.type not in self.lex.restates.get(a.type, ()) and a.type not in \
                 self.lex.restates.get(b.type, ()):
             return False
-        if a.place is None or b.place is None or identity(a.place) != identity(b.place):
+        pa, pb = self._where(a), self._where(b)
+        if pa is None or pb is None or identity(pa) != identity(pb):
             return False
         if bool(a.background) != bool(b.background):
             return False
@@ -256,6 +260,15 @@ class Coreference:
             return False
         return self._sides_agree(a, b.mentions[0]) and all(
             self._sides_agree(a, m) for m in b.mentions)
+
+    def _where(self, d: EventDraft) -> MentionHit | None:
+        """The place a draft will be told at: its own, else (a reported event) the
+        settlement the sentence before was about, else the report's main place."""
+        if d.place is not None:
+            return d.place
+        if d.background is not True and d.soft_place is not None:
+            return d.soft_place
+        return self._main
 
     @staticmethod
     def _add_toll(drafts: list[EventDraft], m: EventMention) -> None:
