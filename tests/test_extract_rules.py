@@ -1300,3 +1300,14 @@ def test_an_act_told_again_with_no_place_is_the_incident_at_the_main_place(nlp_a
     text = ("شنت طائرات التحالف غارة جوية على مقر لداعش في منبج اليوم.\n\n"
             "وقالت مصادر محلية إن مسلحين هاجموا المقر.")
     assert [e.type for e in run(nlp_ar, text).events] == ["Airstrike"]
+
+
+@pytest.mark.parametrize("text, kind", [
+    ("SDF fighters raided a house in Raqqa on Sunday. The house belonged to a tribal elder. "
+     "Residents said the area was calm. The SDF arrested two ISIS suspects in Raqqa.", "Raid"),
+    ("A suicide bomber blew himself up at a checkpoint in Raqqa on Sunday. The checkpoint "
+     "belonged to the SDF. Residents said the area was calm. A car exploded near the "
+     "checkpoint in Raqqa.", "SuicideBombing"),
+])
+def test_english_restatements_join_the_mechanism(nlp_en, text: str, kind: str) -> None:  # type: ignore[no-untyped-def]
+    assert [e.type for e in run(nlp_en, text).events] == [kind]
