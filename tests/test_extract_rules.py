@@ -1311,3 +1311,14 @@ def test_an_act_told_again_with_no_place_is_the_incident_at_the_main_place(nlp_a
 ])
 def test_english_restatements_join_the_mechanism(nlp_en, text: str, kind: str) -> None:  # type: ignore[no-untyped-def]
     assert [e.type for e in run(nlp_en, text).events] == [kind]
+
+
+@pytest.mark.parametrize("lang, text", [
+    ("ar", "قصفت قوات النظام بالمدفعية بلدة منبج اليوم. وتعود ملكية المنازل لمزارعين. وقال "
+           "الأهالي إن المنطقة هادئة. ووقع انفجار في منبج."),
+    ("en", "Government forces shelled Raqqa with artillery on Sunday. The houses belonged to "
+           "farmers. Residents said the area was calm. A blast hit Raqqa."),
+])
+def test_the_blast_a_shelling_caused_is_the_shelling(nlp_en, nlp_ar, lang: str, text: str) -> None:  # type: ignore[no-untyped-def]
+    report = run(nlp_en if lang == "en" else nlp_ar, text)
+    assert [e.type for e in report.events] == ["Shelling"]
