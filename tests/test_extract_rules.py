@@ -1319,6 +1319,24 @@ def test_english_restatements_join_the_mechanism(nlp_en, text: str, kind: str) -
     ("en", "Government forces shelled Raqqa with artillery on Sunday. The houses belonged to "
            "farmers. Residents said the area was calm. A blast hit Raqqa."),
 ])
-def test_the_blast_a_shelling_caused_is_the_shelling(nlp_en, nlp_ar, lang: str, text: str) -> None:  # type: ignore[no-untyped-def]
+def test_the_blast_a_shelling_caused_is_the_shelling(  # type: ignore[no-untyped-def]
+        nlp_en, nlp_ar, lang: str, text: str) -> None:
     report = run(nlp_en if lang == "en" else nlp_ar, text)
     assert [e.type for e in report.events] == ["Shelling"]
+
+
+@pytest.mark.parametrize("lang, text", [
+    ("ar", "هاجم مسلحون حاجزا لقوات النظام في منبج اليوم. وتصاعدت هجمات داعش في الرقة "
+           "خلال الفترة الماضية."),
+    ("en", "Gunmen attacked an SDF checkpoint in Manbij on Sunday. ISIS attacks have been on "
+           "the rise in Raqqa."),
+])
+def test_attacks_named_in_the_plural_alone_are_no_event(  # type: ignore[no-untyped-def]
+        nlp_en, nlp_ar, lang: str, text: str) -> None:
+    report = run(nlp_en if lang == "en" else nlp_ar, text)
+    assert [e.type for e in report.events] == ["Attack"]
+    # with a toll or a day of their own they are told as a happening
+    report = run(nlp_en, "ISIS attacks killed three SDF fighters in Raqqa.")
+    assert [e.type for e in report.events] == ["Attack"]
+    report = run(nlp_en, "ISIS attacks on SDF posts in Raqqa on Sunday were repelled.")
+    assert [e.type for e in report.events] == ["Attack"]

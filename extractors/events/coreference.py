@@ -192,9 +192,19 @@ class Coreference:
                 d.add(m)
                 drafts.insert(0, d)
         drafts = self._same_toll(drafts)
+        drafts = [d for d in drafts if not self._unspecified(st, d)]
         for d in drafts:
             self._targeted_killing(st, d)
         return drafts
+
+    def _unspecified(self, st: DocState, d: EventDraft) -> bool:
+        """Whether a draft is acts named only in the plural, with no time and no toll of
+        their own ("ISIS attacks have been on the rise", "هجمات التنظيم"): talk of attacks
+        in general, not an event."""
+        plurals = self.lex.sets["unspecified_plurals"]
+        return not d.casualties and d.time is None and all(
+            m.trigger.end - m.trigger.start == 1 and st.forms[m.trigger.start] & plurals
+            for m in d.mentions)
 
     def _same_toll(self, drafts: list[EventDraft]) -> list[EventDraft]:
         """Events told twice with the same toll are one: the lead restated in a quote or
