@@ -1340,3 +1340,13 @@ def test_attacks_named_in_the_plural_alone_are_no_event(  # type: ignore[no-unty
     assert [e.type for e in report.events] == ["Attack"]
     report = run(nlp_en, "ISIS attacks on SDF posts in Raqqa on Sunday were repelled.")
     assert [e.type for e in report.events] == ["Attack"]
+
+
+@pytest.mark.parametrize("text, kinds", [
+    ("Militias launched a campaign of intimidation against activists in Raqqa on Sunday.", []),
+    ("The PKK has waged a terror campaign in Raqqa for decades.", []),
+    ("The SDF launched a campaign against ISIS cells in Raqqa on Sunday.",
+     ["MilitaryOperation"]),
+])
+def test_a_campaign_of_a_way_of_acting_is_no_operation(nlp_en, text: str, kinds: list[str]) -> None:  # type: ignore[no-untyped-def]
+    assert [e.type for e in run(nlp_en, text).events] == kinds
