@@ -1350,3 +1350,20 @@ def test_attacks_named_in_the_plural_alone_are_no_event(  # type: ignore[no-unty
 ])
 def test_a_campaign_of_a_way_of_acting_is_no_operation(nlp_en, text: str, kinds: list[str]) -> None:  # type: ignore[no-untyped-def]
     assert [e.type for e in run(nlp_en, text).events] == kinds
+
+
+@pytest.mark.parametrize("lang, text, kind", [
+    ("en", "SDF fighters raided a house in Raqqa on Sunday. The house belonged to a tribal "
+           "elder. Residents said the area was calm. Two men were arrested in the Old Market.",
+     "Raid"),
+    ("ar", "داهمت قوات سوريا الديمقراطية منزلا في مدينة الرقة اليوم. وتعود ملكية المنزل لأحد "
+           "الوجهاء. وقال الأهالي إن المنطقة هادئة. واعتقلت القوات شخصين في حي المشلب.", "Raid"),
+])
+def test_a_restatement_in_a_quarter_is_the_incident_in_its_settlement(lang: str, text: str,
+                                                                      kind: str) -> None:
+    from extractors import make_nlp
+
+    quarters = [["Old Market", "place:old_market", "place", "Neighbourhood", None, 0.6],
+                ["حي المشلب", "place:mishlab", "place", "Neighbourhood", None, 0.6]]
+    nlp = make_nlp(lang, {"ner": False, "aliases": ALIASES + quarters})
+    assert [e.type for e in run(nlp, text).events] == [kind]

@@ -19,7 +19,7 @@ told for a reported event) as a soft time.
 from __future__ import annotations
 
 from extractors.annotations import DocState, MentionHit, TimeHit
-from extractors.events.conversion import main_place
+from extractors.events.conversion import main_place, told_place
 from extractors.events.drafts import (
     COREF_WINDOW,
     CUE,
@@ -272,13 +272,13 @@ class Coreference:
             self._sides_agree(a, m) for m in b.mentions)
 
     def _where(self, d: EventDraft) -> MentionHit | None:
-        """The place a draft will be told at: its own, else (a reported event) the
-        settlement the sentence before was about, else the report's main place."""
-        if d.place is not None:
+        """The place a draft will be told at (:func:`told_place`: its own, else the
+        settlement of the sentence before, a quarter or a governorate giving way to the
+        report's main place)."""
+        if self._st is None:
             return d.place
-        if d.background is not True and d.soft_place is not None:
-            return d.soft_place
-        return self._main
+        chosen = told_place(self._st, d, self._main)[0]
+        return chosen if chosen is not None else self._main
 
     @staticmethod
     def _add_toll(drafts: list[EventDraft], m: EventMention) -> None:
