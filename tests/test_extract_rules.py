@@ -1367,3 +1367,9 @@ def test_a_restatement_in_a_quarter_is_the_incident_in_its_settlement(lang: str,
                 ["حي المشلب", "place:mishlab", "place", "Neighbourhood", None, 0.6]]
     nlp = make_nlp(lang, {"ner": False, "aliases": ALIASES + quarters})
     assert [e.type for e in run(nlp, text).events] == [kind]
+
+
+def test_an_event_told_again_further_down_at_its_place_is_one(nlp_ar) -> None:  # type: ignore[no-untyped-def]
+    text = ("قصفت المدفعية التركية مدينة منبج اليوم. وقال مصدر إن القوات التركية استهدفت "
+            "مواقع قسد. ونزح الأهالي. واستمر القصف التركي على منبج ساعات.")
+    assert [e.type for e in run(nlp_ar, text).events] == ["Shelling"]

@@ -238,10 +238,11 @@ class Coreference:
             or b.type in absorbs.get(a.type or "", ())
 
     def _restatements(self, drafts: list[EventDraft]) -> list[EventDraft]:
-        """Drafts that tell again, in other words, an event of the report at the same
-        place and time are merged into it (the ``restates`` table: the "attack" a drone
-        strike was, the explosion it caused, the arrests of a raid); the type that names
-        the mechanism is kept, wherever in the report either is told."""
+        """Drafts that tell again, in the same or other words, an event of the report at
+        the same place and time are merged into it (the ``restates`` table: the "attack"
+        a drone strike was, the explosion it caused, the arrests of a raid, a strike told
+        again; not clashes); the type that names the mechanism is kept, wherever in the
+        report either is told."""
         kept: list[EventDraft] = []
         for d in drafts:
             host = next((k for k in kept if self._restates(k, d)), None)
@@ -256,11 +257,14 @@ class Coreference:
         return kept
 
     def _restates(self, a: EventDraft, b: EventDraft) -> bool:
-        if a.type is None or b.type is None or a.type == b.type:
+        if a.type is None or b.type is None:
             return False
         if b.type not in self.lex.restates.get(a.type, ()) and a.type not in \
                 self.lex.restates.get(b.type, ()):
             return False
+        if a.type == b.type and (any(m.distinct for m in b.mentions) or from_casualties(
+                a.mentions[0]) or from_casualties(b.mentions[0])):
+            return False  # "another attack"; dead told with no event word
         pa, pb = self._where(a), self._where(b)
         if pa is None or pb is None or identity(pa) != identity(pb):
             return False
