@@ -1373,3 +1373,19 @@ def test_an_event_told_again_further_down_at_its_place_is_one(nlp_ar) -> None:  
     text = ("قصفت المدفعية التركية مدينة منبج اليوم. وقال مصدر إن القوات التركية استهدفت "
             "مواقع قسد. ونزح الأهالي. واستمر القصف التركي على منبج ساعات.")
     assert [e.type for e in run(nlp_ar, text).events] == ["Shelling"]
+
+
+@pytest.mark.parametrize("lang, text", [
+    ("ar", "هاجم مسلحون حاجزا لقوات النظام في منبج اليوم. وشنت قوات النظام عملية أمنية "
+           "لملاحقة المهاجمين في منبج."),
+    ("en", "Gunmen attacked an SDF checkpoint in Raqqa on Sunday. The SDF launched a security "
+           "operation to hunt down the attackers in Raqqa."),
+])
+def test_the_search_after_an_incident_is_no_event(  # type: ignore[no-untyped-def]
+        nlp_en, nlp_ar, lang: str, text: str) -> None:
+    report = run(nlp_en if lang == "en" else nlp_ar, text)
+    assert [e.type for e in report.events] == ["Attack"]
+    # a raid of the search that captures people is told as a raid
+    report = run(nlp_en, "Gunmen attacked an SDF checkpoint in Raqqa on Sunday. The SDF raided "
+                         "Manbij in search of the attackers, arresting two men.")
+    assert [e.type for e in report.events] == ["Attack", "Raid"]

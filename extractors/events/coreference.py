@@ -45,6 +45,9 @@ HEADLINE_WORDS = 30
 GENERIC_ATTACK = "Attack"
 
 
+#: Types of the acts a search after an incident is told with (a sweep, raids, arrests).
+PURSUING = frozenset({"MilitaryOperation", "Raid", "Arrest"})
+
 #: Label of an unnamed armed party (مسلحون مجهولون, "masked gunmen").
 UNIDENTIFIED = "UnidentifiedArmedGroup"
 
@@ -138,6 +141,8 @@ class Coreference:
                     # has none of that kind yet
                     self._add_toll(drafts, m)
                     continue
+                if drafts and self._pursuit(st, m):
+                    continue  # the search after an incident is no event of its own
                 if not m.roles and drafts and self._both_sides(st, m):
                     # "وتبعته اشتباكات بين الطرفين": the sides of the event just told
                     m.roles = [(h, "participant", INFERRED)
@@ -348,6 +353,14 @@ class Coreference:
         other than the side of the dead)."""
         dead = {identity(c.affiliation) for c in m.casualties if c.affiliation is not None}
         return any(r == "perpetrator" and identity(h) not in dead for h, r, _ in m.roles)
+
+    def _pursuit(self, st: DocState, m: EventMention) -> bool:
+        """Whether a reported sweep, raid or arrests are told as the pursuit of someone
+        ("شنت القوات عملية أمنية لملاحقة المهاجمين", "raids in search of the escapees"):
+        once an incident is told, the search after it (guidelines: searches and combing
+        after an incident are not annotated)."""
+        return m.type in PURSUING and m.background is not True and not m.casualties and any(
+            st.forms[k] & self.lex.sets["pursuit"] for k in range(*m.window))
 
     def _both_sides(self, st: DocState, m: EventMention) -> bool:
         return m.type == "ArmedClash" and any(
