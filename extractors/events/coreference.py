@@ -8,9 +8,13 @@
   of that event (… قتلت خلال المداهمة 5 عناصر في المعركة التي تلت ذلك);
 * a short first line without a full stop is a headline: its events are merged into
   the body's;
-* an event told again in other words anywhere in the report, at the same place and
-  time, is merged into the one whose type names the mechanism (the ``restates``
-  table: the explosion a drone strike caused, the arrests of a raid).
+* an event told again in the same or other words anywhere in the report, at the place
+  and time it will be told at, is merged into the one whose type names the mechanism
+  (the ``restates`` table: the explosion a drone strike caused, the arrests of a raid,
+  the strike told again further down);
+* a sweep or raid told as a pursuit after an incident is the search after it, and
+  attacks named only in the plural with no time or toll of their own are talk of
+  attacks in general: neither is an event.
 
 Mentions without a time of their own take the day the narrative is at (the last day
 told for a reported event) as a soft time.
