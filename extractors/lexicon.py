@@ -341,6 +341,8 @@ _SETS: dict[str, str] = {
     "casualty_negations": "cues.casualty_negations",
     "cause_prefixes": "cues.cause_prefixes",
     "untargeted": "cues.untargeted",
+    "unspecified_plurals": "cues.unspecified_plurals",
+    "pursuit": "cues.pursuit",
     "group_words": "organisations.group_words",
     "authority_heads": "organisations.authority_heads",
     "group_name_heads": "organisations.group_name_heads",

@@ -1279,3 +1279,113 @@ def test_officials_and_activists_unnamed_are_anonymous_sources(nlp_ar) -> None: 
     report = run(nlp_ar, "أفادت شبكات إخبارية محلية بأن مسلحين هاجموا حاجزا لقوات سوريا "
                          "الديمقراطية في منبج.")
     assert sources(report) == {"شبكات إخبارية محلية"}
+
+
+# ------------------------------------------------------- one incident across paragraphs
+
+
+@pytest.mark.parametrize("lang, text", [
+    ("ar", "هاجم مسلحون حاجزا لقوات النظام في منبج اليوم.\n\nودارت اشتباكات بين الطرفين "
+           "في منبج."),
+    ("en", "Gunmen attacked an SDF checkpoint in Raqqa on Sunday.\n\nClashes broke out "
+           "between the two sides in Raqqa."),
+])
+def test_clashes_told_in_the_next_paragraph_are_part_of_the_attack(  # type: ignore[no-untyped-def]
+        nlp_en, nlp_ar, lang: str, text: str) -> None:
+    report = run(nlp_en if lang == "en" else nlp_ar, text)
+    assert [e.type for e in report.events] == ["Attack"]
+
+
+def test_an_act_told_again_with_no_place_is_the_incident_at_the_main_place(nlp_ar) -> None:  # type: ignore[no-untyped-def]
+    text = ("شنت طائرات التحالف غارة جوية على مقر لداعش في منبج اليوم.\n\n"
+            "وقالت مصادر محلية إن مسلحين هاجموا المقر.")
+    assert [e.type for e in run(nlp_ar, text).events] == ["Airstrike"]
+
+
+@pytest.mark.parametrize("text, kind", [
+    ("SDF fighters raided a house in Raqqa on Sunday. The house belonged to a tribal elder. "
+     "Residents said the area was calm. The SDF arrested two ISIS suspects in Raqqa.", "Raid"),
+    ("A suicide bomber blew himself up at a checkpoint in Raqqa on Sunday. The checkpoint "
+     "belonged to the SDF. Residents said the area was calm. A car exploded near the "
+     "checkpoint in Raqqa.", "SuicideBombing"),
+])
+def test_english_restatements_join_the_mechanism(nlp_en, text: str, kind: str) -> None:  # type: ignore[no-untyped-def]
+    assert [e.type for e in run(nlp_en, text).events] == [kind]
+
+
+@pytest.mark.parametrize("lang, text", [
+    ("ar", "قصفت قوات النظام بالمدفعية بلدة منبج اليوم. وتعود ملكية المنازل لمزارعين. وقال "
+           "الأهالي إن المنطقة هادئة. ووقع انفجار في منبج."),
+    ("en", "Government forces shelled Raqqa with artillery on Sunday. The houses belonged to "
+           "farmers. Residents said the area was calm. A blast hit Raqqa."),
+])
+def test_the_blast_a_shelling_caused_is_the_shelling(  # type: ignore[no-untyped-def]
+        nlp_en, nlp_ar, lang: str, text: str) -> None:
+    report = run(nlp_en if lang == "en" else nlp_ar, text)
+    assert [e.type for e in report.events] == ["Shelling"]
+
+
+@pytest.mark.parametrize("lang, text", [
+    ("ar", "هاجم مسلحون حاجزا لقوات النظام في منبج اليوم. وتصاعدت هجمات داعش في الرقة "
+           "خلال الفترة الماضية."),
+    ("en", "Gunmen attacked an SDF checkpoint in Manbij on Sunday. ISIS attacks have been on "
+           "the rise in Raqqa."),
+])
+def test_attacks_named_in_the_plural_alone_are_no_event(  # type: ignore[no-untyped-def]
+        nlp_en, nlp_ar, lang: str, text: str) -> None:
+    report = run(nlp_en if lang == "en" else nlp_ar, text)
+    assert [e.type for e in report.events] == ["Attack"]
+    # with a toll or a day of their own they are told as a happening
+    report = run(nlp_en, "ISIS attacks killed three SDF fighters in Raqqa.")
+    assert [e.type for e in report.events] == ["Attack"]
+    report = run(nlp_en, "ISIS attacks on SDF posts in Raqqa on Sunday were repelled.")
+    assert [e.type for e in report.events] == ["Attack"]
+
+
+@pytest.mark.parametrize("text, kinds", [
+    ("Militias launched a campaign of intimidation against activists in Raqqa on Sunday.", []),
+    ("The PKK has waged a terror campaign in Raqqa for decades.", []),
+    ("The SDF launched a campaign against ISIS cells in Raqqa on Sunday.",
+     ["MilitaryOperation"]),
+])
+def test_a_campaign_of_a_way_of_acting_is_no_operation(nlp_en, text: str, kinds: list[str]) -> None:  # type: ignore[no-untyped-def]
+    assert [e.type for e in run(nlp_en, text).events] == kinds
+
+
+@pytest.mark.parametrize("lang, text, kind", [
+    ("en", "SDF fighters raided a house in Raqqa on Sunday. The house belonged to a tribal "
+           "elder. Residents said the area was calm. Two men were arrested in the Old Market.",
+     "Raid"),
+    ("ar", "داهمت قوات سوريا الديمقراطية منزلا في مدينة الرقة اليوم. وتعود ملكية المنزل لأحد "
+           "الوجهاء. وقال الأهالي إن المنطقة هادئة. واعتقلت القوات شخصين في حي المشلب.", "Raid"),
+])
+def test_a_restatement_in_a_quarter_is_the_incident_in_its_settlement(lang: str, text: str,
+                                                                      kind: str) -> None:
+    from extractors import make_nlp
+
+    quarters = [["Old Market", "place:old_market", "place", "Neighbourhood", None, 0.6],
+                ["حي المشلب", "place:mishlab", "place", "Neighbourhood", None, 0.6]]
+    nlp = make_nlp(lang, {"ner": False, "aliases": ALIASES + quarters})
+    assert [e.type for e in run(nlp, text).events] == [kind]
+
+
+def test_an_event_told_again_further_down_at_its_place_is_one(nlp_ar) -> None:  # type: ignore[no-untyped-def]
+    text = ("قصفت المدفعية التركية مدينة منبج اليوم. وقال مصدر إن القوات التركية استهدفت "
+            "مواقع قسد. ونزح الأهالي. واستمر القصف التركي على منبج ساعات.")
+    assert [e.type for e in run(nlp_ar, text).events] == ["Shelling"]
+
+
+@pytest.mark.parametrize("lang, text", [
+    ("ar", "هاجم مسلحون حاجزا لقوات النظام في منبج اليوم. وشنت قوات النظام عملية أمنية "
+           "لملاحقة المهاجمين في منبج."),
+    ("en", "Gunmen attacked an SDF checkpoint in Raqqa on Sunday. The SDF launched a security "
+           "operation to hunt down the attackers in Raqqa."),
+])
+def test_the_search_after_an_incident_is_no_event(  # type: ignore[no-untyped-def]
+        nlp_en, nlp_ar, lang: str, text: str) -> None:
+    report = run(nlp_en if lang == "en" else nlp_ar, text)
+    assert [e.type for e in report.events] == ["Attack"]
+    # a raid of the search that captures people is told as a raid
+    report = run(nlp_en, "Gunmen attacked an SDF checkpoint in Raqqa on Sunday. The SDF raided "
+                         "Manbij in search of the attackers, arresting two men.")
+    assert [e.type for e in report.events] == ["Attack", "Raid"]

@@ -46,6 +46,34 @@ def main_place(st: DocState) -> MentionHit | None:
     return first[best]
 
 
+def told_place(st: DocState, d: EventDraft,
+               main: MentionHit | None) -> tuple[MentionHit | None, str | None]:
+    """The place a draft is told at, and its relation (``near``, ``countryside of``):
+    its own place, else (a reported event) the settlement the sentence before was about;
+    a governorate, a region with nothing named or a quarter of the report's main place
+    gives way to that place (:func:`main_place`)."""
+    background = bool(d.background)
+    chosen, relation = d.place, d.relation
+    if chosen is None and not background and d.soft_place is not None:
+        chosen = d.soft_place  # the settlement the sentence before was about
+    # a governorate or region gives way to the report's main place, and so does a
+    # neighbourhood, prison or camp (guidelines: they map to their settlement)
+    below = chosen is not None and place_rank(chosen) == 1 and place_rank(main) == 0 \
+        and not _elsewhere(st, chosen, main) if main is not None else False
+    # (an English region, "central Syria", is the place as written: English reports
+    # name one where they give no settlement, and the settlement they do name elsewhere
+    # is seldom in it)
+    coarse = chosen is not None and is_coarse(chosen) and not _outside(st, main, chosen) \
+        and not (chosen.mention.label == "Region" and st.lang == "en") \
+        and not (chosen.countryside and _seat_of(main, chosen))
+    # (a quarter maps to its settlement in background events too)
+    if main is not None and (below or not background and (chosen is None or coarse)):
+        chosen, relation = main, None if chosen is None else relation
+        if chosen is main and d.place is not None:
+            relation = None
+    return chosen, relation
+
+
 def to_event(doc: Doc, st: DocState, d: EventDraft,
              main: MentionHit | None) -> Event | None:
     """The :class:`kg.core.model.Event` of a draft (``None`` for an untyped operation);
@@ -66,24 +94,7 @@ def to_event(doc: Doc, st: DocState, d: EventDraft,
     elif not background and st.reference is not None:
         date = TimeValue(st.reference.isoformat(), "day", None)
     place = None
-    chosen, relation = d.place, d.relation
-    if chosen is None and not background and d.soft_place is not None:
-        chosen = d.soft_place  # the settlement the sentence before was about
-    # a governorate or region gives way to the report's main place, and so does a
-    # neighbourhood, prison or camp (guidelines: they map to their settlement)
-    below = chosen is not None and place_rank(chosen) == 1 and place_rank(main) == 0 \
-        and not _elsewhere(st, chosen, main) if main is not None else False
-    # (an English region, "central Syria", is the place as written: English reports
-    # name one where they give no settlement, and the settlement they do name elsewhere
-    # is seldom in it)
-    coarse = chosen is not None and is_coarse(chosen) and not _outside(st, main, chosen) \
-        and not (chosen.mention.label == "Region" and st.lang == "en") \
-        and not (chosen.countryside and _seat_of(main, chosen))
-    # (a quarter maps to its settlement in background events too)
-    if main is not None and (below or not background and (chosen is None or coarse)):
-        chosen, relation = main, None if chosen is None else relation
-        if chosen is main and d.place is not None:
-            relation = None
+    chosen, relation = told_place(st, d, main)
     if chosen is not None:
         precision = {"near": "near", "countryside of": "area"}.get(relation or "", "exact")
         if chosen.inner is not None:

@@ -8,9 +8,13 @@
   of that event (… قتلت خلال المداهمة 5 عناصر في المعركة التي تلت ذلك);
 * a short first line without a full stop is a headline: its events are merged into
   the body's;
-* an event told again in other words anywhere in the report, at the same place and
-  time, is merged into the one whose type names the mechanism (the ``restates``
-  table: the explosion a drone strike caused, the arrests of a raid).
+* an event told again in the same or other words anywhere in the report, at the place
+  and time it will be told at, is merged into the one whose type names the mechanism
+  (the ``restates`` table: the explosion a drone strike caused, the arrests of a raid,
+  the strike told again further down);
+* a sweep or raid told as a pursuit after an incident is the search after it, and
+  attacks named only in the plural with no time or toll of their own are talk of
+  attacks in general: neither is an event.
 
 Mentions without a time of their own take the day the narrative is at (the last day
 told for a reported event) as a soft time.
@@ -19,6 +23,7 @@ told for a reported event) as a soft time.
 from __future__ import annotations
 
 from extractors.annotations import DocState, MentionHit, TimeHit
+from extractors.events.conversion import main_place, told_place
 from extractors.events.drafts import (
     COREF_WINDOW,
     CUE,
@@ -44,6 +49,9 @@ HEADLINE_WORDS = 30
 GENERIC_ATTACK = "Attack"
 
 
+#: Types of the acts a search after an incident is told with (a sweep, raids, arrests).
+PURSUING = frozenset({"MilitaryOperation", "Raid", "Arrest"})
+
 #: Label of an unnamed armed party (مسلحون مجهولون, "masked gunmen").
 UNIDENTIFIED = "UnidentifiedArmedGroup"
 
@@ -52,6 +60,18 @@ def _side(hit: MentionHit) -> str:
     """A side as coreference compares it: unnamed gunmen told twice ("masked gunmen" …
     "the gunmen") are one side, whatever words describe them."""
     return UNIDENTIFIED if hit.mention.label == UNIDENTIFIED else identity(hit)
+
+
+def _told_sentences(st: DocState) -> list[int]:
+    """The number of each sentence among those that tell something: the blank lines
+    between a page's paragraphs are no sentences between two that follow each other."""
+    told: list[int] = []
+    count = 0
+    for start, end in st.sentences:
+        told.append(count)
+        if any(st.norms[k].strip() for k in range(start, end)):
+            count += 1
+    return told
 
 
 def _counted_toll(d: EventDraft) -> tuple[tuple[str, int], ...]:
@@ -92,6 +112,8 @@ class Coreference:
         self.lex = lexicon
         self._parents: dict[str, str] = {}
         self._st: DocState | None = None
+        self._told: list[int] = []
+        self._main: MentionHit | None = None
 
     def merge(self, st: DocState, per_sentence: list[list[EventMention]]) -> list[EventDraft]:
         """Event drafts of the whole report, mentions of one happening merged.
@@ -107,6 +129,8 @@ class Coreference:
         in_headline = self._headline_sentences(st)
         self._parents = st.parents
         self._st = st
+        self._told = _told_sentences(st)
+        self._main = main_place(st)
         for index, mentions in enumerate(per_sentence):
             if index < in_headline:
                 headline.extend(mentions)  # told again in the body; merged at the end
@@ -121,6 +145,8 @@ class Coreference:
                     # has none of that kind yet
                     self._add_toll(drafts, m)
                     continue
+                if drafts and self._pursuit(st, m):
+                    continue  # the search after an incident is no event of its own
                 if not m.roles and drafts and self._both_sides(st, m):
                     # "وتبعته اشتباكات بين الطرفين": the sides of the event just told
                     m.roles = [(h, "participant", INFERRED)
@@ -131,7 +157,7 @@ class Coreference:
                 if m.time is None and m.background is not True:
                     m.soft_time = last_day
                 if m.place is None and m.background is not True and last_place is not None \
-                        and index - last_place[0] <= 1:
+                        and self._told[index] - self._told[last_place[0]] <= 1:
                     m.soft_place = last_place[1]
                 target = self._antecedent(drafts, m) if m.anaphoric else None
                 if target is not None:
@@ -175,9 +201,19 @@ class Coreference:
                 d.add(m)
                 drafts.insert(0, d)
         drafts = self._same_toll(drafts)
+        drafts = [d for d in drafts if not self._unspecified(st, d)]
         for d in drafts:
             self._targeted_killing(st, d)
         return drafts
+
+    def _unspecified(self, st: DocState, d: EventDraft) -> bool:
+        """Whether a draft is acts named only in the plural, with no time and no toll of
+        their own ("ISIS attacks have been on the rise", "هجمات التنظيم"): talk of attacks
+        in general, not an event."""
+        plurals = self.lex.sets["unspecified_plurals"]
+        return not d.casualties and d.time is None and all(
+            m.trigger.end - m.trigger.start == 1 and st.forms[m.trigger.start] & plurals
+            for m in d.mentions)
 
     def _same_toll(self, drafts: list[EventDraft]) -> list[EventDraft]:
         """Events told twice with the same toll are one: the lead restated in a quote or
@@ -211,10 +247,11 @@ class Coreference:
             or b.type in absorbs.get(a.type or "", ())
 
     def _restatements(self, drafts: list[EventDraft]) -> list[EventDraft]:
-        """Drafts that tell again, in other words, an event of the report at the same
-        place and time are merged into it (the ``restates`` table: the "attack" a drone
-        strike was, the explosion it caused, the arrests of a raid); the type that names
-        the mechanism is kept, wherever in the report either is told."""
+        """Drafts that tell again, in the same or other words, an event of the report at
+        the same place and time are merged into it (the ``restates`` table: the "attack"
+        a drone strike was, the explosion it caused, the arrests of a raid, a strike told
+        again; not clashes); the type that names the mechanism is kept, wherever in the
+        report either is told."""
         kept: list[EventDraft] = []
         for d in drafts:
             host = next((k for k in kept if self._restates(k, d)), None)
@@ -229,12 +266,16 @@ class Coreference:
         return kept
 
     def _restates(self, a: EventDraft, b: EventDraft) -> bool:
-        if a.type is None or b.type is None or a.type == b.type:
+        if a.type is None or b.type is None:
             return False
         if b.type not in self.lex.restates.get(a.type, ()) and a.type not in \
                 self.lex.restates.get(b.type, ()):
             return False
-        if a.place is None or b.place is None or identity(a.place) != identity(b.place):
+        if a.type == b.type and (any(m.distinct for m in b.mentions) or from_casualties(
+                a.mentions[0]) or from_casualties(b.mentions[0])):
+            return False  # "another attack"; dead told with no event word
+        pa, pb = self._where(a), self._where(b)
+        if pa is None or pb is None or identity(pa) != identity(pb):
             return False
         if bool(a.background) != bool(b.background):
             return False
@@ -242,6 +283,15 @@ class Coreference:
             return False
         return self._sides_agree(a, b.mentions[0]) and all(
             self._sides_agree(a, m) for m in b.mentions)
+
+    def _where(self, d: EventDraft) -> MentionHit | None:
+        """The place a draft will be told at (:func:`told_place`: its own, else the
+        settlement of the sentence before, a quarter or a governorate giving way to the
+        report's main place)."""
+        if self._st is None:
+            return d.place
+        chosen = told_place(self._st, d, self._main)[0]
+        return chosen if chosen is not None else self._main
 
     @staticmethod
     def _add_toll(drafts: list[EventDraft], m: EventMention) -> None:
@@ -307,6 +357,14 @@ class Coreference:
         other than the side of the dead)."""
         dead = {identity(c.affiliation) for c in m.casualties if c.affiliation is not None}
         return any(r == "perpetrator" and identity(h) not in dead for h, r, _ in m.roles)
+
+    def _pursuit(self, st: DocState, m: EventMention) -> bool:
+        """Whether a reported sweep, raid or arrests are told as the pursuit of someone
+        ("شنت القوات عملية أمنية لملاحقة المهاجمين", "raids in search of the escapees"):
+        once an incident is told, the search after it (guidelines: searches and combing
+        after an incident are not annotated)."""
+        return m.type in PURSUING and m.background is not True and not m.casualties and any(
+            st.forms[k] & self.lex.sets["pursuit"] for k in range(*m.window))
 
     def _both_sides(self, st: DocState, m: EventMention) -> bool:
         return m.type == "ArmedClash" and any(
@@ -405,7 +463,7 @@ class Coreference:
         # incident told just before it
         if m.place is not None and identity(d.place) != identity(m.place):
             return False
-        if m.sentence - d.mentions[-1].sentence > INCIDENT_SENTENCES:
+        if self._told[m.sentence] - self._told[d.mentions[-1].sentence] > INCIDENT_SENTENCES:
             return False
         if not times_compatible(d.time or d.soft_time, m.time or m.soft_time):
             return False
