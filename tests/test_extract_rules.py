@@ -634,6 +634,21 @@ def test_a_direction_from_a_settlement_is_that_settlement(nlp_ar) -> None:  # ty
     assert event_places(report) != ["place:raqqa"]
 
 
+def test_a_place_word_refers_back_to_a_place_of_its_kind() -> None:
+    from extractors import make_nlp
+
+    nlp = make_nlp("ar", {"aliases": [*ALIASES, ["سوريا", "place:sy", "place", "Country",
+                                                 None, 0.9]], "ner": False})
+    # "the village" is the village just named, not the city named after it
+    report = run(nlp, "سقطت قذيفة على قرية الخضراء قرب منبج، وأصيب طفل بجروح في القرية.")
+    assert [m.name for m in report.mentions if m.span.text == "القرية"] == ["الخضراء"]
+    # "the area" is no country
+    report = run(nlp, "انسحبت القوات الأمريكية من سوريا. وقصفت طائرات مجهولة مواقع في "
+                      "المنطقة.")
+    assert all(m.span.text != "المنطقة" for m in report.mentions)
+    assert event_places(report) == [None]
+
+
 def test_a_place_below_a_settlement_in_the_countryside_stays(nlp_ar) -> None:  # type: ignore[no-untyped-def]
     # the report is mostly about Manbij, but the area is in the countryside of Raqqa
     report = run(nlp_ar, "هاجم مسلحون سيارة لقسد في منطقة الغابة بريف الرقة الشمالي. "
