@@ -1139,9 +1139,27 @@ class EntityPatterns:
                                        label=antecedent.mention.label,
                                        entity=antecedent.mention.entity, confidence=0.7)
                 mention.name = antecedent.mention.name
-                new.append(MentionHit(i, i + 1, mention, "anaphor"))
+                hit = MentionHit(i, i + 1, mention, "anaphor")
+                if form in place_anaphors:
+                    hit = self._located_from(doc, st, hit)
+                new.append(hit)
                 break
         st.mentions.extend(new)
+
+    def _located_from(self, doc: Doc, st: DocState, hit: MentionHit) -> MentionHit:
+        """A direction before a place word (بجنوب غربي المدينة) locates from the place it
+        refers to, as before its name (:meth:`_regions`): a region with it as ``inner``."""
+        directions = self.lex.sets["directions"]
+        start = hit.start
+        while start > 0 and start > hit.start - 2 and st.forms[start - 1] & directions:
+            start -= 1
+        if start == hit.start or hit.mention.label not in SETTLEMENT_TYPES \
+                or not self._from_settlement(st, start):
+            return hit
+        cut = next(c for k, c in st.keys[start] if k in directions)
+        region = make_mention(doc, start, hit.end, "place", cut=cut, label="Region",
+                              entity=None, confidence=0.7)
+        return MentionHit(start, hit.end, region, "anaphor", inner=hit)
 
 
     @staticmethod
