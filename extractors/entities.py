@@ -58,13 +58,14 @@ PLACE_CONTEXT = frozenset(normalize_text(w) for w in (
 PLACE_CLITICS = ("ب", "وب", "فب", "ل", "ول")
 #: The kinds of place a place word (القرية، المدينة، المنطقة; its label in the
 #: ``places.anaphors`` table) may refer back to: a village word never to the city or
-#: country named after the village, a city word never to a village.
+#: country named after the village, a city word never to a village, and "the area"
+#: only to an area named as one (منطقة X): after a town, a governorate or a country it
+#: is the region around, no place of its own.
 ANAPHOR_ANTECEDENTS: dict[str, tuple[str, ...]] = {
     "City": ("City", "Town"),
     "Town": ("Town", "City", "Village", "Community", "Subdistrict"),
     "Village": ("Village", "Community", "Town"),
-    "Area": ("Area", "Village", "Community", "Town", "City", "Subdistrict", "District",
-             "Countryside", "Desert", "Mountain"),
+    "Area": ("Area",),
     "Subdistrict": ("Subdistrict", "Town"),
     "Governorate": ("Governorate",),
     "Camp": ("Camp",),

@@ -658,11 +658,18 @@ def test_a_place_word_refers_back_to_a_place_of_its_kind() -> None:
     # "the village" is the village just named, not the city named after it
     report = run(nlp, "سقطت قذيفة على قرية الخضراء قرب منبج، وأصيب طفل بجروح في القرية.")
     assert [m.name for m in report.mentions if m.span.text == "القرية"] == ["الخضراء"]
-    # "the area" is no country
+    # "the area" is no country, nor the town told before: the region around
     report = run(nlp, "انسحبت القوات الأمريكية من سوريا. وقصفت طائرات مجهولة مواقع في "
                       "المنطقة.")
     assert all(m.span.text != "المنطقة" for m in report.mentions)
     assert event_places(report) == [None]
+    report = run(nlp, "اشتبكت قسد مع داعش في مدينة منبج. وقصفت طائرات مجهولة مواقع في "
+                      "المنطقة.")
+    assert all(m.span.text != "المنطقة" for m in report.mentions)
+    # … but an area named as one
+    report = run(nlp, "هاجم داعش نقطة لقسد في منطقة الغابة. وقصفت طائرات مجهولة مواقع في "
+                      "المنطقة.")
+    assert [m.name for m in report.mentions if m.span.text == "المنطقة"] == ["الغابة"]
 
 
 def test_a_place_below_a_settlement_in_the_countryside_stays(nlp_ar) -> None:  # type: ignore[no-untyped-def]
