@@ -56,6 +56,20 @@ PLACE_CONTEXT = frozenset(normalize_text(w) for w in (
     "in", "near", "at", "from", "to", "of", "outside", "around"))
 #: Clitics that make a one-word name a place (بالبصيرة، لدير الزور).
 PLACE_CLITICS = ("ب", "وب", "فب", "ل", "ول")
+#: The kinds of place a place word (القرية، المدينة، المنطقة; its label in the
+#: ``places.anaphors`` table) may refer back to: a village word never to the city or
+#: country named after the village, a city word never to a village, and "the area"
+#: only to an area named as one (منطقة X): after a town, a governorate or a country it
+#: is the region around, no place of its own.
+ANAPHOR_ANTECEDENTS: dict[str, tuple[str, ...]] = {
+    "City": ("City", "Town"),
+    "Town": ("Town", "City", "Village", "Community", "Subdistrict"),
+    "Village": ("Village", "Community", "Town"),
+    "Area": ("Area",),
+    "Subdistrict": ("Subdistrict", "Town"),
+    "Governorate": ("Governorate",),
+    "Camp": ("Camp",),
+}
 
 #: Label of a named sub-unit mention; events attribute its acts to the owner.
 SUBUNIT = "SubUnit"
@@ -1089,12 +1103,14 @@ class EntityPatterns:
                     break
 
     def _anaphors(self, doc: Doc, st: DocState) -> None:
-        """Short definite references (المركز، المدينة) to the last fitting name."""
+        """Short definite references (المركز، المدينة) to the last fitting name; a place
+        word refers back to the last place of a kind it can name (القرية to a village or
+        town, not to the city or country named after it; see :data:`ANAPHOR_ANTECEDENTS`)."""
         place_anaphors = self.lex.maps["place_anaphors"]
         covered = {i for h in st.mentions for i in range(h.start, h.end)}
         ordered = sorted(st.mentions, key=lambda h: h.start)
         last_by_head: dict[str, MentionHit] = {}
-        last_place: MentionHit | None = None
+        last_place: dict[str, MentionHit] = {}
         new: list[MentionHit] = []
         pos = 0
         for i in range(len(doc)):
@@ -1103,7 +1119,7 @@ class EntityPatterns:
                 if hit.mention.kind in ("actor", "outlet"):
                     last_by_head[_first_stem(hit.mention.name)] = hit
                 elif hit.mention.kind == "place" and hit.mention.label != "Region":
-                    last_place = hit
+                    last_place[hit.mention.label or ""] = hit
                 pos += 1
             if i in covered:
                 self._refer_back(st, i, last_by_head)
@@ -1115,16 +1131,36 @@ class EntityPatterns:
                 if form in ORG_ANAPHORS:
                     antecedent = last_by_head.get(form[2:])
                 elif form in place_anaphors:
-                    antecedent = last_place
+                    fits = [last_place[label] for label in ANAPHOR_ANTECEDENTS.get(
+                        str(place_anaphors[form]), ()) if label in last_place]
+                    antecedent = max(fits, key=lambda h: h.start) if fits else None
                 if antecedent is None:
                     continue
                 mention = make_mention(doc, i, i + 1, antecedent.mention.kind, cut=cut,
                                        label=antecedent.mention.label,
                                        entity=antecedent.mention.entity, confidence=0.7)
                 mention.name = antecedent.mention.name
-                new.append(MentionHit(i, i + 1, mention, "anaphor"))
+                hit = MentionHit(i, i + 1, mention, "anaphor")
+                if form in place_anaphors:
+                    hit = self._located_from(doc, st, hit)
+                new.append(hit)
                 break
         st.mentions.extend(new)
+
+    def _located_from(self, doc: Doc, st: DocState, hit: MentionHit) -> MentionHit:
+        """A direction before a place word (بجنوب غربي المدينة) locates from the place it
+        refers to, as before its name (:meth:`_regions`): a region with it as ``inner``."""
+        directions = self.lex.sets["directions"]
+        start = hit.start
+        while start > 0 and start > hit.start - 2 and st.forms[start - 1] & directions:
+            start -= 1
+        if start == hit.start or hit.mention.label not in SETTLEMENT_TYPES \
+                or not self._from_settlement(st, start):
+            return hit
+        cut = next(c for k, c in st.keys[start] if k in directions)
+        region = make_mention(doc, start, hit.end, "place", cut=cut, label="Region",
+                              entity=None, confidence=0.7)
+        return MentionHit(start, hit.end, region, "anaphor", inner=hit)
 
 
     @staticmethod

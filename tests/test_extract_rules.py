@@ -622,16 +622,54 @@ def test_a_settlement_in_brackets_is_the_place_just_named(nlp_ar) -> None:  # ty
 
 
 def test_a_direction_from_a_settlement_is_that_settlement(nlp_ar) -> None:  # type: ignore[no-untyped-def]
-    # "east of Raqqa": Raqqa, east of it — not a vague region, nor the quarter told later
-    report = run(nlp_ar, "استهدفت طائرة مسيرة سيارة في منطقة المشتل شرقي الرقة.")
+    # "east of Raqqa": Raqqa, east of it — not a vague region
+    report = run(nlp_ar, "استهدفت طائرة مسيرة سيارة شرقي الرقة.")
     assert event_places(report) == ["place:raqqa"]
     assert [e.place.relation for e in report.events if e.place] == ["east of"]
+    # a named area east of a city lies outside it: the area is the place, the city a
+    # landmark
+    report = run(nlp_ar, "استهدفت طائرة مسيرة سيارة في منطقة المشتل شرقي الرقة.")
+    assert event_places(report) == ["المشتل"]
     # a settlement named with the direction is the place; the other one a landmark
     report = run(nlp_ar, "قتل شاب برصاص مسلحين مجهولين في بلدة الكرامة شرقي الرقة.")
     assert event_places(report) == ["الكرامة"]
     # an unnamed town east of a city is not the city
     report = run(nlp_ar, "قتل شاب برصاص مسلحين مجهولين ببلدة شرقي الرقة.")
     assert event_places(report) != ["place:raqqa"]
+
+
+def test_a_direction_from_a_place_word_locates_from_the_place_it_stands_for(nlp_ar) -> None:  # type: ignore[no-untyped-def]
+    # "south-west of the city": the city told before is a landmark for the area
+    report = run(nlp_ar, "وصلت تعزيزات إلى مدينة منبج. ودارت اشتباكات بين قسد وداعش في "
+                         "منطقة الغابة بجنوب غربي المدينة.")
+    assert event_places(report) == ["الغابة"]
+    # with no place named with it, the direction gives the city, south-west of it
+    report = run(nlp_ar, "وصلت تعزيزات إلى مدينة منبج. ودارت اشتباكات بين قسد وداعش "
+                         "بجنوب غربي المدينة.")
+    assert event_places(report) == ["place:manbij"]
+    assert [e.place.relation for e in report.events if e.place] == ["southwest of"]
+
+
+def test_a_place_word_refers_back_to_a_place_of_its_kind() -> None:
+    from extractors import make_nlp
+
+    nlp = make_nlp("ar", {"aliases": [*ALIASES, ["سوريا", "place:sy", "place", "Country",
+                                                 None, 0.9]], "ner": False})
+    # "the village" is the village just named, not the city named after it
+    report = run(nlp, "سقطت قذيفة على قرية الخضراء قرب منبج، وأصيب طفل بجروح في القرية.")
+    assert [m.name for m in report.mentions if m.span.text == "القرية"] == ["الخضراء"]
+    # "the area" is no country, nor the town told before: the region around
+    report = run(nlp, "انسحبت القوات الأمريكية من سوريا. وقصفت طائرات مجهولة مواقع في "
+                      "المنطقة.")
+    assert all(m.span.text != "المنطقة" for m in report.mentions)
+    assert event_places(report) == [None]
+    report = run(nlp, "اشتبكت قسد مع داعش في مدينة منبج. وقصفت طائرات مجهولة مواقع في "
+                      "المنطقة.")
+    assert all(m.span.text != "المنطقة" for m in report.mentions)
+    # … but an area named as one
+    report = run(nlp, "هاجم داعش نقطة لقسد في منطقة الغابة. وقصفت طائرات مجهولة مواقع في "
+                      "المنطقة.")
+    assert [m.name for m in report.mentions if m.span.text == "المنطقة"] == ["الغابة"]
 
 
 def test_a_place_below_a_settlement_in_the_countryside_stays(nlp_ar) -> None:  # type: ignore[no-untyped-def]

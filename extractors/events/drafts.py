@@ -39,9 +39,10 @@ SUB_SETTLEMENT = frozenset({"Neighbourhood", "Camp", "Prison", "Airport", "OilFi
                             "MilitaryBase", "Crossing", "Bridge", "Dam", "Square", "Street",
                             "Desert", "Facility", "Area", "River", "Mountain"})
 #: Label of a named area (منطقة + name) no list has: a locality that ranks below a
-#: settlement or a direction from one, above a neighbourhood (see :func:`place_rank`).
+#: settlement and above a direction from one (منطقة الفلاحات غربي الفلوجة: the city
+#: only locates the area) and a neighbourhood (see :func:`place_rank`).
 AREA = "Area"
-AREA_RANK = 0.75
+AREA_RANK = 0.4
 #: Place labels above a settlement: containers, not the event's place when a
 #: settlement is named (ريف: the countryside of a governorate or city).
 CONTAINER_PLACES = COARSE_PLACES | {"Countryside", "Dateline"}
@@ -142,11 +143,11 @@ def identity(hit: MentionHit) -> str:
 
 def place_rank(hit: MentionHit) -> float:
     """How fit a place is to be an event's place: 0 a settlement (city, town, village,
-    or a district named after its seat), 0.5 a direction from a settlement (شرق دمشق:
-    a landmark for a place named with it, else the settlement itself), 0.75 a named area
-    no list has (منطقة غريبة: a locality, kept unless a settlement is named with it), 1
-    a place below a settlement (neighbourhood, facility: it maps to its settlement), 2 a
-    container (governorate, countryside, region, country)."""
+    or a district named after its seat), 0.4 a named area no list has (منطقة غريبة: a
+    locality, kept unless a settlement is named with it), 0.5 a direction from a
+    settlement (شرق دمشق: a landmark for a place named with it, else the settlement
+    itself), 1 a place below a settlement (neighbourhood, facility: it maps to its
+    settlement), 2 a container (governorate, countryside, region, country)."""
     label = hit.mention.label or ""
     if hit.inner is not None:
         return 0.5
