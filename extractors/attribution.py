@@ -158,6 +158,9 @@ class AttributionFinder:
         owner = self._owner_before(st, verb, s_start)
         if owner is not None:
             k = owner  # "a military source of the SDF told North Press": the SDF's source
+        if owner is None and k >= s_start and not st.forms[k] & self.lex.sets["anonymous"]:
+            # "مصادر محلية قالت إن …": the source's words after its noun, then the verb
+            return self._anonymous_opening(st, verb, s_start)
         if k < s_start or not (st.forms[k] & self.lex.sets["anonymous"]) \
                 or st.mention_at(k) is not None:
             return None
@@ -174,6 +177,34 @@ class AttributionFinder:
         if start == k and st.norms[k].startswith("ال"):
             return self._told_source(st, k)  # "لكن المصادر قالت"
         return _anonymous_hit(st, start, end)
+
+    def _anonymous_opening(self, st: DocState, verb: int, s_start: int) -> MentionHit | None:
+        """"مصادر محلية قالت إن …", "مصدر في مدينة الباب كشف أن …": an anonymous source
+        that opens the sentence, its description (up to :data:`ANONYMOUS_WORDS` + 2
+        words; a place or party only after a link word) running to the verb after it."""
+        start = s_start
+        while start < verb and st.norms[start] in self.lex.sets["source_openers"]:
+            start += 1
+        if not 2 <= verb - start <= ANONYMOUS_WORDS + 2 \
+                or not st.forms[start] & self.lex.sets["anonymous"] \
+                or st.forms[start] & self.lex.sets["reporters"]:
+            return None
+        stops = self.lex.sets["complementizers"] | _BREAKS - {"،", ","}
+        told = {t.start for t in st.triggers} | {c.start for c in st.casualties}
+        linked = False
+        k = start + 1
+        while k < verb:
+            if st.norms[k] in stops or k in told:
+                return None  # a clause of its own comes first: not the source's words
+            linked = linked or st.norms[k] in self.lex.sets["source_links"]
+            named = st.mention_at(k)
+            if named is not None:
+                if not linked:
+                    return None  # "مصادر قسد قالت": the party's sources are the party
+                k = max(k + 1, named.end)
+                continue
+            k += 1
+        return _anonymous_hit(st, start, verb)
 
     def _owner_before(self, st: DocState, verb: int, s_start: int) -> int | None:
         """Where the source word stands before "of/from/in [the] PARTY" that ends right

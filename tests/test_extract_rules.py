@@ -1389,3 +1389,17 @@ def test_the_search_after_an_incident_is_no_event(  # type: ignore[no-untyped-de
     report = run(nlp_en, "Gunmen attacked an SDF checkpoint in Raqqa on Sunday. The SDF raided "
                          "Manbij in search of the attackers, arresting two men.")
     assert [e.type for e in report.events] == ["Attack", "Raid"]
+
+
+# --------------------------------------------------------------------------- who says so
+
+
+def test_an_anonymous_source_opening_the_sentence_before_its_verb(nlp_ar) -> None:  # type: ignore[no-untyped-def]
+    # Arabic puts the subject first too: the source's words run to the verb after them
+    report = run(nlp_ar, "مصادر أهلية قالت إن مسلحين خطفوا شابين في منبج.")
+    assert "مصادر أهلية" in source_names(report)
+    report = run(nlp_ar, "مصدر في مدينة الرقة أكد أن مسلحين خطفوا شابين في منبج.")
+    assert "مصدر في مدينة الرقة" in source_names(report)
+    # the sources of a party named right after the noun are the party's, not anonymous
+    report = run(nlp_ar, "مصادر الحشد الشعبي قالت إن مسلحين خطفوا شابين في منبج.")
+    assert not any(name.startswith("مصادر") for name in source_names(report))
