@@ -81,8 +81,12 @@ class AttributionFinder:
                 if before is not None:
                     out.append(SpeakerHit(index, before.start, i + 1, [before], scope=s_start))
                     break
+                # "…، بحسب ما قال ناشطون", "…، كما أفاد مصدران": an "as … said" clause
+                # speaks for the whole sentence, wherever it stands
+                as_clause = not is_prep and i > s_start \
+                    and st.norms[i - 1] in lex.sets["as_clause"]
                 # a verb deep inside a clause ("... التي أعلن عنها") is not a cue
-                if not is_prep and i - s_start > 4 and i not in ends \
+                if not is_prep and not as_clause and i - s_start > 4 and i not in ends \
                         and not self._before_complementizer(st, i, s_end):
                     continue
                 speakers, part_end = self._speakers(st, i + 1, s_end, by_start, is_prep)
@@ -100,7 +104,7 @@ class AttributionFinder:
                     speakers, part_end = [anonymous, *told], max(part_end, anonymous.end)
                 if speakers:
                     last = speakers
-                    scope = s_start if is_prep or i - s_start <= 2 else i
+                    scope = s_start if is_prep or as_clause or i - s_start <= 2 else i
                     out.append(SpeakerHit(index, i, part_end, speakers, scope=scope))
                 elif not is_prep and i > s_start and i in ends:
                     # "..., the SDF said." / "المرصد قال": the speaker stands before

@@ -347,6 +347,7 @@ _SETS: dict[str, str] = {
     "authority_heads": "organisations.authority_heads",
     "group_name_heads": "organisations.group_name_heads",
     "attribution_fillers": "attribution.fillers",
+    "as_clause": "attribution.as_clause",
     "combatants": "people.combatants",
     "soldiers": "people.soldiers",
     "counted": "people.counted",

@@ -1403,3 +1403,14 @@ def test_an_anonymous_source_opening_the_sentence_before_its_verb(nlp_ar) -> Non
     # the sources of a party named right after the noun are the party's, not anonymous
     report = run(nlp_ar, "مصادر الحشد الشعبي قالت إن مسلحين خطفوا شابين في منبج.")
     assert not any(name.startswith("مصادر") for name in source_names(report))
+
+
+def test_an_as_said_clause_speaks_for_the_whole_sentence(nlp_ar) -> None:  # type: ignore[no-untyped-def]
+    # the clause stands at the end, after what it vouches for
+    report = run(nlp_ar, "قتل مسلحون شابين في منبج، وفقا لما ذكرته مصادر أهلية.")
+    assert "مصادر أهلية" in source_names(report)
+    report = run(nlp_ar, "استهدفت طائرة مسيرة سيارة في الرقة، كما أفاد مصدران أمنيان.")
+    assert "مصدران أمنيان" in source_names(report)
+    # a verb deep in a clause of another kind is still no cue
+    report = run(nlp_ar, "قتل مسلحون شابين في منبج في الهجوم الذي أعلنت عنه مصادر أهلية.")
+    assert not any(name.startswith("مصادر") for name in source_names(report))
