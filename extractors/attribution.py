@@ -128,13 +128,22 @@ class AttributionFinder:
         if j >= s_end or not (st.forms[j] & self.lex.sets["anonymous"]):
             return None
         stops = self.lex.sets["complementizers"] | _TO
-        told = {t.start for t in st.triggers} | {c.start for c in st.casualties}
+        # what is told, and when it was said (مصادر صحفية مساء اليوم), end the description
+        told = {t.start for t in st.triggers} | {c.start for c in st.casualties} \
+            | {t.start for t in st.times}
         end = j + 1
         while end < min(s_end, j + ANONYMOUS_WORDS) and st.norms[end] not in _BREAKS \
                 and st.norms[end] not in stops and end not in told \
-                and st.mention_at(end) is None:
+                and st.mention_at(end) is None and not self._ends_description(st, end):
             end += 1
         links = self.lex.sets["source_links"]
+        if end < s_end and end - 2 > j and st.norms[end - 2] in links \
+                and st.norms[end - 1] in self.lex.maps["admin_words"]:
+            # "مصادر محلية في بلدة الهامة": the window ends on the admin word; its name
+            # goes with it
+            named = st.mention_at(end)
+            if named is not None and named.start == end:
+                end = named.end
         while end > j + 1 and st.norms[end - 1] in links:
             # "مصادر محلية في بلدة الهامة", "مصدر عسكري من قسد": where or whom the source
             # is from goes with it; a link word with nothing after it does not
@@ -152,6 +161,20 @@ class AttributionFinder:
                          None)
             end = close + 1 if close is not None else opened[-1]
         return _anonymous_hit(st, j, end)
+
+    def _ends_description(self, st: DocState, k: int) -> bool:
+        """Whether token ``k`` ends an anonymous source's description: a relative clause
+        starts, or the outlet it spoke to follows (مصدر خاص لـ"جسر"، لجسر، بوكالة …)."""
+        if st.forms[k] & self.lex.sets["description_stops"]:
+            return True
+        outlet = normalize_text(st.source or "").split()
+        if not outlet:
+            return False
+        if outlet[0] in st.forms[k] and st.norms[k] != outlet[0]:
+            return True  # the feed's outlet with a preposition joined to it (لجسر)
+        after = next((n for n in range(k + 1, min(len(st.norms), k + 3))
+                      if st.norms[n] != '"'), None)
+        return st.norms[k] == "ل" and after is not None and outlet[0] in st.forms[after]
 
     def _anonymous_before(self, st: DocState, verb: int, s_start: int) -> MentionHit | None:
         """"A local source told North Press", "Kurdish security sources said": an

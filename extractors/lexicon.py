@@ -348,6 +348,7 @@ _SETS: dict[str, str] = {
     "group_name_heads": "organisations.group_name_heads",
     "attribution_fillers": "attribution.fillers",
     "as_clause": "attribution.as_clause",
+    "description_stops": "attribution.description_stops",
     "combatants": "people.combatants",
     "soldiers": "people.soldiers",
     "counted": "people.counted",

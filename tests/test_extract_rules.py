@@ -1414,3 +1414,25 @@ def test_an_as_said_clause_speaks_for_the_whole_sentence(nlp_ar) -> None:  # typ
     # a verb deep in a clause of another kind is still no cue
     report = run(nlp_ar, "قتل مسلحون شابين في منبج في الهجوم الذي أعلنت عنه مصادر أهلية.")
     assert not any(name.startswith("مصادر") for name in source_names(report))
+
+
+def test_where_an_anonymous_source_s_description_ends(nlp_ar) -> None:  # type: ignore[no-untyped-def]
+    # at a relative clause
+    report = run(nlp_ar, "وقال ضابط الشرطة الذي رفض ذكر اسمه إن مسلحين خطفوا شابين في منبج.")
+    assert "ضابط الشرطة" in source_names(report)
+    # at the time of the statement
+    report = run(nlp_ar, "وأفادت مصادر صحفية مساء اليوم بأن مسلحين خطفوا شابين في منبج.")
+    assert "مصادر صحفية" in source_names(report)
+    # at the outlet it spoke to, with its preposition joined or apart
+    report = run(nlp_ar, "وقال مصدر ميداني بوكالة الفرات إن مسلحين خطفوا شابين في منبج.")
+    assert "مصدر ميداني" in source_names(report)
+    from extractors import extract
+    from tests.extraction import TODAY
+
+    report = extract(Document('وقال مصدر خاص لـ"الفرات" إن مسلحين خطفوا شابين في منبج.',
+                              lang="ar", published=PUBLISHED, source="الفرات"),
+                     nlp=nlp_ar, today=TODAY)
+    assert "مصدر خاص" in source_names(report)
+    # the window ending on an admin word takes the place's name after it
+    report = run(nlp_ar, "وقالت مصادر محلية في مدينة الرقة إن مسلحين خطفوا شابين في منبج.")
+    assert "مصادر محلية في مدينة الرقة" in source_names(report)
