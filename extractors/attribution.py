@@ -4,7 +4,11 @@ An attribution verb (قال، ذكر، أفاد، أعلن، أضاف …) or pr
 نقلاً عن) names its speakers between itself and the complementizer (إن/أن) or the
 next comma. A continuation verb with no speaker (وأضافت، وتابع) refers back to the
 last speaker. A person whose title names an organisation (مدير المرصد …) speaks for
-it. Sentences with no attribution cue are the outlet's own voice (no speaker).
+it. An anonymous source may open the sentence before its verb (مصادر محلية قالت إن);
+an "as … said" clause (كما أفاد، وفقا لما ذكرته) speaks for the whole sentence; an
+anonymous source's description ends at a relative clause, at the time of the statement
+and before the outlet it spoke to. Sentences with no attribution cue are the outlet's own
+voice (no speaker).
 """
 
 from __future__ import annotations
