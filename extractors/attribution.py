@@ -4,7 +4,11 @@ An attribution verb (قال، ذكر، أفاد، أعلن، أضاف …) or pr
 نقلاً عن) names its speakers between itself and the complementizer (إن/أن) or the
 next comma. A continuation verb with no speaker (وأضافت، وتابع) refers back to the
 last speaker. A person whose title names an organisation (مدير المرصد …) speaks for
-it. Sentences with no attribution cue are the outlet's own voice (no speaker).
+it. An anonymous source may open the sentence before its verb (مصادر محلية قالت إن);
+an "as … said" clause (كما أفاد، وفقا لما ذكرته) speaks for the whole sentence; an
+anonymous source's description ends at a relative clause, at the time of the statement
+and before the outlet it spoke to. Sentences with no attribution cue are the outlet's own
+voice (no speaker).
 """
 
 from __future__ import annotations
@@ -81,8 +85,12 @@ class AttributionFinder:
                 if before is not None:
                     out.append(SpeakerHit(index, before.start, i + 1, [before], scope=s_start))
                     break
+                # "…، بحسب ما قال ناشطون", "…، كما أفاد مصدران": an "as … said" clause
+                # speaks for the whole sentence, wherever it stands
+                as_clause = not is_prep and i > s_start \
+                    and st.norms[i - 1] in lex.sets["as_clause"]
                 # a verb deep inside a clause ("... التي أعلن عنها") is not a cue
-                if not is_prep and i - s_start > 4 and i not in ends \
+                if not is_prep and not as_clause and i - s_start > 4 and i not in ends \
                         and not self._before_complementizer(st, i, s_end):
                     continue
                 speakers, part_end = self._speakers(st, i + 1, s_end, by_start, is_prep)
@@ -100,7 +108,7 @@ class AttributionFinder:
                     speakers, part_end = [anonymous, *told], max(part_end, anonymous.end)
                 if speakers:
                     last = speakers
-                    scope = s_start if is_prep or i - s_start <= 2 else i
+                    scope = s_start if is_prep or as_clause or i - s_start <= 2 else i
                     out.append(SpeakerHit(index, i, part_end, speakers, scope=scope))
                 elif not is_prep and i > s_start and i in ends:
                     # "..., the SDF said." / "المرصد قال": the speaker stands before
@@ -124,13 +132,22 @@ class AttributionFinder:
         if j >= s_end or not (st.forms[j] & self.lex.sets["anonymous"]):
             return None
         stops = self.lex.sets["complementizers"] | _TO
-        told = {t.start for t in st.triggers} | {c.start for c in st.casualties}
+        # what is told, and when it was said (مصادر صحفية مساء اليوم), end the description
+        told = {t.start for t in st.triggers} | {c.start for c in st.casualties} \
+            | {t.start for t in st.times}
         end = j + 1
         while end < min(s_end, j + ANONYMOUS_WORDS) and st.norms[end] not in _BREAKS \
                 and st.norms[end] not in stops and end not in told \
-                and st.mention_at(end) is None:
+                and st.mention_at(end) is None and not self._ends_description(st, end):
             end += 1
         links = self.lex.sets["source_links"]
+        if end < s_end and end - 2 > j and st.norms[end - 2] in links \
+                and st.norms[end - 1] in self.lex.maps["admin_words"]:
+            # "مصادر محلية في بلدة الهامة": the window ends on the admin word; its name
+            # goes with it
+            named = st.mention_at(end)
+            if named is not None and named.start == end:
+                end = named.end
         while end > j + 1 and st.norms[end - 1] in links:
             # "مصادر محلية في بلدة الهامة", "مصدر عسكري من قسد": where or whom the source
             # is from goes with it; a link word with nothing after it does not
@@ -149,6 +166,20 @@ class AttributionFinder:
             end = close + 1 if close is not None else opened[-1]
         return _anonymous_hit(st, j, end)
 
+    def _ends_description(self, st: DocState, k: int) -> bool:
+        """Whether token ``k`` ends an anonymous source's description: a relative clause
+        starts, or the outlet it spoke to follows (مصدر خاص لـ"جسر"، لجسر، بوكالة …)."""
+        if st.forms[k] & self.lex.sets["description_stops"]:
+            return True
+        outlet = normalize_text(st.source or "").split()
+        if not outlet:
+            return False
+        if outlet[0] in st.forms[k] and st.norms[k] != outlet[0]:
+            return True  # the feed's outlet with a preposition joined to it (لجسر)
+        after = next((n for n in range(k + 1, min(len(st.norms), k + 3))
+                      if st.norms[n] != '"'), None)
+        return st.norms[k] == "ل" and after is not None and outlet[0] in st.forms[after]
+
     def _anonymous_before(self, st: DocState, verb: int, s_start: int) -> MentionHit | None:
         """"A local source told North Press", "Kurdish security sources said": an
         anonymous speaker right before the verb (its description up to
@@ -158,6 +189,9 @@ class AttributionFinder:
         owner = self._owner_before(st, verb, s_start)
         if owner is not None:
             k = owner  # "a military source of the SDF told North Press": the SDF's source
+        if owner is None and k >= s_start and not st.forms[k] & self.lex.sets["anonymous"]:
+            # "مصادر محلية قالت إن …": the source's words after its noun, then the verb
+            return self._anonymous_opening(st, verb, s_start)
         if k < s_start or not (st.forms[k] & self.lex.sets["anonymous"]) \
                 or st.mention_at(k) is not None:
             return None
@@ -174,6 +208,34 @@ class AttributionFinder:
         if start == k and st.norms[k].startswith("ال"):
             return self._told_source(st, k)  # "لكن المصادر قالت"
         return _anonymous_hit(st, start, end)
+
+    def _anonymous_opening(self, st: DocState, verb: int, s_start: int) -> MentionHit | None:
+        """"مصادر محلية قالت إن …", "مصدر في مدينة الباب كشف أن …": an anonymous source
+        that opens the sentence, its description (up to :data:`ANONYMOUS_WORDS` + 2
+        words; a place or party only after a link word) running to the verb after it."""
+        start = s_start
+        while start < verb and st.norms[start] in self.lex.sets["source_openers"]:
+            start += 1
+        if not 2 <= verb - start <= ANONYMOUS_WORDS + 2 \
+                or not st.forms[start] & self.lex.sets["anonymous"] \
+                or st.forms[start] & self.lex.sets["reporters"]:
+            return None
+        stops = self.lex.sets["complementizers"] | _BREAKS - {"،", ","}
+        told = {t.start for t in st.triggers} | {c.start for c in st.casualties}
+        linked = False
+        k = start + 1
+        while k < verb:
+            if st.norms[k] in stops or k in told:
+                return None  # a clause of its own comes first: not the source's words
+            linked = linked or st.norms[k] in self.lex.sets["source_links"]
+            named = st.mention_at(k)
+            if named is not None:
+                if not linked:
+                    return None  # "مصادر قسد قالت": the party's sources are the party
+                k = max(k + 1, named.end)
+                continue
+            k += 1
+        return _anonymous_hit(st, start, verb)
 
     def _owner_before(self, st: DocState, verb: int, s_start: int) -> int | None:
         """Where the source word stands before "of/from/in [the] PARTY" that ends right

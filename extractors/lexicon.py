@@ -347,6 +347,8 @@ _SETS: dict[str, str] = {
     "authority_heads": "organisations.authority_heads",
     "group_name_heads": "organisations.group_name_heads",
     "attribution_fillers": "attribution.fillers",
+    "as_clause": "attribution.as_clause",
+    "description_stops": "attribution.description_stops",
     "combatants": "people.combatants",
     "soldiers": "people.soldiers",
     "counted": "people.counted",

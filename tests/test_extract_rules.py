@@ -1427,3 +1427,50 @@ def test_the_search_after_an_incident_is_no_event(  # type: ignore[no-untyped-de
     report = run(nlp_en, "Gunmen attacked an SDF checkpoint in Raqqa on Sunday. The SDF raided "
                          "Manbij in search of the attackers, arresting two men.")
     assert [e.type for e in report.events] == ["Attack", "Raid"]
+
+
+# --------------------------------------------------------------------------- who says so
+
+
+def test_an_anonymous_source_opening_the_sentence_before_its_verb(nlp_ar) -> None:  # type: ignore[no-untyped-def]
+    # Arabic puts the subject first too: the source's words run to the verb after them
+    report = run(nlp_ar, "مصادر أهلية قالت إن مسلحين خطفوا شابين في منبج.")
+    assert "مصادر أهلية" in source_names(report)
+    report = run(nlp_ar, "مصدر في مدينة الرقة أكد أن مسلحين خطفوا شابين في منبج.")
+    assert "مصدر في مدينة الرقة" in source_names(report)
+    # the sources of a party named right after the noun are the party's, not anonymous
+    report = run(nlp_ar, "مصادر الحشد الشعبي قالت إن مسلحين خطفوا شابين في منبج.")
+    assert not any(name.startswith("مصادر") for name in source_names(report))
+
+
+def test_an_as_said_clause_speaks_for_the_whole_sentence(nlp_ar) -> None:  # type: ignore[no-untyped-def]
+    # the clause stands at the end, after what it vouches for
+    report = run(nlp_ar, "قتل مسلحون شابين في منبج، وفقا لما ذكرته مصادر أهلية.")
+    assert "مصادر أهلية" in source_names(report)
+    report = run(nlp_ar, "استهدفت طائرة مسيرة سيارة في الرقة، كما أفاد مصدران أمنيان.")
+    assert "مصدران أمنيان" in source_names(report)
+    # a verb deep in a clause of another kind is still no cue
+    report = run(nlp_ar, "قتل مسلحون شابين في منبج في الهجوم الذي أعلنت عنه مصادر أهلية.")
+    assert not any(name.startswith("مصادر") for name in source_names(report))
+
+
+def test_where_an_anonymous_source_s_description_ends(nlp_ar) -> None:  # type: ignore[no-untyped-def]
+    # at a relative clause
+    report = run(nlp_ar, "وقال ضابط الشرطة الذي رفض ذكر اسمه إن مسلحين خطفوا شابين في منبج.")
+    assert "ضابط الشرطة" in source_names(report)
+    # at the time of the statement
+    report = run(nlp_ar, "وأفادت مصادر صحفية مساء اليوم بأن مسلحين خطفوا شابين في منبج.")
+    assert "مصادر صحفية" in source_names(report)
+    # at the outlet it spoke to, with its preposition joined or apart
+    report = run(nlp_ar, "وقال مصدر ميداني بوكالة الفرات إن مسلحين خطفوا شابين في منبج.")
+    assert "مصدر ميداني" in source_names(report)
+    from extractors import extract
+    from tests.extraction import TODAY
+
+    report = extract(Document('وقال مصدر خاص لـ"الفرات" إن مسلحين خطفوا شابين في منبج.',
+                              lang="ar", published=PUBLISHED, source="الفرات"),
+                     nlp=nlp_ar, today=TODAY)
+    assert "مصدر خاص" in source_names(report)
+    # the window ending on an admin word takes the place's name after it
+    report = run(nlp_ar, "وقالت مصادر محلية في مدينة الرقة إن مسلحين خطفوا شابين في منبج.")
+    assert "مصادر محلية في مدينة الرقة" in source_names(report)
