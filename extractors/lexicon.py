@@ -321,6 +321,7 @@ _SETS: dict[str, str] = {
     "denials": "cues.denials",
     "off_topic": "cues.off_topic",
     "no_role": "roles.no_role",
+    "hedges": "roles.hedges",
     "outlet_suffixes": "organisations.outlet_suffixes",
     "outlet_cues": "organisations.outlet_cues",
     "carriers": "organisations.carriers.words",

@@ -1427,3 +1427,16 @@ def test_the_search_after_an_incident_is_no_event(  # type: ignore[no-untyped-de
     report = run(nlp_en, "Gunmen attacked an SDF checkpoint in Raqqa on Sunday. The SDF raided "
                          "Manbij in search of the attackers, arresting two men.")
     assert [e.type for e in report.events] == ["Attack", "Raid"]
+
+
+# ------------------------------------------------------------------- actors and roles
+
+
+def test_a_group_named_in_a_hedged_attribution_is_no_party(nlp_ar) -> None:  # type: ignore[no-untyped-def]
+    report = run(nlp_ar, "هاجم مسلحون مجهولون يرجح أنهم من خلايا تنظيم داعش حاجزا لقوات "
+                         "سوريا الديمقراطية في منبج.")
+    assert "actor:isis" not in {a for a, _ in roles(report)}
+    assert ("مسلحون مجهولون", "perpetrator") in roles(report)
+    # an asserted attribution keeps the group
+    report = run(nlp_ar, "هاجمت خلايا تنظيم داعش حاجزا لقوات سوريا الديمقراطية في منبج.")
+    assert ("actor:isis", "perpetrator") in roles(report)

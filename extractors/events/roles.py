@@ -28,6 +28,9 @@ from extractors.events.drafts import (
 )
 from extractors.lexicon import Lexicon
 
+#: How many tokens a hedge verb may stand before the group it guesses at ("يرجح أنهم
+#: من خلايا تنظيم الدولة").
+HEDGE_WINDOW = 7
 #: Object pronouns attached to an Arabic verb (استهدفتها، اعتقلهم، داهموهما).
 OBJECT_SUFFIXES = ("ها", "هم", "هما", "هن")
 
@@ -58,9 +61,13 @@ class RoleReader:
         links = self.lex.sets["owner_links"]
         resolved: list[MentionHit] = []
         no_role = self.lex.sets["no_role"]
+        hedges = self.lex.sets["hedges"]
         for h in actors:
             if any(st.forms[k] & no_role for k in range(max(lo, h.start - 4), h.start)):
                 continue  # "بتهمة التعامل مع خلايا داعش": an accusation, not a party
+            if any(st.forms[k] & hedges for k in range(max(lo, h.start - HEDGE_WINDOW),
+                                                       h.start)):
+                continue  # "مسلحون يرجح أنهم من خلايا داعش": a guess, not a party
             found = own.first(st.keys, h.start)
             if found is not None and found[0] >= h.end and not (
                     h.end < hi and st.forms[h.end] & links):
