@@ -1440,3 +1440,21 @@ def test_a_group_named_in_a_hedged_attribution_is_no_party(nlp_ar) -> None:  # t
     # an asserted attribution keeps the group
     report = run(nlp_ar, "هاجمت خلايا تنظيم داعش حاجزا لقوات سوريا الديمقراطية في منبج.")
     assert ("actor:isis", "perpetrator") in roles(report)
+
+
+@pytest.mark.parametrize("lang, text", [
+    # the genitive of the attack noun, a quantity of members between
+    ("ar", "قتل عنصر من قوات سوريا الديمقراطية بهجوم لعنصرين من خلايا داعش على حاجز في منبج."),
+    ("ar", "قتل عنصر من قوات سوريا الديمقراطية بهجوم لتنظيم \u201cداعش\u201d في منبج."),
+    # the group of the subject of a support verb
+    ("ar", "قتل عنصران من قوات النظام بتفجير انتحاري نفذته امرأة تابعة لداعش في الرقة."),
+    # the group of the bomber
+    ("en", "A suicide bomber from the ISIS group blew himself up at an SDF checkpoint in Raqqa."),
+])
+def test_the_side_of_the_attacker_named_after_the_act_carried_it_out(  # type: ignore[no-untyped-def]
+        nlp_ar, nlp_en, lang: str, text: str) -> None:
+    aliases = ALIASES + [["ISIS", "actor:isis", "actor", "TerroristOrganization", None, 0.7]]
+    from extractors import make_nlp
+    nlp = nlp_ar if lang == "ar" else make_nlp("en", {"aliases": aliases, "ner": False})
+    assert ("actor:isis", "perpetrator") in roles(run(nlp, text))
+    assert ("actor:isis", "target") not in roles(run(nlp, text))

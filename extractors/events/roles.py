@@ -31,6 +31,8 @@ from extractors.lexicon import Lexicon
 #: How many tokens a hedge verb may stand before the group it guesses at ("يرجح أنهم
 #: من خلايا تنظيم الدولة").
 HEDGE_WINDOW = 7
+#: Most member links ("belonging to the", "التابعة لـ") between an attacker and its group.
+MEMBER_GAP = 3
 #: Object pronouns attached to an Arabic verb (استهدفتها، اعتقلهم، داهموهما).
 OBJECT_SUFFIXES = ("ها", "هم", "هما", "هن")
 
@@ -160,6 +162,8 @@ class RoleReader:
         for k in range(max(lo, np - 2), np):
             if support.first(st.keys, k, k + 1) is not None and k >= m.trigger.start - 5:
                 return ("imposer" if etype == "Curfew" else "perpetrator"), CUE
+        if self._attackers_group(st, m, np):
+            return "perpetrator", CUE
         if prev & lex.sets["target"]:
             return "target", CUE
         defend = lex.tables["defend_verbs"]
@@ -180,10 +184,14 @@ class RoleReader:
         if np == anchor_end and not before_anchor and (trig.kind == "verb"
                                                         or anchor < trig.start):
             return ("imposer" if etype == "Curfew" else "perpetrator"), ORDER
-        if trig.kind != "verb" and etype not in PATIENT_GENITIVE and hit.start == np \
-                and 0 <= np - trig.end <= 2 and self._possessive(st, hit) \
+        if trig.kind != "verb" and etype not in PATIENT_GENITIVE \
+                and 0 <= np - trig.end <= 2 and (
+                    hit.start == np and self._possessive(st, hit)
+                    or trig.end < hit.start and self._possessive_token(st, trig.end)) \
                 and not any(st.norms[k] in CLAUSE_BREAKS for k in range(trig.end, np)):
-            return "perpetrator", ORDER  # "قصف مدفعي مكثف لقوات النظام": the shelling by them
+            # "قصف مدفعي مكثف لقوات النظام", "بهجوم لتنظيم داعش", "بهجوم لعنصرين من خلايا
+            # داعش": the act of the side in the genitive after it
+            return "perpetrator", ORDER
         if trig.kind != "verb" and np == trig.end:
             if etype in PATIENT_GENITIVE:
                 return "target", ORDER
@@ -238,6 +246,32 @@ class RoleReader:
         """Whether an actor is written with the possessive ل (لقوات، للجيش)."""
         a, _b = st.char_span(hit.start, hit.end)
         return hit.mention.span.start > a and st.norms[hit.start][:1] == "ل"
+
+    def _attackers_group(self, st: DocState, m: EventMention, np: int) -> bool:
+        """Whether an actor names the group of the attacker just told, after a member link
+        (تابعة، من، from): after a bomber noun ("انتحاري من داعش"، "a suicide bomber from
+        ISIS") or after the subject of a support verb ("نفذته امرأة تابعة لتنظيم داعش"،
+        "نفذه عنصران من خلايا داعش"). With the genitive of an attack noun ("بهجوم
+        لتنظيم داعش") in :meth:`_role`, the side of the attacker named after the act."""
+        trig = m.trigger
+        links = self.lex.sets["member_links"]
+        k = np - 1
+        while k >= max(0, np - MEMBER_GAP) and st.forms[k] & links \
+                and st.norms[k] not in CLAUSE_BREAKS:
+            k -= 1
+        if k == np - 1:
+            return False  # no member link
+        if m.type == "SuicideBombing" and trig.kind != "verb" and k == trig.end - 1:
+            return True  # the bomber noun, then its group
+        support = self.lex.tables["support_verbs"]
+        # one word for the attacker between the support verb and its links
+        return k - 1 >= 0 and k - 1 >= trig.start - 5 \
+            and support.first(st.keys, k - 1, k) is not None
+
+    @staticmethod
+    def _possessive_token(st: DocState, k: int) -> bool:
+        """Whether a token is written with the possessive ل (لتنظيم، لعنصرين، للجيش)."""
+        return st.norms[k].startswith("ل") and any(cut == 1 for _f, cut in st.keys[k])
 
     @staticmethod
     def _country_acts(st: DocState, hit: MentionHit, role: str | None, strength: float,
