@@ -424,6 +424,7 @@ _SETS: dict[str, str] = {
 _WORD_TABLES: dict[str, str] = {
     "habitual": "cues.habitual",
     "own_forces": "roles.own_forces",
+    "unnamed_attackers": "roles.unnamed_attackers",
     "unidentified": "unidentified.phrases",
     "agent": "roles.agent",
     "supporter_phrases": "roles.supporter_phrases",

@@ -1442,6 +1442,26 @@ def test_a_group_named_in_a_hedged_attribution_is_no_party(nlp_ar) -> None:  # t
     assert ("actor:isis", "perpetrator") in roles(report)
 
 
+@pytest.mark.parametrize("lang, text, name", [
+    ("ar", "فجر انتحاري يرتدي حزاما ناسفا نفسه في سوق شعبي بمدينة الرقة صباح اليوم.",
+     "انتحاري"),
+    ("en", "Two suicide bombers detonated their explosive vests at a crowded market in Raqqa on "
+           "Monday.",
+     "Two suicide bombers"),
+])
+def test_a_bomber_with_no_side_named_is_the_perpetrator_as_written(  # type: ignore[no-untyped-def]
+        nlp_ar, nlp_en, lang: str, text: str, name: str) -> None:
+    (bombing,) = run(nlp_ar if lang == "ar" else nlp_en, text).events
+    assert bombing.type == "SuicideBombing"
+    assert [(p.mention.name, p.role) for p in bombing.actors] == [(name, "perpetrator")]
+
+
+def test_a_bomber_of_a_named_group_gives_way_to_the_group(nlp_ar) -> None:  # type: ignore[no-untyped-def]
+    report = run(nlp_ar, "فجر انتحاري من داعش نفسه في سوق شعبي بمدينة الرقة.")
+    assert [e.type for e in report.events] == ["SuicideBombing"]
+    assert roles(report) == {("actor:isis", "perpetrator")}
+
+
 @pytest.mark.parametrize("lang, text", [
     # the genitive of the attack noun, a quantity of members between
     ("ar", "قتل عنصر من قوات سوريا الديمقراطية بهجوم لعنصرين من خلايا داعش على حاجز في منبج."),

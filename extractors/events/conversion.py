@@ -110,6 +110,12 @@ def to_event(doc: Doc, st: DocState, d: EventDraft,
         inferred = opponent(st, d)
         if inferred is not None:
             actors.insert(0, Participation(inferred.mention, "perpetrator"))
+            has_perp = True
+    if not has_perp:
+        # "فجر انتحاري نفسه", "drones struck": the attacker as written (guidelines)
+        attacker = next((m.attacker for m in d.mentions if m.attacker is not None), None)
+        if attacker is not None:
+            actors.insert(0, Participation(attacker.mention, "perpetrator"))
     casualties = [Casualty(c.status, c.count,  # type: ignore[arg-type]
                            c.affiliation.mention if c.affiliation else None,
                            c.qualifier, _span(doc, c.start, c.end))

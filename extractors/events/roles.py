@@ -27,12 +27,17 @@ from extractors.events.drafts import (
     identity,
 )
 from extractors.lexicon import Lexicon
+from kg.core.model import Mention, Span
 
 #: How many tokens a hedge verb may stand before the group it guesses at ("يرجح أنهم
 #: من خلايا تنظيم الدولة").
 HEDGE_WINDOW = 7
 #: Most member links ("belonging to the", "التابعة لـ") between an attacker and its group.
 MEMBER_GAP = 3
+#: Events whose attacker may be told only by what it is (a bomber).
+UNNAMED_ATTACKS = frozenset({"SuicideBombing"})
+#: The label of an actor named by a description only (مسلحون مجهولون، a drone).
+UNIDENTIFIED = "UnidentifiedArmedGroup"
 #: Object pronouns attached to an Arabic verb (استهدفتها، اعتقلهم، داهموهما).
 OBJECT_SUFFIXES = ("ها", "هم", "هما", "هن")
 
@@ -124,6 +129,8 @@ class RoleReader:
                 continue  # a monitor or an outlet tells of the act; it does not take part
             if role is not None:
                 m.roles.append((hit, role, strength))
+        if m.type in UNNAMED_ATTACKS:
+            m.attacker = self._unnamed_attacker(st, m, covered)
         if not any(r in ("perpetrator", "imposer") for _, r, _ in m.roles):
             announcer = self._announcer(st, m) or self._self_reference(st, m)
             if announcer is not None:
@@ -267,6 +274,37 @@ class RoleReader:
         # one word for the attacker between the support verb and its links
         return k - 1 >= 0 and k - 1 >= trig.start - 5 \
             and support.first(st.keys, k - 1, k) is not None
+
+    def _unnamed_attacker(self, st: DocState, m: EventMention,
+                          covered: set[int]) -> MentionHit | None:
+        """The bomber of a bombing told only by what it is ("فجر انتحاري نفسه"، "two
+        suicide bombers"), nearest the trigger in its clause, as an actor named as
+        written; ``None`` when the clause names none."""
+        table = self.lex.tables["unnamed_attackers"]
+        lo, hi = m.window
+        found: list[tuple[int, int]] = []
+        k = lo
+        while k < hi:
+            hit = table.first(st.keys, k, hi) if table.starts_with(st.forms[k]) else None
+            if hit is None or any(j in covered for j in range(k, hit[0])):
+                k += 1
+                continue
+            found.append((k, hit[0]))
+            k = hit[0]
+        if not found:
+            return None
+        start, end = min(found, key=lambda se: abs(se[0] - m.trigger.start))
+        counts = self.lex.maps["number_words"]
+        if start > lo and (st.norms[start - 1].isdigit() or (
+                st.norms[start - 1] in counts and counts[st.norms[start - 1]] != 1)):
+            start -= 1  # "Two suicide bombers": named with their count, as written
+        a, b = st.char_span(start, end)
+        firsts = table.first_words()
+        a += next((c for f, c in st.keys[start] if f in firsts), 0)  # بطائرة → طائرة
+        text = st.text[a:b]
+        mention = Mention(span=Span(a, b, text), kind="actor", label=UNIDENTIFIED,
+                          entity=None, name=text, confidence=0.5)
+        return MentionHit(start, end, mention, "pattern")
 
     @staticmethod
     def _possessive_token(st: DocState, k: int) -> bool:
