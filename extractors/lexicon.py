@@ -322,6 +322,7 @@ _SETS: dict[str, str] = {
     "off_topic": "cues.off_topic",
     "no_role": "roles.no_role",
     "hedges": "roles.hedges",
+    "group_heads": "roles.group_heads",
     "member_links": "roles.member_links",
     "outlet_suffixes": "organisations.outlet_suffixes",
     "outlet_cues": "organisations.outlet_cues",

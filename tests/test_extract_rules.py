@@ -1478,3 +1478,10 @@ def test_the_side_of_the_attacker_named_after_the_act_carried_it_out(  # type: i
     nlp = nlp_ar if lang == "ar" else make_nlp("en", {"aliases": aliases, "ner": False})
     assert ("actor:isis", "perpetrator") in roles(run(nlp, text))
     assert ("actor:isis", "target") not in roles(run(nlp, text))
+
+
+def test_a_group_name_in_quotes_after_its_head_word_is_one_phrase(nlp_ar) -> None:  # type: ignore[no-untyped-def]
+    # the head word (تنظيم) and the quotes belong to the name: the genitive of the attack
+    report = run(nlp_ar, "قتل حارسان إثر هجوم تنظيم \u201cداعش\u201d على سجن في الرقة.")
+    assert ("actor:isis", "perpetrator") in roles(report)
+    assert ("actor:isis", "target") not in roles(report)

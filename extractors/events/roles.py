@@ -38,6 +38,8 @@ MEMBER_GAP = 3
 UNNAMED_ATTACKS = frozenset({"SuicideBombing"})
 #: The label of an actor named by a description only (مسلحون مجهولون، a drone).
 UNIDENTIFIED = "UnidentifiedArmedGroup"
+#: Quote marks around a name (after normalisation), between it and its head word.
+NAME_QUOTES = frozenset('"“”«»')
 #: Object pronouns attached to an Arabic verb (استهدفتها، اعتقلهم، داهموهما).
 OBJECT_SUFFIXES = ("ها", "هم", "هما", "هن")
 
@@ -223,13 +225,16 @@ class RoleReader:
     def _np_start(self, st: DocState, hit: MentionHit, lo: int, covered: set[int]) -> int:
         """Start of the noun phrase an actor heads (its sub-unit words included);
         ``covered`` are tokens of other actors and of triggers, where it stops."""
-        heads = self.lex.sets["subunit_heads"] | self.lex.sets["carriers"]
+        heads = self.lex.sets["subunit_heads"] | self.lex.sets["carriers"] | self.lex.sets[
+            "group_heads"]
         stops = self.lex.sets["target"] | self.lex.sets["supporter"] | self.lex.sets[
             "participant"]
         start = hit.start
         for k in range(hit.start - 1, max(lo, hit.start - 6) - 1, -1):
             if st.norms[k] in CLAUSE_BREAKS or k in covered:
                 break
+            if st.norms[k] in NAME_QUOTES:
+                continue  # تنظيم “الدولة الإسلامية”: the head before the quoted name
             if st.forms[k] & stops and k == hit.start - 1 and self._possessive(st, hit):
                 break  # "نقطة لقوات النظام": the position of that side, a target word
             if st.forms[k] & heads:
