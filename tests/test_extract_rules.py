@@ -1485,3 +1485,14 @@ def test_a_group_name_in_quotes_after_its_head_word_is_one_phrase(nlp_ar) -> Non
     report = run(nlp_ar, "قتل حارسان إثر هجوم تنظيم \u201cداعش\u201d على سجن في الرقة.")
     assert ("actor:isis", "perpetrator") in roles(report)
     assert ("actor:isis", "target") not in roles(report)
+
+
+def test_unnamed_gunmen_told_twice_are_one_perpetrator(nlp_ar, nlp_en) -> None:  # type: ignore[no-untyped-def]
+    for nlp, text in [
+            (nlp_ar, "استهدف مسلحون مجهولون حاجزا لقوات النظام في منبج. وقد استهدف المسلحون "
+                     "الحاجز بقذائف صاروخية."),
+            (nlp_en, "Masked gunmen attacked an SDF checkpoint in Raqqa on Sunday. The gunmen "
+                     "attacked the checkpoint with rockets.")]:
+        unnamed = [p.mention.name for e in run(nlp, text).events for p in e.actors
+                   if p.mention.label == "UnidentifiedArmedGroup"]
+        assert unnamed in (["مسلحون مجهولون"], ["Masked gunmen"])
