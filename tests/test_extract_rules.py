@@ -1456,6 +1456,13 @@ def test_a_bomber_with_no_side_named_is_the_perpetrator_as_written(  # type: ign
     assert [(p.mention.name, p.role) for p in bombing.actors] == [(name, "perpetrator")]
 
 
+def test_a_suicide_bombing_named_by_its_kind_has_no_bomber_as_written(nlp_ar) -> None:  # type: ignore[no-untyped-def]
+    # "تفجير انتحاري": the adjective tells the kind of the act, not who carried it out
+    report = run(nlp_ar, "قتل ثلاثة عناصر من الحشد الشعبي بتفجير انتحاري استهدف حاجزا في منبج.")
+    assert [e.type for e in report.events] == ["SuicideBombing"]
+    assert not [p for e in report.events for p in e.actors if p.role == "perpetrator"]
+
+
 def test_a_bomber_of_a_named_group_gives_way_to_the_group(nlp_ar) -> None:  # type: ignore[no-untyped-def]
     report = run(nlp_ar, "فجر انتحاري من داعش نفسه في سوق شعبي بمدينة الرقة.")
     assert [e.type for e in report.events] == ["SuicideBombing"]

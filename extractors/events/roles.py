@@ -287,11 +287,14 @@ class RoleReader:
         written; ``None`` when the clause names none."""
         table = self.lex.tables["unnamed_attackers"]
         lo, hi = m.window
+        event_nouns = {i for t in st.in_sentence("triggers", m.sentence) if t.kind != "verb"
+                       for i in range(t.start, t.end)}
         found: list[tuple[int, int]] = []
         k = lo
         while k < hi:
             hit = table.first(st.keys, k, hi) if table.starts_with(st.forms[k]) else None
-            if hit is None or any(j in covered for j in range(k, hit[0])):
+            if hit is None or any(j in covered for j in range(k, hit[0])) \
+                    or k - 1 in event_nouns:  # "تفجير انتحاري": the kind of the act
                 k += 1
                 continue
             found.append((k, hit[0]))
