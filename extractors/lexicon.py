@@ -321,6 +321,9 @@ _SETS: dict[str, str] = {
     "denials": "cues.denials",
     "off_topic": "cues.off_topic",
     "no_role": "roles.no_role",
+    "hedges": "roles.hedges",
+    "group_heads": "roles.group_heads",
+    "member_links": "roles.member_links",
     "outlet_suffixes": "organisations.outlet_suffixes",
     "outlet_cues": "organisations.outlet_cues",
     "carriers": "organisations.carriers.words",
@@ -424,6 +427,7 @@ _SETS: dict[str, str] = {
 _WORD_TABLES: dict[str, str] = {
     "habitual": "cues.habitual",
     "own_forces": "roles.own_forces",
+    "unnamed_attackers": "roles.unnamed_attackers",
     "unidentified": "unidentified.phrases",
     "agent": "roles.agent",
     "supporter_phrases": "roles.supporter_phrases",

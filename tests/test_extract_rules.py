@@ -1474,3 +1474,79 @@ def test_where_an_anonymous_source_s_description_ends(nlp_ar) -> None:  # type: 
     # the window ending on an admin word takes the place's name after it
     report = run(nlp_ar, "وقالت مصادر محلية في مدينة الرقة إن مسلحين خطفوا شابين في منبج.")
     assert "مصادر محلية في مدينة الرقة" in source_names(report)
+
+
+# ------------------------------------------------------------------- actors and roles
+
+
+def test_a_group_named_in_a_hedged_attribution_is_no_party(nlp_ar) -> None:  # type: ignore[no-untyped-def]
+    report = run(nlp_ar, "هاجم مسلحون مجهولون يرجح أنهم من خلايا تنظيم داعش حاجزا لقوات "
+                         "سوريا الديمقراطية في منبج.")
+    assert "actor:isis" not in {a for a, _ in roles(report)}
+    assert ("مسلحون مجهولون", "perpetrator") in roles(report)
+    # an asserted attribution keeps the group
+    report = run(nlp_ar, "هاجمت خلايا تنظيم داعش حاجزا لقوات سوريا الديمقراطية في منبج.")
+    assert ("actor:isis", "perpetrator") in roles(report)
+
+
+@pytest.mark.parametrize("lang, text, name", [
+    ("ar", "فجر انتحاري يرتدي حزاما ناسفا نفسه في سوق شعبي بمدينة الرقة صباح اليوم.",
+     "انتحاري"),
+    ("en", "Two suicide bombers detonated their explosive vests at a crowded market in Raqqa on "
+           "Monday.",
+     "Two suicide bombers"),
+])
+def test_a_bomber_with_no_side_named_is_the_perpetrator_as_written(  # type: ignore[no-untyped-def]
+        nlp_ar, nlp_en, lang: str, text: str, name: str) -> None:
+    (bombing,) = run(nlp_ar if lang == "ar" else nlp_en, text).events
+    assert bombing.type == "SuicideBombing"
+    assert [(p.mention.name, p.role) for p in bombing.actors] == [(name, "perpetrator")]
+
+
+def test_a_suicide_bombing_named_by_its_kind_has_no_bomber_as_written(nlp_ar) -> None:  # type: ignore[no-untyped-def]
+    # "تفجير انتحاري": the adjective tells the kind of the act, not who carried it out
+    report = run(nlp_ar, "قتل ثلاثة عناصر من الحشد الشعبي بتفجير انتحاري استهدف حاجزا في منبج.")
+    assert [e.type for e in report.events] == ["SuicideBombing"]
+    assert not [p for e in report.events for p in e.actors if p.role == "perpetrator"]
+
+
+def test_a_bomber_of_a_named_group_gives_way_to_the_group(nlp_ar) -> None:  # type: ignore[no-untyped-def]
+    report = run(nlp_ar, "فجر انتحاري من داعش نفسه في سوق شعبي بمدينة الرقة.")
+    assert [e.type for e in report.events] == ["SuicideBombing"]
+    assert roles(report) == {("actor:isis", "perpetrator")}
+
+
+@pytest.mark.parametrize("lang, text", [
+    # the genitive of the attack noun, a quantity of members between
+    ("ar", "قتل عنصر من قوات سوريا الديمقراطية بهجوم لعنصرين من خلايا داعش على حاجز في منبج."),
+    ("ar", "قتل عنصر من قوات سوريا الديمقراطية بهجوم لتنظيم \u201cداعش\u201d في منبج."),
+    # the group of the subject of a support verb
+    ("ar", "قتل عنصران من قوات النظام بتفجير انتحاري نفذته امرأة تابعة لداعش في الرقة."),
+    # the group of the bomber
+    ("en", "A suicide bomber from the ISIS group blew himself up at an SDF checkpoint in Raqqa."),
+])
+def test_the_side_of_the_attacker_named_after_the_act_carried_it_out(  # type: ignore[no-untyped-def]
+        nlp_ar, nlp_en, lang: str, text: str) -> None:
+    aliases = ALIASES + [["ISIS", "actor:isis", "actor", "TerroristOrganization", None, 0.7]]
+    from extractors import make_nlp
+    nlp = nlp_ar if lang == "ar" else make_nlp("en", {"aliases": aliases, "ner": False})
+    assert ("actor:isis", "perpetrator") in roles(run(nlp, text))
+    assert ("actor:isis", "target") not in roles(run(nlp, text))
+
+
+def test_a_group_name_in_quotes_after_its_head_word_is_one_phrase(nlp_ar) -> None:  # type: ignore[no-untyped-def]
+    # the head word (تنظيم) and the quotes belong to the name: the genitive of the attack
+    report = run(nlp_ar, "قتل حارسان إثر هجوم تنظيم \u201cداعش\u201d على سجن في الرقة.")
+    assert ("actor:isis", "perpetrator") in roles(report)
+    assert ("actor:isis", "target") not in roles(report)
+
+
+def test_unnamed_gunmen_told_twice_are_one_perpetrator(nlp_ar, nlp_en) -> None:  # type: ignore[no-untyped-def]
+    for nlp, text in [
+            (nlp_ar, "استهدف مسلحون مجهولون حاجزا لقوات النظام في منبج. وقد استهدف المسلحون "
+                     "الحاجز بقذائف صاروخية."),
+            (nlp_en, "Masked gunmen attacked an SDF checkpoint in Raqqa on Sunday. The gunmen "
+                     "attacked the checkpoint with rockets.")]:
+        unnamed = [p.mention.name for e in run(nlp, text).events for p in e.actors
+                   if p.mention.label == "UnidentifiedArmedGroup"]
+        assert unnamed in (["مسلحون مجهولون"], ["Masked gunmen"])

@@ -25,6 +25,7 @@ from extractors.events.drafts import (
     is_coarse,
     place_rank,
 )
+from extractors.events.roles import UNIDENTIFIED
 from kg.core.model import Casualty, Event, Mention, Participation, PlaceRef, Span, TimeValue
 from kg.core.text import normalize_text
 
@@ -104,12 +105,18 @@ def to_event(doc: Doc, st: DocState, d: EventDraft,
         place = PlaceRef(chosen.mention, precision, relation)  # type: ignore[arg-type]
     s_start, s_end = st.sentences[shown.sentence]
     actors = [Participation(as_actor(st, h).mention, role)  # type: ignore[arg-type]
-              for h, role, _ in d.roles.values()]
+              for h, role, _ in unnamed_once(d)]
     has_perp = any(r == "perpetrator" for _, r, _ in d.roles.values())
     if not has_perp and d.type in DIRECTED:
         inferred = opponent(st, d)
         if inferred is not None:
             actors.insert(0, Participation(inferred.mention, "perpetrator"))
+            has_perp = True
+    if not has_perp:
+        # "فجر انتحاري نفسه", "drones struck": the attacker as written (guidelines)
+        attacker = next((m.attacker for m in d.mentions if m.attacker is not None), None)
+        if attacker is not None:
+            actors.insert(0, Participation(attacker.mention, "perpetrator"))
     casualties = [Casualty(c.status, c.count,  # type: ignore[arg-type]
                            c.affiliation.mention if c.affiliation else None,
                            c.qualifier, _span(doc, c.start, c.end))
@@ -123,6 +130,20 @@ def to_event(doc: Doc, st: DocState, d: EventDraft,
         according_to=sources(st, d),
         background=background, name=d.name, confidence=round(confidence, 3),
     )
+
+
+def unnamed_once(d: EventDraft) -> list[tuple[MentionHit, str, float]]:
+    """The roles of a draft with unnamed armed men told more than once in one role
+    ("مسلحون مجهولون" … "المسلحون", "masked gunmen" … "the gunmen") kept once, under the
+    fullest of their descriptions."""
+    fullest: dict[str, MentionHit] = {}
+    for h, role, _ in d.roles.values():
+        if h.mention.label == UNIDENTIFIED:
+            best = fullest.get(role)
+            if best is None or len(h.mention.name or "") > len(best.mention.name or ""):
+                fullest[role] = h
+    return [(h, role, strength) for h, role, strength in d.roles.values()
+            if h.mention.label != UNIDENTIFIED or fullest.get(role) is h]
 
 
 def _outside(st: DocState, place: MentionHit | None, governorate: MentionHit) -> bool:

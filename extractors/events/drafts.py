@@ -77,6 +77,9 @@ class EventMention:
     distinct: bool = False
     speakers: list[MentionHit] = field(default_factory=list)
     name: str | None = None
+    #: the attacker told only by what it is (انتحاري، a drone), the perpetrator as written
+    #: when the event has no other
+    attacker: MentionHit | None = None
 
 
 @dataclass(slots=True)

@@ -27,7 +27,19 @@ from extractors.events.drafts import (
     identity,
 )
 from extractors.lexicon import Lexicon
+from kg.core.model import Mention, Span
 
+#: How many tokens a hedge verb may stand before the group it guesses at ("يرجح أنهم
+#: من خلايا تنظيم الدولة").
+HEDGE_WINDOW = 7
+#: Most member links ("belonging to the", "التابعة لـ") between an attacker and its group.
+MEMBER_GAP = 3
+#: Events whose attacker may be told only by what it is (a bomber).
+UNNAMED_ATTACKS = frozenset({"SuicideBombing"})
+#: The label of an actor named by a description only (مسلحون مجهولون، a drone).
+UNIDENTIFIED = "UnidentifiedArmedGroup"
+#: Quote marks around a name (after normalisation), between it and its head word.
+NAME_QUOTES = frozenset('"“”«»')
 #: Object pronouns attached to an Arabic verb (استهدفتها، اعتقلهم، داهموهما).
 OBJECT_SUFFIXES = ("ها", "هم", "هما", "هن")
 
@@ -58,9 +70,13 @@ class RoleReader:
         links = self.lex.sets["owner_links"]
         resolved: list[MentionHit] = []
         no_role = self.lex.sets["no_role"]
+        hedges = self.lex.sets["hedges"]
         for h in actors:
             if any(st.forms[k] & no_role for k in range(max(lo, h.start - 4), h.start)):
                 continue  # "بتهمة التعامل مع خلايا داعش": an accusation, not a party
+            if any(st.forms[k] & hedges for k in range(max(lo, h.start - HEDGE_WINDOW),
+                                                       h.start)):
+                continue  # "مسلحون يرجح أنهم من خلايا داعش": a guess, not a party
             found = own.first(st.keys, h.start)
             if found is not None and found[0] >= h.end and not (
                     h.end < hi and st.forms[h.end] & links):
@@ -115,6 +131,8 @@ class RoleReader:
                 continue  # a monitor or an outlet tells of the act; it does not take part
             if role is not None:
                 m.roles.append((hit, role, strength))
+        if m.type in UNNAMED_ATTACKS:
+            m.attacker = self._unnamed_attacker(st, m, covered)
         if not any(r in ("perpetrator", "imposer") for _, r, _ in m.roles):
             announcer = self._announcer(st, m) or self._self_reference(st, m)
             if announcer is not None:
@@ -153,6 +171,8 @@ class RoleReader:
         for k in range(max(lo, np - 2), np):
             if support.first(st.keys, k, k + 1) is not None and k >= m.trigger.start - 5:
                 return ("imposer" if etype == "Curfew" else "perpetrator"), CUE
+        if self._attackers_group(st, m, np):
+            return "perpetrator", CUE
         if prev & lex.sets["target"]:
             return "target", CUE
         defend = lex.tables["defend_verbs"]
@@ -173,10 +193,14 @@ class RoleReader:
         if np == anchor_end and not before_anchor and (trig.kind == "verb"
                                                         or anchor < trig.start):
             return ("imposer" if etype == "Curfew" else "perpetrator"), ORDER
-        if trig.kind != "verb" and etype not in PATIENT_GENITIVE and hit.start == np \
-                and 0 <= np - trig.end <= 2 and self._possessive(st, hit) \
+        if trig.kind != "verb" and etype not in PATIENT_GENITIVE \
+                and 0 <= np - trig.end <= 2 and (
+                    hit.start == np and self._possessive(st, hit)
+                    or trig.end < hit.start and self._possessive_token(st, trig.end)) \
                 and not any(st.norms[k] in CLAUSE_BREAKS for k in range(trig.end, np)):
-            return "perpetrator", ORDER  # "قصف مدفعي مكثف لقوات النظام": the shelling by them
+            # "قصف مدفعي مكثف لقوات النظام", "بهجوم لتنظيم داعش", "بهجوم لعنصرين من خلايا
+            # داعش": the act of the side in the genitive after it
+            return "perpetrator", ORDER
         if trig.kind != "verb" and np == trig.end:
             if etype in PATIENT_GENITIVE:
                 return "target", ORDER
@@ -201,13 +225,16 @@ class RoleReader:
     def _np_start(self, st: DocState, hit: MentionHit, lo: int, covered: set[int]) -> int:
         """Start of the noun phrase an actor heads (its sub-unit words included);
         ``covered`` are tokens of other actors and of triggers, where it stops."""
-        heads = self.lex.sets["subunit_heads"] | self.lex.sets["carriers"]
+        heads = self.lex.sets["subunit_heads"] | self.lex.sets["carriers"] | self.lex.sets[
+            "group_heads"]
         stops = self.lex.sets["target"] | self.lex.sets["supporter"] | self.lex.sets[
             "participant"]
         start = hit.start
         for k in range(hit.start - 1, max(lo, hit.start - 6) - 1, -1):
             if st.norms[k] in CLAUSE_BREAKS or k in covered:
                 break
+            if st.norms[k] in NAME_QUOTES:
+                continue  # تنظيم “الدولة الإسلامية”: the head before the quoted name
             if st.forms[k] & stops and k == hit.start - 1 and self._possessive(st, hit):
                 break  # "نقطة لقوات النظام": the position of that side, a target word
             if st.forms[k] & heads:
@@ -231,6 +258,66 @@ class RoleReader:
         """Whether an actor is written with the possessive ل (لقوات، للجيش)."""
         a, _b = st.char_span(hit.start, hit.end)
         return hit.mention.span.start > a and st.norms[hit.start][:1] == "ل"
+
+    def _attackers_group(self, st: DocState, m: EventMention, np: int) -> bool:
+        """Whether an actor names the group of the attacker just told, after a member link
+        (تابعة، من، from): after a bomber noun ("انتحاري من داعش"، "a suicide bomber from
+        ISIS") or after the subject of a support verb ("نفذته امرأة تابعة لتنظيم داعش"،
+        "نفذه عنصران من خلايا داعش"). With the genitive of an attack noun ("بهجوم
+        لتنظيم داعش") in :meth:`_role`, the side of the attacker named after the act."""
+        trig = m.trigger
+        links = self.lex.sets["member_links"]
+        k = np - 1
+        while k >= max(0, np - MEMBER_GAP) and st.forms[k] & links \
+                and st.norms[k] not in CLAUSE_BREAKS:
+            k -= 1
+        if k == np - 1:
+            return False  # no member link
+        if m.type == "SuicideBombing" and trig.kind != "verb" and k == trig.end - 1:
+            return True  # the bomber noun, then its group
+        support = self.lex.tables["support_verbs"]
+        # one word for the attacker between the support verb and its links
+        return k - 1 >= 0 and k - 1 >= trig.start - 5 \
+            and support.first(st.keys, k - 1, k) is not None
+
+    def _unnamed_attacker(self, st: DocState, m: EventMention,
+                          covered: set[int]) -> MentionHit | None:
+        """The bomber of a bombing told only by what it is ("فجر انتحاري نفسه"، "two
+        suicide bombers"), nearest the trigger in its clause, as an actor named as
+        written; ``None`` when the clause names none."""
+        table = self.lex.tables["unnamed_attackers"]
+        lo, hi = m.window
+        event_nouns = {i for t in st.in_sentence("triggers", m.sentence) if t.kind != "verb"
+                       for i in range(t.start, t.end)}
+        found: list[tuple[int, int]] = []
+        k = lo
+        while k < hi:
+            hit = table.first(st.keys, k, hi) if table.starts_with(st.forms[k]) else None
+            if hit is None or any(j in covered for j in range(k, hit[0])) \
+                    or k - 1 in event_nouns:  # "تفجير انتحاري": the kind of the act
+                k += 1
+                continue
+            found.append((k, hit[0]))
+            k = hit[0]
+        if not found:
+            return None
+        start, end = min(found, key=lambda se: abs(se[0] - m.trigger.start))
+        counts = self.lex.maps["number_words"]
+        if start > lo and (st.norms[start - 1].isdigit() or (
+                st.norms[start - 1] in counts and counts[st.norms[start - 1]] != 1)):
+            start -= 1  # "Two suicide bombers": named with their count, as written
+        a, b = st.char_span(start, end)
+        firsts = table.first_words()
+        a += next((c for f, c in st.keys[start] if f in firsts), 0)  # بطائرة → طائرة
+        text = st.text[a:b]
+        mention = Mention(span=Span(a, b, text), kind="actor", label=UNIDENTIFIED,
+                          entity=None, name=text, confidence=0.5)
+        return MentionHit(start, end, mention, "pattern")
+
+    @staticmethod
+    def _possessive_token(st: DocState, k: int) -> bool:
+        """Whether a token is written with the possessive ل (لتنظيم، لعنصرين، للجيش)."""
+        return st.norms[k].startswith("ل") and any(cut == 1 for _f, cut in st.keys[k])
 
     @staticmethod
     def _country_acts(st: DocState, hit: MentionHit, role: str | None, strength: float,
