@@ -301,3 +301,12 @@ def test_two_joined_statuses_tell_the_same_people(request, nlp_name: str, text: 
                                                   side: str) -> None:  # type: ignore[no-untyped-def]
     report = run(request.getfixturevalue(nlp_name), text)
     assert casualties(report) == {("killed", None, side), ("injured", None, side)}
+
+
+def test_civilians_told_in_other_words_are_one_side(nlp_ar) -> None:  # type: ignore[no-untyped-def]
+    # the headline and the body name the same young man with two forms of the word
+    report = run(nlp_ar, "مجهولون يخطفون شاباً في منبج\n"
+                         "أقدم مسلحون مجهولون على خطف شاب في مدينة منبج يوم أمس، وطالبوا "
+                         "ذويه بفدية.")
+    told = [(c.status, c.count) for e in report.events for c in e.casualties]
+    assert told == [("abducted", 1)]
