@@ -95,6 +95,16 @@ def test_young_men_and_employees_are_civilians(nlp_ar, text: str) -> None:  # ty
     assert {side for _, side in sides(run(nlp_ar, text))} == {"Civilians"}
 
 
+@pytest.mark.parametrize("text", [
+    "Unknown gunmen shot dead a man in Raqqa on Monday.",
+    "Gunmen abducted a vegetable vendor near Raqqa on Monday.",
+    "SDF forces detained dozens of young men in Raqqa on Monday.",
+    "A roadside bomb killed two workers in Raqqa on Monday.",
+])
+def test_english_men_and_trades_are_civilians(nlp_en, text: str) -> None:  # type: ignore[no-untyped-def]
+    assert {side for _, side in sides(run(nlp_en, text))} == {"Civilians"}
+
+
 def test_english_women_and_activists_are_civilians(nlp_en) -> None:  # type: ignore[no-untyped-def]
     assert sides(run(nlp_en, "A woman was injured in shelling on Raqqa on Monday.")) == {
         ("injured", "Civilians")}
