@@ -95,6 +95,16 @@ def test_young_men_and_employees_are_civilians(nlp_ar, text: str) -> None:  # ty
     assert {side for _, side in sides(run(nlp_ar, text))} == {"Civilians"}
 
 
+@pytest.mark.parametrize("text", [
+    "Unknown gunmen shot dead a man in Raqqa on Monday.",
+    "Gunmen abducted a vegetable vendor near Raqqa on Monday.",
+    "SDF forces detained dozens of young men in Raqqa on Monday.",
+    "A roadside bomb killed two workers in Raqqa on Monday.",
+])
+def test_english_men_and_trades_are_civilians(nlp_en, text: str) -> None:  # type: ignore[no-untyped-def]
+    assert {side for _, side in sides(run(nlp_en, text))} == {"Civilians"}
+
+
 def test_english_women_and_activists_are_civilians(nlp_en) -> None:  # type: ignore[no-untyped-def]
     assert sides(run(nlp_en, "A woman was injured in shelling on Raqqa on Monday.")) == {
         ("injured", "Civilians")}
@@ -301,3 +311,12 @@ def test_two_joined_statuses_tell_the_same_people(request, nlp_name: str, text: 
                                                   side: str) -> None:  # type: ignore[no-untyped-def]
     report = run(request.getfixturevalue(nlp_name), text)
     assert casualties(report) == {("killed", None, side), ("injured", None, side)}
+
+
+def test_civilians_told_in_other_words_are_one_side(nlp_ar) -> None:  # type: ignore[no-untyped-def]
+    # the headline and the body name the same young man with two forms of the word
+    report = run(nlp_ar, "مجهولون يخطفون شاباً في منبج\n"
+                         "أقدم مسلحون مجهولون على خطف شاب في مدينة منبج يوم أمس، وطالبوا "
+                         "ذويه بفدية.")
+    told = [(c.status, c.count) for e in report.events for c in e.casualties]
+    assert told == [("abducted", 1)]

@@ -14,6 +14,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from extractors.annotations import CasualtyHit, MentionHit, TimeHit, TriggerHit
+from kg.core.model import CIVILIANS
 from kg.core.text import normalize_text
 
 CLAUSE_BREAKS = frozenset({"،", ",", ";", "؛", ":"})
@@ -166,6 +167,14 @@ def is_coarse(hit: MentionHit) -> bool:
     return hit.inner is None and (hit.mention.label or "") in COARSE_PLACES
 
 
+def side(hit: MentionHit) -> str:
+    """The side a casualty's people are of: civilians whatever word names them (شاب،
+    شاباً، مدنيين، a vendor), else the identity of the named side."""
+    if hit.mention.label == CIVILIANS:
+        return CIVILIANS
+    return identity(hit)
+
+
 _PRECISION_RANK = {"day": 0, "week": 1, "month": 2, "year": 3, "unknown": 4}
 
 
@@ -182,7 +191,7 @@ def add_casualty(into: list[CasualtyHit], new: CasualtyHit, earlier: int = 0) ->
         if old.status != new.status:
             continue
         same_side = (old.affiliation is None or new.affiliation is None
-                     or identity(old.affiliation) == identity(new.affiliation))
+                     or side(old.affiliation) == side(new.affiliation))
         if not same_side:
             continue
         if old.count == new.count or new.count is None:
