@@ -283,6 +283,9 @@ class Lexicon:
     blocked_window: dict[str, int]
     blocked_before: dict[str, frozenset[str]]
     requires_near: dict[str, dict[str, frozenset[str]]]
+    #: one-word triggers that count only with one of the words within
+    #: ``REQUIRE_WINDOW`` tokens either side (``requires_around`` of a trigger table)
+    requires_around: dict[str, dict[str, frozenset[str]]]
     refiners: list[tuple[str, frozenset[str], PhraseTable[bool]]]
     absorbs: dict[str, frozenset[str]]
     #: types that a type takes in when told at the same place in the next sentences
@@ -473,6 +476,7 @@ def _compile(raw: dict[str, Any]) -> Lexicon:
     blocked_window: dict[str, int] = {}
     blocked_before: dict[str, frozenset[str]] = {}
     requires: dict[str, dict[str, frozenset[str]]] = {}
+    around: dict[str, dict[str, frozenset[str]]] = {}
     for etype, spec in raw.get("triggers", {}).items():
         conf = float(spec.get("confidence", 0.8))
         verb_entry = TriggerEntry(etype, "verb", conf)
@@ -492,6 +496,8 @@ def _compile(raw: dict[str, Any]) -> Lexicon:
         blocked_before[etype] = _norm_set(spec.get("blocked_before", []))
         requires[etype] = {normalize_text(k) if k != "*" else "*": _norm_set(v)
                            for k, v in spec.get("requires_near", {}).items()}
+        around[etype] = {normalize_text(word): _norm_set(row["near"])
+                         for row in spec.get("requires_around", []) for word in row["words"]}
     generic = raw.get("generic", {})
     generic_entry = TriggerEntry(None, "noun", 0.6)
     blocked_after[""] = _norm_set(generic.get("blocked_after", []))  # the untyped trigger
@@ -532,7 +538,8 @@ def _compile(raw: dict[str, Any]) -> Lexicon:
     return Lexicon(
         lang=lang, raw=raw, triggers=triggers, blocked_after=blocked_after,
         blocked_window=blocked_window,
-        blocked_before=blocked_before, requires_near=requires, refiners=refiners,
+        blocked_before=blocked_before, requires_near=requires,
+        requires_around=around, refiners=refiners,
         absorbs=absorbs, incidents=incidents, restates=restates,
         generic_defaults={normalize_text(k): v for k, v in generic.get("defaults", {}).items()},
         tables=tables, sets=sets, maps=maps,

@@ -32,6 +32,8 @@ DENIAL_WINDOW = 6
 NEGATION_BEFORE = 2
 #: Window for required words.
 REQUIRE_WINDOW = 6
+#: how far before a trigger ``requires_around`` looks (within its clause)
+AROUND_BEFORE = 10
 
 
 #: Most tokens between a verb of undergoing and the event noun after it, in one clause
@@ -219,7 +221,29 @@ class TriggerFinder:
                 continue
             if not any(st.forms[j] & needed for j in range(lo, hi)):
                 return False
+        for word, needed in lex.requires_around.get(etype, {}).items():
+            if word in first_keys and hit.end - hit.start == 1 \
+                    and not self._near_in_clause(st, hit, needed, s_start, s_end):
+                return False
         return True
+
+    @staticmethod
+    def _near_in_clause(st: DocState, hit: TriggerHit, needed: frozenset[str], s_start: int,
+                        s_end: int) -> bool:
+        """One of ``needed`` within the clause of ``hit``: up to ``AROUND_BEFORE`` tokens
+        before it (the subject of a support verb, "نفذت طائرات التحالف الدولي - العربي 3
+        ضربات") and ``REQUIRE_WINDOW`` after it, not across a comma."""
+        for j in range(hit.start - 1, max(s_start, hit.start - AROUND_BEFORE) - 1, -1):
+            if st.norms[j] in _CLAUSE_BREAKS:
+                break
+            if st.forms[j] & needed:
+                return True
+        for j in range(hit.end, min(s_end, hit.end + REQUIRE_WINDOW)):
+            if st.norms[j] in _CLAUSE_BREAKS:
+                break
+            if st.forms[j] & needed:
+                return True
+        return False
 
     def _refine(self, st: DocState, hit: TriggerHit, inside: dict[int, str]) -> None:
         """Give a trigger the finer type a weapon or purpose word near it names (see

@@ -1550,3 +1550,21 @@ def test_unnamed_gunmen_told_twice_are_one_perpetrator(nlp_ar, nlp_en) -> None: 
         unnamed = [p.mention.name for e in run(nlp, text).events for p in e.actors
                    if p.mention.label == "UnidentifiedArmedGroup"]
         assert unnamed in (["مسلحون مجهولون"], ["Masked gunmen"])
+
+
+# --------------------------------------------------------------------------- recall
+
+
+@pytest.mark.parametrize("text", [
+    # the aircraft the subject of a support verb, several words before the noun
+    "نفذت طائرات التحالف الدولي - العربي 5 ضربات على مواقع لداعش في الرقة.",
+    "وجهت طائرتان مسيرتان ضربتين لمقر قوات سوريا الديمقراطية في منبج.",
+])
+def test_a_strike_by_aircraft_is_an_airstrike(nlp_ar, text: str) -> None:  # type: ignore[no-untyped-def]
+    assert [e.type for e in run(nlp_ar, text).events] == ["Airstrike"]
+
+
+def test_a_strike_with_no_aircraft_in_its_clause_is_no_event(nlp_ar) -> None:  # type: ignore[no-untyped-def]
+    # a figure of speech: a blow to a group
+    report = run(nlp_ar, "وقال المحلل إن خسارة المدينة تعد ضربة موجعة لداعش في الرقة.")
+    assert "Airstrike" not in [e.type for e in report.events]
