@@ -391,6 +391,8 @@ _SETS: dict[str, str] = {
     "relative_clause_words": "places.relative_clause_words",
     "nisba_endings": "places.nisba_endings",
     "directions": "places.directions",
+    "quarter_links": "places.quarter_links",
+    "not_quarter_words": "places.not_quarter_words",
     "speaks_for": "persons.speaks_for",
     "person_name_stops": "persons.name_stops",
     "statement_days": "persons.statement_days",

@@ -1568,3 +1568,56 @@ def test_a_strike_with_no_aircraft_in_its_clause_is_no_event(nlp_ar) -> None:  #
     # a figure of speech: a blow to a group
     report = run(nlp_ar, "وقال المحلل إن خسارة المدينة تعد ضربة موجعة لداعش في الرقة.")
     assert "Airstrike" not in [e.type for e in report.events]
+
+
+# --------------------------------------------------------------------------- quarters
+
+QUARTER_ALIASES = ALIASES + [
+    ["حمص", "place:homs", "place", "City", "place:homs-gov", 0.6],
+    ["الوعر", "place:homs-waer", "place", "Subdistrict", "place:homs-gov", 0.4],
+    ["Homs", "place:homs", "place", "City", "place:homs-gov", 0.6],
+    ["Waer", "place:homs-waer", "place", "District", "place:homs-gov", 0.4],
+]
+
+
+@pytest.fixture(scope="module")
+def nlp_quarters_ar():  # type: ignore[no-untyped-def]
+    from extractors import make_nlp
+    return make_nlp("ar", {"aliases": QUARTER_ALIASES, "ner": False})
+
+
+@pytest.fixture(scope="module")
+def nlp_quarters_en():  # type: ignore[no-untyped-def]
+    from extractors import make_nlp
+    return make_nlp("en", {"aliases": QUARTER_ALIASES, "ner": False})
+
+
+def places(report: Report) -> list[str | None]:
+    return [e.place.mention.entity if e.place else None for e in report.events]
+
+
+@pytest.mark.parametrize("text", [
+    # a quarter followed by its city, with a direction or "in" between
+    "أصيب مدنيان بانفجار عبوة ناسفة في منطقة الوعر غربي حمص.",
+    "أصيب مدنيان بانفجار عبوة ناسفة في منطقة الوعر، في غرب مدينة حمص.",
+])
+def test_a_quarter_of_a_city_maps_to_the_city(nlp_quarters_ar, text: str) -> None:  # type: ignore[no-untyped-def]
+    assert places(run(nlp_quarters_ar, text)) == ["place:homs"]
+
+
+@pytest.mark.parametrize("text", [
+    "Two civilians were wounded when a roadside bomb exploded in Homs's Waer district.",
+    "Two civilians were wounded when a roadside bomb exploded in Waer, in western Homs.",
+])
+def test_an_english_quarter_of_a_city_maps_to_the_city(nlp_quarters_en, text: str) -> None:  # type: ignore[no-untyped-def]
+    assert places(run(nlp_quarters_en, text)) == ["place:homs"]
+
+
+@pytest.mark.parametrize("text", [
+    # a ناحية has a seat of its own: the town is the place, not the city it lies near
+    "أصيب مدنيان بانفجار عبوة ناسفة في ناحية الوعر غربي حمص.",
+    # the desert or countryside of a town lies outside the city named after it
+    "أصيب مدنيان بانفجار عبوة ناسفة في بادية الوعر غربي حمص.",
+])
+def test_a_unit_or_countryside_near_a_city_is_no_quarter(nlp_quarters_ar, text: str) -> None:  # type: ignore[no-untyped-def]
+    assert places(run(nlp_quarters_ar, text)) == ["place:homs-waer"]

@@ -18,6 +18,7 @@ from extractors.attribution import speakers_of
 from extractors.casualties import CIVILIANS
 from extractors.entities import DATELINE, STATE_FORCE
 from extractors.events.drafts import (
+    AREA,
     CLAUSE_BREAKS,
     CUE,
     DIRECTED,
@@ -45,6 +46,10 @@ CAUSE_WINDOW = 4
 #: responsibility Sunday").
 CLAIM_GAP = 3
 #: Words between the sites of a list ("A, B and C", "أ وب").
+#: Labels of places that may be a quarter of a city named next to them.
+QUARTER_LABELS = frozenset({"Area", "Subdistrict", "District", "Neighbourhood"})
+#: Most tokens between a quarter and its city ("في شرق العاصمة").
+QUARTER_GAP = 4
 _LIST_JOINERS = frozenset({",", "،", "and", "و"})
 #: Background when an explicit date lies this many days before the reference date.
 BACKGROUND_DAYS = 7
@@ -188,6 +193,7 @@ class ArgumentReader:
             chosen = after[0] if after else before[-1] if before else pool[0]
         else:
             chosen = min(pool, key=lambda h: abs(h.start - m.trigger.start))
+        chosen = self._quarter_of(st, chosen) or chosen
         container = self._listed_in(st, chosen, places)
         if container is not None:
             chosen = container
@@ -200,6 +206,43 @@ class ArgumentReader:
         if chosen.mention.label == "Region":
             found = relations.first(st.keys, chosen.start)
             m.relation = str(found[1]) if found else m.relation
+
+    def _quarter_of(self, st: DocState, chosen: MentionHit) -> MentionHit | None:
+        """The city a quarter lies in, as the text places it: a place after the city's
+        possessive ("Baghdad's Sadr City", "Damascus' Dwelaa"), or an area, subdistrict
+        or district followed by a city with a direction or "in" between ("بمنطقة الدويلعة
+        شرق دمشق", "منطقة المشتل في شرق العاصمة بغداد", "the Dora district in southern
+        Baghdad"). Neighbourhoods map to their settlement (guidelines); ``None`` when the
+        place is no quarter."""
+        cities = [h for h in st.in_sentence("mentions", st.sentence_of[chosen.start])
+                  if h.mention.kind == "place" and h is not chosen and (
+                      h.mention.label == "City"
+                      or h.inner is not None and h.inner.mention.label == "City")]
+        prev = next((h for h in reversed(cities) if h.end <= chosen.start), None)
+        if prev is not None and prev.inner is None \
+                and prev.end < chosen.start <= prev.end + 2 and st.norms[prev.end] in ("'", "’"):
+            return prev
+        if chosen.mention.label not in QUARTER_LABELS or any(
+                st.forms[k] & self.lex.sets["not_quarter_words"]
+                for k in range(max(0, chosen.start - 1), chosen.end)):
+            return None  # "ناحية العامرية جنوبي الفلوجة"، "بادية السخنة شرقي حمص"
+        nxt = next((h for h in cities if h.start >= chosen.end), None)
+        if nxt is None or nxt.start - chosen.end > QUARTER_GAP:
+            return None
+        links = self.lex.sets["quarter_links"]
+        directions = self.lex.sets["directions"]
+        if not all(st.forms[k] & (links | directions) or st.norms[k] in links
+                   for k in range(chosen.end, nxt.start)):
+            return None
+        if any(st.norms[k] in ("في", "in") for k in range(chosen.end, nxt.start)):
+            return nxt  # "في شرق العاصمة بغداد", "in western Homs": inside the city
+        # a bare direction ("الغزالية، غربي بغداد") makes a quarter of a place the KB
+        # knows as a unit below the city; a named area no list has, east of a city,
+        # lies outside it (منطقة المشتل شرقي الرقة: the city is a landmark)
+        if chosen.mention.entity and chosen.mention.label != AREA and any(
+                st.forms[k] & directions for k in range(chosen.end, nxt.start + 1)):
+            return nxt
+        return None
 
     @staticmethod
     def _listed_in(st: DocState, chosen: MentionHit,
