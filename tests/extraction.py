@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+import pytest
+
 from kg.core.model import Document, Report
 
 #: The publication date of the test sentences (a Monday).
@@ -26,3 +28,17 @@ def casualties(report: Report) -> set[tuple[str, int | None, str | None]]:
     return {(c.status, c.count, (c.affiliation.entity or c.affiliation.name)
              if c.affiliation else None)
             for e in report.events for c in e.casualties}
+
+
+def pipeline(lang: str, aliases: list[list[Any]]) -> Any:
+    """A pipeline for ``lang`` knowing only ``aliases`` (KB rows), without the NER model."""
+    from extractors import make_nlp
+
+    return make_nlp(lang, {"aliases": aliases, "ner": False})
+
+
+def pipeline_fixtures(aliases: list[list[Any]]) -> tuple[Any, Any]:
+    """The module fixtures ``nlp_ar`` and ``nlp_en``: pipelines knowing ``aliases``."""
+    ar = pytest.fixture(scope="module", name="nlp_ar")(lambda: pipeline("ar", aliases))
+    en = pytest.fixture(scope="module", name="nlp_en")(lambda: pipeline("en", aliases))
+    return ar, en

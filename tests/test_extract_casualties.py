@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from kg.core.model import Document, Report
-from tests.extraction import PUBLISHED, casualties, run
+from tests.extraction import PUBLISHED, casualties, pipeline_fixtures, run
 
 ALIASES = [
     ["قوات سوريا الديمقراطية", "actor:sdf", "actor", "ArmedGroup", None, 0.7],
@@ -20,16 +20,7 @@ ALIASES = [
 ]
 
 
-@pytest.fixture(scope="module")
-def nlp_ar():  # type: ignore[no-untyped-def]
-    from extractors import make_nlp
-    return make_nlp("ar", {"aliases": ALIASES, "ner": False})
-
-
-@pytest.fixture(scope="module")
-def nlp_en():  # type: ignore[no-untyped-def]
-    from extractors import make_nlp
-    return make_nlp("en", {"aliases": ALIASES, "ner": False})
+nlp_ar, nlp_en = pipeline_fixtures(ALIASES)
 
 
 def sides(report: Report) -> set[tuple[str, str | None]]:

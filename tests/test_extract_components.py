@@ -14,7 +14,7 @@ from extractors import extract, make_nlp
 from extractors.annotations import TimeHit
 from extractors.temporal import last_weekday, latest_year_with, resolve
 from kg.core.model import Document, Report
-from tests.extraction import PUBLISHED, run
+from tests.extraction import PUBLISHED, pipeline_fixtures, run
 
 ALIASES = [
     ["قوات سوريا الديمقراطية", "actor:sdf", "actor", "ArmedGroup", None, 0.7],
@@ -36,14 +36,7 @@ ALIASES = [
 ]
 
 
-@pytest.fixture(scope="module")
-def nlp_ar():  # type: ignore[no-untyped-def]
-    return make_nlp("ar", {"aliases": ALIASES, "ner": False})
-
-
-@pytest.fixture(scope="module")
-def nlp_en():  # type: ignore[no-untyped-def]
-    return make_nlp("en", {"aliases": ALIASES, "ner": False})
+nlp_ar, nlp_en = pipeline_fixtures(ALIASES)
 
 
 def roles(event) -> set[tuple[str | None, str]]:  # type: ignore[no-untyped-def]

@@ -26,7 +26,7 @@ import datetime as dt  # noqa: E402
 import pytest  # noqa: E402
 
 from kg.core.model import Document, Report  # noqa: E402
-from tests.extraction import PUBLISHED, casualties, run  # noqa: E402
+from tests.extraction import PUBLISHED, casualties, pipeline_fixtures, run  # noqa: E402
 
 ALIASES = [
     ["قوات سوريا الديمقراطية", "actor:sdf", "actor", "ArmedGroup", None, 0.7],
@@ -40,16 +40,7 @@ ALIASES = [
 ]
 
 
-@pytest.fixture(scope="module")
-def nlp_ar():  # type: ignore[no-untyped-def]
-    from extractors import make_nlp
-    return make_nlp("ar", {"aliases": ALIASES, "ner": False})
-
-
-@pytest.fixture(scope="module")
-def nlp_en():  # type: ignore[no-untyped-def]
-    from extractors import make_nlp
-    return make_nlp("en", {"aliases": ALIASES, "ner": False})
+nlp_ar, nlp_en = pipeline_fixtures(ALIASES)
 
 
 def roles(report: Report) -> set[tuple[str | None, str]]:
