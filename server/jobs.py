@@ -267,18 +267,27 @@ def _update(store: GraphStore, job: Job) -> Answer:
         store.update(text, base_iri=job.get("base_iri"), prefixes=prefixes_used(text))
     except SyntaxError as exc:
         return _error("query_syntax", syntax_message(exc))
-    if write_id is not None:
-        store.update("DELETE DATA { " + _write_mark(write_id) + " }")
+    # The mark stays until the web process has this answer and asks for it to go
+    # (:func:`_forget_writes`): removed here, a worker killed before its answer got
+    # out would leave a write that was applied looking as if it had not been.
     return {"ok": True, "body": b"", "status": 204}
+
+
+def _forget_writes(store: GraphStore, job: Job) -> Answer:
+    """Remove the marks of writes whose outcome the web process knows (one transaction)."""
+    marks = " ".join(_write_mark(write_id) for write_id in job["write_ids"])
+    store.update("DELETE DATA { " + marks + " }")
+    return {"ok": True}
 
 
 def _write_outcome(store: GraphStore, job: Job) -> Answer:
     """Whether a write whose worker died under it was applied, judged from the store.
 
     Answers ``applied`` and ``total`` (parts: graphs of a batch, else 1) and the
-    answer the write would have had. An update is judged by its mark (removed here);
-    a graph write by the graph's content: every statement sent without blank nodes is
-    there, and (for a replacement) the graph holds as many statements as were sent.
+    answer the write would have had. An update is judged by its mark (left in place:
+    the web process has it removed once it has this answer); a graph write by the
+    graph's content: every statement sent without blank nodes is there, and (for a
+    replacement) the graph holds as many statements as were sent.
     """
     write = job["write"]
     kind = write["kind"]
@@ -286,8 +295,6 @@ def _write_outcome(store: GraphStore, job: Job) -> Answer:
     if kind == "update":
         mark = f"ASK {{ {_write_mark(write['write_id'])} }}"
         marked = bool(store.query(mark, union_default_graph=False))
-        if marked:
-            store.update("DELETE DATA { " + _write_mark(write["write_id"]) + " }")
         return {"ok": True, "applied": int(marked), "total": 1, "answer": done}
     if kind == "graph_delete":
         name = _graph_name(write)
@@ -450,6 +457,7 @@ JOBS: dict[str, Callable[[GraphStore, Job], Answer]] = {
     "void": _void,
     "ping": _ping,
     "write_outcome": _write_outcome,
+    "forget_writes": _forget_writes,
 }
 
 

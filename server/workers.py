@@ -252,6 +252,10 @@ class _Worker:
     ready: threading.Event = field(default_factory=threading.Event)
     open_seconds: float | None = None
     failure: str | None = None
+    #: jobs holding one of its slots; guarded by the pool's lock
+    users: int = 0
+    #: a thread waits on ``control`` for the worker's "ready"
+    promoting: bool = False
 
 
 @dataclass
@@ -276,6 +280,8 @@ class PoolStats:
     client_refusals: int = 0
     #: writes whose worker died under them, and whose outcome was checked
     write_checks: int = 0
+    #: marks of answered writes not yet removed (their removal was interrupted)
+    marks_to_remove: int = 0
 
 
 class WorkerPool:
@@ -326,6 +332,8 @@ class WorkerPool:
         #: counts the write jobs run; an answer remembered at another count is stale
         self.generation = 0
         self._remembered: dict[Any, tuple[int, Answer]] = {}
+        #: ids of writes whose outcome is known but whose mark is still in the store
+        self._marks_to_remove: list[str] = []
         self._current = self._spawn()
         self._promote(self._current)
         self._standby: _Worker | None = self._spawn()
@@ -381,6 +389,7 @@ class WorkerPool:
 
     def _promote(self, worker: _Worker, killed_at: float | None = None) -> None:
         worker.control.send("open")
+        worker.promoting = True
 
         def wait_ready() -> None:
             try:
@@ -403,6 +412,9 @@ class WorkerPool:
                 worker.failure = str(detail)
                 log.error("query worker could not open the store: %s", detail)
             worker.ready.set()
+            with self._lock:
+                worker.promoting = False
+                self._close_pipes_if_unused(worker)
 
         threading.Thread(target=wait_ready, daemon=True, name="kg-worker-ready").start()
 
@@ -413,10 +425,26 @@ class WorkerPool:
         return worker.ready.is_set() and worker.failure is None
 
     def _kill(self, worker: _Worker) -> None:
+        """Stop ``worker``; its pipes are closed once no thread uses them (call under the lock)."""
         worker.dead = True
         if worker.process.is_alive():
             worker.process.kill()
         worker.process.join(5)
+        self._close_pipes_if_unused(worker)
+
+    @staticmethod
+    def _close_pipes_if_unused(worker: _Worker) -> None:
+        """Close a dead worker's pipes when no job holds a slot and no thread reads ``control``.
+
+        Not before: a thread still sending to or reading from a slot holds the pipe's
+        file descriptor *number*. Closed under it, the number is soon given to a pipe of
+        the next worker, and that thread would send its job to, or read an answer from,
+        a slot another job is using (a write could then be answered with another job's
+        answer). Reads and writes on the pipes of a dead worker fail cleanly (end of
+        file, broken pipe) for as long as they stay open.
+        """
+        if not worker.dead or worker.users or worker.promoting:
+            return
         for conn in (*worker.slots, worker.control):
             conn.close()
 
@@ -467,12 +495,16 @@ class WorkerPool:
     def _checkout(self) -> tuple[_Worker, int]:
         with self._lock:
             worker = self._current
+            worker.users += 1
             return worker, worker.free.pop()
 
     def _checkin(self, worker: _Worker, slot: int) -> None:
         with self._lock:
+            worker.users -= 1
             if not worker.dead:
                 worker.free.append(slot)
+            else:
+                self._close_pipes_if_unused(worker)
 
     def run(self, job: Job, *, timeout: float | None = None) -> Answer:
         """Run one job and return the worker's answer.
@@ -534,7 +566,15 @@ class WorkerPool:
                     self.stats.retries += 1
                 worker, slot = self._checkout()
                 try:
-                    return self._run_on(worker, slot, job, limit, spent)
+                    answer = self._run_on(worker, slot, job, limit, spent)
+                    if answer.get("ok") and job.get("write_id"):
+                        self._forget_write(worker, slot, job["write_id"])
+                    return answer
+                except QueryTimeout as stopped:
+                    if not writes:
+                        raise
+                    # it may have committed just before it was stopped: say which
+                    return self._stopped_write(job, stopped)
                 except _WorkerGone as gone:
                     crashes += gone.crashed
                     if writes:
@@ -577,6 +617,7 @@ class WorkerPool:
         worker, slot = self._checkout()
         fd = worker.slots[slot].fileno()
         loop = asyncio.get_running_loop()
+        settled = False  # the slot owes no answer: it can take the next job
         try:
             try:
                 answer = await self._exchange(loop, worker, fd, job)
@@ -585,10 +626,18 @@ class WorkerPool:
                 if worker.over_memory:
                     raise self._memory_error() from None
                 answer = None
+            settled = True
         finally:
-            self._checkin(worker, slot)
-            self._admission.release()
-            self._release_client(client)
+            if settled or worker.dead:
+                self._checkin(worker, slot)
+                self._admission.release()
+                self._release_client(client)
+            else:
+                # Given up (the task was cancelled) while the worker still runs the job:
+                # its answer will arrive on this slot's pipe, and the next job sent
+                # there would read it as its own. The slot is kept until it is read.
+                threading.Thread(target=self._settle, args=(worker, slot, client),
+                                 daemon=True, name="kg-slot-settle").start()
         if answer is None:  # the worker died under it: retried the usual way
             self.stats.retries += 1
             return await asyncio.to_thread(self._run_for, client, job)
@@ -620,6 +669,25 @@ class WorkerPool:
                                hint="narrow the query, add LIMIT, or ask the operator for "
                                     "a longer query_timeout")
         return pickle.loads(recv_frame(fd))  # type: ignore[no-any-return]
+
+    def _settle(self, worker: _Worker, slot: int, client: str | None) -> None:
+        """Read and drop the answer of a job given up on ``slot``, then free the slot.
+
+        The job keeps its slot (and its client's share) until then; if no answer comes
+        within the time limit, the worker is stopped as for any runaway job.
+        """
+        try:
+            if worker.pollers[slot].poll(self.timeout * 1000):
+                recv_frame(worker.slots[slot].fileno())
+            else:
+                self.stats.timeouts += 1
+                self.restart(worker)
+        except (EOFError, OSError):
+            self.restart(worker)
+        finally:
+            self._checkin(worker, slot)
+            self._admission.release()
+            self._release_client(client)
 
     def _admit_now(self, client: str | None) -> bool:
         """Take a slot (and one of ``client``'s share) if free right now, on a ready worker."""
@@ -667,6 +735,8 @@ class WorkerPool:
         try:
             outcome = self._run_on(worker, slot, {"kind": "write_outcome", "write": job},
                                    self.timeout)
+            if outcome.get("ok") and outcome.get("applied") and job.get("write_id"):
+                self._forget_write(worker, slot, job["write_id"])
         except (_WorkerGone, QueryTimeout):
             outcome = {"ok": False}
         finally:
@@ -692,6 +762,44 @@ class WorkerPool:
                           f"{total} graphs had been written; send it again (each graph is "
                           "replaced, so that is safe)", code="partly_applied",
                           headers={"Retry-After": "1"})
+
+    def _forget_write(self, worker: _Worker, slot: int, write_id: str) -> None:
+        """Have the mark of a write whose outcome this process now knows removed.
+
+        Only the web process removes marks, once it has the write's answer: a worker
+        killed between removing a mark and sending its answer would otherwise leave an
+        applied write looking as if it had not been. Marks that could not be removed
+        (the worker stopped first) go with the next removal; until then they stay in
+        the graph (``PoolStats.marks_to_remove`` counts them).
+        """
+        with self._lock:
+            write_ids = [*self._marks_to_remove, write_id]
+            self._marks_to_remove = []
+        try:
+            answer = self._run_on(worker, slot, {"kind": "forget_writes",
+                                                 "write_ids": write_ids}, self.timeout)
+            if answer.get("ok"):
+                write_ids = []
+        except (_WorkerGone, ApiError):
+            pass
+        with self._lock:
+            self._marks_to_remove.extend(write_ids)
+            self.stats.marks_to_remove = len(self._marks_to_remove)
+
+    def _stopped_write(self, job: Job, stopped: QueryTimeout) -> Answer:
+        """A write stopped at its time limit: its answer if it was applied after all.
+
+        Raises:
+            QueryTimeout: it was not applied (the message says nothing was changed).
+            Interrupted: its outcome could not be checked, or only part was applied.
+        """
+        try:
+            return self._write_outcome(job)
+        except Interrupted as exc:
+            if exc.code != "not_applied":
+                raise
+        raise QueryTimeout(stopped.message + "; nothing was changed", hint=stopped.hint,
+                           headers=stopped.headers) from None
 
     def run_remembered(self, key: Any, job: Job) -> Answer:
         """:meth:`run`, with the answer remembered until the next write job.

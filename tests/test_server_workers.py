@@ -115,6 +115,37 @@ def test_a_write_killed_half_way_leaves_the_store_as_it_was(pool: WorkerPool) ->
     assert number(pool.run(select(COUNT))) == 64
 
 
+def test_a_write_stopped_by_its_time_limit_says_it_changed_nothing(pool: WorkerPool) -> None:
+    graph = "urn:test:too-slow"
+    # an update's WHERE sees the store's own default graph (empty here): name the graphs
+    update = (f"INSERT {{ GRAPH <{graph}> {{ <urn:s> <urn:p> ?n }} }} WHERE {{ "
+              "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?v { ?a ?b ?c } GRAPH ?w { ?d ?e ?f } "
+              "GRAPH ?x { ?g ?h ?i } GRAPH ?y { ?j ?k ?l } GRAPH ?z { ?m ?q ?r } } }")
+    with pytest.raises(QueryTimeout) as stopped:
+        pool.run({"kind": "update", "sparql": update}, timeout=0.5)
+    assert "nothing was changed" in stopped.value.message  # checked, not guessed
+    assert pool.stats.write_checks > 0
+    answer = pool.run(select(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}"))
+    assert number(answer) == 0
+
+
+def test_a_killed_workers_pipes_stay_open_while_a_job_holds_a_slot(pool: WorkerPool) -> None:
+    """Closed under a job, a pipe's descriptor number goes to the next worker's pipes,
+    and the job would then send to, or read from, a slot another job is using."""
+    from server.workers import send_frame
+
+    worker, slot = pool._checkout()  # a job in flight on this slot
+    conn = worker.slots[slot]
+    pool.restart(worker)
+    assert pool.wait_ready()
+    assert not conn.closed
+    with pytest.raises(OSError):  # the worker is gone: the job learns it cleanly
+        send_frame(conn.fileno(), b"a job")
+    pool._checkin(worker, slot)
+    assert conn.closed  # and closed once the last job let go of it
+    assert number(pool.run(select(COUNT))) == 64
+
+
 def test_restart_time_is_measured(pool: WorkerPool) -> None:
     pool.stats.last_restart_seconds = None
     pool.restart()
@@ -237,10 +268,12 @@ def test_every_write_answer_says_what_happened_to_it(pool: WorkerPool) -> None:
                 assert subject not in stored, (subject, answer)
             else:
                 assert answer == "outcome_unknown", answer
-        # a write's mark is left behind only when its outcome could not be checked
+        # a write's mark is left behind only when its outcome could not be checked, or
+        # when the worker stopped before removing it (then the pool still knows it)
         marks = pool.run(select("SELECT (COUNT(*) AS ?n) WHERE { GRAPH <urn:conflict-kg:writes> "
                                 "{ ?s ?p ?o } }"))
-        assert number(marks) <= list(answers.values()).count("outcome_unknown")
+        assert number(marks) <= (list(answers.values()).count("outcome_unknown")
+                                 + pool.stats.marks_to_remove)
     finally:
         pool.run({"kind": "update", "sparql": "DROP SILENT GRAPH <urn:test:writes> ; "
                                               "DROP SILENT GRAPH <urn:conflict-kg:writes>"})
@@ -262,3 +295,27 @@ def test_run_async_answers_times_out_and_falls_back(pool: WorkerPool) -> None:
     for thread, _ in threads:
         thread.join(30)
     assert number(asyncio.run(pool.run_async(select(COUNT)))) == 64
+
+
+def test_a_cancelled_run_async_leaves_no_answer_for_the_next_job(pool: WorkerPool) -> None:
+    """A request given up while its query runs (its task cancelled) must not leave its
+    answer in the slot's pipe, where the next job on that slot would read it as its own."""
+    import asyncio
+
+    # a few hundred thousand rows: long enough to be cancelled while it runs, far
+    # below the time limit
+    cube = ("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?w { ?a ?b ?c } GRAPH ?x { ?d ?e ?f } "
+            "GRAPH ?y { ?g ?h ?i } }")
+    expected = number(pool.run(select(cube)))
+    assert expected == 64 ** 3
+
+    async def give_up() -> None:
+        with pytest.raises(TimeoutError):
+            await asyncio.wait_for(pool.run_async(select(cube)), 0.001)
+
+    for _ in range(3):
+        asyncio.run(give_up())
+        # every slot, in turn, answers its own job
+        for _ in range(pool.slot_count):
+            assert number(pool.run(select(COUNT))) == 64
+    assert number(pool.run(select(cube))) == expected
