@@ -1420,6 +1420,23 @@ def test_the_search_after_an_incident_is_no_event(  # type: ignore[no-untyped-de
     assert [e.type for e in report.events] == ["Attack", "Raid"]
 
 
+@pytest.mark.parametrize("lang, text, kinds", [
+    ("ar", "فر عشرة سجناء من سجن في منبج اليوم. وانتشرت دوريات أمنية لإلقاء القبض على "
+           "الفارين.", ["PrisonBreak"]),
+    ("ar", "تسلل مسلحون إلى منبج اليوم في محاولة لتأمين هروب سجناء من السجن المركزي.", []),
+    ("ar", "وصلت خلية من التنظيم إلى منبج اليوم لتنفيذ هجوم على حاجز للقوات.", []),
+    ("en", "Ten prisoners escaped from a jail in Manbij on Sunday. The cell sold oil to fund "
+           "the men it uses to carry out raids.", ["PrisonBreak"]),
+])
+def test_an_act_told_as_an_aim_is_no_event(  # type: ignore[no-untyped-def]
+        nlp_en, nlp_ar, lang: str, text: str, kinds: list[str]) -> None:
+    report = run(nlp_en if lang == "en" else nlp_ar, text)
+    assert [e.type for e in report.events] == kinds
+    # the act itself, told without an aim, stays an event
+    report = run(nlp_en, "The cell carried out raids on SDF posts in Manbij on Sunday.")
+    assert [e.type for e in report.events] == ["Raid"]
+
+
 # --------------------------------------------------------------------------- who says so
 
 
