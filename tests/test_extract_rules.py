@@ -1437,6 +1437,26 @@ def test_an_act_told_as_an_aim_is_no_event(  # type: ignore[no-untyped-def]
     assert [e.type for e in report.events] == ["Raid"]
 
 
+@pytest.mark.parametrize("text", [
+    # a link line cut into sentences by its ".." is one link
+    "داهمت قسد منزلا في منبج أمس.\nاقرأ المزيد: ريف حماة الشرقي..انفجار عبوة ناسفة يقتل 3 "
+    "عناصر في الرقة\nوقالت قسد إنها اعتقلت مطلوبا.",
+    # a heading with a list of other stories' headlines under it
+    "داهمت قسد منزلا في منبج أمس.\n\nمقالات ذات صلة\n\nتصريح جديد بشأن المعابر\n\n"
+    "مسلحون يهاجمون حاجزا في الحسكة\n\nانفجار عبوة ناسفة في الرقة\n",
+    # a ticker of the latest news over the page
+    "آخر الأخبار\nوزارة النقل تعلن جدولا جديدا للرحلات انفجار عبوة ناسفة في الرقة "
+    "ارتفاع أسعار الذهب في الأسواق المحلية\n\nداهمت قسد منزلا في منبج أمس.",
+])
+def test_a_line_or_list_of_links_to_other_stories_is_no_event(nlp_ar, text: str) -> None:  # type: ignore[no-untyped-def]
+    assert [e.type for e in run(nlp_ar, text).events] == ["Raid"]
+
+
+def test_a_link_word_inside_a_sentence_is_no_link(nlp_ar) -> None:  # type: ignore[no-untyped-def]
+    text = "داهمت قسد منزلا في منبج أمس. وفي آخر الأخبار انفجرت عبوة ناسفة في الرقة."
+    assert sorted(e.type for e in run(nlp_ar, text).events) == ["Explosion", "Raid"]
+
+
 # --------------------------------------------------------------------------- who says so
 
 
