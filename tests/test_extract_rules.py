@@ -1457,6 +1457,26 @@ def test_a_link_word_inside_a_sentence_is_no_link(nlp_ar) -> None:  # type: igno
     assert sorted(e.type for e in run(nlp_ar, text).events) == ["Explosion", "Raid"]
 
 
+@pytest.mark.parametrize("text, kinds", [
+    ("قصفت قوات النظام بلدة كفرنبل في ريف إدلب اليوم. وقال ناشطون إن مئات العائلات نزحت "
+     "من كفرنبل هربا من المعارك الدائرة.", ["Shelling"]),
+    ("Gunmen attacked an SDF checkpoint in Raqqa on Sunday. Thousands who fled the offensive "
+     "are still in camps near Raqqa.", ["Attack"]),
+    # at a place no event is told at, it tells an incident there
+    ("Gunmen attacked an SDF checkpoint in Raqqa on Sunday. Thousands who fled the offensive "
+     "are still in camps near Manbij.", ["Attack", "MilitaryOperation"]),
+    # with a toll of its own it is told as a happening
+    ("قصفت قوات النظام بلدة كفرنبل في ريف إدلب اليوم. وقال ناشطون إن المعارك في ريف حماة "
+     "أسفرت عن مقتل 4 عناصر.", ["Shelling", "ArmedClash"]),
+    # the report's first event may be told by a verbal noun with the article
+    ("تمكن عشرون سجينا من الهروب من سجن في الموصل اليوم.", ["PrisonBreak"]),
+])
+def test_a_definite_noun_referring_back_to_nothing_told_is_no_event(  # type: ignore[no-untyped-def]
+        nlp_en, nlp_ar, text: str, kinds: list[str]) -> None:
+    report = run(nlp_en if text.isascii() else nlp_ar, text)
+    assert [e.type for e in report.events] == kinds
+
+
 # --------------------------------------------------------------------------- who says so
 
 
