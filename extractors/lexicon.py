@@ -321,6 +321,7 @@ _SETS: dict[str, str] = {
     "demonstratives": "cues.demonstratives",
     "negations": "cues.negations",
     "irrealis": "cues.irrealis",
+    "aim_verbs": "cues.aim_verbs",
     "denials": "cues.denials",
     "off_topic": "cues.off_topic",
     "no_role": "roles.no_role",

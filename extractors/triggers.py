@@ -30,6 +30,8 @@ _CLAUSE_BREAKS = frozenset({"،", ",", ";", "؛", ":"})
 DENIAL_WINDOW = 6
 #: How far before a trigger a negation (لم، لن، دون) still negates it.
 NEGATION_BEFORE = 2
+#: How far before a trigger a verb of aim ("to carry out", لتنفيذ) makes it an aim.
+AIM_BEFORE = 3
 #: Window for required words.
 REQUIRE_WINDOW = 6
 #: how far before a trigger ``requires_around`` looks (within its clause)
@@ -128,6 +130,19 @@ class TriggerFinder:
             return True  # "جرى اختطافه يوم الأربعاء": his abduction, already told
         return i + 1 < len(st.norms) and st.norms[i + 1] in demonstratives
 
+    def _aimed(self, st: DocState, hit: TriggerHit, s_start: int) -> bool:
+        """Whether the trigger is what someone means to do: a verb of aim up to
+        :data:`AIM_BEFORE` words before it, after a purpose word where the language has
+        one ("the funds it uses to carry out raids", "في محاولة لتأمين هروب سجناء").
+        What was aimed at is no event (a search to arrest fugitives, the escape a cell
+        tried to secure); the act itself is told by other words."""
+        purpose = self.lex.sets["purpose"]
+        for j in range(max(s_start, hit.start - AIM_BEFORE), hit.start):
+            if st.forms[j] & self.lex.sets["aim_verbs"] and (
+                    not purpose or (j > s_start and st.norms[j - 1] in purpose)):
+                return True
+        return False
+
     def _undergone(self, st: DocState, i: int, s_start: int) -> bool:
         """Whether a verb of undergoing stands before ``i`` in its clause, its subject
         between ("تعرضا لهجوم"، "تعرض حاجز لهجوم": an attack that happened)."""
@@ -185,7 +200,7 @@ class TriggerFinder:
             if hit.kind == "verb" and st.forms[hit.start] & self.present \
                     and st.forms[hit.start - 1] & lex.sets["relative_pronouns"]:
                 return False  # "الهجمات التي تستهدف القوات": what is done, no one event
-            if hit.kind == "noun" and st.norms[hit.start].startswith("ل") \
+            if hit.kind in ("noun", "phrase") and st.norms[hit.start].startswith("ل") \
                     and not st.norms[hit.start].startswith("لل") \
                     and (st.norms[hit.start][1:], 1) in st.keys[hit.start] \
                     and not self._undergone(st, hit.start, s_start):
@@ -200,6 +215,8 @@ class TriggerFinder:
         for j in range(hit.start, min(s_end, hit.end + 2)):
             if st.forms[j] & lex.sets["irrealis"]:
                 return False
+        if self._aimed(st, hit, s_start):
+            return False
         for j in range(max(s_start, hit.start - DENIAL_WINDOW), hit.start):
             if st.forms[j] & lex.sets["denials"]:
                 return False

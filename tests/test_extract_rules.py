@@ -1420,6 +1420,63 @@ def test_the_search_after_an_incident_is_no_event(  # type: ignore[no-untyped-de
     assert [e.type for e in report.events] == ["Attack", "Raid"]
 
 
+@pytest.mark.parametrize("lang, text, kinds", [
+    ("ar", "فر عشرة سجناء من سجن في منبج اليوم. وانتشرت دوريات أمنية لإلقاء القبض على "
+           "الفارين.", ["PrisonBreak"]),
+    ("ar", "تسلل مسلحون إلى منبج اليوم في محاولة لتأمين هروب سجناء من السجن المركزي.", []),
+    ("ar", "وصلت خلية من التنظيم إلى منبج اليوم لتنفيذ هجوم على حاجز للقوات.", []),
+    ("en", "Ten prisoners escaped from a jail in Manbij on Sunday. The cell sold oil to fund "
+           "the men it uses to carry out raids.", ["PrisonBreak"]),
+])
+def test_an_act_told_as_an_aim_is_no_event(  # type: ignore[no-untyped-def]
+        nlp_en, nlp_ar, lang: str, text: str, kinds: list[str]) -> None:
+    report = run(nlp_en if lang == "en" else nlp_ar, text)
+    assert [e.type for e in report.events] == kinds
+    # the act itself, told without an aim, stays an event
+    report = run(nlp_en, "The cell carried out raids on SDF posts in Manbij on Sunday.")
+    assert [e.type for e in report.events] == ["Raid"]
+
+
+@pytest.mark.parametrize("text", [
+    # a link line cut into sentences by its ".." is one link
+    "داهمت قسد منزلا في منبج أمس.\nاقرأ المزيد: ريف حماة الشرقي..انفجار عبوة ناسفة يقتل 3 "
+    "عناصر في الرقة\nوقالت قسد إنها اعتقلت مطلوبا.",
+    # a heading with a list of other stories' headlines under it
+    "داهمت قسد منزلا في منبج أمس.\n\nمقالات ذات صلة\n\nتصريح جديد بشأن المعابر\n\n"
+    "مسلحون يهاجمون حاجزا في الحسكة\n\nانفجار عبوة ناسفة في الرقة\n",
+    # a ticker of the latest news over the page
+    "آخر الأخبار\nوزارة النقل تعلن جدولا جديدا للرحلات انفجار عبوة ناسفة في الرقة "
+    "ارتفاع أسعار الذهب في الأسواق المحلية\n\nداهمت قسد منزلا في منبج أمس.",
+])
+def test_a_line_or_list_of_links_to_other_stories_is_no_event(nlp_ar, text: str) -> None:  # type: ignore[no-untyped-def]
+    assert [e.type for e in run(nlp_ar, text).events] == ["Raid"]
+
+
+def test_a_link_word_inside_a_sentence_is_no_link(nlp_ar) -> None:  # type: ignore[no-untyped-def]
+    text = "داهمت قسد منزلا في منبج أمس. وفي آخر الأخبار انفجرت عبوة ناسفة في الرقة."
+    assert sorted(e.type for e in run(nlp_ar, text).events) == ["Explosion", "Raid"]
+
+
+@pytest.mark.parametrize("text, kinds", [
+    ("قصفت قوات النظام بلدة كفرنبل في ريف إدلب اليوم. وقال ناشطون إن مئات العائلات نزحت "
+     "من كفرنبل هربا من المعارك الدائرة.", ["Shelling"]),
+    ("Gunmen attacked an SDF checkpoint in Raqqa on Sunday. Thousands who fled the offensive "
+     "are still in camps near Raqqa.", ["Attack"]),
+    # at a place no event is told at, it tells an incident there
+    ("Gunmen attacked an SDF checkpoint in Raqqa on Sunday. Thousands who fled the offensive "
+     "are still in camps near Manbij.", ["Attack", "MilitaryOperation"]),
+    # with a toll of its own it is told as a happening
+    ("قصفت قوات النظام بلدة كفرنبل في ريف إدلب اليوم. وقال ناشطون إن المعارك في ريف حماة "
+     "أسفرت عن مقتل 4 عناصر.", ["Shelling", "ArmedClash"]),
+    # the report's first event may be told by a verbal noun with the article
+    ("تمكن عشرون سجينا من الهروب من سجن في الموصل اليوم.", ["PrisonBreak"]),
+])
+def test_a_definite_noun_referring_back_to_nothing_told_is_no_event(  # type: ignore[no-untyped-def]
+        nlp_en, nlp_ar, text: str, kinds: list[str]) -> None:
+    report = run(nlp_en if text.isascii() else nlp_ar, text)
+    assert [e.type for e in report.events] == kinds
+
+
 # --------------------------------------------------------------------------- who says so
 
 

@@ -14,7 +14,10 @@
   the strike told again further down);
 * a sweep or raid told as a pursuit after an incident is the search after it, and
   attacks named only in the plural with no time or toll of their own are talk of
-  attacks in general: neither is an event.
+  attacks in general: neither is an event;
+* a definite noun that refers back to nothing told, with no time, toll or new place of
+  its own ("amid the search for the perpetrators of the attack"), names the setting of
+  the events told, not an event.
 
 Mentions without a time of their own take the day the narrative is at (the last day
 told for a reported event) as a soft time.
@@ -201,7 +204,8 @@ class Coreference:
                 d.add(m)
                 drafts.insert(0, d)
         drafts = self._same_toll(drafts)
-        drafts = [d for d in drafts if not self._unspecified(st, d)]
+        drafts = [d for i, d in enumerate(drafts) if not self._unspecified(st, d)
+                  and not (i > 0 and self._dangling(st, d, drafts[:i]))]
         for d in drafts:
             self._targeted_killing(st, d)
         return drafts
@@ -214,6 +218,28 @@ class Coreference:
         return not d.casualties and d.time is None and all(
             m.trigger.end - m.trigger.start == 1 and st.forms[m.trigger.start] & plurals
             for m in d.mentions)
+
+    def _dangling(self, st: DocState, d: EventDraft, earlier: list[EventDraft]) -> bool:
+        """Whether a draft is only a definite noun that refers back to nothing told ("amid
+        the search for the perpetrators of the attack", "بالتزامن مع الاشتباكات الدائرة",
+        "the Iraqi military began the campaign"), with no time, no toll and no new place
+        of its own: the attack, the fighting or the campaign it names is the setting of
+        the events told (``earlier``, at their places), not an event of the report. Told
+        at a place no event is at ("after the raid in Saraqib") it is an incident there;
+        the report's first event may be told by a verbal noun with the article ("تمكن
+        سجناء من الهروب"), so the first draft is never asked."""
+        if len(d.mentions) != 1 or d.casualties:
+            return False
+        m = d.mentions[0]
+        if not m.anaphoric or m.trigger.kind != "noun" or m.time is not None:
+            return False
+        if m.place is not None and identity(m.place) not in {
+                identity(e.place) for e in earlier if e.place is not None}:
+            return False  # "after the raid in Saraqib": an incident at a new place
+        k = m.trigger.start
+        # the article or a demonstrative, not a possessive ending (اختطافه: his abduction)
+        return any(form.startswith("ال") for form, _ in st.keys[k][:2]) or (
+            k > 0 and st.norms[k - 1].lower() in self.lex.sets["demonstratives"])
 
     def _same_toll(self, drafts: list[EventDraft]) -> list[EventDraft]:
         """Events told twice with the same toll are one: the lead restated in a quote or

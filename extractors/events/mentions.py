@@ -13,6 +13,9 @@ from extractors.annotations import DocState, TriggerHit
 from extractors.events.drafts import CLAUSE_BREAKS, FALLBACK_CONFIDENCE, EventMention, identity
 from extractors.lexicon import Lexicon
 
+#: Longest line of a list of links to other stories (a headline).
+LINK_WORDS = 30
+
 
 def tally_start(st: DocState, lex: Lexicon, index: int) -> int | None:
     """Where a running tally or statistic starts in sentence ``index`` (``None`` when
@@ -74,16 +77,50 @@ def _previous_sentence(st: DocState, index: int) -> int | None:
     return None
 
 
+def _opens_line(st: DocState, token: int) -> bool:
+    """Whether a token is the first word of its line (a link cue heads its line; "آخر
+    الأخبار" inside a sentence is no link)."""
+    for k in range(token - 1, -1, -1):
+        if "\n" in st.norms[k]:
+            return True
+        if st.norms[k].strip():
+            return False
+    return True
+
+
+def _link_list(st: DocState, first: int) -> list[int]:
+    """The sentences of the short lines after a bare "related stories" heading: each a
+    headline of another story (at most :data:`LINK_WORDS` words, no full stop at its
+    end), up to the first line that reads as the text's own."""
+    out: list[int] = []
+    line: list[int] = []
+    words = 0
+    for index in range(first, len(st.sentences)):
+        start, end = st.sentences[index]
+        line.append(index)
+        norms = [w for w in st.norms[start:end] if w.strip()]
+        words += len(norms)
+        if not any("\n" in st.norms[k] for k in range(start, end)):
+            continue
+        if words > LINK_WORDS or (norms and norms[-1] == "."):
+            break
+        out.extend(line)
+        line, words = [], 0
+    return out
+
+
 def furniture(st: DocState, lex: Lexicon) -> frozenset[int]:
-    """Sentences that link to other stories ("اقرأ أيضا: …", "Read also"): the cue's own
-    sentence and, when it holds little else, the next one (cached per document)."""
+    """Sentences that link to other stories ("اقرأ أيضا: …", "Read also"): a line opened
+    by a cue, every sentence of it ("اقرأ المزيد: ريف حماة..هجوم لداعش …" is one link),
+    and after a bare heading ("مقالات ذات صلة"، "آخر الأخبار") the next sentence and the
+    list of short headline lines that follows it (cached per document)."""
     cached = st.user.get("furniture")
     if cached is None:
         cues = lex.tables["furniture_cues"]
         found: set[int] = set()
         for index, (start, end) in enumerate(st.sentences):
-            hit = next((k for k in range(start, end) if cues.first(st.keys, k) is not None),
-                       None)
+            hit = next((k for k in range(start, end) if cues.first(st.keys, k) is not None
+                        and _opens_line(st, k)), None)
             if hit is None:
                 continue
             found.add(index)
@@ -91,6 +128,12 @@ def furniture(st: DocState, lex: Lexicon) -> frozenset[int]:
             rest = [w for w in st.norms[cue_end:end] if w.strip() and w not in (":", "-")]
             if len(rest) <= 2 and index + 1 < len(st.sentences):
                 found.add(index + 1)
+                found.update(_link_list(st, index + 1))
+            nxt = index  # the rest of the cue's line
+            while nxt + 1 < len(st.sentences) and not any(
+                    "\n" in st.norms[k] for k in range(hit, st.sentences[nxt][1])):
+                nxt += 1
+                found.add(nxt)
         cached = st.user["furniture"] = frozenset(found)
     return cached  # type: ignore[no-any-return]
 
