@@ -128,6 +128,9 @@ class DocState:
     mentions: list[MentionHit] = field(default_factory=list)
     times: list[TimeHit] = field(default_factory=list)
     reference: dt.date | None = None
+    #: the reference date was read from a date in the text, not given as the report's
+    #: publication date (with the report or by a dated URL)
+    reference_told: bool = False
     triggers: list[TriggerHit] = field(default_factory=list)
     casualties: list[CasualtyHit] = field(default_factory=list)
     speakers: list[SpeakerHit] = field(default_factory=list)

@@ -180,6 +180,9 @@ class TimeFinder:
                     resolve(hit, None, st.today)
                     if hit.value:
                         st.reference = dt.date.fromisoformat(hit.value)
+                        # "اليوم الأربعاء 19 أيار", "today, Sunday, June 24": the day
+                        # the report was written; any other date is only told in it
+                        st.reference_told = not self._today(st, hit)
                         break
         ahead = self.lex.tables["ahead_cues"]
         for hit in st.times:
@@ -191,6 +194,12 @@ class TimeFinder:
             if hit.value is None:
                 resolve(hit, st.reference, st.today)
         return doc
+
+    def _today(self, st: DocState, hit: TimeHit) -> bool:
+        """Whether a date is said to be today ("اليوم الأربعاء 19 أيار", "today,
+        Sunday, June 24"): a relative day of no days back opens it."""
+        found = self.lex.tables["relative_days"].first(st.keys, hit.start)
+        return found is not None and int(found[1]) == 0
 
     @staticmethod
     def _heading(st: DocState, hit: TimeHit) -> bool:

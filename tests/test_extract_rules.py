@@ -372,6 +372,30 @@ def test_a_date_told_deep_in_the_body_is_no_publication_date(nlp_en) -> None:  #
     assert dates == ["", "2015-12-10"]
 
 
+def test_an_undated_page_dates_only_the_events_told_with_a_time(nlp_en) -> None:  # type: ignore[no-untyped-def]
+    from extractors import extract
+    text = ("A curfew was imposed on Raqqa on Thursday (Jan. 27, 2022). Meanwhile, the SDF "
+            "raided the village of Manbij and arrested ten young men.")
+    report = extract(Document(text, lang="en", published=None), nlp=nlp_en,
+                     today=dt.date(2026, 11, 25))
+    # the date read in the text is no publication date: the raid, told with no
+    # time of their own, are not dated by it (nor by the day the story was at)
+    dates = {e.type: e.date.value if e.date else None for e in report.events}
+    assert dates["Curfew"] == "2022-01-27"
+    assert dates["Raid"] is None
+
+
+def test_a_date_said_to_be_today_is_the_page_date(nlp_ar) -> None:  # type: ignore[no-untyped-def]
+    from extractors import extract
+    text = ("منبج – اليوم الأربعاء 19 أيار/مايو. "
+            "وقال مصدر إن قوات سوريا الديمقراطية فرضت حظر التجول في مدينة منبج.")
+    report = extract(Document(text, lang="ar", published=None), nlp=nlp_ar,
+                     today=dt.date(2026, 11, 25))
+    # "today, Wednesday 19 May" is the day the report was written (2021): an event told
+    # with no time of its own is of that day
+    assert [e.date.value for e in report.events if e.date] == ["2021-05-19"]
+
+
 @pytest.mark.parametrize("text", [
     "The SDF announced on Saturday that a drone attack on a car in Raqqa on Friday killed "
     "three fighters.",

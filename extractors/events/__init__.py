@@ -20,7 +20,8 @@ an attack told without its author, in a sentence about fighting between two side
 given the side that is neither the target nor part of it.
 
 Dates: the mention's own time expression, else the day the narrative is at (the last
-day told for a reported event), else the reference date; background events (كان … قد،
+day told for a reported event), else the reference date — neither when the page shows
+no publication date and the reference is only a date read in the text; background events (كان … قد،
 في وقت سابق، earlier years, قبل أكثر من شهر) take no date they do not state. Places:
 the clause's place, else the report's main place (the finest place named most often);
 a region (شرق سوريا) gives way to the main place for reported events. A short first

@@ -89,10 +89,13 @@ def to_event(doc: Doc, st: DocState, d: EventDraft,
     if d.time is not None and d.time.value is not None:
         date = TimeValue(d.time.value, d.time.precision,  # type: ignore[arg-type]
                          _span(doc, d.time.start, d.time.end))
-    elif not background and d.soft_time is not None and d.soft_time.value:
+    elif not background and d.soft_time is not None and d.soft_time.value \
+            and not st.reference_told:
         date = TimeValue(d.soft_time.value, d.soft_time.precision,  # type: ignore[arg-type]
                          None)
-    elif not background and st.reference is not None:
+    elif not background and st.reference is not None and not st.reference_told:
+        # a date read in the text resolves the relative days told with it, but is no
+        # publication date: an event told with no time of its own is not dated by it
         date = TimeValue(st.reference.isoformat(), "day", None)
     place = None
     chosen, relation = told_place(st, d, main)
