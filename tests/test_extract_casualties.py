@@ -311,3 +311,23 @@ def test_civilians_told_in_other_words_are_one_side(nlp_ar) -> None:  # type: ig
                          "ذويه بفدية.")
     told = [(c.status, c.count) for e in report.events for c in e.casualties]
     assert told == [("abducted", 1)]
+
+
+@pytest.mark.parametrize(("nlp_name", "text", "side"), [
+    ("nlp_en", "A roadside bomb hit an SDF patrol near Raqqa on Monday. "
+               "The blast killed three fighters.", "actor:sdf"),
+    ("nlp_ar", "استهدفت عبوة ناسفة دورية لقوات سوريا الديمقراطية في منبج اليوم. "
+               "وأسفر الانفجار عن مقتل ثلاثة عناصر.", "actor:sdf"),
+])
+def test_fighters_take_the_side_the_incident_was_against(request, nlp_name: str, text: str,
+                                                         side: str) -> None:  # type: ignore[no-untyped-def]
+    # the side attacked is named in one sentence, the fighters killed in the next
+    report = run(request.getfixturevalue(nlp_name), text)
+    assert ("killed", 3, side) in casualties(report)
+
+
+def test_soldiers_are_of_no_group_that_is_not_a_state(nlp_en) -> None:  # type: ignore[no-untyped-def]
+    # the one side named is a group: the soldiers wounded are not of it
+    report = run(nlp_en, "An attack on ISIS positions near Raqqa on Monday wounded three "
+                         "soldiers.")
+    assert ("injured", 3, None) in casualties(report)
