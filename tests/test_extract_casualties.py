@@ -331,3 +331,16 @@ def test_soldiers_are_of_no_group_that_is_not_a_state(nlp_en) -> None:  # type: 
     report = run(nlp_en, "An attack on ISIS positions near Raqqa on Monday wounded three "
                          "soldiers.")
     assert ("injured", 3, None) in casualties(report)
+
+
+@pytest.mark.parametrize(("nlp_name", "text"), [
+    ("nlp_en", "ISIS militants attacked an SDF checkpoint in Raqqa on Monday. "
+               "The SDF repelled the attack, killing three militants."),
+    ("nlp_ar", "هاجم عناصر من داعش حاجزا لقوات سوريا الديمقراطية في الرقة يوم الاثنين. "
+               "وتمكنت قسد من صد الهجوم وقتل ثلاثة مسلحين."),
+])
+def test_militants_killed_are_not_of_the_force_they_attacked(request, nlp_name: str,
+                                                             text: str) -> None:  # type: ignore[no-untyped-def]
+    report = run(request.getfixturevalue(nlp_name), text)
+    assert ("killed", 3, "actor:sdf") not in casualties(report)
+    assert ("killed", 3) in {(s, n) for s, n, _ in casualties(report)}

@@ -41,6 +41,8 @@ _ESCALATION = normalize_text("تصعيد")
 CAPTURED_ATTACKERS = frozenset({"Attack", "SuicideBombing"})
 #: Events whose dead and detained are of the raided side, whatever the people word.
 RAIDS = frozenset({"Raid", "Arrest"})
+#: Sides whose men the news calls militants, gunmen or terrorists (lexicon ``hostile``).
+ARMED_GROUPS = frozenset({"TerroristOrganization", "UnidentifiedArmedGroup"})
 #: How many words may stand between a casualty and the event word that caused it.
 CAUSE_WINDOW = 4
 #: How many tokens a claim verb may stand before the day it dates ("claimed
@@ -494,6 +496,9 @@ class ArgumentReader:
         if len(targets) != 1:
             return None
         target = next(iter(targets.values()))
+        if any(st.forms[k] & lex.sets["hostile"] for k in words) \
+                and target.mention.label not in ARMED_GROUPS:
+            return None  # "… صد الهجوم وقتل ثلاثة مسلحين": the attackers, not the attacked
         return target if target.mention.kind == "actor" else None
 
     def _others(self, st: DocState, cas: CasualtyHit) -> bool:
