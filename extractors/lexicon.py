@@ -358,6 +358,7 @@ _SETS: dict[str, str] = {
     "description_stops": "attribution.description_stops",
     "combatants": "people.combatants",
     "soldiers": "people.soldiers",
+    "hostile": "people.hostile",
     "counted": "people.counted",
     "supporter": "roles.supporter",
     "target": "roles.target",

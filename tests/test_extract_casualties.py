@@ -311,3 +311,36 @@ def test_civilians_told_in_other_words_are_one_side(nlp_ar) -> None:  # type: ig
                          "ذويه بفدية.")
     told = [(c.status, c.count) for e in report.events for c in e.casualties]
     assert told == [("abducted", 1)]
+
+
+@pytest.mark.parametrize(("nlp_name", "text", "side"), [
+    ("nlp_en", "A roadside bomb hit an SDF patrol near Raqqa on Monday. "
+               "The blast killed three fighters.", "actor:sdf"),
+    ("nlp_ar", "استهدفت عبوة ناسفة دورية لقوات سوريا الديمقراطية في منبج اليوم. "
+               "وأسفر الانفجار عن مقتل ثلاثة عناصر.", "actor:sdf"),
+])
+def test_fighters_take_the_side_the_incident_was_against(request, nlp_name: str, text: str,
+                                                         side: str) -> None:  # type: ignore[no-untyped-def]
+    # the side attacked is named in one sentence, the fighters killed in the next
+    report = run(request.getfixturevalue(nlp_name), text)
+    assert ("killed", 3, side) in casualties(report)
+
+
+def test_soldiers_are_of_no_group_that_is_not_a_state(nlp_en) -> None:  # type: ignore[no-untyped-def]
+    # the one side named is a group: the soldiers wounded are not of it
+    report = run(nlp_en, "An attack on ISIS positions near Raqqa on Monday wounded three "
+                         "soldiers.")
+    assert ("injured", 3, None) in casualties(report)
+
+
+@pytest.mark.parametrize(("nlp_name", "text"), [
+    ("nlp_en", "ISIS militants attacked an SDF checkpoint in Raqqa on Monday. "
+               "The SDF repelled the attack, killing three militants."),
+    ("nlp_ar", "هاجم عناصر من داعش حاجزا لقوات سوريا الديمقراطية في الرقة يوم الاثنين. "
+               "وتمكنت قسد من صد الهجوم وقتل ثلاثة مسلحين."),
+])
+def test_militants_killed_are_not_of_the_force_they_attacked(request, nlp_name: str,
+                                                             text: str) -> None:  # type: ignore[no-untyped-def]
+    report = run(request.getfixturevalue(nlp_name), text)
+    assert ("killed", 3, "actor:sdf") not in casualties(report)
+    assert ("killed", 3) in {(s, n) for s, n, _ in casualties(report)}

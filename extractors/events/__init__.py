@@ -70,6 +70,7 @@ class EventBuilder:
         st = state(doc)
         per_sentence = [self.sentence_mentions(st, i) for i in range(len(st.sentences))]
         drafts = self.coreference.merge(st, per_sentence)
+        self.arguments.draft_sides(st, drafts)
         main = main_place(st)
         st.events = [e for e in (to_event(doc, st, d, main) for d in drafts) if e is not None]
         link_operations(st)

@@ -24,6 +24,7 @@ from extractors.events.drafts import (
     DIRECTED,
     ORDER,
     STATE_LABELS,
+    EventDraft,
     EventMention,
     identity,
     is_coarse,
@@ -40,6 +41,8 @@ _ESCALATION = normalize_text("تصعيد")
 CAPTURED_ATTACKERS = frozenset({"Attack", "SuicideBombing"})
 #: Events whose dead and detained are of the raided side, whatever the people word.
 RAIDS = frozenset({"Raid", "Arrest"})
+#: Sides whose men the news calls militants, gunmen or terrorists (lexicon ``hostile``).
+ARMED_GROUPS = frozenset({"TerroristOrganization", "UnidentifiedArmedGroup"})
 #: How many words may stand between a casualty and the event word that caused it.
 CAUSE_WINDOW = 4
 #: How many tokens a claim verb may stand before the day it dates ("claimed
@@ -417,6 +420,25 @@ class ArgumentReader:
             else:
                 host.roles.append((cas.affiliation, "target", ORDER))
 
+    def draft_sides(self, st: DocState, drafts: list[EventDraft]) -> None:
+        """Casualties still of no side once an incident's mentions are gathered: of the
+        side the whole incident was against (the troops killed by a blast told after the
+        sentence naming the police convoy it hit)."""
+        for d in drafts:
+            if not any(c.affiliation is None for c in d.casualties):
+                continue
+            first = d.mentions[0]
+            host = EventMention(d.type, first.trigger, first.sentence, first.window,
+                                roles=list(d.roles.values()), casualties=d.casualties)
+            for cas in d.casualties:
+                if cas.affiliation is None and cas.status != "missing" \
+                        and self._fighters(st, cas) and not self._others(st, cas):
+                    cas.affiliation = self._target_side(st, host, cas)
+
+    def _fighters(self, st: DocState, cas: CasualtyHit) -> bool:
+        """Whether a casualty's people are told as fighters (عناصر، جنود، troops)."""
+        return any(st.forms[k] & self.lex.sets["combatants"] for k in range(cas.start, cas.end))
+
     def _cause(self, st: DocState, mentions: list[EventMention],
                cas: CasualtyHit) -> EventMention | None:
         """The mention whose event word follows a casualty as its cause, in the same
@@ -454,6 +476,8 @@ class ArgumentReader:
                       if h.mention.label == STATE_FORCE}
             if len(forces) == 1:
                 return next(iter(forces.values()))
+            if not forces and not any(h.mention.label in STATE_LABELS for h, _, _ in host.roles):
+                return None  # soldiers are of a state's forces, not of a group attacked
         lex = self.lex
         if cas.status == "arrested" and host.type in CAPTURED_ATTACKERS:
             # "هاجم التنظيم السجن … واعتقل عدد": those caught in an attack are attackers
@@ -472,6 +496,9 @@ class ArgumentReader:
         if len(targets) != 1:
             return None
         target = next(iter(targets.values()))
+        if any(st.forms[k] & lex.sets["hostile"] for k in words) \
+                and target.mention.label not in ARMED_GROUPS:
+            return None  # "… صد الهجوم وقتل ثلاثة مسلحين": the attackers, not the attacked
         return target if target.mention.kind == "actor" else None
 
     def _others(self, st: DocState, cas: CasualtyHit) -> bool:
