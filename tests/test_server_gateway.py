@@ -170,6 +170,9 @@ def test_requests_in_parallel_all_get_their_own_answer(served: str) -> None:
         response = requests.get(served + "/sparql", timeout=10, params={
             "query": f'SELECT ?x WHERE {{ BIND("{i}" AS ?x) }}'},
             headers={"Accept": "application/sparql-results+json"})
+        if response.status_code != 200:  # said in the assertion below, with its reason
+            results[i] = f"{response.status_code} {response.text}"
+            return
         results[i] = response.json()["results"]["bindings"][0]["x"]["value"]
 
     # as many as one client may have in progress (max_client_requests = 4)
