@@ -38,6 +38,9 @@ MEMBER_GAP = 3
 UNNAMED_ATTACKS = frozenset({"SuicideBombing"})
 #: The label of an actor named by a description only (مسلحون مجهولون، a drone).
 UNIDENTIFIED = "UnidentifiedArmedGroup"
+#: Most tokens between the subject actor of a passive verb and its auxiliary ("an SDF
+#: commander in Deir ez-Zor was shot").
+SUBJECT_GAP = 8
 #: Quote marks around a name (after normalisation), between it and its head word.
 NAME_QUOTES = frozenset('"“”«»')
 #: Object pronouns attached to an Arabic verb (استهدفتها، اعتقلهم، داهموهما).
@@ -119,6 +122,10 @@ class RoleReader:
             for k in range(max(lo, np - 3), np):
                 prev |= st.forms[k]
             role, strength = self._role(st, m, hit, np, prev, anchor, before_anchor, undergo)
+            if role != "supporter" and m.type != "ArmedClash" and strength < CUE \
+                    and hit.mention.kind != "place" \
+                    and self._passive_subject(st, m, hit, covered | trigger_tokens):
+                role = "target"  # "an SDF commander was assassinated"
             last = m.roles[-1] if m.roles else None
             if last is not None and strength < CUE and last[2] >= strength \
                     and self._coordinated(st, last[0], hit):
@@ -208,6 +215,42 @@ class RoleReader:
         if etype in DIRECTED:
             return "target", ORDER
         return None, 0.0
+
+    def _passive_subject(self, st: DocState, m: EventMention, hit: MentionHit,
+                         taken: set[int]) -> bool:
+        """Whether an actor is the subject of a passive verb of the act (English: "an SDF
+        commander was assassinated", "members of the army were wounded in a blast", "have
+        been repeatedly targeted"): it underwent the act. The verb is the trigger or a
+        participle of undergoing before it; ``taken`` are the tokens of other actors and
+        triggers, none of which may stand between the actor and the verb."""
+        auxiliaries = self.lex.sets["passive_auxiliaries"]
+        if not auxiliaries:
+            return False
+        _lo, hi = m.window
+        trig = m.trigger
+        participles = self.lex.sets["undergo_participles"]
+        stops = self.lex.sets["subject_stops"]
+        asides = self.lex.sets["subject_asides"]
+        end = min(trig.end, hi)
+        k, gap = hit.end, 0
+        while k < end and gap <= SUBJECT_GAP:
+            if st.norms[k] == "(" or st.forms[k] & asides:
+                # "al-Hashd al-Shaabi (PMF) was injured", "SDF fighters, including local
+                # leaders, were assassinated": an aside within the subject
+                close = ")" if st.norms[k] == "(" else ","
+                k = next((j for j in range(k + 1, end) if st.norms[j] == close), end) + 1
+                continue
+            gap += 1
+            if k in taken and not trig.start <= k < trig.end or st.forms[k] & stops:
+                return False  # "Syria (North Press) – a woman was injured"
+            if not st.forms[k] & auxiliaries:
+                k += 1
+                continue
+            j = k + 1
+            if j < hi and st.norms[j].endswith("ly"):
+                j += 1  # "were repeatedly targeted"
+            return j < hi and (j == trig.start or bool(st.forms[j] & participles))
+        return False
 
     def _prison_owner(self, st: DocState, hit: MentionHit, np: int) -> bool:
         """Whether an actor owns the prison named with it: the genitive of a prison word
