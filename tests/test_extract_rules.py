@@ -1733,3 +1733,28 @@ def test_the_agent_of_a_passive_verb_carried_the_act_out(nlp_roles_en) -> None: 
 def test_a_side_not_the_subject_of_the_passive_verb_keeps_its_role(  # type: ignore[no-untyped-def]
         nlp_roles_en, text: str) -> None:
     assert ("actor:sdf", "target") not in roles(run(nlp_roles_en, text))
+
+
+# ------------------------------------------------ the agent across quotes (Arabic)
+
+
+@pytest.mark.parametrize("text", [
+    # the dual construct of على يد, and a quote between the agent phrase and the name
+    'اختطف شابان على يدي "داعش" في الرقة.',
+    "قتل شابان برصاص أطلق من قبل “داعش” في الرقة.",
+    # the genitive of the act across the quotes of the name, or a ل written apart
+    "قتل جنديان في تفجير «داعش» في الرقة.",
+    'قتل جنديان في هجوم لـ"داعش" على حاجز في الرقة.',
+])
+def test_the_agent_of_the_act_across_the_quotes_of_its_name(  # type: ignore[no-untyped-def]
+        nlp_ar, text: str) -> None:
+    found = roles(run(nlp_ar, text))
+    assert ("actor:isis", "perpetrator") in found
+    assert ("actor:isis", "target") not in found
+
+
+def test_the_source_of_shelling_carried_it_out(nlp_ar) -> None:  # type: ignore[no-untyped-def]
+    # "مصدره": whose source is
+    found = roles(run(nlp_ar, "أصيب مدني جراء قصف مدفعي مصدره قوات النظام على قرية في منبج."))
+    assert ("actor:saa", "perpetrator") in found
+    assert ("actor:saa", "target") not in found

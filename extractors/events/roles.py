@@ -170,9 +170,11 @@ class RoleReader:
             # name right after it is the subject
             return ("imposer" if etype == "Curfew" else "perpetrator"), CUE
         agent = lex.tables["agent"]
-        for k in range(max(lo, np - 3), np):
+        for k in range(max(lo, np - 4), np):
             found = agent.first(st.keys, k)
-            if found is not None and found[0] == np:
+            if found is not None and found[0] <= np and all(
+                    st.norms[j] in NAME_QUOTES for j in range(found[0], np)):
+                # "من قبل “داعش”": the quote opens the name
                 return ("imposer" if etype == "Curfew" else "perpetrator"), CUE
         support = lex.tables["support_verbs"]
         for k in range(max(lo, np - 2), np):
@@ -197,18 +199,23 @@ class RoleReader:
         if hit.end <= anchor:
             return ("imposer" if etype == "Curfew" else "perpetrator"), ORDER
         anchor_end = trig.end if anchor == trig.start else anchor + 1
-        if np == anchor_end and not before_anchor and (trig.kind == "verb"
-                                                        or anchor < trig.start):
+        # a quote opening the name stands in its phrase (قصفت “هيئة تحرير الشام”، تفجير
+        # «داعش»، هجوم لـ"داعش")
+        opening = np
+        while opening > max(lo, trig.end) and st.norms[opening - 1] in NAME_QUOTES:
+            opening -= 1
+        if opening == anchor_end and not before_anchor and (trig.kind == "verb"
+                                                             or anchor < trig.start):
             return ("imposer" if etype == "Curfew" else "perpetrator"), ORDER
         if trig.kind != "verb" and etype not in PATIENT_GENITIVE \
-                and 0 <= np - trig.end <= 2 and (
+                and 0 <= opening - trig.end <= 2 and (
                     hit.start == np and self._possessive(st, hit)
                     or trig.end < hit.start and self._possessive_token(st, trig.end)) \
                 and not any(st.norms[k] in CLAUSE_BREAKS for k in range(trig.end, np)):
             # "قصف مدفعي مكثف لقوات النظام", "بهجوم لتنظيم داعش", "بهجوم لعنصرين من خلايا
             # داعش": the act of the side in the genitive after it
             return "perpetrator", ORDER
-        if trig.kind != "verb" and np == trig.end:
+        if trig.kind != "verb" and opening == trig.end:
             if etype in PATIENT_GENITIVE:
                 return "target", ORDER
             return "perpetrator", ORDER
@@ -360,7 +367,8 @@ class RoleReader:
     @staticmethod
     def _possessive_token(st: DocState, k: int) -> bool:
         """Whether a token is written with the possessive ل (لتنظيم، لعنصرين، للجيش)."""
-        return st.norms[k].startswith("ل") and any(cut == 1 for _f, cut in st.keys[k])
+        return st.norms[k] == "ل" or (  # "لـ" written apart: هجوم لـ"داعش"
+            st.norms[k].startswith("ل") and any(cut == 1 for _f, cut in st.keys[k]))
 
     @staticmethod
     def _country_acts(st: DocState, hit: MentionHit, role: str | None, strength: float,
