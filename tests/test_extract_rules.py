@@ -1693,3 +1693,68 @@ def test_an_english_quarter_of_a_city_maps_to_the_city(nlp_quarters_en, text: st
 ])
 def test_a_unit_or_countryside_near_a_city_is_no_quarter(nlp_quarters_ar, text: str) -> None:  # type: ignore[no-untyped-def]
     assert places(run(nlp_quarters_ar, text)) == ["place:homs-waer"]
+
+
+# ------------------------------------------------------------------ passive voice
+
+
+@pytest.fixture(scope="module")
+def nlp_roles_en():  # type: ignore[no-untyped-def]
+    from extractors import make_nlp
+    aliases = ALIASES + [["ISIS", "actor:isis", "actor", "TerroristOrganization", None, 0.7]]
+    return make_nlp("en", {"aliases": aliases, "ner": False})
+
+
+@pytest.mark.parametrize("text", [
+    "An SDF commander was assassinated in Raqqa on Monday.",
+    "Three members of the SDF, including an officer, were wounded in a bomb attack in Raqqa.",
+    "A commander of the SDF (Syrian Democratic Forces) was killed in an ISIS attack in Raqqa.",
+    "Leaders of the SDF have been repeatedly targeted in Raqqa.",
+])
+def test_the_subject_of_a_passive_verb_of_the_act_underwent_it(  # type: ignore[no-untyped-def]
+        nlp_roles_en, text: str) -> None:
+    found = roles(run(nlp_roles_en, text))
+    assert ("actor:sdf", "target") in found
+    assert ("actor:sdf", "perpetrator") not in found
+
+
+def test_the_agent_of_a_passive_verb_carried_the_act_out(nlp_roles_en) -> None:  # type: ignore[no-untyped-def]
+    found = roles(run(nlp_roles_en, "An SDF patrol was ambushed by ISIS in Raqqa on Monday."))
+    assert ("actor:isis", "perpetrator") in found
+    assert ("actor:sdf", "target") in found
+
+
+@pytest.mark.parametrize("text", [
+    # the act is told between the side and the passive verb: the side did it
+    "SDF fighters attacked an ISIS hideout in Raqqa, where two guards were killed.",
+    # a new noun phrase after a dateline's dash is the subject, not the name before it
+    "RAQQA (SDF) – A civilian was killed in a bomb blast in Raqqa on Monday.",
+])
+def test_a_side_not_the_subject_of_the_passive_verb_keeps_its_role(  # type: ignore[no-untyped-def]
+        nlp_roles_en, text: str) -> None:
+    assert ("actor:sdf", "target") not in roles(run(nlp_roles_en, text))
+
+
+# ------------------------------------------------ the agent across quotes (Arabic)
+
+
+@pytest.mark.parametrize("text", [
+    # the dual construct of على يد, and a quote between the agent phrase and the name
+    'اختطف شابان على يدي "داعش" في الرقة.',
+    "قتل شابان برصاص أطلق من قبل “داعش” في الرقة.",
+    # the genitive of the act across the quotes of the name, or a ل written apart
+    "قتل جنديان في تفجير «داعش» في الرقة.",
+    'قتل جنديان في هجوم لـ"داعش" على حاجز في الرقة.',
+])
+def test_the_agent_of_the_act_across_the_quotes_of_its_name(  # type: ignore[no-untyped-def]
+        nlp_ar, text: str) -> None:
+    found = roles(run(nlp_ar, text))
+    assert ("actor:isis", "perpetrator") in found
+    assert ("actor:isis", "target") not in found
+
+
+def test_the_source_of_shelling_carried_it_out(nlp_ar) -> None:  # type: ignore[no-untyped-def]
+    # "مصدره": whose source is
+    found = roles(run(nlp_ar, "أصيب مدني جراء قصف مدفعي مصدره قوات النظام على قرية في منبج."))
+    assert ("actor:saa", "perpetrator") in found
+    assert ("actor:saa", "target") not in found

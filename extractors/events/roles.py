@@ -38,6 +38,9 @@ MEMBER_GAP = 3
 UNNAMED_ATTACKS = frozenset({"SuicideBombing"})
 #: The label of an actor named by a description only (مسلحون مجهولون، a drone).
 UNIDENTIFIED = "UnidentifiedArmedGroup"
+#: Most tokens between the subject actor of a passive verb and its auxiliary ("an SDF
+#: commander in Deir ez-Zor was shot").
+SUBJECT_GAP = 8
 #: Quote marks around a name (after normalisation), between it and its head word.
 NAME_QUOTES = frozenset('"“”«»')
 #: Object pronouns attached to an Arabic verb (استهدفتها، اعتقلهم، داهموهما).
@@ -119,6 +122,10 @@ class RoleReader:
             for k in range(max(lo, np - 3), np):
                 prev |= st.forms[k]
             role, strength = self._role(st, m, hit, np, prev, anchor, before_anchor, undergo)
+            if role != "supporter" and m.type != "ArmedClash" and strength < CUE \
+                    and hit.mention.kind != "place" \
+                    and self._passive_subject(st, m, hit, covered | trigger_tokens):
+                role = "target"  # "an SDF commander was assassinated"
             last = m.roles[-1] if m.roles else None
             if last is not None and strength < CUE and last[2] >= strength \
                     and self._coordinated(st, last[0], hit):
@@ -163,9 +170,11 @@ class RoleReader:
             # name right after it is the subject
             return ("imposer" if etype == "Curfew" else "perpetrator"), CUE
         agent = lex.tables["agent"]
-        for k in range(max(lo, np - 3), np):
+        for k in range(max(lo, np - 4), np):
             found = agent.first(st.keys, k)
-            if found is not None and found[0] == np:
+            if found is not None and found[0] <= np and all(
+                    st.norms[j] in NAME_QUOTES for j in range(found[0], np)):
+                # "من قبل “داعش”": the quote opens the name
                 return ("imposer" if etype == "Curfew" else "perpetrator"), CUE
         support = lex.tables["support_verbs"]
         for k in range(max(lo, np - 2), np):
@@ -190,24 +199,65 @@ class RoleReader:
         if hit.end <= anchor:
             return ("imposer" if etype == "Curfew" else "perpetrator"), ORDER
         anchor_end = trig.end if anchor == trig.start else anchor + 1
-        if np == anchor_end and not before_anchor and (trig.kind == "verb"
-                                                        or anchor < trig.start):
+        # a quote opening the name stands in its phrase (قصفت “هيئة تحرير الشام”، تفجير
+        # «داعش»، هجوم لـ"داعش")
+        opening = np
+        while opening > max(lo, trig.end) and st.norms[opening - 1] in NAME_QUOTES:
+            opening -= 1
+        if opening == anchor_end and not before_anchor and (trig.kind == "verb"
+                                                             or anchor < trig.start):
             return ("imposer" if etype == "Curfew" else "perpetrator"), ORDER
         if trig.kind != "verb" and etype not in PATIENT_GENITIVE \
-                and 0 <= np - trig.end <= 2 and (
+                and 0 <= opening - trig.end <= 2 and (
                     hit.start == np and self._possessive(st, hit)
                     or trig.end < hit.start and self._possessive_token(st, trig.end)) \
                 and not any(st.norms[k] in CLAUSE_BREAKS for k in range(trig.end, np)):
             # "قصف مدفعي مكثف لقوات النظام", "بهجوم لتنظيم داعش", "بهجوم لعنصرين من خلايا
             # داعش": the act of the side in the genitive after it
             return "perpetrator", ORDER
-        if trig.kind != "verb" and np == trig.end:
+        if trig.kind != "verb" and opening == trig.end:
             if etype in PATIENT_GENITIVE:
                 return "target", ORDER
             return "perpetrator", ORDER
         if etype in DIRECTED:
             return "target", ORDER
         return None, 0.0
+
+    def _passive_subject(self, st: DocState, m: EventMention, hit: MentionHit,
+                         taken: set[int]) -> bool:
+        """Whether an actor is the subject of a passive verb of the act (English: "an SDF
+        commander was assassinated", "members of the army were wounded in a blast", "have
+        been repeatedly targeted"): it underwent the act. The verb is the trigger or a
+        participle of undergoing before it; ``taken`` are the tokens of other actors and
+        triggers, none of which may stand between the actor and the verb."""
+        auxiliaries = self.lex.sets["passive_auxiliaries"]
+        if not auxiliaries:
+            return False
+        _lo, hi = m.window
+        trig = m.trigger
+        participles = self.lex.sets["undergo_participles"]
+        stops = self.lex.sets["subject_stops"]
+        asides = self.lex.sets["subject_asides"]
+        end = min(trig.end, hi)
+        k, gap = hit.end, 0
+        while k < end and gap <= SUBJECT_GAP:
+            if st.norms[k] == "(" or st.forms[k] & asides:
+                # "al-Hashd al-Shaabi (PMF) was injured", "SDF fighters, including local
+                # leaders, were assassinated": an aside within the subject
+                close = ")" if st.norms[k] == "(" else ","
+                k = next((j for j in range(k + 1, end) if st.norms[j] == close), end) + 1
+                continue
+            gap += 1
+            if k in taken and not trig.start <= k < trig.end or st.forms[k] & stops:
+                return False  # "Syria (North Press) – a woman was injured"
+            if not st.forms[k] & auxiliaries:
+                k += 1
+                continue
+            j = k + 1
+            if j < hi and st.norms[j].endswith("ly"):
+                j += 1  # "were repeatedly targeted"
+            return j < hi and (j == trig.start or bool(st.forms[j] & participles))
+        return False
 
     def _prison_owner(self, st: DocState, hit: MentionHit, np: int) -> bool:
         """Whether an actor owns the prison named with it: the genitive of a prison word
@@ -317,7 +367,8 @@ class RoleReader:
     @staticmethod
     def _possessive_token(st: DocState, k: int) -> bool:
         """Whether a token is written with the possessive ل (لتنظيم، لعنصرين، للجيش)."""
-        return st.norms[k].startswith("ل") and any(cut == 1 for _f, cut in st.keys[k])
+        return st.norms[k] == "ل" or (  # "لـ" written apart: هجوم لـ"داعش"
+            st.norms[k].startswith("ل") and any(cut == 1 for _f, cut in st.keys[k]))
 
     @staticmethod
     def _country_acts(st: DocState, hit: MentionHit, role: str | None, strength: float,
