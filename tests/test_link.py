@@ -288,6 +288,22 @@ def test_shortened_label_of_a_foreign_state_force_stays_nil() -> None:
     assert entity is not None and entity.key == "actor:iraqi_security_forces"
 
 
+@pytest.mark.parametrize(("name", "key"), [
+    ("Autonomous Administration", "place:aanes"),
+    ("Hashd", "actor:pmf"),
+    ("Hashed al-Shaabi", "actor:pmf"),
+    ("Popular Mobilisation Forces", "actor:pmf"),
+    ("Popular Mobilization Authority", "actor:pmf"),
+    ("Combined Joint Task Force", "actor:cjtf_oir"),
+    ("Olive Branch", "operation:operation_olive_branch"),
+    ("Euphrates Shield", "operation:operation_euphrates_shield"),
+    ("Peace Spring", "operation:operation_peace_spring"),
+])
+def test_shipped_kb_english_names_news_uses(name: str, key: str) -> None:
+    candidates = load_kb().lookup(name)
+    assert candidates and candidates[0].entity.key == key, name
+
+
 def test_extractor_hint_is_preferred_and_kept_when_the_name_finds_nothing(
     homonyms: KnowledgeBase,
 ) -> None:
