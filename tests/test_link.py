@@ -288,6 +288,23 @@ def test_shortened_label_of_a_foreign_state_force_stays_nil() -> None:
     assert entity is not None and entity.key == "actor:iraqi_security_forces"
 
 
+def test_a_nationality_adjective_keeps_its_forces_where_the_country_is_not_named() -> None:
+    kb = load_kb()
+    text = "A woman was hurt in Turkish shelling of a village north of Hasakah."
+    start = text.index("Turkish")
+    linker = Linker(kb, text)
+    entity, _ = linker.resolve("Turkish", "actor", label="StateForce", start=start,
+                               end=start + 7, hint="actor:turkish_armed_forces")
+    assert entity is not None and entity.key == "actor:turkish_armed_forces"
+    arabic = "في ريف الحسكة قصفت القوات التركية قرية"
+    entity, _ = resolve_name("القوات التركية", "actor", arabic, kb=kb)
+    assert entity is not None and entity.key == "actor:turkish_armed_forces"
+    # a generic shortened label still needs its country nearby
+    syria = "في ريف دير الزور ردت القوات الأمنية على مصادر النيران"
+    assert Linker(kb, syria).resolve("القوات الأمنية", "actor",
+                                     hint="actor:iraqi_security_forces") == (None, 0.0)
+
+
 @pytest.mark.parametrize(("name", "key"), [
     ("Autonomous Administration", "place:aanes"),
     ("Hashd", "actor:pmf"),
