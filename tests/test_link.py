@@ -315,6 +315,8 @@ def test_a_nationality_adjective_keeps_its_forces_where_the_country_is_not_named
     ("Olive Branch", "operation:operation_olive_branch"),
     ("Euphrates Shield", "operation:operation_euphrates_shield"),
     ("Peace Spring", "operation:operation_peace_spring"),
+    ("Revolutionary Guard", "actor:irgc"),
+    ("Revolutionary Guards", "actor:irgc"),
 ])
 def test_shipped_kb_english_names_news_uses(name: str, key: str) -> None:
     candidates = load_kb().lookup(name)
