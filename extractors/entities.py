@@ -918,6 +918,9 @@ class EntityPatterns:
             if taken[i] or st.norms[i] not in table:
                 continue
             j = i + after
+            while 0 <= j < len(doc) and abs(j - i) <= 2 and st.forms[j] & self.lex.sets[
+                    "carrier_modifiers"]:
+                j += after  # "Turkish security forces": the force word after its modifier
             if not 0 <= j < len(doc) or not (st.forms[j] & carriers):
                 continue
             entry = self.gazetteer.lookup(str(table[st.norms[i]])) if self.gazetteer else None
@@ -932,7 +935,7 @@ class EntityPatterns:
         """The force words with their nationality adjective at ``i``, as written
         (طائرات حربية روسية، العدو الإسرائيلي, Turkish drone): the name the actor has in
         the text; ``None`` when only an event word carries the adjective."""
-        carriers = self.lex.sets["carriers"]
+        carriers = self.lex.sets["carriers"] | self.lex.sets["carrier_modifiers"]
         k = i + step
         first = last = None
         while 0 <= k < len(st.norms) and abs(k - i) <= 3 and st.forms[k] & carriers:

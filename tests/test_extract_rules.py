@@ -195,6 +195,24 @@ def test_the_forces_of_a_state_written_with_dots(nlp_kb_en, text: str) -> None: 
     assert ("actor:united_states_armed_forces", "perpetrator") in roles(run(nlp_kb_en, text))
 
 
+@pytest.mark.parametrize(("text", "key", "name"), [
+    ("Turkish security forces killed three PKK militants near Metina.",
+     "actor:turkish_armed_forces", "Turkish security forces"),
+    ("U.S. special forces raided a house in the village of Atmeh.",
+     "actor:united_states_armed_forces", "U.S. special forces"),
+])
+def test_a_force_word_after_its_modifier_names_the_forces(nlp_kb_en, text: str, key: str,
+                                                           name: str) -> None:  # type: ignore[no-untyped-def]
+    report = run(nlp_kb_en, text)
+    assert (key, "perpetrator") in roles(report)
+    assert name in {p.mention.name for e in report.events for p in e.actors}
+
+
+def test_a_modifier_without_a_force_word_names_no_forces(nlp_kb_en) -> None:  # type: ignore[no-untyped-def]
+    report = run(nlp_kb_en, "The Turkish security chief said the border crossing was shelled.")
+    assert not any(m.entity == "actor:turkish_armed_forces" for m in report.mentions)
+
+
 def test_a_country_after_in_is_a_place(nlp_states) -> None:  # type: ignore[no-untyped-def]
     report = run(nlp_states, "قصفت قوات النظام بلدة عين عيسى في تركيا.")
     assert all(p.mention.kind == "actor" for e in report.events for p in e.actors)
