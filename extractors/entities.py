@@ -136,6 +136,16 @@ def _article_variants(words: list[str]) -> list[list[str]]:
     return out
 
 
+def _apostrophe_variants(variants: list[list[str]]) -> list[list[str]]:
+    """Aliases with their apostrophe also as the typographic one, which normalises to a
+    quote mark (Kata'ib Hezbollah as Kata’ib Hezbollah)."""
+    out = list(variants)
+    for words in variants:
+        if "'" in words:
+            out.append(['"' if w == "'" else w for w in words])
+    return out
+
+
 class Gazetteer:
     """KB aliases indexed by first word, with each entity's kind, type and parent."""
 
@@ -150,7 +160,7 @@ class Gazetteer:
             words = split_words(normalize_text(alias))
             if not words:
                 continue
-            for variant in _article_variants(words):
+            for variant in _apostrophe_variants(_article_variants(words)):
                 self.index.setdefault(variant[0], []).append(
                     GazetteerEntry(tuple(variant[1:]), key, kind, etype, prominence))
             if parent:

@@ -213,6 +213,17 @@ def test_a_modifier_without_a_force_word_names_no_forces(nlp_kb_en) -> None:  # 
     assert not any(m.entity == "actor:turkish_armed_forces" for m in report.mentions)
 
 
+@pytest.mark.parametrize(("text", "key"), [
+    ("Kata’ib Hezbollah fighters attacked a convoy near Baghdad.", "actor:kataib_hezbollah"),
+    ("Kata'ib Hezbollah fighters attacked a convoy near Baghdad.", "actor:kataib_hezbollah"),
+    ("Asa’ib Ahl al-Haq fighters attacked a convoy near Baghdad.", "actor:asaib_ahl_al_haq"),
+])
+def test_a_name_with_a_typographic_apostrophe(nlp_kb_en, text: str, key: str) -> None:  # type: ignore[no-untyped-def]
+    report = run(nlp_kb_en, text)
+    assert (key, "perpetrator") in roles(report)
+    assert "actor:hezbollah" not in {m.entity for m in report.mentions}  # not the Lebanese one
+
+
 def test_a_country_after_in_is_a_place(nlp_states) -> None:  # type: ignore[no-untyped-def]
     report = run(nlp_states, "قصفت قوات النظام بلدة عين عيسى في تركيا.")
     assert all(p.mention.kind == "actor" for e in report.events for p in e.actors)
