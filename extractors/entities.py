@@ -869,6 +869,8 @@ class EntityPatterns:
             if taken[start] or not (_is_arabic(st.norms[start]) or st.norms[start].isalpha()) \
                     or st.forms[start] & cues:
                 continue
+            if not _is_arabic(st.norms[start]) and not st.words[start][:1].isupper():
+                continue  # "an army post", "a military post": no outlet's name
             # "لشفق نيوز": leave a leading preposition out of the name
             cut = max((c for _f, c in st.keys[start] if st.norms[start][:c] in _NAME_PREFIXES),
                       default=0)

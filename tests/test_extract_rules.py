@@ -224,6 +224,13 @@ def test_a_name_with_a_typographic_apostrophe(nlp_kb_en, text: str, key: str) ->
     assert "actor:hezbollah" not in {m.entity for m in report.mentions}  # not the Lebanese one
 
 
+def test_a_common_noun_before_an_outlet_word_is_no_outlet(nlp_kb_en) -> None:  # type: ignore[no-untyped-def]
+    report = run(nlp_kb_en,
+                 "Gunmen attacked an army post near Kirkuk, the Jerusalem Post reported.")
+    outlets = {m.name for m in report.mentions if m.kind == "outlet"}
+    assert "army post" not in outlets and "Jerusalem Post" in outlets
+
+
 def test_a_country_after_in_is_a_place(nlp_states) -> None:  # type: ignore[no-untyped-def]
     report = run(nlp_states, "قصفت قوات النظام بلدة عين عيسى في تركيا.")
     assert all(p.mention.kind == "actor" for e in report.events for p in e.actors)
