@@ -136,6 +136,16 @@ def _article_variants(words: list[str]) -> list[list[str]]:
     return out
 
 
+def _apostrophe_variants(variants: list[list[str]]) -> list[list[str]]:
+    """Aliases with their apostrophe also as the typographic one, which normalises to a
+    quote mark (Kata'ib Hezbollah as Kata’ib Hezbollah)."""
+    out = list(variants)
+    for words in variants:
+        if "'" in words:
+            out.append(['"' if w == "'" else w for w in words])
+    return out
+
+
 class Gazetteer:
     """KB aliases indexed by first word, with each entity's kind, type and parent."""
 
@@ -150,7 +160,7 @@ class Gazetteer:
             words = split_words(normalize_text(alias))
             if not words:
                 continue
-            for variant in _article_variants(words):
+            for variant in _apostrophe_variants(_article_variants(words)):
                 self.index.setdefault(variant[0], []).append(
                     GazetteerEntry(tuple(variant[1:]), key, kind, etype, prominence))
             if parent:
@@ -859,6 +869,8 @@ class EntityPatterns:
             if taken[start] or not (_is_arabic(st.norms[start]) or st.norms[start].isalpha()) \
                     or st.forms[start] & cues:
                 continue
+            if not _is_arabic(st.norms[start]) and not st.words[start][:1].isupper():
+                continue  # "an army post", "a military post": no outlet's name
             # "لشفق نيوز": leave a leading preposition out of the name
             cut = max((c for _f, c in st.keys[start] if st.norms[start][:c] in _NAME_PREFIXES),
                       default=0)
@@ -918,6 +930,9 @@ class EntityPatterns:
             if taken[i] or st.norms[i] not in table:
                 continue
             j = i + after
+            while 0 <= j < len(doc) and abs(j - i) <= 2 and st.forms[j] & self.lex.sets[
+                    "carrier_modifiers"]:
+                j += after  # "Turkish security forces": the force word after its modifier
             if not 0 <= j < len(doc) or not (st.forms[j] & carriers):
                 continue
             entry = self.gazetteer.lookup(str(table[st.norms[i]])) if self.gazetteer else None
@@ -932,7 +947,7 @@ class EntityPatterns:
         """The force words with their nationality adjective at ``i``, as written
         (طائرات حربية روسية، العدو الإسرائيلي, Turkish drone): the name the actor has in
         the text; ``None`` when only an event word carries the adjective."""
-        carriers = self.lex.sets["carriers"]
+        carriers = self.lex.sets["carriers"] | self.lex.sets["carrier_modifiers"]
         k = i + step
         first = last = None
         while 0 <= k < len(st.norms) and abs(k - i) <= 3 and st.forms[k] & carriers:

@@ -13,9 +13,11 @@ from spacy.tokens import Doc
 from spacy.vocab import Vocab
 
 #: A word: letters, digits, underscore, Arabic marks, tatweel and joiners; a number may
-#: carry a decimal part.
+#: carry a decimal part; an abbreviation written with a full stop after each letter
+#: (U.S., U.N., S.D.F.; lower case too, as names are compared normalised) is one word.
 _TOKEN = re.compile(
-    r"[0-9٠-٩۰-۹]+(?:[.,٫][0-9٠-٩۰-۹]+)*"
+    r"(?<![\w.])[A-Za-z]\.(?:[A-Za-z]\.)+"
+    r"|[0-9٠-٩۰-۹]+(?:[.,٫][0-9٠-٩۰-۹]+)*"
     r"|[\w\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u200c\u200d]+"
     r"|\n"
     r"|[^\s\w]"
@@ -28,6 +30,8 @@ def split_words(text: str) -> list[str]:
 
     >>> split_words("deir ez-zor")
     ['deir', 'ez', '-', 'zor']
+    >>> split_words("the U.S.-led coalition")
+    ['the', 'U.S.', '-', 'led', 'coalition']
     """
     return [m.group() for m in _TOKEN.finditer(text) if not m.group().isspace()]
 

@@ -164,6 +164,73 @@ def test_soldiers_with_a_nationality_adjective_are_of_its_forces(nlp_kb, text: s
     assert {side for _, _, side in casualties(run(nlp_kb, text))} == {key}
 
 
+@pytest.mark.parametrize(("text", "words"), [
+    ("U.S. forces raided a house.", ["U.S.", "forces", "raided", "a", "house", "."]),
+    ("the U.S.-led coalition", ["the", "U.S.", "-", "led", "coalition"]),
+    ("The S.D.F. said", ["The", "S.D.F.", "said"]),
+    ("in the U.N.", ["in", "the", "U.N."]),
+    ("John F. Kennedy", ["John", "F", ".", "Kennedy"]),  # one initial is no abbreviation
+    ("3.5 km", ["3.5", "km"]),
+])
+def test_an_abbreviation_with_dots_is_one_token(text: str, words: list[str]) -> None:
+    from extractors.tokenizer import RegexTokenizer, split_words
+    assert split_words(text) == words
+    doc = RegexTokenizer(pytest.importorskip("spacy").blank("en").vocab)(text)
+    assert [t.text for t in doc] == words and doc.text == text
+
+
+@pytest.fixture(scope="module")
+def nlp_kb_en():  # type: ignore[no-untyped-def]
+    from kg.pipeline.nlp import build_nlp
+    return build_nlp("en", {"ner": False})
+
+
+@pytest.mark.parametrize("text", [
+    "U.S. forces carried out an airstrike near the town of Hajin on Monday.",
+    "U.S. troops carried out an airstrike near the town of Hajin on Monday.",
+    "A U.S. drone struck a car near the town of Hajin on Monday.",
+])
+def test_the_forces_of_a_state_written_with_dots(nlp_kb_en, text: str) -> None:  # type: ignore[no-untyped-def]
+    # "U.S." is one word, so its nationality with a force or aircraft word names the forces
+    assert ("actor:united_states_armed_forces", "perpetrator") in roles(run(nlp_kb_en, text))
+
+
+@pytest.mark.parametrize(("text", "key", "name"), [
+    ("Turkish security forces killed three PKK militants near Metina.",
+     "actor:turkish_armed_forces", "Turkish security forces"),
+    ("U.S. special forces raided a house in the village of Atmeh.",
+     "actor:united_states_armed_forces", "U.S. special forces"),
+])
+def test_a_force_word_after_its_modifier_names_the_forces(nlp_kb_en, text: str, key: str,
+                                                           name: str) -> None:  # type: ignore[no-untyped-def]
+    report = run(nlp_kb_en, text)
+    assert (key, "perpetrator") in roles(report)
+    assert name in {p.mention.name for e in report.events for p in e.actors}
+
+
+def test_a_modifier_without_a_force_word_names_no_forces(nlp_kb_en) -> None:  # type: ignore[no-untyped-def]
+    report = run(nlp_kb_en, "The Turkish security chief said the border crossing was shelled.")
+    assert not any(m.entity == "actor:turkish_armed_forces" for m in report.mentions)
+
+
+@pytest.mark.parametrize(("text", "key"), [
+    ("Kata’ib Hezbollah fighters attacked a convoy near Baghdad.", "actor:kataib_hezbollah"),
+    ("Kata'ib Hezbollah fighters attacked a convoy near Baghdad.", "actor:kataib_hezbollah"),
+    ("Asa’ib Ahl al-Haq fighters attacked a convoy near Baghdad.", "actor:asaib_ahl_al_haq"),
+])
+def test_a_name_with_a_typographic_apostrophe(nlp_kb_en, text: str, key: str) -> None:  # type: ignore[no-untyped-def]
+    report = run(nlp_kb_en, text)
+    assert (key, "perpetrator") in roles(report)
+    assert "actor:hezbollah" not in {m.entity for m in report.mentions}  # not the Lebanese one
+
+
+def test_a_common_noun_before_an_outlet_word_is_no_outlet(nlp_kb_en) -> None:  # type: ignore[no-untyped-def]
+    report = run(nlp_kb_en,
+                 "Gunmen attacked an army post near Kirkuk, the Jerusalem Post reported.")
+    outlets = {m.name for m in report.mentions if m.kind == "outlet"}
+    assert "army post" not in outlets and "Jerusalem Post" in outlets
+
+
 def test_a_country_after_in_is_a_place(nlp_states) -> None:  # type: ignore[no-untyped-def]
     report = run(nlp_states, "قصفت قوات النظام بلدة عين عيسى في تركيا.")
     assert all(p.mention.kind == "actor" for e in report.events for p in e.actors)

@@ -288,6 +288,41 @@ def test_shortened_label_of_a_foreign_state_force_stays_nil() -> None:
     assert entity is not None and entity.key == "actor:iraqi_security_forces"
 
 
+def test_a_nationality_adjective_keeps_its_forces_where_the_country_is_not_named() -> None:
+    kb = load_kb()
+    text = "A woman was hurt in Turkish shelling of a village north of Hasakah."
+    start = text.index("Turkish")
+    linker = Linker(kb, text)
+    entity, _ = linker.resolve("Turkish", "actor", label="StateForce", start=start,
+                               end=start + 7, hint="actor:turkish_armed_forces")
+    assert entity is not None and entity.key == "actor:turkish_armed_forces"
+    arabic = "في ريف الحسكة قصفت القوات التركية قرية"
+    entity, _ = resolve_name("القوات التركية", "actor", arabic, kb=kb)
+    assert entity is not None and entity.key == "actor:turkish_armed_forces"
+    # a generic shortened label still needs its country nearby
+    syria = "في ريف دير الزور ردت القوات الأمنية على مصادر النيران"
+    assert Linker(kb, syria).resolve("القوات الأمنية", "actor",
+                                     hint="actor:iraqi_security_forces") == (None, 0.0)
+
+
+@pytest.mark.parametrize(("name", "key"), [
+    ("Autonomous Administration", "place:aanes"),
+    ("Hashd", "actor:pmf"),
+    ("Hashed al-Shaabi", "actor:pmf"),
+    ("Popular Mobilisation Forces", "actor:pmf"),
+    ("Popular Mobilization Authority", "actor:pmf"),
+    ("Combined Joint Task Force", "actor:cjtf_oir"),
+    ("Olive Branch", "operation:operation_olive_branch"),
+    ("Euphrates Shield", "operation:operation_euphrates_shield"),
+    ("Peace Spring", "operation:operation_peace_spring"),
+    ("Revolutionary Guard", "actor:irgc"),
+    ("Revolutionary Guards", "actor:irgc"),
+])
+def test_shipped_kb_english_names_news_uses(name: str, key: str) -> None:
+    candidates = load_kb().lookup(name)
+    assert candidates and candidates[0].entity.key == key, name
+
+
 def test_extractor_hint_is_preferred_and_kept_when_the_name_finds_nothing(
     homonyms: KnowledgeBase,
 ) -> None:

@@ -438,7 +438,24 @@ class Linker:
             return False
         words = set(alias_key(name).split())
         labels = [set(alias_key(n).split()) for n in (ent.label_ar, ent.label_en) if n]
-        return any(words < label for label in labels)
+        return any(words < label for label in labels) and not self._names_country(
+            words, ent.country)
+
+    def _names_country(self, words: set[str], country: str) -> bool:
+        """Whether one of ``words`` is the country's one-word name or its adjective
+        (Turkish, التركية, U.S.): the name then says whose forces they are.
+
+        >>> linker = Linker(load_kb(), "")
+        >>> linker._names_country({"turkish"}, "TR"), linker._names_country({"security"}, "IQ")
+        (True, False)
+        """
+        key = f"place:{country}"
+        if key not in self.kb:
+            return False
+        ent = self.kb.entity(key)
+        names = {_bare(n) for n in (ent.label_ar, ent.label_en, *ent.aliases)
+                 if n and len(alias_key(n).split()) == 1}
+        return any(_shares_stem(_bare(w), n) for w in words for n in names)
 
     def rank(
         self,
@@ -596,6 +613,25 @@ def report_mentions(report: Report) -> Iterator[Mention]:
         yield from fresh(p.mention for p in event.actors)
         yield from fresh(c.affiliation for c in event.casualties)
         yield from fresh(event.according_to)
+
+
+def _bare(word: str) -> str:
+    """A one-word name without its dots and the Arabic article (U.S. → us, التركية → تركية)."""
+    word = alias_key(word).replace(".", "")
+    return word[2:] if word.startswith("ال") and len(word) > 4 else word
+
+
+def _shares_stem(word: str, name: str) -> bool:
+    """Whether ``word`` is ``name`` or its adjective: it starts with the name less its
+    ending (turk-ish / turk-ey, عراق-ية / عراق); short names must be equal.
+
+    >>> _shares_stem("turkish", "turkey"), _shares_stem("تركيه", "تركيا"), _shares_stem("use", "us")
+    (True, True, False)
+    """
+    if len(name) <= 3:
+        return word == name
+    stem = max(3, min(4, len(name) - 2))
+    return word[:stem] == name[:stem]
 
 
 def link_report(report: Report, kb: KnowledgeBase, *, threshold: float = DEFAULT_THRESHOLD) -> None:
