@@ -22,7 +22,7 @@ from spacy.tokens import Doc
 
 from extractors.annotations import CasualtyHit, DocState, MentionHit, state
 from extractors.entities import cut_offset
-from extractors.lexicon import Lexicon, load_lexicon
+from extractors.lexicon import Lexicon, load_lexicon, token_keys
 from kg.core.model import CIVILIANS, Mention, Span
 
 #: Tokens that end the search for a count or an affiliation.
@@ -53,6 +53,8 @@ AFFILIATION_WINDOW = 5
 NEGATION_WINDOW = 5
 #: How many tokens a list of quoted names after "كل من" may run.
 NAME_LIST_WINDOW = 40
+#: How many tokens a count with its qualifier may run ("ما لا يقل عن مئة وخمسة وعشرين").
+NUMBER_SPAN = 8
 #: Four-digit numbers in this range after a status word are years unless people follow.
 YEARS = (1900, 2100)
 #: English: how far before a status word its count may stand ("a commander of the
@@ -78,20 +80,92 @@ def read_number(keys: Keys, norms: Sequence[str], i: int,
     if lex.lang == "ar" and norm[:1] == "و" and norm[1:].isdigit():
         norm = norm[1:]  # "15 قتيلا و30 جريحا": the conjunction on the digits
     if norm.replace(",", "").isdigit():
-        return j + 1, int(norm.replace(",", "")), qualifier
-    word = lex.tables["number_words"].first(keys, j, j + 1)
-    if word is not None:
-        value = int(word[1])
-        end = j + 1
-        if end < len(norms) and norms[end] in lex.sets["teen"] and value < 10:
-            value, end = value + 10, end + 1
+        end, value = j + 1, int(norm.replace(",", ""))
+        times = lex.tables["multipliers"].first(keys, end, end + 1)
+        if times is not None and value < 1000:  # "4 آلاف"
+            end, value = times[0], value * int(times[1])
         return end, value, qualifier
+    compound = _compound(keys, norms, j, lex)
+    if compound is not None:
+        return compound[0], compound[1], qualifier
     if any(form in lex.sets["vague"] for form, _cut in keys[j]):
         end = j + 1
         if end < len(norms) and norms[end] == "من":
             end += 1
         return end, None, qualifier
     return None
+
+
+def _number_word(keys: Keys, norms: Sequence[str], j: int,
+                 lex: Lexicon) -> tuple[int, int] | None:
+    """One number word at ``j``, with the ten of a teen ("خمسة عشر", "أحد عشر"):
+    ``(end, value)``."""
+    n = len(norms)
+    word = lex.tables["number_words"].first(keys, j, j + 1)
+    teen = j + 1 < n and norms[j + 1] in lex.sets["teen"]
+    if word is None:
+        unit = lex.tables["teen_units"].first(keys, j, j + 1) if teen else None
+        return None if unit is None else (j + 2, int(unit[1]) + 10)
+    value = int(word[1])
+    if teen and value < 10:
+        return j + 2, value + 10
+    return j + 1, value
+
+
+def _joined_word(norms: Sequence[str], j: int, lex: Lexicon) -> tuple[int, int] | None:
+    """A number word joined by a conjunction written on it ("وعشرين"): ``(end, value)``."""
+    norm = norms[j]
+    if len(norm) < 3 or norm[0] not in lex.sets["number_joiners"]:
+        return None
+    rest = norm[1:]
+    word = lex.tables["number_words"].first([token_keys(rest, lex.lang)], 0, 1)
+    return None if word is None else (j + 1, int(word[1]))
+
+
+def _compound(keys: Keys, norms: Sequence[str], j: int,
+              lex: Lexicon) -> tuple[int, int] | None:
+    """A number written in words at ``j``, with its parts: "خمسة وعشرون" (25), "مئة
+    وخمسون" (150), "ثلاثة آلاف" (3000), "twenty-three", "a dozen", "one hundred and
+    fifty": ``(end, value)``.
+
+    A part joins when it is smaller than the place it fills: tens after units where the
+    language writes units first (Arabic, by "و"), units after tens where it writes tens
+    first (English, by a hyphen or a space), and anything smaller after whole hundreds or
+    thousands (by the language's joiner)."""
+    n = len(norms)
+    first = _number_word(keys, norms, j, lex)
+    if first is None:
+        return None
+    end, value = first
+    times = lex.tables["multipliers"].first(keys, end, end + 1) if end < n else None
+    if times is not None and value < 1000:  # "ثلاثة آلاف", "a dozen", "two hundred"
+        end, value = times[0], value * int(times[1])
+    last = value
+    tens_first = bool(lex.raw.get("numbers", {}).get("tens_first"))
+    while end < n:
+        word = norms[end] in lex.sets["number_joiners"]
+        if word:
+            part = _number_word(keys, norms, end + 1, lex) if end + 1 < n else None
+        elif tens_first:
+            part = _number_word(keys, norms, end + 1 if norms[end] == "-" else end, lex) \
+                if end + 1 < n else None
+        else:
+            part = _joined_word(norms, end, lex)
+            word = part is not None
+        if part is None:
+            break
+        size = part[1]
+        whole = next((m for m in (1000, 100) if value >= m and value % m == 0), None)
+        if word and whole is not None and size < whole:
+            pass  # "مئة وخمسون", "one hundred and fifty"
+        elif word and not tens_first and last < 10 and 20 <= size < 100 and size % 10 == 0:
+            pass  # "خمسة وعشرون"
+        elif not word and tens_first and 20 <= last < 100 and last % 10 == 0 and size < 10:
+            pass  # "twenty-three"
+        else:
+            break
+        end, value, last = part[0], value + size, size
+    return end, value
 
 
 class CasualtyFinder:
@@ -191,15 +265,10 @@ class CasualtyFinder:
         people_end: int | None = None
         # a count before a plural status noun: "5 قتلى", "سقوط 3 جرحى"
         if start > floor and (st.forms[start] & lex.sets["counted"] or lex.lang != "ar"):
-            back = read_number(st.keys, st.norms, start - 1, lex)
-            if back is not None and back[0] == start:
-                count, qualifier, found_count = back[1], back[2], True
+            back = self._number_before(st, start, floor)
+            if back is not None:
+                count, qualifier, found_count = back[1][1], back[1][2], True
                 people_end = end
-            elif start - 1 > floor:
-                back = read_number(st.keys, st.norms, start - 2, lex)
-                if back is not None and back[0] == start:
-                    count, qualifier, found_count = back[1], back[2], True
-                    people_end = end
         if not found_count and lex.lang != "ar":
             before = self._count_before(st, start, floor)
             if before is not None:
@@ -271,7 +340,10 @@ class CasualtyFinder:
                 # does not: an article away from the verb counts only before people
                 number = None
             if number is not None and not self._a_count(st, j, number, mention_at):
-                j = number[0]
+                measured = self._measured(st, number[0])
+                if measured is not None:  # "killed a 25-year-old man": one man
+                    stop = min(n, stop + measured - j)
+                j = measured or number[0]
                 continue
             if number is not None:
                 count, qualifier, found_count = number[1], number[2], True
@@ -345,11 +417,40 @@ class CasualtyFinder:
         """Whether a number after a status word counts people: not a year ("قتلت منذ صيف
         2014") unless people follow it, nor a distance or a share ("400 كم")."""
         end, value = number[0], number[1]
-        if end < len(st.norms) and st.forms[end] & self.lex.sets["units"]:
+        if self._measured(st, end) is not None:
             return False
         if value is not None and YEARS[0] <= value <= YEARS[1] and st.norms[j].isdigit():
             return self._people_after(st, end, mention_at) is not None
         return True
+
+    def _measured(self, st: DocState, end: int) -> int | None:
+        """The end of the unit a number ending at ``end`` measures ("400 كم", "a
+        25-year-old", "a 10-km road"), or ``None`` when no unit follows it."""
+        n = len(st.norms)
+        units = self.lex.sets["units"]
+        if end < n and st.forms[end] & units:
+            return end + 1
+        if end + 1 < n and st.norms[end] == "-" and st.forms[end + 1] & units:
+            k = end + 2
+            while k + 1 < n and st.norms[k] == "-" and st.norms[k + 1].isalpha():
+                k += 2  # "-year-old"
+            return k
+        return None
+
+    def _number_before(self, st: DocState, end: int, floor: int,
+                       ) -> tuple[int, tuple[int, int | None, str | None]] | None:
+        """The count that ends right before token ``end``, read from its first word with
+        its qualifier and all its parts ("أكثر من 250 قتيلا", "خمسة وعشرون قتيلا",
+        "twenty-three killed"), not before ``floor``; a year or a time ("in 2017
+        killed") is none: ``(its first token, (end, value, qualifier))``."""
+        found = None
+        for pos in range(end - 1, max(floor, end - NUMBER_SPAN) - 1, -1):
+            number = read_number(st.keys, st.norms, pos, self.lex)
+            if number is not None and number[0] == end:
+                found = (pos, number)
+        if found is None or self._time_at(st, end - 1) is not None:
+            return None
+        return found
 
     def _shares_people(self, st: DocState, end: int) -> bool:
         """Whether another status word is joined right after a status word ending at
@@ -617,6 +718,11 @@ class CasualtyFinder:
             number = read_number(st.keys, st.norms, k, self.lex)
             if number is None:
                 continue
+            whole = self._number_before(st, number[0], floor)
+            if whole is None:
+                continue  # "in 2017 killed": a year
+            if whole[0] < k:  # "twenty-three civilians": the count from its first word
+                k, number = whole
             cues = self.lex.tables["casualties"]
             if any(cues.first(st.keys, b, b + 1) is not None
                    for b in range(max(0, k - 3), k)):

@@ -1,0 +1,134 @@
+"""Reading numbers in casualty reports: compound numerals, teens, hundreds, dozens,
+qualifiers, and the numbers that count no people (years, ages, measures)."""
+
+from __future__ import annotations
+
+import pytest
+
+from extractors.casualties import read_number
+from extractors.lexicon import load_lexicon, token_keys
+from kg.core.text import normalize_text
+from tests.extraction import casualties, pipeline_fixtures, run
+
+ALIASES = [
+    ["قسد", "actor:sdf", "actor", "ArmedGroup", None, 0.7],
+    ["داعش", "actor:isis", "actor", "TerroristOrganization", None, 0.7],
+    ["منبج", "place:manbij", "place", "City", None, 0.6],
+    ["SDF", "actor:sdf", "actor", "ArmedGroup", None, 0.7],
+    ["ISIS", "actor:isis", "actor", "TerroristOrganization", None, 0.7],
+    ["Raqqa", "place:raqqa", "place", "City", None, 0.6],
+]
+
+nlp_ar, nlp_en = pipeline_fixtures(ALIASES)
+
+
+def read(lang: str, words: list[str]) -> tuple[int, int | None, str | None] | None:
+    """:func:`read_number` at the first of ``words`` (already split into tokens)."""
+    norms = [normalize_text(w) for w in words]
+    return read_number([token_keys(w, lang) for w in norms], norms, 0, load_lexicon(lang))
+
+
+# --------------------------------------------------------------------------- the reader
+
+
+@pytest.mark.parametrize(("text", "value"), [
+    ("خمسة وعشرون عنصرا", 25),
+    ("خمسة وعشرين عنصرا", 25),
+    ("واحد وثلاثين مدنيا", 31),
+    ("سبع و أربعون سيدة", 47),
+    ("أحد عشر مقاتلا", 11),
+    ("إحدى عشرة امرأة", 11),
+    ("اثنا عشر جنديا", 12),
+    ("اثني عشر شخصا", 12),
+    ("مئة وخمسون مدنيا", 150),
+    ("مائتين وخمسة أشخاص", 205),
+    ("مئة وخمسة وعشرون شخصا", 125),
+    ("ثلاثمائة عنصر", 300),
+    ("ثلاثة آلاف شخص", 3000),
+    ("٣٥ عنصرا", 35),
+])
+def test_arabic_compound_numbers(text: str, value: int) -> None:
+    words = text.split()
+    found = read("ar", words)
+    assert found is not None and found[1] == value
+    assert found[0] == len(words) - 1  # the people noun is not part of the number
+
+
+@pytest.mark.parametrize(("text", "value"), [
+    ("twenty - three civilians", 23),
+    ("twenty three civilians", 23),
+    ("ninety - nine people", 99),
+    ("seventeen people", 17),
+    ("a dozen people", 12),
+    ("two dozen people", 24),
+    ("one hundred and fifty people", 150),
+    ("two hundred people", 200),
+    ("1,200 people", 1200),
+])
+def test_english_compound_numbers(text: str, value: int) -> None:
+    words = text.split()
+    found = read("en", words)
+    assert found is not None and found[1] == value
+    assert found[0] == len(words) - 1
+
+
+@pytest.mark.parametrize(("lang", "text", "end"), [
+    # the parts of two counts are not one number
+    ("ar", "خمسة وعشرة", 1),      # tens after units only, not ten
+    ("ar", "عشرون وثلاثة", 1),    # Arabic writes units before tens
+    ("ar", "15 و20", 1),          # digits are not joined
+    ("en", "three twenty", 1),    # English writes tens before units
+    ("en", "twenty and three", 1),
+])
+def test_parts_that_are_no_compound(lang: str, text: str, end: int) -> None:
+    found = read(lang, text.split())
+    assert found is not None and found[0] == end
+
+
+def test_vague_words_have_no_value() -> None:
+    assert read("ar", ["عشرات", "المدنيين"]) == (1, None, None)
+    assert read("en", ["dozens", "of"]) == (1, None, None)
+
+
+def test_one_of_is_no_number_without_ten() -> None:
+    assert read("ar", ["أحد", "العناصر"]) is None
+
+
+# --------------------------------------------------------------------------- in reports
+
+
+@pytest.mark.parametrize(("text", "count"), [
+    ("قتل ثلاثة وعشرون عنصرا من قسد في هجوم لداعش على منبج.", 23),
+    ("أسفر هجوم لداعش على منبج عن مقتل مئة وخمسين عنصرا من قسد.", 150),
+    ("قتل أحد عشر عنصرا من قسد في هجوم لداعش على منبج.", 11),
+    ("أسفر هجوم لداعش على منبج عن سقوط خمسة وعشرين قتيلا من قسد.", 25),
+])
+def test_arabic_counts_in_words(nlp_ar, text: str, count: int) -> None:  # type: ignore[no-untyped-def]
+    assert ("killed", count) in {(s, n) for s, n, _ in casualties(run(nlp_ar, text))}
+
+
+@pytest.mark.parametrize(("text", "count"), [
+    ("Twenty-three SDF fighters were killed in an ISIS attack on Raqqa.", 23),
+    ("An ISIS attack on Raqqa killed forty-one SDF fighters.", 41),
+    ("An ISIS attack on Raqqa killed a dozen SDF fighters.", 12),
+    ("An ISIS attack on Raqqa killed eighteen SDF fighters.", 18),
+])
+def test_english_counts_in_words(nlp_en, text: str, count: int) -> None:  # type: ignore[no-untyped-def]
+    assert ("killed", count, "actor:sdf") in casualties(run(nlp_en, text))
+
+
+def test_a_qualifier_before_a_count_before_its_status(nlp_ar) -> None:  # type: ignore[no-untyped-def]
+    # "أكثر من 250 قتيلا": more than 250, which the gold format gives no count
+    report = run(nlp_ar, "أسفر هجوم لداعش على منبج عن أكثر من 250 قتيلا.")
+    found = [c for e in report.events for c in e.casualties]
+    assert [(c.status, c.count, c.qualifier) for c in found] == [("killed", 250, "more_than")]
+
+
+def test_a_year_before_the_status_is_no_count(nlp_en) -> None:  # type: ignore[no-untyped-def]
+    report = run(nlp_en, "An ISIS attack on Raqqa in 2017 killed 12 SDF fighters.")
+    assert casualties(report) == {("killed", 12, "actor:sdf")}
+
+
+def test_an_age_is_no_count(nlp_en) -> None:  # type: ignore[no-untyped-def]
+    report = run(nlp_en, "An ISIS attack on Raqqa killed a 25-year-old man.")
+    assert {(s, n) for s, n, _ in casualties(report)} == {("killed", 1)}
