@@ -695,10 +695,13 @@ class CasualtyFinder:
         ("خمسة عناصر"، "five suspected Islamic State members")."""
         n = len(st.norms)
         skipped = 0
+        cues = self.lex.tables["casualties"]
         while j < n and skipped <= 2 and st.norms[j] not in _BREAKS:
             people = self._people(st, j)
             if people is not None:
                 return people[0]
+            if cues.starts_with(st.forms[j]) and cues.first(st.keys, j) is not None:
+                return None  # "مقتل 7 وإصابة 15 آخرين": the others are the wounded
             j = mention_at[j].end if j in mention_at else j + 1
             skipped += 1
         return None
@@ -725,12 +728,16 @@ class CasualtyFinder:
                 k, number = whole
             cues = self.lex.tables["casualties"]
             if any(cues.first(st.keys, b, b + 1) is not None
+                   and not any(st.norms[x] in _JOINERS for x in range(b + 1, k))
                    for b in range(max(0, k - 3), k)):
                 return None  # "killing at least 15 people and injuring …": the killed
             j = number[0]
             people_end = None
-            if j == start:
-                people_end = start  # "20 wounded"
+            if all(st.norms[x] in _AUXILIARIES and st.norms[x] not in _JOINERS
+                   for x in range(j, start)):
+                # "20 wounded"; "were killed and 15 were wounded": a bare count opening
+                # the clause after a joiner
+                people_end = start
             skipped = 0
             while j < start and people_end is None:
                 people = self._people(st, j)

@@ -132,3 +132,30 @@ def test_a_year_before_the_status_is_no_count(nlp_en) -> None:  # type: ignore[n
 def test_an_age_is_no_count(nlp_en) -> None:  # type: ignore[no-untyped-def]
     report = run(nlp_en, "An ISIS attack on Raqqa killed a 25-year-old man.")
     assert {(s, n) for s, n, _ in casualties(report)} == {("killed", 1)}
+
+
+# --------------------------------------------------------------------------- coordinated tolls
+
+
+@pytest.mark.parametrize("text", [
+    "أسفر هجوم لداعش على منبج عن مقتل 4 وإصابة 9 آخرين.",
+    "أسفر هجوم لداعش على منبج عن مقتل أربعة وجرح تسعة آخرين.",
+])
+def test_the_wounded_after_a_bare_count_of_dead_are_their_own(nlp_ar, text: str) -> None:  # type: ignore[no-untyped-def]
+    # the people after the second status word are its own, not the dead's
+    found = {(s, n) for s, n, _ in casualties(run(nlp_ar, text))}
+    assert found == {("killed", 4), ("injured", 9)}
+
+
+@pytest.mark.parametrize("text", [
+    "Four SDF fighters were killed and 9 were wounded in an ISIS attack on Raqqa.",
+    "Four SDF fighters were killed and nine others were wounded in an ISIS attack on Raqqa.",
+])
+def test_a_count_after_killed_and_opens_the_next_status(nlp_en, text: str) -> None:  # type: ignore[no-untyped-def]
+    assert casualties(run(nlp_en, text)) == {("killed", 4, "actor:sdf"),
+                                             ("injured", 9, "actor:sdf")}
+
+
+def test_the_count_right_after_a_status_word_stays_its_own(nlp_en) -> None:  # type: ignore[no-untyped-def]
+    report = run(nlp_en, "An ISIS attack on Raqqa killed at least 15 people and wounded 20.")
+    assert {(s, n) for s, n, _ in casualties(report)} == {("killed", 15), ("injured", 20)}
