@@ -61,6 +61,9 @@ YEARS = (1900, 2100)
 #: Popular Mobilization Forces (PMF) was injured"), and how many describing words may
 #: stand between the count and its people noun ("three Yazidi fighters").
 BACK_WINDOW = 16
+#: How many tokens a part told aside between a count and its status word may run
+#: ("Five people, including three children, were killed").
+ASIDE_WINDOW = 10
 DESCRIBING_WORDS = 2
 
 Keys = Sequence[Sequence[tuple[str, int]]]
@@ -74,13 +77,23 @@ def read_number(keys: Keys, norms: Sequence[str], i: int,
     j = i
     if q is not None:
         j, qualifier = q[0], str(q[1])
+    opener = lex.tables["count_openers"].first(keys, j)
+    if opener is not None:  # "a total of 30", "ما مجموعه 30"
+        j = opener[0]
     if j >= len(norms):
         return None
+    vague = lex.tables["vague_phrases"].first(keys, j)
+    if vague is not None:  # "a few", "a number of": no count, though "a" counts one
+        return vague[0], None, qualifier
     norm = norms[j]
     if lex.lang == "ar" and norm[:1] == "و" and norm[1:].isdigit():
         norm = norm[1:]  # "15 قتيلا و30 جريحا": the conjunction on the digits
     if norm.replace(",", "").isdigit():
         end, value = j + 1, int(norm.replace(",", ""))
+        if lex.lang == "ar" and len(norm) <= 3 and end + 1 < len(norms) \
+                and norms[end] == "," and len(norms[end + 1]) == 3 and norms[end + 1].isdigit():
+            # "١٬٢٠٠": the thousands separator, a token of its own in Arabic text
+            end, value = end + 2, int(norm + norms[end + 1])
         times = lex.tables["multipliers"].first(keys, end, end + 1)
         if times is not None and value < 1000:  # "4 آلاف"
             end, value = times[0], value * int(times[1])
@@ -639,6 +652,8 @@ class CasualtyFinder:
         written (an actor mention without a KB entity)."""
         civilians = self.lex.sets["civilians"]
         for k in range(start, end):
+            if st.forms[k] & self.lex.sets["subset_words"]:
+                return None  # "Five people, including three children,": a part of them
             found = next((cut for form, cut in st.keys[k] if form in civilians), None)
             if found is None:
                 continue
@@ -715,9 +730,20 @@ class CasualtyFinder:
         Up to :data:`DESCRIBING_WORDS` words may stand between the count and its people
         noun; after the noun only names, auxiliaries, brackets and a link to a side."""
         links = self.lex.tables["affiliation_links"]
-        for k in range(start - 1, max(floor - 1, start - BACK_WINDOW), -1):
+        lowest = max(floor - 1, start - BACK_WINDOW)
+        asides: dict[int, int] = {}  # a part told aside: its opening comma → its end
+        k = start
+        while k - 1 > lowest:
+            k -= 1
             if st.norms[k] in _BREAKS:
-                return None
+                opening = self._aside_before(st, k, floor)
+                if opening is None:
+                    return None
+                # "Five people, including three children, were killed": past the part
+                asides[opening] = k + 1
+                lowest = max(floor - 1, lowest - (k + 1 - opening))
+                k = opening
+                continue
             number = read_number(st.keys, st.norms, k, self.lex)
             if number is None:
                 continue
@@ -755,7 +781,9 @@ class CasualtyFinder:
             while j < start:
                 named = st.mention_at(j)
                 link = links.first(st.keys, j)
-                if named is not None:
+                if j in asides:
+                    j = asides[j]
+                elif named is not None:
                     j = named.end
                 elif link is not None:
                     j = link[0]
@@ -770,6 +798,18 @@ class CasualtyFinder:
                 if qualifier is None and before is not None and before[0] == number[0]:
                     qualifier = before[2]
             return number[1], qualifier, k, people_end
+        return None
+
+    def _aside_before(self, st: DocState, k: int, floor: int) -> int | None:
+        """The opening comma of a part of the people told aside that closes with the
+        comma at ``k`` (", including three children,", ", among them a child,"), or
+        ``None``."""
+        if st.norms[k] not in (",", "،"):
+            return None
+        for x in range(k - 1, max(floor, k - ASIDE_WINDOW) - 1, -1):
+            if st.norms[x] in _BREAKS:
+                subset = x + 1 < k and st.forms[x + 1] & self.lex.sets["subset_words"]
+                return x if st.norms[x] in (",", "،") and subset else None
         return None
 
     @staticmethod

@@ -454,6 +454,8 @@ _WORD_TABLES: dict[str, str] = {
     "tally_continued": "tallies.continued",
     "origin_phrases": "places.origin",
     "furniture_cues": "furniture.cues",
+    "vague_phrases": "numbers.vague_phrases",
+    "count_openers": "numbers.openers",
 }
 
 #: Phrase tables whose payloads are the values of a TOML table.

@@ -134,7 +134,7 @@ def test_an_age_is_no_count(nlp_en) -> None:  # type: ignore[no-untyped-def]
     assert {(s, n) for s, n, _ in casualties(report)} == {("killed", 1)}
 
 
-# --------------------------------------------------------------------------- coordinated tolls
+# ------------------------------------------------------------------------- coordinated tolls
 
 
 @pytest.mark.parametrize("text", [
@@ -159,3 +159,34 @@ def test_a_count_after_killed_and_opens_the_next_status(nlp_en, text: str) -> No
 def test_the_count_right_after_a_status_word_stays_its_own(nlp_en) -> None:  # type: ignore[no-untyped-def]
     report = run(nlp_en, "An ISIS attack on Raqqa killed at least 15 people and wounded 20.")
     assert {(s, n) for s, n, _ in casualties(report)} == {("killed", 15), ("injured", 20)}
+
+
+# ------------------------------------------------------------------- vague and padded counts
+
+
+@pytest.mark.parametrize("text", [
+    "An ISIS attack on Raqqa killed a number of SDF fighters.",
+    "An ISIS attack on Raqqa killed a few SDF fighters.",
+    "An ISIS attack on Raqqa killed a handful of SDF fighters.",
+])
+def test_vague_phrases_with_the_article_have_no_count(nlp_en, text: str) -> None:  # type: ignore[no-untyped-def]
+    assert casualties(run(nlp_en, text)) == {("killed", None, "actor:sdf")}
+
+
+def test_words_before_a_count_are_not_the_count(nlp_ar, nlp_en) -> None:  # type: ignore[no-untyped-def]
+    report = run(nlp_en, "An ISIS attack on Raqqa killed a total of 30 SDF fighters.")
+    assert casualties(report) == {("killed", 30, "actor:sdf")}
+    assert read("ar", ["ما", "مجموعه", "30", "عنصرا"]) == (3, 30, None)
+
+
+def test_the_arabic_thousands_separator() -> None:
+    # the tokenizer splits "١٬٢٠٠" at the separator
+    assert read("ar", ["1", ",", "200", "مدني"]) == (3, 1200, None)
+    assert read("ar", ["3", ",", "20", "مدني"]) == (1, 3, None)
+
+
+def test_a_part_told_aside_between_a_count_and_its_status(nlp_en) -> None:  # type: ignore[no-untyped-def]
+    report = run(nlp_en, "Six people, including two children, were killed in an air strike "
+                         "on Raqqa.")
+    # the count of all of them, not of the part; the part names no side for the rest
+    assert casualties(report) == {("killed", 6, None)}
