@@ -388,12 +388,13 @@ class CasualtyFinder:
                 if people is None:
                     continue
                 people_end, found_count = k + 1, True
-                for pos in (k - 1, k - 2):
-                    number = read_number(st.keys, st.norms, pos, lex) if pos >= 0 else None
-                    if number is not None and (number[0] == k or (
-                            number[0] == k - 1 and st.norms[k - 1] == "من")):
-                        count, qualifier, first = number[1], number[2], pos
-                        break
+                # "أربعة من عناصر الحشد قتلوا"، "خمسة وعشرون عنصرا قتلوا"
+                of = k - 1 if k - 1 > floor and st.norms[k - 1] == "من" else k
+                told = self._number_before(st, of, floor)
+                if told is not None:
+                    count, qualifier, first = told[1][1], told[1][2], told[0]
+                elif people[1] is not None and self._opens_clause(st, k):
+                    count, first = people[1], k  # "إن مدنيا قتل": one; "إن عنصرين قتلا": two
                 break
         if not found_count:
             implied = next((found for k in range(start, end) if (
@@ -435,6 +436,16 @@ class CasualtyFinder:
         if value is not None and YEARS[0] <= value <= YEARS[1] and st.norms[j].isdigit():
             return self._people_after(st, end, mention_at) is not None
         return True
+
+    def _opens_clause(self, st: DocState, k: int) -> bool:
+        """Whether token ``k`` opens its clause: first of its sentence, or after a
+        break, "و" or a complementizer ("قالت قوات الأمن إن مدنيا قتل")."""
+        s_start = st.sentences[st.sentence_of[k]][0] if st.sentences else 0
+        if k <= s_start:
+            return True
+        before = st.norms[k - 1]
+        return before in _BREAKS or before == "و" \
+            or bool(st.forms[k - 1] & self.lex.sets["complementizers"])
 
     def _measured(self, st: DocState, end: int) -> int | None:
         """The end of the unit a number ending at ``end`` measures ("400 كم", "a

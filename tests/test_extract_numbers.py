@@ -190,3 +190,23 @@ def test_a_part_told_aside_between_a_count_and_its_status(nlp_en) -> None:  # ty
                          "on Raqqa.")
     # the count of all of them, not of the part; the part names no side for the rest
     assert casualties(report) == {("killed", 6, None)}
+
+
+# ------------------------------------------------------------------ people told before the verb
+
+
+@pytest.mark.parametrize(("text", "count"), [
+    ("قالت مصادر محلية إن مدنيا قتل في انفجار عبوة ناسفة في منبج.", 1),
+    ("قالت مصادر محلية إن شخصا أصيب في انفجار عبوة ناسفة في منبج.", 1),
+    ("قالت مصادر محلية إن عنصرين من قسد قتلا في هجوم لداعش على منبج.", 2),
+    ("قالت مصادر محلية إن خمسة وعشرين عنصرا من قسد قتلوا في هجوم لداعش على منبج.", 25),
+    ("قالت مصادر محلية إن أربعة من عناصر قسد قتلوا في هجوم لداعش على منبج.", 4),
+])
+def test_a_noun_opening_its_clause_before_the_verb_counts(nlp_ar, text: str, count: int) -> None:  # type: ignore[no-untyped-def]
+    assert count in {n for _s, n, _side in casualties(run(nlp_ar, text))}
+
+
+def test_a_body_found_is_not_counted_by_this_rule(nlp_ar) -> None:  # type: ignore[no-untyped-def]
+    # "جثة شاب قضى": the young man does not open the clause (bodies found are left alone)
+    report = run(nlp_ar, "عثر الأهالي على جثة شاب قضى برصاص مجهولين في منبج.")
+    assert 1 not in {n for _s, n, _side in casualties(report)}
