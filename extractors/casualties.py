@@ -358,6 +358,9 @@ class CasualtyFinder:
                     stop = min(n, stop + measured - j)
                 j = measured or number[0]
                 continue
+            if number is not None and any(st.norms[x] in ("و", "and") for x in range(end, j)) \
+                    and self._status_after(st, number[0], mention_at):
+                break  # "lost their lives and three others were wounded": the next one's
             if number is not None:
                 count, qualifier, found_count = number[1], number[2], True
                 if self._range_after(st, number[0]):  # "145-150": no one count
@@ -436,6 +439,19 @@ class CasualtyFinder:
         if value is not None and YEARS[0] <= value <= YEARS[1] and st.norms[j].isdigit():
             return self._people_after(st, end, mention_at) is not None
         return True
+
+    def _status_after(self, st: DocState, k: int, mention_at: dict[int, MentionHit]) -> bool:
+        """Whether a status word follows the count ending at ``k`` and its people, past
+        auxiliaries ("three others were wounded"): the count is that status's."""
+        n = len(st.norms)
+        j = self._people_after(st, k, mention_at) or k
+        cues = self.lex.tables["casualties"]
+        for x in range(j, min(n, j + 3)):
+            if cues.starts_with(st.forms[x]) and cues.first(st.keys, x) is not None:
+                return True
+            if st.norms[x] not in _AUXILIARIES or st.norms[x] in _JOINERS:
+                return False
+        return False
 
     def _opens_clause(self, st: DocState, k: int) -> bool:
         """Whether token ``k`` opens its clause: first of its sentence, or after a

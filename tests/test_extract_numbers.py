@@ -210,3 +210,13 @@ def test_a_body_found_is_not_counted_by_this_rule(nlp_ar) -> None:  # type: igno
     # "جثة شاب قضى": the young man does not open the clause (bodies found are left alone)
     report = run(nlp_ar, "عثر الأهالي على جثة شاب قضى برصاص مجهولين في منبج.")
     assert 1 not in {n for _s, n, _side in casualties(report)}
+
+
+@pytest.mark.parametrize("text", [
+    "An ISIS sniper in Raqqa killed him and three others were wounded.",
+    "SDF officers said their comrades lost their lives and three others were wounded in "
+    "Raqqa.",
+])
+def test_a_count_told_with_the_next_status_is_not_this_ones(nlp_en, text: str) -> None:  # type: ignore[no-untyped-def]
+    found = {(s, n) for s, n, _ in casualties(run(nlp_en, text))}
+    assert ("injured", 3) in found and ("killed", 3) not in found
