@@ -464,12 +464,13 @@ class CasualtyFinder:
             or bool(st.forms[k - 1] & self.lex.sets["complementizers"])
 
     def _measured(self, st: DocState, end: int) -> int | None:
-        """The end of the unit a number ending at ``end`` measures ("400 كم", "a
-        25-year-old", "a 10-km road"), or ``None`` when no unit follows it."""
+        """The end of the unit a number ending at ``end`` measures or of the things it
+        counts ("400 كم", "a 25-year-old", "ثلاث عربات"), or ``None`` when none follows."""
         n = len(st.norms)
         units = self.lex.sets["units"]
-        if end < n and st.forms[end] & units:
-            return end + 1
+        if end < n and (st.forms[end] & units or st.norms[end] in self.lex.sets[
+                "counted_things"]):
+            return end + 1  # "400 كم"؛ "ثلاث عربات": things counted, not people
         if end + 1 < n and st.norms[end] == "-" and st.forms[end + 1] & units:
             k = end + 2
             while k + 1 < n and st.norms[k] == "-" and st.norms[k + 1].isalpha():

@@ -408,6 +408,7 @@ _SETS: dict[str, str] = {
     "number_joiners": "numbers.joiners",
     "article_numbers": "numbers.articles",
     "units": "numbers.units",
+    "counted_things": "numbers.things",
     "vague": "numbers.vague",
     "weekday_cues": "dates.weekday_cues",
     "day_parts": "dates.day_parts",

@@ -220,3 +220,16 @@ def test_a_body_found_is_not_counted_by_this_rule(nlp_ar) -> None:  # type: igno
 def test_a_count_told_with_the_next_status_is_not_this_ones(nlp_en, text: str) -> None:  # type: ignore[no-untyped-def]
     found = {(s, n) for s, n, _ in casualties(run(nlp_en, text))}
     assert ("injured", 3) in found and ("killed", 3) not in found
+
+
+# ------------------------------------------------------------------ numbers that count no people
+
+
+@pytest.mark.parametrize(("nlp_name", "text", "count"), [
+    ("nlp_ar", "قالت مصادر إن 12 عنصرا من قسد قتلوا نتيجة تفجير داعش ثلاث عربات مفخخة في منبج.",
+     12),
+    ("nlp_ar", "أسفر قصف لداعش على منبج عن مقتل 3 بغارة جوية.", 3),  # a strike, not counted
+])
+def test_things_counted_are_no_people(request, nlp_name: str, text: str, count: int) -> None:  # type: ignore[no-untyped-def]
+    found = {n for _s, n, _side in casualties(run(request.getfixturevalue(nlp_name), text))}
+    assert found == {count}
