@@ -33,6 +33,8 @@ _QUOTES = frozenset({'"', "(", ")", "«", "»", "“", "”"})
 _ARTICLE = "ال"
 #: Tokens that join two casualties of one sentence ("قتل … وأصيب"، "killed … and wounded").
 _JOINERS = frozenset({"و", "and", ",", "،"})
+#: Tokens that join two status words telling the same people ("killed or wounded").
+_STATUS_JOINERS = _JOINERS | {"or", "او"}
 #: Prepositions of place a count may stand after ("قتل في منبج ثلاثة").
 _PLACE_PREPOSITIONS = frozenset({"في", "قرب", "in", "near"})
 #: English words between a count and its status word ("12 people were killed").
@@ -244,6 +246,16 @@ class CasualtyFinder:
                 out.append(CasualtyHit(pending[0], hit.end, pending[1], None,
                                        affiliation=hit.affiliation))
             pending = None
+            shared = self._shared_status(st, end) if hit is not None and hit.start < i \
+                and hit.count is not None else None
+            if hit is not None and shared is not None:
+                # "12 fighters were killed or wounded": the number counts both together
+                hit.count, hit.qualifier = None, None
+                out.append(hit)
+                out.append(CasualtyHit(hit.start, shared[0], shared[1], None,
+                                       affiliation=hit.affiliation))
+                i = shared[0]
+                continue
             if hit is not None:
                 same = previous is not None \
                     and st.sentence_of[previous.start] == st.sentence_of[hit.start] \
@@ -493,12 +505,28 @@ class CasualtyFinder:
             return None
         return found
 
+    def _shared_status(self, st: DocState, end: int) -> tuple[int, str] | None:
+        """A status word joined right after a status word ending at ``end`` with no count
+        of its own after it ("were killed or wounded in …"): ``(its end, its status)``."""
+        n = len(st.norms)
+        if end >= n or st.norms[end] in (",", "،") or not self._shares_people(st, end):
+            return None  # "killed, and three others wounded": a clause of their own
+        k = end + 1 if st.norms[end] in _STATUS_JOINERS else end
+        found = self.lex.tables["casualties"].first(st.keys, k)
+        if found is None:
+            return None
+        after = found[0]
+        if after < n and (read_number(st.keys, st.norms, after, self.lex) is not None
+                          or self._people(st, after) is not None):
+            return None  # "13 people dead and wounded more than 30": a count of its own
+        return after, str(found[1])
+
     def _shares_people(self, st: DocState, end: int) -> bool:
         """Whether another status word is joined right after a status word ending at
         ``end`` ("مقتل وجرح …", "killed and wounded …"): both tell the same people."""
         table = self.lex.tables["casualties"]
         n = len(st.norms)
-        k = end + 1 if end < n and st.norms[end] in _JOINERS else end
+        k = end + 1 if end < n and st.norms[end] in _STATUS_JOINERS else end
         if k >= n or (k == end and not st.norms[k].startswith("و")):
             return False
         return table.starts_with(st.forms[k]) and table.first(st.keys, k) is not None

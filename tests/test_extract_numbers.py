@@ -233,3 +233,18 @@ def test_a_count_told_with_the_next_status_is_not_this_ones(nlp_en, text: str) -
 def test_things_counted_are_no_people(request, nlp_name: str, text: str, count: int) -> None:  # type: ignore[no-untyped-def]
     found = {n for _s, n, _side in casualties(run(request.getfixturevalue(nlp_name), text))}
     assert found == {count}
+
+
+@pytest.mark.parametrize("text", [
+    "Twelve SDF fighters were killed or wounded in an ISIS attack on Raqqa.",
+    "An ISIS attack on Raqqa left 12 SDF fighters dead or wounded.",
+])
+def test_a_count_of_the_dead_and_wounded_together_counts_neither(nlp_en, text: str) -> None:  # type: ignore[no-untyped-def]
+    assert casualties(run(nlp_en, text)) == {("killed", None, "actor:sdf"),
+                                             ("injured", None, "actor:sdf")}
+
+
+def test_the_second_status_with_a_count_of_its_own_keeps_both(nlp_en) -> None:  # type: ignore[no-untyped-def]
+    report = run(nlp_en, "A car bomb in Raqqa left at least 13 people dead and wounded more "
+                         "than 30.")
+    assert ("killed", 13) in {(s, n) for s, n, _ in casualties(report)}
