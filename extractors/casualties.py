@@ -74,11 +74,18 @@ Keys = Sequence[Sequence[tuple[str, int]]]
 def read_number(keys: Keys, norms: Sequence[str], i: int,
                 lex: Lexicon) -> tuple[int, int | None, str | None] | None:
     """Read a count at token ``i``: ``(end, value or None if vague, qualifier)``."""
-    qualifier = None
     q = lex.tables["qualifiers"].first(keys, i)
-    j = i
     if q is not None:
-        j, qualifier = q[0], str(q[1])
+        found = _read_count(keys, norms, q[0], lex, str(q[1]))
+        if found is not None:
+            return found
+        # "some civilians": a qualifier of numbers ("some 30") that is vague alone
+    return _read_count(keys, norms, i, lex, None)
+
+
+def _read_count(keys: Keys, norms: Sequence[str], j: int, lex: Lexicon,
+                qualifier: str | None) -> tuple[int, int | None, str | None] | None:
+    """:func:`read_number` after its qualifier, if any."""
     opener = lex.tables["count_openers"].first(keys, j)
     if opener is not None:  # "a total of 30", "ما مجموعه 30"
         j = opener[0]

@@ -248,3 +248,17 @@ def test_the_second_status_with_a_count_of_its_own_keeps_both(nlp_en) -> None:  
     report = run(nlp_en, "A car bomb in Raqqa left at least 13 people dead and wounded more "
                          "than 30.")
     assert ("killed", 13) in {(s, n) for s, n, _ in casualties(report)}
+
+
+@pytest.mark.parametrize(("lang", "text", "expected"), [
+    ("en", "some 30 people", (2, 30, "about")),
+    ("en", "some people", (1, None, None)),        # alone, a vague word
+    ("en", "approximately 30 people", (2, 30, "about")),
+    ("en", "as many as 30 people", (4, 30, "up_to")),
+    ("en", "upwards of 30 people", (3, 30, "more_than")),
+    ("ar", "مايقارب 30 شخصا", (2, 30, "about")),
+    ("ar", "ما يربو على ثلاثين شخصا", (4, 30, "more_than")),
+])
+def test_qualifiers_of_a_count(lang: str, text: str, expected: tuple[int, int | None, str | None],
+                               ) -> None:
+    assert read(lang, text.split()) == expected
