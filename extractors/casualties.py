@@ -94,6 +94,9 @@ def _read_count(keys: Keys, norms: Sequence[str], j: int, lex: Lexicon,
     vague = lex.tables["vague_phrases"].first(keys, j)
     if vague is not None:  # "a few", "a number of": no count, though "a" counts one
         return vague[0], None, qualifier
+    phrase = lex.tables["number_phrases"].first(keys, j)
+    if phrase is not None:  # "half a dozen": six
+        return phrase[0], int(phrase[1]), qualifier
     norm = norms[j]
     if lex.lang == "ar" and norm[:1] == "و" and norm[1:].isdigit():
         norm = norm[1:]  # "15 قتيلا و30 جريحا": the conjunction on the digits

@@ -467,6 +467,7 @@ _MAP_TABLES: dict[str, str] = {
     "number_words": "numbers.words",
     "teen_units": "numbers.teen_units",
     "multipliers": "numbers.multipliers",
+    "number_phrases": "numbers.phrases",
     "qualifiers": "numbers.qualifiers",
     "weekdays": "dates.weekdays",
     "nationalities": "organisations.nationalities",

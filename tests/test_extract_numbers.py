@@ -61,6 +61,7 @@ def test_arabic_compound_numbers(text: str, value: int) -> None:
     ("seventeen people", 17),
     ("a dozen people", 12),
     ("two dozen people", 24),
+    ("half a dozen people", 6),
     ("one hundred and fifty people", 150),
     ("two hundred people", 200),
     ("1,200 people", 1200),
