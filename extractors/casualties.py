@@ -507,8 +507,14 @@ class CasualtyFinder:
         "twenty-three killed"), not before ``floor``; a year or a time ("in 2017
         killed") is none: ``(its first token, (end, value, qualifier))``."""
         found = None
+        numbers: dict[int, tuple[int, int | None, str | None] | None] | None = \
+            st.user.get("numbers")
+        if numbers is None:
+            numbers = st.user["numbers"] = {}
         for pos in range(end - 1, max(floor, end - NUMBER_SPAN) - 1, -1):
-            number = read_number(st.keys, st.norms, pos, self.lex)
+            if pos not in numbers:
+                numbers[pos] = read_number(st.keys, st.norms, pos, self.lex)
+            number = numbers[pos]
             if number is not None and number[0] == end:
                 found = (pos, number)
         if found is None or self._time_at(st, end - 1) is not None:
