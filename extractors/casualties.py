@@ -63,6 +63,9 @@ YEARS = (1900, 2100)
 #: Popular Mobilization Forces (PMF) was injured"), and how many describing words may
 #: stand between the count and its people noun ("three Yazidi fighters").
 BACK_WINDOW = 16
+#: How many tokens people joined to others before their own status word may run ("and
+#: two SDF fighters and a child were wounded").
+GROUP_WINDOW = 8
 #: How many tokens a part told aside between a count and its status word may run
 #: ("Five people, including three children, were killed").
 ASIDE_WINDOW = 10
@@ -276,6 +279,9 @@ class CasualtyFinder:
                     elif previous.affiliation is None and self._others(st, hit):
                         # "قتل عنصر وأصيب عنصران آخران من قسد": the side of both
                         previous.affiliation = hit.affiliation
+                before = self._joined_before(st, hit, mention_at, floor)
+                if before is not None:
+                    out.append(before)
                 out.append(hit)
                 joined = self._joined(st, hit, mention_at)
                 if joined is not None:
@@ -629,7 +635,7 @@ class CasualtyFinder:
         after = range(people_end, min(n, people_end + 3))
         after = range(people_end, next((j for j in after if st.norms[j] in _BREAKS), after.stop))
         if any(cues.starts_with(st.forms[j]) and cues.first(st.keys, j) is not None
-               for j in after):
+               for j in after) or self._group_then_status(st, people_end):
             return None  # "and three others were wounded": a status of their own
         probe = CasualtyHit(k, people_end, hit.status, value, number[2])
         self._affiliation(st, probe, people_end, mention_at)
@@ -641,6 +647,53 @@ class CasualtyFinder:
                 and _side_key(probe.affiliation) == _side_key(hit.affiliation):
             hit.count += value  # "قتل ضابط في الجيش العراقي وأربعة جنود": five
             hit.end = max(hit.end, probe.end)
+            return None
+        probe.apart = probe.affiliation is None
+        return probe
+
+    def _group_then_status(self, st: DocState, j: int) -> bool:
+        """Whether more people joined by "and" and then a status word of their own follow
+        token ``j`` ("… and two fighters and a child were wounded")."""
+        n = len(st.norms)
+        cues = self.lex.tables["casualties"]
+        joined = False
+        for x in range(j, min(n, j + GROUP_WINDOW)):
+            if cues.starts_with(st.forms[x]) and cues.first(st.keys, x) is not None:
+                return joined
+            if st.norms[x] in ("and", "و"):
+                joined = True
+            elif not (st.norms[x] in _AUXILIARIES or st.norms[x].isdigit()
+                      or self._people(st, x) is not None or st.mention_at(x) is not None
+                      or self.lex.tables["number_words"].first(st.keys, x, x + 1)):
+                return False
+        return False
+
+    def _joined_before(self, st: DocState, hit: CasualtyHit,
+                       mention_at: dict[int, MentionHit], floor: int) -> CasualtyHit | None:
+        """English: people joined by "and" before a count told before its status word
+        ("Two soldiers and a civilian were killed"): of its side they add to its count;
+        with another side they are a casualty of their own. Returns the new casualty."""
+        k = hit.start - 1
+        count = hit.count
+        if self.lex.lang == "ar" or count is None or k <= floor or st.norms[k] != "and":
+            return None
+        found = self._count_before(st, k, floor)
+        if found is None:
+            return None
+        value, qualifier, first, people_end = found
+        if value is None:
+            return None
+        probe = CasualtyHit(first, k, hit.status, value, qualifier)
+        self._affiliation(st, probe, people_end, mention_at)
+        if probe.affiliation is None:
+            probe.affiliation = self._civilians(st, first, people_end)
+        if (probe.affiliation is None or hit.affiliation is None) \
+                and self._kind(st, hit) == self._kind(st, probe) \
+                or probe.affiliation is not None and hit.affiliation is not None \
+                and _side_key(probe.affiliation) == _side_key(hit.affiliation):
+            # "four SDF fighters and a commander": five, of the side named
+            hit.count, hit.start = count + value, first
+            hit.affiliation = hit.affiliation or probe.affiliation
             return None
         probe.apart = probe.affiliation is None
         return probe

@@ -263,3 +263,18 @@ def test_the_second_status_with_a_count_of_its_own_keeps_both(nlp_en) -> None:  
 def test_qualifiers_of_a_count(lang: str, text: str, expected: tuple[int, int | None, str | None],
                                ) -> None:
     assert read(lang, text.split()) == expected
+
+
+def test_people_joined_before_a_count_before_its_status(nlp_en) -> None:  # type: ignore[no-untyped-def]
+    report = run(nlp_en, "Twenty-five SDF fighters and 3 civilians were killed in an ISIS attack "
+                         "on Raqqa.")
+    assert casualties(report) == {("killed", 25, "actor:sdf"), ("killed", 3, "civilians")}
+    report = run(nlp_en, "Four SDF fighters and a commander were killed in Raqqa.")
+    assert casualties(report) == {("killed", 5, "actor:sdf")}
+
+
+def test_people_joined_after_a_toll_with_a_status_of_their_own(nlp_en) -> None:  # type: ignore[no-untyped-def]
+    report = run(nlp_en, "Three civilians were killed and two SDF fighters and a child were "
+                         "wounded in an ISIS attack on Raqqa.")
+    assert ("killed", 2, "actor:sdf") not in casualties(report)
+    assert ("injured", 2, "actor:sdf") in casualties(report)
