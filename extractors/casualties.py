@@ -1003,6 +1003,8 @@ class CasualtyFinder:
             qualifier = lex.tables["qualifiers"].first(st.keys, k)
             if qualifier is not None and not linked:
                 stop = min(n, stop + qualifier[0] - k)  # "9 عناصر على الأقل من داعش"
+                if hit.count is not None and hit.qualifier is None:
+                    hit.qualifier = str(qualifier[1])  # at least nine
                 k = qualifier[0]
                 continue
             forms = st.forms[k]

@@ -278,3 +278,9 @@ def test_people_joined_after_a_toll_with_a_status_of_their_own(nlp_en) -> None: 
                          "wounded in an ISIS attack on Raqqa.")
     assert ("killed", 2, "actor:sdf") not in casualties(report)
     assert ("injured", 2, "actor:sdf") in casualties(report)
+
+
+def test_a_qualifier_after_the_people_noun(nlp_ar) -> None:  # type: ignore[no-untyped-def]
+    report = run(nlp_ar, "أسفر هجوم لداعش على منبج عن مقتل تسعة عناصر على الأقل من قسد.")
+    found = [(c.count, c.qualifier) for e in report.events for c in e.casualties]
+    assert found == [(9, "at_least")]
