@@ -35,6 +35,9 @@ _ARTICLE = "ال"
 _JOINERS = frozenset({"و", "and", ",", "،"})
 #: Tokens that join two status words telling the same people ("killed or wounded").
 _STATUS_JOINERS = _JOINERS | {"or", "او"}
+#: Qualifiers that may follow their count ("9 عناصر على الأقل"، "30 شخصا تقريبا"); after
+#: people, "حتى الآن" is "so far" and "أكثر من نصفهم" "more than half of them".
+_QUALIFIERS_AFTER = frozenset({"at_least", "about"})
 #: Prepositions of place a count may stand after ("قتل في منبج ثلاثة").
 _PLACE_PREPOSITIONS = frozenset({"في", "قرب", "in", "near"})
 #: English words between a count and its status word ("12 people were killed").
@@ -1003,7 +1006,8 @@ class CasualtyFinder:
             qualifier = lex.tables["qualifiers"].first(st.keys, k)
             if qualifier is not None and not linked:
                 stop = min(n, stop + qualifier[0] - k)  # "9 عناصر على الأقل من داعش"
-                if hit.count is not None and hit.qualifier is None:
+                if hit.count is not None and hit.qualifier is None \
+                        and qualifier[1] in _QUALIFIERS_AFTER:
                     hit.qualifier = str(qualifier[1])  # at least nine
                 k = qualifier[0]
                 continue
