@@ -952,9 +952,13 @@ class CasualtyFinder:
         k = start - 1
         while k >= floor and k > start - 3 and st.norms[k] in _AUXILIARIES:
             k -= 1
-        if k < floor or not st.forms[k] & self.lex.sets["people_singular"] \
-                or st.forms[k] & self.lex.sets["people_others"]:
+        if k < floor:
             return None
+        forms = st.forms[k]
+        if not forms & self.lex.sets["people_one_more"] and (
+                not forms & self.lex.sets["people_singular"]
+                or forms & self.lex.sets["people_others"]):
+            return None  # "and another wounded", "a third was wounded": one more
         named = st.mention_at(k - 1) if k > floor else None
         first = named.start if named is not None and named.start >= floor else k
         return first, k + 1

@@ -333,6 +333,7 @@ _SETS: dict[str, str] = {
     "carriers": "organisations.carriers.words",
     "carrier_events": "organisations.carriers.event_words",
     "people_others": "people.others",
+    "people_one_more": "people.one_more",
     "link_fillers": "people.link_fillers",
     "relatives": "people.relatives",
     "spread_words": "people.spread_words",

@@ -284,3 +284,12 @@ def test_a_qualifier_after_the_people_noun(nlp_ar) -> None:  # type: ignore[no-u
     report = run(nlp_ar, "أسفر هجوم لداعش على منبج عن مقتل تسعة عناصر على الأقل من قسد.")
     found = [(c.count, c.qualifier) for e in report.events for c in e.casualties]
     assert found == [(9, "at_least")]
+
+
+@pytest.mark.parametrize("text", [
+    "One SDF fighter was killed and another wounded in an ISIS attack on Raqqa.",
+    "An ISIS attack on Raqqa killed one SDF fighter, while a second was wounded.",
+])
+def test_one_more_person_before_a_status_counts_one(nlp_en, text: str) -> None:  # type: ignore[no-untyped-def]
+    assert casualties(run(nlp_en, text)) == {("killed", 1, "actor:sdf"),
+                                             ("injured", 1, "actor:sdf")}
