@@ -293,3 +293,10 @@ def test_a_qualifier_after_the_people_noun(nlp_ar) -> None:  # type: ignore[no-u
 def test_one_more_person_before_a_status_counts_one(nlp_en, text: str) -> None:  # type: ignore[no-untyped-def]
     assert casualties(run(nlp_en, text)) == {("killed", 1, "actor:sdf"),
                                              ("injured", 1, "actor:sdf")}
+
+
+def test_bare_counts_before_their_status_words(nlp_en) -> None:  # type: ignore[no-untyped-def]
+    report = run(nlp_en, "Twelve were killed in an ISIS attack on Raqqa.")
+    assert {(s, n) for s, n, _ in casualties(report)} == {("killed", 12)}
+    report = run(nlp_en, "At least 12 were killed and 30 were wounded in an ISIS attack on Raqqa.")
+    assert {(s, n) for s, n, _ in casualties(report)} == {("killed", 12), ("injured", 30)}
