@@ -22,7 +22,7 @@ from spacy.tokens import Doc
 
 from extractors.annotations import CasualtyHit, DocState, MentionHit, state
 from extractors.entities import cut_offset
-from extractors.lexicon import Lexicon, load_lexicon
+from extractors.lexicon import Lexicon, load_lexicon, token_keys
 from kg.core.model import CIVILIANS, Mention, Span
 
 #: Tokens that end the search for a count or an affiliation.
@@ -33,6 +33,11 @@ _QUOTES = frozenset({'"', "(", ")", "«", "»", "“", "”"})
 _ARTICLE = "ال"
 #: Tokens that join two casualties of one sentence ("قتل … وأصيب"، "killed … and wounded").
 _JOINERS = frozenset({"و", "and", ",", "،"})
+#: Tokens that join two status words telling the same people ("killed or wounded").
+_STATUS_JOINERS = _JOINERS | {"or", "او"}
+#: Qualifiers that may follow their count ("9 عناصر على الأقل"، "30 شخصا تقريبا"); after
+#: people, "حتى الآن" is "so far" and "أكثر من نصفهم" "more than half of them".
+_QUALIFIERS_AFTER = frozenset({"at_least", "about"})
 #: Prepositions of place a count may stand after ("قتل في منبج ثلاثة").
 _PLACE_PREPOSITIONS = frozenset({"في", "قرب", "in", "near"})
 #: English words between a count and its status word ("12 people were killed").
@@ -53,12 +58,20 @@ AFFILIATION_WINDOW = 5
 NEGATION_WINDOW = 5
 #: How many tokens a list of quoted names after "كل من" may run.
 NAME_LIST_WINDOW = 40
+#: How many tokens a count with its qualifier may run ("ما لا يقل عن مئة وخمسة وعشرين").
+NUMBER_SPAN = 8
 #: Four-digit numbers in this range after a status word are years unless people follow.
 YEARS = (1900, 2100)
 #: English: how far before a status word its count may stand ("a commander of the
 #: Popular Mobilization Forces (PMF) was injured"), and how many describing words may
 #: stand between the count and its people noun ("three Yazidi fighters").
 BACK_WINDOW = 16
+#: How many tokens people joined to others before their own status word may run ("and
+#: two SDF fighters and a child were wounded").
+GROUP_WINDOW = 8
+#: How many tokens a part told aside between a count and its status word may run
+#: ("Five people, including three children, were killed").
+ASIDE_WINDOW = 10
 DESCRIBING_WORDS = 2
 
 Keys = Sequence[Sequence[tuple[str, int]]]
@@ -67,31 +80,123 @@ Keys = Sequence[Sequence[tuple[str, int]]]
 def read_number(keys: Keys, norms: Sequence[str], i: int,
                 lex: Lexicon) -> tuple[int, int | None, str | None] | None:
     """Read a count at token ``i``: ``(end, value or None if vague, qualifier)``."""
-    qualifier = None
     q = lex.tables["qualifiers"].first(keys, i)
-    j = i
     if q is not None:
-        j, qualifier = q[0], str(q[1])
+        found = _read_count(keys, norms, q[0], lex, str(q[1]))
+        if found is not None:
+            return found
+        # "some civilians": a qualifier of numbers ("some 30") that is vague alone
+    return _read_count(keys, norms, i, lex, None)
+
+
+def _read_count(keys: Keys, norms: Sequence[str], j: int, lex: Lexicon,
+                qualifier: str | None) -> tuple[int, int | None, str | None] | None:
+    """:func:`read_number` after its qualifier, if any."""
+    opener = lex.tables["count_openers"].first(keys, j)
+    if opener is not None:  # "a total of 30", "ما مجموعه 30"
+        j = opener[0]
     if j >= len(norms):
         return None
+    vague = lex.tables["vague_phrases"].first(keys, j)
+    if vague is not None:  # "a few", "a number of": no count, though "a" counts one
+        return vague[0], None, qualifier
+    phrase = lex.tables["number_phrases"].first(keys, j)
+    if phrase is not None:  # "half a dozen": six
+        return phrase[0], int(phrase[1]), qualifier
     norm = norms[j]
     if lex.lang == "ar" and norm[:1] == "و" and norm[1:].isdigit():
         norm = norm[1:]  # "15 قتيلا و30 جريحا": the conjunction on the digits
     if norm.replace(",", "").isdigit():
-        return j + 1, int(norm.replace(",", "")), qualifier
-    word = lex.tables["number_words"].first(keys, j, j + 1)
-    if word is not None:
-        value = int(word[1])
-        end = j + 1
-        if end < len(norms) and norms[end] in lex.sets["teen"] and value < 10:
-            value, end = value + 10, end + 1
+        end, value = j + 1, int(norm.replace(",", ""))
+        if lex.lang == "ar" and len(norm) <= 3 and end + 1 < len(norms) \
+                and norms[end] == "," and len(norms[end + 1]) == 3 and norms[end + 1].isdigit():
+            # "١٬٢٠٠": the thousands separator, a token of its own in Arabic text
+            end, value = end + 2, int(norm + norms[end + 1])
+        times = lex.tables["multipliers"].first(keys, end, end + 1)
+        if times is not None and value < 1000:  # "4 آلاف"
+            end, value = times[0], value * int(times[1])
         return end, value, qualifier
+    compound = _compound(keys, norms, j, lex)
+    if compound is not None:
+        return compound[0], compound[1], qualifier
     if any(form in lex.sets["vague"] for form, _cut in keys[j]):
         end = j + 1
         if end < len(norms) and norms[end] == "من":
             end += 1
         return end, None, qualifier
     return None
+
+
+def _number_word(keys: Keys, norms: Sequence[str], j: int,
+                 lex: Lexicon) -> tuple[int, int] | None:
+    """One number word at ``j``, with the ten of a teen ("خمسة عشر", "أحد عشر"):
+    ``(end, value)``."""
+    n = len(norms)
+    word = lex.tables["number_words"].first(keys, j, j + 1)
+    teen = j + 1 < n and norms[j + 1] in lex.sets["teen"]
+    if word is None:
+        unit = lex.tables["teen_units"].first(keys, j, j + 1) if teen else None
+        return None if unit is None else (j + 2, int(unit[1]) + 10)
+    value = int(word[1])
+    if teen and value < 10:
+        return j + 2, value + 10
+    return j + 1, value
+
+
+def _joined_word(norms: Sequence[str], j: int, lex: Lexicon) -> tuple[int, int] | None:
+    """A number word joined by a conjunction written on it ("وعشرين"): ``(end, value)``."""
+    norm = norms[j]
+    if len(norm) < 3 or norm[0] not in lex.sets["number_joiners"]:
+        return None
+    rest = norm[1:]
+    word = lex.tables["number_words"].first([token_keys(rest, lex.lang)], 0, 1)
+    return None if word is None else (j + 1, int(word[1]))
+
+
+def _compound(keys: Keys, norms: Sequence[str], j: int,
+              lex: Lexicon) -> tuple[int, int] | None:
+    """A number written in words at ``j``, with its parts: "خمسة وعشرون" (25), "مئة
+    وخمسون" (150), "ثلاثة آلاف" (3000), "twenty-three", "a dozen", "one hundred and
+    fifty": ``(end, value)``.
+
+    A part joins when it is smaller than the place it fills: tens after units where the
+    language writes units first (Arabic, by "و"), units after tens where it writes tens
+    first (English, by a hyphen or a space), and anything smaller after whole hundreds or
+    thousands (by the language's joiner)."""
+    n = len(norms)
+    first = _number_word(keys, norms, j, lex)
+    if first is None:
+        return None
+    end, value = first
+    times = lex.tables["multipliers"].first(keys, end, end + 1) if end < n else None
+    if times is not None and value < 1000:  # "ثلاثة آلاف", "a dozen", "two hundred"
+        end, value = times[0], value * int(times[1])
+    last = value
+    tens_first = bool(lex.raw.get("numbers", {}).get("tens_first"))
+    while end < n:
+        word = norms[end] in lex.sets["number_joiners"]
+        if word:
+            part = _number_word(keys, norms, end + 1, lex) if end + 1 < n else None
+        elif tens_first:
+            part = _number_word(keys, norms, end + 1 if norms[end] == "-" else end, lex) \
+                if end + 1 < n else None
+        else:
+            part = _joined_word(norms, end, lex)
+            word = part is not None
+        if part is None:
+            break
+        size = part[1]
+        whole = next((m for m in (1000, 100) if value >= m and value % m == 0), None)
+        if word and whole is not None and size < whole:
+            pass  # "مئة وخمسون", "one hundred and fifty"
+        elif word and not tens_first and last < 10 and 20 <= size < 100 and size % 10 == 0:
+            pass  # "خمسة وعشرون"
+        elif not word and tens_first and 20 <= last < 100 and last % 10 == 0 and size < 10:
+            pass  # "twenty-three"
+        else:
+            break
+        end, value, last = part[0], value + size, size
+    return end, value
 
 
 class CasualtyFinder:
@@ -157,6 +262,16 @@ class CasualtyFinder:
                 out.append(CasualtyHit(pending[0], hit.end, pending[1], None,
                                        affiliation=hit.affiliation))
             pending = None
+            shared = self._shared_status(st, end) if hit is not None and hit.start < i \
+                and hit.count is not None else None
+            if hit is not None and shared is not None:
+                # "12 fighters were killed or wounded": the number counts both together
+                hit.count, hit.qualifier = None, None
+                out.append(hit)
+                out.append(CasualtyHit(hit.start, shared[0], shared[1], None,
+                                       affiliation=hit.affiliation))
+                i = shared[0]
+                continue
             if hit is not None:
                 same = previous is not None \
                     and st.sentence_of[previous.start] == st.sentence_of[hit.start] \
@@ -167,6 +282,9 @@ class CasualtyFinder:
                     elif previous.affiliation is None and self._others(st, hit):
                         # "قتل عنصر وأصيب عنصران آخران من قسد": the side of both
                         previous.affiliation = hit.affiliation
+                before = self._joined_before(st, hit, mention_at, floor)
+                if before is not None:
+                    out.append(before)
                 out.append(hit)
                 joined = self._joined(st, hit, mention_at)
                 if joined is not None:
@@ -191,15 +309,10 @@ class CasualtyFinder:
         people_end: int | None = None
         # a count before a plural status noun: "5 قتلى", "سقوط 3 جرحى"
         if start > floor and (st.forms[start] & lex.sets["counted"] or lex.lang != "ar"):
-            back = read_number(st.keys, st.norms, start - 1, lex)
-            if back is not None and back[0] == start:
-                count, qualifier, found_count = back[1], back[2], True
+            back = self._number_before(st, start, floor)
+            if back is not None:
+                count, qualifier, found_count = back[1][1], back[1][2], True
                 people_end = end
-            elif start - 1 > floor:
-                back = read_number(st.keys, st.norms, start - 2, lex)
-                if back is not None and back[0] == start:
-                    count, qualifier, found_count = back[1], back[2], True
-                    people_end = end
         if not found_count and lex.lang != "ar":
             before = self._count_before(st, start, floor)
             if before is not None:
@@ -271,8 +384,14 @@ class CasualtyFinder:
                 # does not: an article away from the verb counts only before people
                 number = None
             if number is not None and not self._a_count(st, j, number, mention_at):
-                j = number[0]
+                measured = self._measured(st, number[0])
+                if measured is not None:  # "killed a 25-year-old man": one man
+                    stop = min(n, stop + measured - j)
+                j = measured or number[0]
                 continue
+            if number is not None and any(st.norms[x] in ("و", "and") for x in range(end, j)) \
+                    and self._status_after(st, number[0], mention_at):
+                break  # "lost their lives and three others were wounded": the next one's
             if number is not None:
                 count, qualifier, found_count = number[1], number[2], True
                 if self._range_after(st, number[0]):  # "145-150": no one count
@@ -303,12 +422,13 @@ class CasualtyFinder:
                 if people is None:
                     continue
                 people_end, found_count = k + 1, True
-                for pos in (k - 1, k - 2):
-                    number = read_number(st.keys, st.norms, pos, lex) if pos >= 0 else None
-                    if number is not None and (number[0] == k or (
-                            number[0] == k - 1 and st.norms[k - 1] == "من")):
-                        count, qualifier, first = number[1], number[2], pos
-                        break
+                # "أربعة من عناصر الحشد قتلوا"، "خمسة وعشرون عنصرا قتلوا"
+                of = k - 1 if k - 1 > floor and st.norms[k - 1] == "من" else k
+                told = self._number_before(st, of, floor)
+                if told is not None:
+                    count, qualifier, first = told[1][1], told[1][2], told[0]
+                elif people[1] is not None and self._opens_clause(st, k):
+                    count, first = people[1], k  # "إن مدنيا قتل": one; "إن عنصرين قتلا": two
                 break
         if not found_count:
             implied = next((found for k in range(start, end) if (
@@ -345,18 +465,93 @@ class CasualtyFinder:
         """Whether a number after a status word counts people: not a year ("قتلت منذ صيف
         2014") unless people follow it, nor a distance or a share ("400 كم")."""
         end, value = number[0], number[1]
-        if end < len(st.norms) and st.forms[end] & self.lex.sets["units"]:
+        if self._measured(st, end) is not None:
             return False
         if value is not None and YEARS[0] <= value <= YEARS[1] and st.norms[j].isdigit():
             return self._people_after(st, end, mention_at) is not None
         return True
+
+    def _status_after(self, st: DocState, k: int, mention_at: dict[int, MentionHit]) -> bool:
+        """Whether a status word follows the count ending at ``k`` and its people, past
+        auxiliaries ("three others were wounded"): the count is that status's."""
+        n = len(st.norms)
+        j = self._people_after(st, k, mention_at) or k
+        cues = self.lex.tables["casualties"]
+        for x in range(j, min(n, j + 3)):
+            if cues.starts_with(st.forms[x]) and cues.first(st.keys, x) is not None:
+                return True
+            if st.norms[x] not in _AUXILIARIES or st.norms[x] in _JOINERS:
+                return False
+        return False
+
+    def _opens_clause(self, st: DocState, k: int) -> bool:
+        """Whether token ``k`` opens its clause: first of its sentence, or after a
+        break, "و" or a complementizer ("قالت قوات الأمن إن مدنيا قتل")."""
+        s_start = st.sentences[st.sentence_of[k]][0] if st.sentences else 0
+        if k <= s_start:
+            return True
+        before = st.norms[k - 1]
+        return before in _BREAKS or before == "و" \
+            or bool(st.forms[k - 1] & self.lex.sets["complementizers"])
+
+    def _measured(self, st: DocState, end: int) -> int | None:
+        """The end of the unit a number ending at ``end`` measures or of the things it
+        counts ("400 كم", "a 25-year-old", "ثلاث عربات"), or ``None`` when none follows."""
+        n = len(st.norms)
+        units = self.lex.sets["units"]
+        if end < n and (st.forms[end] & units or st.norms[end] in self.lex.sets[
+                "counted_things"]):
+            return end + 1  # "400 كم"؛ "ثلاث عربات": things counted, not people
+        if end + 1 < n and st.norms[end] == "-" and st.forms[end + 1] & units:
+            k = end + 2
+            while k + 1 < n and st.norms[k] == "-" and st.norms[k + 1].isalpha():
+                k += 2  # "-year-old"
+            return k
+        return None
+
+    def _number_before(self, st: DocState, end: int, floor: int,
+                       ) -> tuple[int, tuple[int, int | None, str | None]] | None:
+        """The count that ends right before token ``end``, read from its first word with
+        its qualifier and all its parts ("أكثر من 250 قتيلا", "خمسة وعشرون قتيلا",
+        "twenty-three killed"), not before ``floor``; a year or a time ("in 2017
+        killed") is none: ``(its first token, (end, value, qualifier))``."""
+        found = None
+        numbers: dict[int, tuple[int, int | None, str | None] | None] | None = \
+            st.user.get("numbers")
+        if numbers is None:
+            numbers = st.user["numbers"] = {}
+        for pos in range(end - 1, max(floor, end - NUMBER_SPAN) - 1, -1):
+            if pos not in numbers:
+                numbers[pos] = read_number(st.keys, st.norms, pos, self.lex)
+            number = numbers[pos]
+            if number is not None and number[0] == end:
+                found = (pos, number)
+        if found is None or self._time_at(st, end - 1) is not None:
+            return None
+        return found
+
+    def _shared_status(self, st: DocState, end: int) -> tuple[int, str] | None:
+        """A status word joined right after a status word ending at ``end`` with no count
+        of its own after it ("were killed or wounded in …"): ``(its end, its status)``."""
+        n = len(st.norms)
+        if end >= n or st.norms[end] in (",", "،") or not self._shares_people(st, end):
+            return None  # "killed, and three others wounded": a clause of their own
+        k = end + 1 if st.norms[end] in _STATUS_JOINERS else end
+        found = self.lex.tables["casualties"].first(st.keys, k)
+        if found is None:
+            return None
+        after = found[0]
+        if after < n and (read_number(st.keys, st.norms, after, self.lex) is not None
+                          or self._people(st, after) is not None):
+            return None  # "13 people dead and wounded more than 30": a count of its own
+        return after, str(found[1])
 
     def _shares_people(self, st: DocState, end: int) -> bool:
         """Whether another status word is joined right after a status word ending at
         ``end`` ("مقتل وجرح …", "killed and wounded …"): both tell the same people."""
         table = self.lex.tables["casualties"]
         n = len(st.norms)
-        k = end + 1 if end < n and st.norms[end] in _JOINERS else end
+        k = end + 1 if end < n and st.norms[end] in _STATUS_JOINERS else end
         if k >= n or (k == end and not st.norms[k].startswith("و")):
             return False
         return table.starts_with(st.forms[k]) and table.first(st.keys, k) is not None
@@ -443,7 +638,7 @@ class CasualtyFinder:
         after = range(people_end, min(n, people_end + 3))
         after = range(people_end, next((j for j in after if st.norms[j] in _BREAKS), after.stop))
         if any(cues.starts_with(st.forms[j]) and cues.first(st.keys, j) is not None
-               for j in after):
+               for j in after) or self._group_then_status(st, people_end):
             return None  # "and three others were wounded": a status of their own
         probe = CasualtyHit(k, people_end, hit.status, value, number[2])
         self._affiliation(st, probe, people_end, mention_at)
@@ -455,6 +650,53 @@ class CasualtyFinder:
                 and _side_key(probe.affiliation) == _side_key(hit.affiliation):
             hit.count += value  # "قتل ضابط في الجيش العراقي وأربعة جنود": five
             hit.end = max(hit.end, probe.end)
+            return None
+        probe.apart = probe.affiliation is None
+        return probe
+
+    def _group_then_status(self, st: DocState, j: int) -> bool:
+        """Whether more people joined by "and" and then a status word of their own follow
+        token ``j`` ("… and two fighters and a child were wounded")."""
+        n = len(st.norms)
+        cues = self.lex.tables["casualties"]
+        joined = False
+        for x in range(j, min(n, j + GROUP_WINDOW)):
+            if cues.starts_with(st.forms[x]) and cues.first(st.keys, x) is not None:
+                return joined
+            if st.norms[x] in ("and", "و"):
+                joined = True
+            elif not (st.norms[x] in _AUXILIARIES or st.norms[x].isdigit()
+                      or self._people(st, x) is not None or st.mention_at(x) is not None
+                      or self.lex.tables["number_words"].first(st.keys, x, x + 1)):
+                return False
+        return False
+
+    def _joined_before(self, st: DocState, hit: CasualtyHit,
+                       mention_at: dict[int, MentionHit], floor: int) -> CasualtyHit | None:
+        """English: people joined by "and" before a count told before its status word
+        ("Two soldiers and a civilian were killed"): of its side they add to its count;
+        with another side they are a casualty of their own. Returns the new casualty."""
+        k = hit.start - 1
+        count = hit.count
+        if self.lex.lang == "ar" or count is None or k <= floor or st.norms[k] != "and":
+            return None
+        found = self._count_before(st, k, floor)
+        if found is None:
+            return None
+        value, qualifier, first, people_end = found
+        if value is None:
+            return None
+        probe = CasualtyHit(first, k, hit.status, value, qualifier)
+        self._affiliation(st, probe, people_end, mention_at)
+        if probe.affiliation is None:
+            probe.affiliation = self._civilians(st, first, people_end)
+        if (probe.affiliation is None or hit.affiliation is None) \
+                and self._kind(st, hit) == self._kind(st, probe) \
+                or probe.affiliation is not None and hit.affiliation is not None \
+                and _side_key(probe.affiliation) == _side_key(hit.affiliation):
+            # "four SDF fighters and a commander": five, of the side named
+            hit.count, hit.start = count + value, first
+            hit.affiliation = hit.affiliation or probe.affiliation
             return None
         probe.apart = probe.affiliation is None
         return probe
@@ -538,6 +780,8 @@ class CasualtyFinder:
         written (an actor mention without a KB entity)."""
         civilians = self.lex.sets["civilians"]
         for k in range(start, end):
+            if st.forms[k] & self.lex.sets["subset_words"]:
+                return None  # "Five people, including three children,": a part of them
             found = next((cut for form, cut in st.keys[k] if form in civilians), None)
             if found is None:
                 continue
@@ -594,10 +838,13 @@ class CasualtyFinder:
         ("خمسة عناصر"، "five suspected Islamic State members")."""
         n = len(st.norms)
         skipped = 0
+        cues = self.lex.tables["casualties"]
         while j < n and skipped <= 2 and st.norms[j] not in _BREAKS:
             people = self._people(st, j)
             if people is not None:
                 return people[0]
+            if cues.starts_with(st.forms[j]) and cues.first(st.keys, j) is not None:
+                return None  # "مقتل 7 وإصابة 15 آخرين": the others are the wounded
             j = mention_at[j].end if j in mention_at else j + 1
             skipped += 1
         return None
@@ -611,20 +858,40 @@ class CasualtyFinder:
         Up to :data:`DESCRIBING_WORDS` words may stand between the count and its people
         noun; after the noun only names, auxiliaries, brackets and a link to a side."""
         links = self.lex.tables["affiliation_links"]
-        for k in range(start - 1, max(floor - 1, start - BACK_WINDOW), -1):
+        lowest = max(floor - 1, start - BACK_WINDOW)
+        asides: dict[int, int] = {}  # a part told aside: its opening comma → its end
+        k = start
+        while k - 1 > lowest:
+            k -= 1
             if st.norms[k] in _BREAKS:
-                return None
+                opening = self._aside_before(st, k, floor)
+                if opening is None:
+                    return None
+                # "Five people, including three children, were killed": past the part
+                asides[opening] = k + 1
+                lowest = max(floor - 1, lowest - (k + 1 - opening))
+                k = opening
+                continue
             number = read_number(st.keys, st.norms, k, self.lex)
             if number is None:
                 continue
+            whole = self._number_before(st, number[0], floor)
+            if whole is None:
+                continue  # "in 2017 killed": a year
+            if whole[0] < k:  # "twenty-three civilians": the count from its first word
+                k, number = whole
             cues = self.lex.tables["casualties"]
             if any(cues.first(st.keys, b, b + 1) is not None
+                   and not any(st.norms[x] in _JOINERS for x in range(b + 1, k))
                    for b in range(max(0, k - 3), k)):
                 return None  # "killing at least 15 people and injuring …": the killed
             j = number[0]
             people_end = None
-            if j == start:
-                people_end = start  # "20 wounded"
+            if all(st.norms[x] in _AUXILIARIES and st.norms[x] not in _JOINERS
+                   for x in range(j, start)):
+                # "20 wounded"; "were killed and 15 were wounded": a bare count opening
+                # the clause after a joiner
+                people_end = start
             skipped = 0
             while j < start and people_end is None:
                 people = self._people(st, j)
@@ -642,7 +909,9 @@ class CasualtyFinder:
             while j < start:
                 named = st.mention_at(j)
                 link = links.first(st.keys, j)
-                if named is not None:
+                if j in asides:
+                    j = asides[j]
+                elif named is not None:
                     j = named.end
                 elif link is not None:
                     j = link[0]
@@ -659,6 +928,18 @@ class CasualtyFinder:
             return number[1], qualifier, k, people_end
         return None
 
+    def _aside_before(self, st: DocState, k: int, floor: int) -> int | None:
+        """The opening comma of a part of the people told aside that closes with the
+        comma at ``k`` (", including three children,", ", among them a child,"), or
+        ``None``."""
+        if st.norms[k] not in (",", "،"):
+            return None
+        for x in range(k - 1, max(floor, k - ASIDE_WINDOW) - 1, -1):
+            if st.norms[x] in _BREAKS:
+                subset = x + 1 < k and st.forms[x + 1] & self.lex.sets["subset_words"]
+                return x if st.norms[x] in (",", "،") and subset else None
+        return None
+
     @staticmethod
     def _range_after(st: DocState, k: int) -> bool:
         """Whether a dash and a second number follow a number ending at ``k``."""
@@ -671,9 +952,13 @@ class CasualtyFinder:
         k = start - 1
         while k >= floor and k > start - 3 and st.norms[k] in _AUXILIARIES:
             k -= 1
-        if k < floor or not st.forms[k] & self.lex.sets["people_singular"] \
-                or st.forms[k] & self.lex.sets["people_others"]:
+        if k < floor:
             return None
+        forms = st.forms[k]
+        if not forms & self.lex.sets["people_one_more"] and (
+                not forms & self.lex.sets["people_singular"]
+                or forms & self.lex.sets["people_others"]):
+            return None  # "and another wounded", "a third was wounded": one more
         named = st.mention_at(k - 1) if k > floor else None
         first = named.start if named is not None and named.start >= floor else k
         return first, k + 1
@@ -725,6 +1010,9 @@ class CasualtyFinder:
             qualifier = lex.tables["qualifiers"].first(st.keys, k)
             if qualifier is not None and not linked:
                 stop = min(n, stop + qualifier[0] - k)  # "9 عناصر على الأقل من داعش"
+                if hit.count is not None and hit.qualifier is None \
+                        and qualifier[1] in _QUALIFIERS_AFTER:
+                    hit.qualifier = str(qualifier[1])  # at least nine
                 k = qualifier[0]
                 continue
             forms = st.forms[k]

@@ -338,6 +338,7 @@ _SETS: dict[str, str] = {
     "carrier_events": "organisations.carriers.event_words",
     "carrier_modifiers": "organisations.carriers.modifiers",
     "people_others": "people.others",
+    "people_one_more": "people.one_more",
     "link_fillers": "people.link_fillers",
     "relatives": "people.relatives",
     "spread_words": "people.spread_words",
@@ -410,8 +411,10 @@ _SETS: dict[str, str] = {
     "people_singular": "people.singular",
     "people_dual": "people.dual",
     "teen": "numbers.teen",
+    "number_joiners": "numbers.joiners",
     "article_numbers": "numbers.articles",
     "units": "numbers.units",
+    "counted_things": "numbers.things",
     "vague": "numbers.vague",
     "weekday_cues": "dates.weekday_cues",
     "day_parts": "dates.day_parts",
@@ -458,6 +461,8 @@ _WORD_TABLES: dict[str, str] = {
     "tally_continued": "tallies.continued",
     "origin_phrases": "places.origin",
     "furniture_cues": "furniture.cues",
+    "vague_phrases": "numbers.vague_phrases",
+    "count_openers": "numbers.openers",
 }
 
 #: Phrase tables whose payloads are the values of a TOML table.
@@ -466,6 +471,9 @@ _MAP_TABLES: dict[str, str] = {
     "relations": "places.relations",
     "place_anaphors": "places.anaphors",
     "number_words": "numbers.words",
+    "teen_units": "numbers.teen_units",
+    "multipliers": "numbers.multipliers",
+    "number_phrases": "numbers.phrases",
     "qualifiers": "numbers.qualifiers",
     "weekdays": "dates.weekdays",
     "nationalities": "organisations.nationalities",
