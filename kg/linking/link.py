@@ -196,6 +196,43 @@ FOREIGN_GENERIC_PENALTY = 0.3
 #: Classes whose shortened labels are generic words ("the security forces", "the army").
 GENERIC_RISK_TYPES: frozenset[str] = frozenset({"StateForce"})
 
+#: Words (normalised, Arabic without the article) that name a country's state: its
+#: nationality adjective in each form of agreement, and the country's own name. A name
+#: with one of them says whose forces it means ("Turkish forces", "القوات العراقية",
+#: "the Turkish drone strike"), so it is no generic word of another country's actor.
+COUNTRY_WORDS: dict[str, frozenset[str]] = {
+    "TR": frozenset({
+        "turkish", "turkey", "turkiye", "türkiye", "turkey's", "türkiye's", "ankara",
+        "تركي", "تركيه", "تركيين", "تركيان", "تركيتان", "تركيتين", "اتراك", "تركيا",
+    }),
+    "RU": frozenset({
+        "russian", "russia", "russia's", "moscow",
+        "روسي", "روسيه", "روسيين", "روسيان", "روسيتان", "روسيتين", "روس", "روسيا",
+    }),
+    "IQ": frozenset({
+        "iraqi", "iraq", "iraq's",
+        "عراقي", "عراقيه", "عراقيين", "عراقيان", "عراقيتان", "عراقيتين", "عراق",
+    }),
+    "SY": frozenset({
+        "syrian", "syria", "syria's",
+        "سوري", "سوريه", "سوريين", "سوريان", "سوريتان", "سوريتين", "سوريا",
+    }),
+    "US": frozenset({
+        "american", "u.s.", "us", "u.s", "america", "america's", "washington",
+        "امريكي", "امريكيه", "امريكيين", "امريكيان", "امريكيتان", "امريكيتين",
+        "اميركي", "اميركيه", "اميركيين", "اميركيان", "اميركيتان", "اميركيتين",
+        "امريكان", "امريكا", "اميركا", "واشنطن",
+    }),
+    "IR": frozenset({
+        "iranian", "iran", "iran's", "tehran",
+        "ايراني", "ايرانيه", "ايرانيين", "ايرانيان", "ايرانيتان", "ايرانيتين", "ايران",
+    }),
+    "IL": frozenset({
+        "israeli", "israel", "israel's",
+        "اسراييلي", "اسراييليه", "اسراييليين", "اسراييليان", "اسراييليتان", "اسراييل",
+    }),
+}
+
 #: Place precision implied by the class of the linked place.
 TYPE_PRECISION: dict[str, PlacePrecision] = {
     "Country": "country",
@@ -437,6 +474,8 @@ class Linker:
         if ent.country in near:
             return False
         words = set(alias_key(name).split())
+        if _names_country(words, ent.country):
+            return False
         labels = [set(alias_key(n).split()) for n in (ent.label_ar, ent.label_en) if n]
         return any(words < label for label in labels)
 
@@ -526,6 +565,26 @@ class Linker:
             return ranked
         alone = self.score(Candidate(hinted, MATCH_HINT), kind, label, cue_types, position, name)
         return [alone] if alone is not None else []
+
+
+def _names_country(words: Iterable[str], country: str) -> bool:
+    """Whether one of ``words`` (normalised) names ``country`` (:data:`COUNTRY_WORDS`).
+
+    Arabic words are read without a leading conjunction, preposition or article
+    (والتركية، للقوات العراقية).
+
+    >>> _names_country(["القوات", "التركيه"], "TR"), _names_country(["القوات", "الامنيه"], "IQ")
+    (True, False)
+    """
+    own = COUNTRY_WORDS.get(country)
+    if not own:
+        return False
+    for word in words:
+        forms = [f for f, _ in clitic_variants(word)] if _ARABIC_WORD.match(word) else [word]
+        for form in forms:
+            if form in own or (form.startswith("ال") and form[2:] in own):
+                return True
+    return False
 
 
 _LEADING_NOISE = frozenset({"the", "of", "من"})
