@@ -336,6 +336,7 @@ _SETS: dict[str, str] = {
     "outlet_cues": "organisations.outlet_cues",
     "carriers": "organisations.carriers.words",
     "carrier_events": "organisations.carriers.event_words",
+    "carrier_links": "organisations.carriers.links",
     "people_others": "people.others",
     "link_fillers": "people.link_fillers",
     "relatives": "people.relatives",

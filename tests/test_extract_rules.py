@@ -317,6 +317,16 @@ def test_fighter_jets_and_the_dual_carry_a_nationality(nlp_kb, text: str, key: s
     assert (key, name, "perpetrator") in actors
 
 
+@pytest.mark.parametrize("text", [
+    "واستهدفت الغارات الجوية الروسية بلدة كفرنبل بعد منتصف الليل.",
+    "واستهدفت الغارات الروسية بلدة كفرنبل بعد منتصف الليل.",
+    "قتل مدني بغارة جوية روسية على بلدة كفرنبل.",
+])
+def test_the_nationality_of_an_act_is_its_author(nlp_kb, text: str) -> None:  # type: ignore[no-untyped-def]
+    assert ("actor:russian_armed_forces", "perpetrator") in roles(run(nlp_kb, text))
+    assert ("actor:russian_armed_forces", "target") not in roles(run(nlp_kb, text))
+
+
 @pytest.fixture(scope="module")
 def nlp_kb_en():  # type: ignore[no-untyped-def]
     from kg.pipeline.nlp import build_nlp
@@ -324,14 +334,18 @@ def nlp_kb_en():  # type: ignore[no-untyped-def]
 
 
 @pytest.mark.parametrize(("text", "key"), [
+    ("Russian air strikes killed five people in the town of Kafr Nabl.",
+     "actor:russian_armed_forces"),
     ("Russian fighter jets bombed the town of Kafr Nabl on Friday.",
      "actor:russian_armed_forces"),
+    ("The Turkish air force bombed a village near Sinjar on Friday.",
+     "actor:turkish_armed_forces"),
     ("Turkish security forces raided a village near Derik on Friday.",
      "actor:turkish_armed_forces"),
     ("Iraqi warplanes bombed hideouts near the town of Tuz on Friday.",
      "actor:iraqi_armed_forces"),
 ])
-def test_english_nationality_of_forces(nlp_kb_en, text: str,
+def test_english_nationality_of_forces_and_air_strikes(nlp_kb_en, text: str,
                                                        key: str) -> None:  # type: ignore[no-untyped-def]
     assert (key, "perpetrator") in roles(run(nlp_kb_en, text))
 
