@@ -321,6 +321,8 @@ def test_fighter_jets_and_the_dual_carry_a_nationality(nlp_kb, text: str, key: s
     "واستهدفت الغارات الجوية الروسية بلدة كفرنبل بعد منتصف الليل.",
     "واستهدفت الغارات الروسية بلدة كفرنبل بعد منتصف الليل.",
     "قتل مدني بغارة جوية روسية على بلدة كفرنبل.",
+    "قتل مدنيان في العدوان الروسي على بلدة كفرنبل.",
+    "قتل مدنيان في الغارة الروسية على بلدة كفرنبل.",
 ])
 def test_the_nationality_of_an_act_is_its_author(nlp_kb, text: str) -> None:  # type: ignore[no-untyped-def]
     assert ("actor:russian_armed_forces", "perpetrator") in roles(run(nlp_kb, text))
@@ -344,6 +346,10 @@ def nlp_kb_en():  # type: ignore[no-untyped-def]
      "actor:turkish_armed_forces"),
     ("Iraqi warplanes bombed hideouts near the town of Tuz on Friday.",
      "actor:iraqi_armed_forces"),
+    ("A Turkish unmanned aerial vehicle struck a car near Sinjar on Friday.",
+     "actor:turkish_armed_forces"),
+    ("The Turkish bombing of a village near Derik killed two fighters on Friday.",
+     "actor:turkish_armed_forces"),
 ])
 def test_english_nationality_of_forces_and_air_strikes(nlp_kb_en, text: str,
                                                        key: str) -> None:  # type: ignore[no-untyped-def]
