@@ -925,12 +925,15 @@ class EntityPatterns:
         forces (طائرة مسيرة تركية → القوات التركية)."""
         table = self.lex.maps["nationalities"]
         carriers = self.lex.sets["carriers"] | self.lex.sets["carrier_events"]
+        links = self.lex.sets["carrier_links"]
         after = -1 if self.lex.lang == "ar" else 1  # طائرة تركية / Turkish drone
         for i in range(len(doc)):
             if taken[i] or st.norms[i] not in table:
                 continue
             j = i + after
-            while 0 <= j < len(doc) and abs(j - i) <= 2 and st.forms[j] & self.lex.sets[
+            if 0 <= j < len(doc) and st.forms[j] & links:
+                j += after  # غارة جوية روسية / Russian air strikes
+            while 0 <= j < len(doc) and abs(j - i) <= 3 and st.forms[j] & self.lex.sets[
                     "carrier_modifiers"]:
                 j += after  # "Turkish security forces": the force word after its modifier
             if not 0 <= j < len(doc) or not (st.forms[j] & carriers):
@@ -949,6 +952,9 @@ class EntityPatterns:
         the text; ``None`` when only an event word carries the adjective."""
         carriers = self.lex.sets["carriers"] | self.lex.sets["carrier_modifiers"]
         k = i + step
+        if 0 <= k + step < len(st.norms) and st.forms[k] & self.lex.sets["carrier_links"] \
+                and st.forms[k + step] & carriers:
+            k += step  # the Turkish air force: the air word is kept in the name
         first = last = None
         while 0 <= k < len(st.norms) and abs(k - i) <= 3 and st.forms[k] & carriers:
             first = k if first is None or k < first else first

@@ -337,6 +337,7 @@ _SETS: dict[str, str] = {
     "carriers": "organisations.carriers.words",
     "carrier_events": "organisations.carriers.event_words",
     "carrier_modifiers": "organisations.carriers.modifiers",
+    "carrier_links": "organisations.carriers.links",
     "people_others": "people.others",
     "people_one_more": "people.one_more",
     "link_fillers": "people.link_fillers",

@@ -371,6 +371,52 @@ def test_occupiers_and_aircraft_by_nationality(nlp_kb, text: str, key: str, name
     assert event.type in ("Airstrike", "Shelling")
 
 
+@pytest.mark.parametrize(("text", "key", "name"), [
+    ("قصفت مقاتلات روسية بلدة كفرنبل.", "actor:russian_armed_forces", "مقاتلات روسية"),
+    ("قصفت طائرتان تركيتان موقعا قرب سنجار.", "actor:turkish_armed_forces",
+     "طائرتان تركيتان"),
+    ("قصفت المقاتلات الإسرائيلية موقعا قرب دمشق.", "actor:idf", "المقاتلات الإسرائيلية"),
+])
+def test_fighter_jets_and_the_dual_carry_a_nationality(nlp_kb, text: str, key: str,
+                                                       name: str) -> None:  # type: ignore[no-untyped-def]
+    actors = [(p.mention.entity, p.mention.name, p.role)
+              for e in run(nlp_kb, text).events for p in e.actors]
+    assert (key, name, "perpetrator") in actors
+
+
+@pytest.mark.parametrize("text", [
+    "واستهدفت الغارات الجوية الروسية بلدة كفرنبل بعد منتصف الليل.",
+    "واستهدفت الغارات الروسية بلدة كفرنبل بعد منتصف الليل.",
+    "قتل مدني بغارة جوية روسية على بلدة كفرنبل.",
+    "قتل مدنيان في العدوان الروسي على بلدة كفرنبل.",
+    "قتل مدنيان في الغارة الروسية على بلدة كفرنبل.",
+])
+def test_the_nationality_of_an_act_is_its_author(nlp_kb, text: str) -> None:  # type: ignore[no-untyped-def]
+    assert ("actor:russian_armed_forces", "perpetrator") in roles(run(nlp_kb, text))
+    assert ("actor:russian_armed_forces", "target") not in roles(run(nlp_kb, text))
+
+
+@pytest.mark.parametrize(("text", "key"), [
+    ("Russian air strikes killed five people in the town of Kafr Nabl.",
+     "actor:russian_armed_forces"),
+    ("Russian fighter jets bombed the town of Kafr Nabl on Friday.",
+     "actor:russian_armed_forces"),
+    ("The Turkish air force bombed a village near Sinjar on Friday.",
+     "actor:turkish_armed_forces"),
+    ("Turkish security forces raided a village near Derik on Friday.",
+     "actor:turkish_armed_forces"),
+    ("Iraqi warplanes bombed hideouts near the town of Tuz on Friday.",
+     "actor:iraqi_armed_forces"),
+    ("A Turkish unmanned aerial vehicle struck a car near Sinjar on Friday.",
+     "actor:turkish_armed_forces"),
+    ("The Turkish bombing of a village near Derik killed two fighters on Friday.",
+     "actor:turkish_armed_forces"),
+])
+def test_english_nationality_of_forces_and_air_strikes(nlp_kb_en, text: str,
+                                                       key: str) -> None:  # type: ignore[no-untyped-def]
+    assert (key, "perpetrator") in roles(run(nlp_kb_en, text))
+
+
 def test_a_day_of_the_month_is_no_count(nlp_ar) -> None:  # type: ignore[no-untyped-def]
     report = run(nlp_ar, "نفذت قوات سوريا الديمقراطية حملة دهم واعتقال في مدينة الرقة يوم "
                          "الخميس 9 آذار/مارس، واعتقلت 12 شخصا.")

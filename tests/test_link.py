@@ -323,6 +323,34 @@ def test_shipped_kb_english_names_news_uses(name: str, key: str) -> None:
     assert candidates and candidates[0].entity.key == key, name
 
 
+def test_a_nationality_adjective_names_its_state_force_where_the_country_is_not_named() -> None:
+    kb = load_kb()
+    syria = "In Hasakah province of northeastern Syria, {} shelled a village on Monday."
+    # the extractor proposes the force of the adjective (Turkish forces, a Turkish drone)
+    for name, key in [
+        ("Turkish forces", "actor:turkish_armed_forces"),
+        ("Turkish", "actor:turkish_armed_forces"),
+        ("Iraqi forces", "actor:iraqi_armed_forces"),
+        ("Russian forces", "actor:russian_armed_forces"),
+    ]:
+        text = syria.format(name)
+        start = text.index(name)
+        entity, _ = Linker(kb, text).resolve(name, "actor", start=start, end=start + len(name),
+                                             hint=key)
+        assert entity is not None and entity.key == key, name
+    syria_ar = "في ريف محافظة الحسكة شمال شرقي سوريا قصفت {} قرية يوم الاثنين"
+    for name, key in [
+        ("القوات التركية", "actor:turkish_armed_forces"),
+        ("القوات العراقية", "actor:iraqi_armed_forces"),
+        ("القوات الروسية", "actor:russian_armed_forces"),
+    ]:
+        entity, _ = resolve_name(name, "actor", syria_ar.format(name), kb=kb)
+        assert entity is not None and entity.key == key, name
+    # a generic word of another country's force still stays unlinked
+    assert resolve_name("القوات الأمنية", "actor", syria_ar.format("القوات الأمنية"),
+                        kb=kb) == (None, 0.0)
+
+
 def test_extractor_hint_is_preferred_and_kept_when_the_name_finds_nothing(
     homonyms: KnowledgeBase,
 ) -> None:

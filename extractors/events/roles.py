@@ -159,6 +159,8 @@ class RoleReader:
             found = phrases.first(st.keys, k)
             if found is not None and found[0] == np:
                 return "supporter", CUE
+        if etype not in ("ArmedClash", "PrisonBreak", "Curfew") and self._act_adjective(st, hit):
+            return "perpetrator", CUE  # "واستهدفت الغارات الروسية", "Russian air strikes"
         if etype == "ArmedClash":
             return "participant", CUE if prev & lex.sets["participant"] else ORDER
         if etype == "PrisonBreak":
@@ -258,6 +260,22 @@ class RoleReader:
                 j += 1  # "were repeatedly targeted"
             return j < hi and (j == trig.start or bool(st.forms[j] & participles))
         return False
+
+    def _act_adjective(self, st: DocState, hit: MentionHit) -> bool:
+        """Whether an actor is a nationality adjective of an act noun, an air word
+        between them or not (غارات روسية، الغارات الجوية الروسية، قصف تركي, Russian air
+        strikes, a Turkish drone strike): the state whose act it was."""
+        if hit.end - hit.start != 1 or st.norms[hit.start] not in self.lex.maps["nationalities"]:
+            return False
+        step = -1 if self.lex.lang == "ar" else 1
+        acts = self.lex.sets["carrier_events"]
+        k = hit.start + step
+        if 0 <= k < len(st.forms) and st.forms[k] & self.lex.sets["carrier_links"]:
+            k += step
+        if 0 <= k < len(st.forms) and st.forms[k] & self.lex.sets["carriers"] \
+                and self.lex.lang == "en":
+            k += step  # "a Turkish drone strike"
+        return 0 <= k < len(st.forms) and bool(st.forms[k] & acts)
 
     def _prison_owner(self, st: DocState, hit: MentionHit, np: int) -> bool:
         """Whether an actor owns the prison named with it: the genitive of a prison word
