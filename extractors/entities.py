@@ -54,6 +54,8 @@ PLACE_CONTEXT = frozenset(normalize_text(w) for w in (
     "في", "قرب", "بالقرب", "من", "الى", "إلى", "على", "نحو", "باتجاه", "داخل", "محيط",
     "أطراف", "مدخل", "شرق", "غرب", "شمال", "جنوب", "شرقي", "غربي", "شمالي", "جنوبي", "ريف",
     "in", "near", "at", "from", "to", "of", "outside", "around"))
+#: Marks between a place word and the name it introduces (#القنطرة، "كفرنبل").
+OPENING_MARKS = frozenset({"#", '"', "“", "«", "'", "‘", "("})
 #: Clitics that make a one-word name a place (بالبصيرة، لدير الزور).
 PLACE_CLITICS = ("ب", "وب", "فب", "ل", "ول")
 #: The kinds of place a place word (القرية، المدينة، المنطقة; its label in the
@@ -429,12 +431,17 @@ class GazetteerMatcher:
             return False
         if entry.type in SAFE_PLACE_TYPES:
             return True
+        # a hashtag or an opening quote is no word: the context is the word before it
+        # (مدينة #كفرزيتا، في "كفرنبل")
         if start == 0:
             return False
+        before = start - 1
+        while before > 0 and st.norms[before] in OPENING_MARKS:
+            before -= 1
         admin = self.lexicon.maps["admin_words"]
-        if any(k in admin for k, _ in st.keys[start - 1]) or st.forms[start - 1] & self.cues:
+        if any(k in admin for k, _ in st.keys[before]) or st.forms[before] & self.cues:
             return True
-        placed = (prefix and prefix in PLACE_CLITICS) or st.norms[start - 1] in PLACE_CONTEXT
+        placed = (prefix and prefix in PLACE_CLITICS) or st.norms[before] in PLACE_CONTEXT
         return bool(placed) and (entry.type not in SMALL_PLACE_TYPES or len(bare) >= 5)
 
 

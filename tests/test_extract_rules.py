@@ -462,6 +462,15 @@ def test_two_word_village_names_after_an_admin_word(nlp_ar, text: str, place: st
     assert event.place is not None and event.place.mention.name == place
 
 
+@pytest.mark.parametrize("text", [
+    "قصفت قوات النظام قرية #القنطرة بالمدفعية.",  # a hashtag on the name
+    "سقطت قذيفة في “القنطرة” مساء.",  # an opening quote after the preposition
+])
+def test_a_small_place_after_a_hashtag_or_quote_keeps_its_context(nlp_kb, text: str) -> None:  # type: ignore[no-untyped-def]
+    (event,) = run(nlp_kb, text).events
+    assert event.place is not None and event.place.mention.entity == "place:C1936"
+
+
 # --------------------------------------------------------------------------- English, "of them"
 
 
