@@ -441,7 +441,10 @@ class GazetteerMatcher:
         admin = self.lexicon.maps["admin_words"]
         if any(k in admin for k, _ in st.keys[before]) or st.forms[before] & self.cues:
             return True
-        placed = (prefix and prefix in PLACE_CLITICS) or st.norms[before] in PLACE_CONTEXT
+        word = st.norms[before]
+        # a conjunction on the preposition (وفي، ففي، ومن) leaves it one
+        placed = (prefix and prefix in PLACE_CLITICS) or word in PLACE_CONTEXT or (
+            word[:1] in ("و", "ف") and word[1:] in PLACE_CONTEXT)
         return bool(placed) and (entry.type not in SMALL_PLACE_TYPES or len(bare) >= 5)
 
 
@@ -564,6 +567,9 @@ class EntityPatterns:
                 self._quoted_places(doc, st, first, limit, label, word in facilities, taken,
                                     added)
                 continue
+            if self.lex.lang == "ar" and st.norms[i].startswith("و") \
+                    and st.norms[first].startswith("و"):
+                continue  # "قرى وبلدة وموقعاً": a list of nouns, no name
             end = self._name_end(st, first, limit)
             if end <= first:
                 continue

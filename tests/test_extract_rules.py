@@ -471,6 +471,18 @@ def test_a_small_place_after_a_hashtag_or_quote_keeps_its_context(nlp_kb, text: 
     assert event.place is not None and event.place.mention.entity == "place:C1936"
 
 
+def test_a_small_place_after_a_conjunction_on_the_preposition(nlp_kb) -> None:  # type: ignore[no-untyped-def]
+    # وفي، ففي: the conjunction leaves the preposition one
+    (event,) = run(nlp_kb, "وفي القنطرة قتل مدني برصاص قناص.").events
+    assert event.place is not None and event.place.mention.entity == "place:C1936"
+
+
+def test_a_noun_joined_to_an_admin_word_is_no_name(nlp_kb) -> None:  # type: ignore[no-untyped-def]
+    # "قرى وبلدة وموقعاً": a list of nouns after a joined admin word names no place
+    report = run(nlp_kb, "سيطرت الفصائل على عشر قرى وبلدة وموقعاً في ريف حلب.")
+    assert not [m for m in report.mentions if m.kind == "place" and m.name.startswith("و")]
+
+
 # --------------------------------------------------------------------------- English, "of them"
 
 
