@@ -483,6 +483,22 @@ def test_a_noun_joined_to_an_admin_word_is_no_name(nlp_kb) -> None:  # type: ign
     assert not [m for m in report.mentions if m.kind == "place" and m.name.startswith("و")]
 
 
+@pytest.mark.parametrize(("text", "place"), [
+    # a bare seat name told again as its countryside: the countryside says where
+    ("قتل عنصران من الأمن العام في كمين في اللاذقية. وقع الكمين في ريف اللاذقية الشمالي "
+     "مساء أمس.", "ريف اللاذقية الشمالي"),
+    # a direction from the seat told again as the countryside named after it
+    ("قصفت قوات النظام مناطق شمال حمص بالمدفعية. وطال القصف بلدات ريف حمص الشمالي.",
+     "ريف حمص الشمالي"),
+    # the city a countryside is named after, told after it, is a landmark
+    ("قصفت قوات النظام قرى ريف حلب الغربي بالمدفعية. ويأتي القصف مع اقتراب الفصائل من "
+     "مدينة حلب.", "ريف حلب الغربي"),
+])
+def test_a_countryside_and_the_seat_it_is_named_after(nlp_kb, text: str, place: str) -> None:  # type: ignore[no-untyped-def]
+    (event,) = run(nlp_kb, text).events
+    assert event.place is not None and event.place.mention.name == place
+
+
 # --------------------------------------------------------------------------- English, "of them"
 
 
