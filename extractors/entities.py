@@ -562,6 +562,8 @@ class EntityPatterns:
             if self.lex.lang != "ar" and st.norms[first] == "of" and first + 1 < n:
                 first += 1  # "the town of Azaz"
             limit = min(n, st.sentences[st.sentence_of[i]][1])
+            if st.norms[first] == "#" and first + 1 < limit and not taken[first + 1]:
+                first += 1  # مدينة #كفرنبل: a hashtag on the name
             if st.norms[first] in _QUOTES:
                 # قرية “إبريهة”، بلدات "الهبيط" و"كفروما": names in quotes
                 self._quoted_places(doc, st, first, limit, label, word in facilities, taken,

@@ -471,6 +471,11 @@ def test_a_small_place_after_a_hashtag_or_quote_keeps_its_context(nlp_kb, text: 
     assert event.place is not None and event.place.mention.entity == "place:C1936"
 
 
+def test_a_hashtag_on_a_name_after_an_admin_word(nlp_ar) -> None:  # type: ignore[no-untyped-def]
+    (event,) = run(nlp_ar, "قصفت قوات النظام بلدة #الزهيرية بالمدفعية.").events
+    assert event.place is not None and event.place.mention.name == "الزهيرية"
+
+
 def test_a_small_place_after_a_conjunction_on_the_preposition(nlp_kb) -> None:  # type: ignore[no-untyped-def]
     # وفي، ففي: the conjunction leaves the preposition one
     (event,) = run(nlp_kb, "وفي القنطرة قتل مدني برصاص قناص.").events
