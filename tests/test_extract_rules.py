@@ -495,6 +495,8 @@ def test_a_noun_joined_to_an_admin_word_is_no_name(nlp_kb) -> None:  # type: ign
     # a direction from the seat told again as the countryside named after it
     ("قصفت قوات النظام مناطق شمال حمص بالمدفعية. وطال القصف بلدات ريف حمص الشمالي.",
      "ريف حمص الشمالي"),
+    # a town's countryside told again at a village: the village is the finer place
+    ("قصفت القوات التركية مواقع بريف منبج. وطال القصف قرية عون الدادات.", "عون الدادات"),
     # the city a countryside is named after, told after it, is a landmark
     ("قصفت قوات النظام قرى ريف حلب الغربي بالمدفعية. ويأتي القصف مع اقتراب الفصائل من "
      "مدينة حلب.", "ريف حلب الغربي"),

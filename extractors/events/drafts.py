@@ -126,10 +126,13 @@ class EventDraft:
             self.time = m.time
         if m.place is not None and (
                 self.place is None or _countryside_of(m.place, self.place)
-                or is_coarse(self.place) and not is_coarse(m.place)
+                or (is_coarse(self.place) and not is_coarse(m.place)
+                    or self.place.mention.label == "Countryside" and place_rank(m.place) == 0)
                 and not _named_after(self.place, m.place)):
             # a countryside told after its seat or a direction from it says where the
-            # event is; its seat told after it is the landmark it is named after
+            # event is, and a settlement told after a town's countryside (as after a
+            # governorate's) is the finer place; its seat told after it is the landmark
+            # it is named after
             self.place, self.relation = m.place, m.relation
         if m.background is True or self.background is None:
             self.background = m.background if m.background is not None else self.background
