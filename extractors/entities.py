@@ -54,6 +54,8 @@ PLACE_CONTEXT = frozenset(normalize_text(w) for w in (
     "في", "قرب", "بالقرب", "من", "الى", "إلى", "على", "نحو", "باتجاه", "داخل", "محيط",
     "أطراف", "مدخل", "شرق", "غرب", "شمال", "جنوب", "شرقي", "غربي", "شمالي", "جنوبي", "ريف",
     "in", "near", "at", "from", "to", "of", "outside", "around"))
+#: Marks between a place word and the name it introduces (#القنطرة، "كفرنبل").
+OPENING_MARKS = frozenset({"#", '"', "“", "«", "'", "‘", "("})
 #: Clitics that make a one-word name a place (بالبصيرة، لدير الزور).
 PLACE_CLITICS = ("ب", "وب", "فب", "ل", "ول")
 #: The kinds of place a place word (القرية، المدينة، المنطقة; its label in the
@@ -439,12 +441,20 @@ class GazetteerMatcher:
             return False
         if entry.type in SAFE_PLACE_TYPES:
             return True
+        # a hashtag or an opening quote is no word: the context is the word before it
+        # (مدينة #كفرزيتا، في "كفرنبل")
         if start == 0:
             return False
+        before = start - 1
+        while before > 0 and st.norms[before] in OPENING_MARKS:
+            before -= 1
         admin = self.lexicon.maps["admin_words"]
-        if any(k in admin for k, _ in st.keys[start - 1]) or st.forms[start - 1] & self.cues:
+        if any(k in admin for k, _ in st.keys[before]) or st.forms[before] & self.cues:
             return True
-        placed = (prefix and prefix in PLACE_CLITICS) or st.norms[start - 1] in PLACE_CONTEXT
+        word = st.norms[before]
+        # a conjunction on the preposition (وفي، ففي، ومن) leaves it one
+        placed = (prefix and prefix in PLACE_CLITICS) or word in PLACE_CONTEXT or (
+            word[:1] in ("و", "ف") and word[1:] in PLACE_CONTEXT)
         return bool(placed) and (entry.type not in SMALL_PLACE_TYPES or len(bare) >= 5)
 
 
@@ -562,11 +572,16 @@ class EntityPatterns:
             if self.lex.lang != "ar" and st.norms[first] == "of" and first + 1 < n:
                 first += 1  # "the town of Azaz"
             limit = min(n, st.sentences[st.sentence_of[i]][1])
+            if st.norms[first] == "#" and first + 1 < limit and not taken[first + 1]:
+                first += 1  # مدينة #كفرنبل: a hashtag on the name
             if st.norms[first] in _QUOTES:
                 # قرية “إبريهة”، بلدات "الهبيط" و"كفروما": names in quotes
                 self._quoted_places(doc, st, first, limit, label, word in facilities, taken,
                                     added)
                 continue
+            if self.lex.lang == "ar" and st.norms[i].startswith("و") \
+                    and st.norms[first].startswith("و"):
+                continue  # "قرى وبلدة وموقعاً": a list of nouns, no name
             end = self._name_end(st, first, limit)
             if end <= first:
                 continue

@@ -575,6 +575,50 @@ def test_two_word_village_names_after_an_admin_word(nlp_ar, text: str, place: st
     assert event.place is not None and event.place.mention.name == place
 
 
+@pytest.mark.parametrize("text", [
+    "قصفت قوات النظام قرية #القنطرة بالمدفعية.",  # a hashtag on the name
+    "سقطت قذيفة في “القنطرة” مساء.",  # an opening quote after the preposition
+])
+def test_a_small_place_after_a_hashtag_or_quote_keeps_its_context(nlp_kb, text: str) -> None:  # type: ignore[no-untyped-def]
+    (event,) = run(nlp_kb, text).events
+    assert event.place is not None and event.place.mention.entity == "place:C1936"
+
+
+def test_a_hashtag_on_a_name_after_an_admin_word(nlp_ar) -> None:  # type: ignore[no-untyped-def]
+    (event,) = run(nlp_ar, "قصفت قوات النظام بلدة #الزهيرية بالمدفعية.").events
+    assert event.place is not None and event.place.mention.name == "الزهيرية"
+
+
+def test_a_small_place_after_a_conjunction_on_the_preposition(nlp_kb) -> None:  # type: ignore[no-untyped-def]
+    # وفي، ففي: the conjunction leaves the preposition one
+    (event,) = run(nlp_kb, "وفي القنطرة قتل مدني برصاص قناص.").events
+    assert event.place is not None and event.place.mention.entity == "place:C1936"
+
+
+def test_a_noun_joined_to_an_admin_word_is_no_name(nlp_kb) -> None:  # type: ignore[no-untyped-def]
+    # "قرى وبلدة وموقعاً": a list of nouns after a joined admin word names no place
+    report = run(nlp_kb, "سيطرت الفصائل على عشر قرى وبلدة وموقعاً في ريف حلب.")
+    assert not [m for m in report.mentions if m.kind == "place" and m.name.startswith("و")]
+
+
+@pytest.mark.parametrize(("text", "place"), [
+    # a bare seat name told again as its countryside: the countryside says where
+    ("قتل عنصران من الأمن العام في كمين في اللاذقية. وقع الكمين في ريف اللاذقية الشمالي "
+     "مساء أمس.", "ريف اللاذقية الشمالي"),
+    # a direction from the seat told again as the countryside named after it
+    ("قصفت قوات النظام مناطق شمال حمص بالمدفعية. وطال القصف بلدات ريف حمص الشمالي.",
+     "ريف حمص الشمالي"),
+    # a town's countryside told again at a village: the village is the finer place
+    ("قصفت القوات التركية مواقع بريف منبج. وطال القصف قرية عون الدادات.", "عون الدادات"),
+    # the city a countryside is named after, told after it, is a landmark
+    ("قصفت قوات النظام قرى ريف حلب الغربي بالمدفعية. ويأتي القصف مع اقتراب الفصائل من "
+     "مدينة حلب.", "ريف حلب الغربي"),
+])
+def test_a_countryside_and_the_seat_it_is_named_after(nlp_kb, text: str, place: str) -> None:  # type: ignore[no-untyped-def]
+    (event,) = run(nlp_kb, text).events
+    assert event.place is not None and event.place.mention.name == place
+
+
 # --------------------------------------------------------------------------- English, "of them"
 
 

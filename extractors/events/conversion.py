@@ -171,8 +171,10 @@ def _seat_of(place: MentionHit | None, countryside: MentionHit) -> bool:
     if place is None:
         return False
     name = normalize_text(place.mention.name or place.mention.span.text)
-    return bool(name) and name in normalize_text(countryside.mention.name or "").split(
-        " ", 1)[-1]
+    tail = normalize_text(countryside.mention.name or "").split(" ", 1)[-1]
+    # the settlement as its admin word names it (مدينة حلب) is the seat too
+    words = name.split()
+    return bool(name) and (name in tail or len(words) == 2 and words[-1] in tail.split())
 
 
 def _elsewhere(st: DocState, place: MentionHit, main: MentionHit) -> bool:

@@ -124,12 +124,43 @@ class EventDraft:
             self.time = m.time if m.time is not None else self.time
         elif m.time is not None and m.time.value and _finer(m.time, self.time):
             self.time = m.time
-        if m.place is not None and (self.place is None or is_coarse(self.place)
-                                    and not is_coarse(m.place)):
+        if m.place is not None and (
+                self.place is None or _countryside_of(m.place, self.place)
+                or (is_coarse(self.place) and not is_coarse(m.place)
+                    or self.place.mention.label == "Countryside" and place_rank(m.place) == 0)
+                and not _named_after(self.place, m.place)):
+            # a countryside told after its seat or a direction from it says where the
+            # event is, and a settlement told after a town's countryside (as after a
+            # governorate's) is the finer place; its seat told after it is the landmark
+            # it is named after
             self.place, self.relation = m.place, m.relation
         if m.background is True or self.background is None:
             self.background = m.background if m.background is not None else self.background
         self.name = self.name or m.name
+
+
+def _countryside_of(place: MentionHit, told: MentionHit) -> bool:
+    """Whether ``place`` is a countryside that says better where an event ``told`` at
+    its seat or around it is: the countryside of the governorate whose name the bare
+    seat shares ("كمين في اللاذقية" and "في ريف اللاذقية": the bare name may mean the
+    governorate), or the countryside named after the settlement a direction or region
+    is from ("شمال حمص" and "ريف حمص الشمالي")."""
+    if not place.countryside:
+        return False
+    if told.container is not None and place.mention.entity == told.container:
+        return True
+    return (told.inner is not None or told.mention.label == "Region") \
+        and _named_after(place, told)
+
+
+def _named_after(countryside: MentionHit, place: MentionHit) -> bool:
+    """Whether ``countryside`` is named after the settlement ``place`` is or lies by
+    (ريف حلب الغربي and حلب, مدينة حلب or غربي حلب): it lies around the settlement, so
+    the settlement told with it is a landmark, not the event's place."""
+    if not countryside.countryside or place.countryside:
+        return False
+    words = normalize_text(place.mention.name or place.mention.span.text).split()
+    return bool(words) and words[-1] in normalize_text(countryside.mention.name or "").split()
 
 
 def identity(hit: MentionHit) -> str:
