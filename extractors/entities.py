@@ -82,6 +82,8 @@ STATE_FORCE = "StateForce"
 _PUNCT = frozenset({"،", ",", ".", "؛", ";", ":", "\n", "(", ")", '"'})
 #: Dashes that end a dateline ("حلب (قاسيون) - …", "دير الزور – نورث برس").
 _DASHES = frozenset({"-", "–", "—"})
+#: tokens after which an English word is capitalised as a sentence's first
+_SENTENCE_OPENERS = frozenset({".", "!", "?", "\n", '"', "“", "'", "‘", ":", "-", "–", "—", "("})
 #: Most words of a line that is a dateline with its byline ("هاني خليفة – حماة").
 DATELINE_WORDS = 6
 #: Most tokens of an outlet in brackets after a dateline's place ("أربيل (كوردستان 24)-").
@@ -329,16 +331,20 @@ class GazetteerMatcher:
         n = len(doc)
         i = 0
         while i < n:
-            best: tuple[int, int, GazetteerEntry, str] | None = None
+            found: list[tuple[int, int, GazetteerEntry, str]] = []
             variants = _variants(st.norms[i])
             for form, cut in variants:
                 for entry in self.gazetteer.index.get(form, ()):
                     end = i + 1 + len(entry.rest)
                     if end > n or tuple(st.norms[i + 1:end]) != entry.rest:
                         continue
-                    if best is None or end > best[1]:
-                        best = (cut, end, entry, form)
-                    break
+                    found.append((cut, end, entry, form))
+                    if entry.kind != "outlet":
+                        break  # the longest name of this form (an outlet may not stand)
+            # the longest name, but an outlet named "<place> today" only where an
+            # outlet's name is written (وشهدت بغداد اليوم: the city, on this day)
+            best = next((f for f in sorted(found, key=lambda f: -f[1])
+                         if f[2].kind != "outlet" or self._outlet_stands(st, i, f[1])), None)
             if best is None:
                 i += 1
                 continue
@@ -369,6 +375,31 @@ class GazetteerMatcher:
             out.append((hit, self._stands(st, i, end, cut, entry)))
             i = end
         return out
+
+    def _outlet_stands(self, st: DocState, start: int, end: int) -> bool:
+        """Whether an outlet's name that ends in a day word (بغداد اليوم, Baghdad Today)
+        is written as the outlet's: capitalised in English; in Arabic quoted or in
+        brackets, after an outlet's head or cue word (مراسل، وكالة، لموقع) or an
+        attribution word (بحسب، ذكرت), or a dateline's opening (بغداد اليوم - دهوك).
+        Elsewhere the words are a place and the day (وشهدت بغداد اليوم)."""
+        lex = self.lexicon
+        if st.norms[end - 1] not in lex.sets["outlet_day_words"]:
+            return True
+        if lex.lang != "ar":
+            return st.words[end - 1][:1].isupper()
+        n = len(st.norms)
+        before = st.norms[start - 1] if start > 0 else ""
+        after = st.norms[end] if end < n else ""
+        if before in OPENING_MARKS or before in _QUOTES or after in _QUOTES or after == ")":
+            return True
+        if after in _DASHES or after == "/":
+            return True
+        cues = lex.sets["outlet_cues"] | lex.sets["org_heads"] | lex.sets["told_to_cues"]
+        if start > 0 and st.forms[start - 1] & cues:
+            return True
+        k = start - 1
+        return k >= 0 and bool(lex.tables["attribution_prepositions"].first(st.keys, k, k + 1)
+                               or lex.tables["attribution_verbs"].first(st.keys, k, k + 1))
 
     def _head_of_longer_name(self, doc: Doc, st: DocState, start: int, end: int) -> bool:
         """Whether a one-word English match is only the head of a longer capitalised
@@ -441,6 +472,10 @@ class GazetteerMatcher:
             return False
         if entry.type in SAFE_PLACE_TYPES:
             return True
+        if self.lexicon.lang != "ar" and entry.type in SEAT_TYPES and len(bare) >= 5 \
+                and st.words[start][:1].isupper() and start > 0 \
+                and st.norms[start - 1] not in _SENTENCE_OPENERS:
+            return True  # "rebels recaptured Saraqeb": a town's name capitalised mid-sentence
         # a hashtag or an opening quote is no word: the context is the word before it
         # (مدينة #كفرزيتا، في "كفرنبل")
         if start == 0:
@@ -881,7 +916,12 @@ class EntityPatterns:
             if taken[i] or not (st.forms[i] & suffixes):
                 continue
             start = i - 1
-            if taken[start] or not (_is_arabic(st.norms[start]) or st.norms[start].isalpha()) \
+            # a place's name may open an outlet's (الحسكة نيوز، "Raqqa Post")
+            first = st.mention_at(start) if taken[start] else None
+            if taken[start] and (first is None or first.mention.kind != "place"
+                                 or first.start != start or first.end != i):
+                continue
+            if not (_is_arabic(st.norms[start]) or st.norms[start].isalpha()) \
                     or st.forms[start] & cues:
                 continue
             if not _is_arabic(st.norms[start]) and not st.words[start][:1].isupper():
@@ -891,6 +931,8 @@ class EntityPatterns:
                       default=0)
             mention = make_mention(doc, start, i + 1, "outlet", cut=cut, label="NewsOutlet",
                                    confidence=0.7)
+            if first is not None:
+                st.mentions[:] = [h for h in st.mentions if h is not first]
             for k in range(start, i + 1):
                 taken[k] = True
             added.append(MentionHit(start, i + 1, mention, "pattern"))

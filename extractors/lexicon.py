@@ -334,6 +334,7 @@ _SETS: dict[str, str] = {
     "member_links": "roles.member_links",
     "outlet_suffixes": "organisations.outlet_suffixes",
     "outlet_cues": "organisations.outlet_cues",
+    "outlet_day_words": "organisations.outlet_day_words",
     "carriers": "organisations.carriers.words",
     "carrier_events": "organisations.carriers.event_words",
     "carrier_modifiers": "organisations.carriers.modifiers",

@@ -224,6 +224,108 @@ def test_a_name_with_a_typographic_apostrophe(nlp_kb_en, text: str, key: str) ->
     assert "actor:hezbollah" not in {m.entity for m in report.mentions}  # not the Lebanese one
 
 
+def _outlets(report: Report) -> dict[str, str | None]:
+    return {m.name or m.span.text: m.entity for m in report.mentions if m.kind == "outlet"}
+
+
+def _places(report: Report) -> set[str | None]:
+    return {m.entity for m in report.mentions if m.kind == "place"}
+
+
+@pytest.mark.parametrize(("text", "outlet", "place"), [
+    # an outlet whose name holds a place is the outlet, not the place
+    ("أفاد موقع كوردستان 24 بأن مسيرة قصفت سيارة في قضاء سنجار.", "outlet:kurdistan24",
+     "place:kurdistan_region"),
+    ("قال تلفزيون سوريا إن قوات النظام قصفت بلدة في ريف إدلب.", "outlet:syria_tv", "place:SY"),
+    # "<place> today": the outlet where its name is written as one (quoted, after its
+    # reporter or an attribution word, a dateline)
+    ('وقال مصدر أمني لـ"بغداد اليوم" إن عبوة ناسفة انفجرت في قضاء الطارمية.',
+     "outlet:baghdad_today", "place:gn-98182"),
+    ("وذكر مراسل (بغداد اليوم) أن عبوة ناسفة انفجرت في قضاء الطارمية.",
+     "outlet:baghdad_today", "place:gn-98182"),
+    ("ذكرت بغداد اليوم أن عبوة ناسفة انفجرت في قضاء الطارمية.",
+     "outlet:baghdad_today", "place:gn-98182"),
+    ("بغداد اليوم - ديالى\nانفجرت عبوة ناسفة على دورية للجيش في قضاء المقدادية.",
+     "outlet:baghdad_today", "place:gn-98182"),
+])
+def test_an_outlet_named_after_a_place_is_no_place(nlp_kb, text: str, outlet: str,
+                                                   place: str) -> None:  # type: ignore[no-untyped-def]
+    report = run(nlp_kb, text)
+    assert outlet in _outlets(report).values()
+    assert place not in _places(report)
+
+
+@pytest.mark.parametrize("text", [
+    "وشهدت بغداد اليوم إصابة خمسة مدنيين بانفجار عبوة ناسفة.",
+    "قصفت طائرة مسيرة موقعا في بغداد اليوم الأحد.",
+])
+def test_a_place_and_the_day_are_no_outlet(nlp_kb, text: str) -> None:  # type: ignore[no-untyped-def]
+    report = run(nlp_kb, text)
+    assert "place:gn-98182" in _places(report)
+    assert not _outlets(report)
+
+
+@pytest.mark.parametrize(("text", "outlet"), [
+    ("Two bombs exploded in Tarmiyah, Baghdad Today reported.", "outlet:baghdad_today"),
+    ("A Turkish drone struck a car near Sinjar, Kurdistan 24 reported.", "outlet:kurdistan24"),
+    ("A Turkish drone struck a car near Sinjar, Rudaw reported.", "outlet:rudaw"),
+    ("Gunmen killed a shepherd near Hajin, according to Syria TV.", "outlet:syria_tv"),
+    ("Police arrested a suspect in Kirkuk, the Iraqi News Agency said.",
+     "outlet:iraqi_news_agency"),
+])
+def test_english_outlets_named_after_a_place(nlp_kb_en, text: str, outlet: str) -> None:  # type: ignore[no-untyped-def]
+    report = run(nlp_kb_en, text)
+    assert outlet in _outlets(report).values()
+    assert outlet in {m.entity for e in report.events for m in e.according_to}
+
+
+def test_a_place_today_in_english_is_the_place(nlp_kb_en) -> None:  # type: ignore[no-untyped-def]
+    report = run(nlp_kb_en, "Two bombs exploded in Baghdad today, police said.")
+    assert "place:gn-98182" in _places(report) and not _outlets(report)
+
+
+@pytest.mark.parametrize("text", [
+    "نقل موقع الحسكة نيوز أن مسلحين مجهولين اغتالوا مختار قرية قرب بلدة الشدادي.",
+    "وبحسب الحسكة بوست، اغتال مسلحون مجهولون مختار قرية قرب بلدة الشدادي.",
+])
+def test_a_place_before_an_outlet_suffix_opens_the_outlet_name(nlp_kb, text: str) -> None:  # type: ignore[no-untyped-def]
+    report = run(nlp_kb, text)
+    assert any(name.startswith("الحسكة") for name in _outlets(report))
+    assert "place:gn-173811" not in _places(report)  # not the city of al-Hasakah
+
+
+@pytest.mark.parametrize(("text", "name"), [
+    ("قتل ثلاثة أشخاص بانفجار في بلدة السيدة زينب جنوب دمشق.", "السيدة زينب"),
+    ("A car bomb exploded in Sayyida Zeinab, south of Damascus.", "Sayyida Zeinab"),
+])
+def test_sayyida_zaynab_is_read_whole(nlp_kb, nlp_kb_en, text: str, name: str) -> None:  # type: ignore[no-untyped-def]
+    report = run(nlp_kb_en if name.isascii() else nlp_kb, text)
+    assert "place:sayyida_zaynab" in _places(report)
+    assert all(e.place is None or e.place.mention.entity == "place:sayyida_zaynab"
+               for e in report.events)
+
+
+@pytest.mark.parametrize("text", [
+    "Turkey-backed rebels recaptured Saraqeb on Monday after fierce battles.",
+    "Government forces shelled Saraqib on Monday, killing two civilians.",
+])
+def test_a_capitalised_town_name_mid_sentence_is_a_place(nlp_kb_en, text: str) -> None:  # type: ignore[no-untyped-def]
+    report = run(nlp_kb_en, text)
+    assert "place:gn-164816" in _places(report)
+
+
+def test_a_capitalised_word_opening_a_sentence_needs_a_place_word(nlp_kb_en) -> None:  # type: ignore[no-untyped-def]
+    # the first word of a sentence is capitalised whatever it is
+    report = run(nlp_kb_en, "Saraqeb is the second-largest town of the province.")
+    assert "place:gn-164816" not in _places(report)
+
+
+def test_us_central_command_with_dots_is_centcom(nlp_kb_en) -> None:  # type: ignore[no-untyped-def]
+    report = run(nlp_kb_en, "U.S. Central Command said its forces killed an ISIS leader in Idlib.")
+    assert "actor:centcom" in {m.entity for m in report.mentions}
+    assert not _outlets(report)
+
+
 def test_a_common_noun_before_an_outlet_word_is_no_outlet(nlp_kb_en) -> None:  # type: ignore[no-untyped-def]
     report = run(nlp_kb_en,
                  "Gunmen attacked an army post near Kirkuk, the Jerusalem Post reported.")

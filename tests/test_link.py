@@ -317,6 +317,16 @@ def test_a_nationality_adjective_keeps_its_forces_where_the_country_is_not_named
     ("Peace Spring", "operation:operation_peace_spring"),
     ("Revolutionary Guard", "actor:irgc"),
     ("Revolutionary Guards", "actor:irgc"),
+    ("U.S. Central Command", "actor:centcom"),
+    ("Sere Kaniye", "place:gn-165509"),
+    ("Gire Spi", "place:gn-163750"),
+    ("Sulaimani", "place:gn-98463"),
+    ("Sayyida Zeinab", "place:sayyida_zaynab"),
+    ("Kurdistan 24", "outlet:kurdistan24"),
+    ("Rudaw", "outlet:rudaw"),
+    ("Syria TV", "outlet:syria_tv"),
+    ("Iraqi News Agency", "outlet:iraqi_news_agency"),
+    ("Baghdad Today", "outlet:baghdad_today"),
 ])
 def test_shipped_kb_english_names_news_uses(name: str, key: str) -> None:
     candidates = load_kb().lookup(name)
@@ -389,3 +399,16 @@ def test_cli_link_prints_entity_and_chain(tmp_path: Path) -> None:
     assert town["type"] == "Town" and town["chain"][-1].startswith("place:SY ")
     assert nil["entity"] is None
     assert CliRunner().invoke(main, ["link"], env=env).exit_code == 2
+
+
+@pytest.mark.parametrize(("name", "key"), [
+    ("السيدة زينب", "place:sayyida_zaynab"),
+    ("كوردستان 24", "outlet:kurdistan24"),
+    ("رووداو", "outlet:rudaw"),
+    ("تلفزيون سوريا", "outlet:syria_tv"),
+    ("وكالة الأنباء العراقية", "outlet:iraqi_news_agency"),
+    ("بغداد اليوم", "outlet:baghdad_today"),
+])
+def test_shipped_kb_arabic_names_of_places_and_outlets(name: str, key: str) -> None:
+    candidates = load_kb().lookup(name)
+    assert candidates and candidates[0].entity.key == key, name
