@@ -50,6 +50,10 @@ _AUXILIARIES = frozenset({"were", "was", "been", "have", "had", "are", "is", "be
 ACCUSED_WINDOW = 12
 #: How far after "lost" (فقد) the word "life" makes it a death.
 LIFE_WINDOW = 12
+#: How far before a wound word a word of dying of wounds stands ("died of his wounds").
+SUCCUMB_WINDOW = 3
+#: How far after a verb of losing its own men stand ("فقدت قسد أمس خمسة من عناصرها").
+OWN_WINDOW = 8
 #: How far after a status cue a count may stand, and how far after the people noun
 #: an affiliation may stand.
 COUNT_WINDOW = 5
@@ -247,6 +251,16 @@ class CasualtyFinder:
             if status == "missing" and any(st.forms[k] & lex.sets["lives"]
                                            for k in range(end, min(n, end + LIFE_WINDOW))):
                 status = "killed"  # "فقد عنصران من قسد حياتهما": they lost their lives
+            if status == "missing" and lex.tables["casualty_verbs"].first(st.keys, i) \
+                    and any(st.forms[k] & lex.sets["own_people"]
+                            for k in range(end, min(n, end + OWN_WINDOW))):
+                # "فقدت قسد خمسة من عناصرها": a side lost its own men, dead (not the
+                # noun: "ثلاثة مفقودين من عناصرها" are missing)
+                status = "killed"
+            if status == "injured" and any(st.forms[k] & lex.sets["succumb"]
+                                           for k in range(max(0, i - SUCCUMB_WINDOW), i)):
+                i = end  # "توفي متأثراً بجروحه", "died of his wounds": a death, no injured toll
+                continue
             previous = out[-1] if out else None
             floor = previous.end if previous is not None else 0
             hit = self._read(st, i, end, str(status), mention_at, floor)

@@ -431,6 +431,8 @@ _SETS: dict[str, str] = {
     "not_name_words": "places.not_name_words",
     "not_after_place": "places.not_after_place",
     "lives": "casualties.missing.lives",
+    "succumb": "casualties.killed.succumb",
+    "own_people": "casualties.missing.own_people",
     "tally_since": "tallies.since",
     "pronoun_suffixes": "cues.pronoun_suffixes",
     "source_openers": "attribution.source_openers",
