@@ -432,6 +432,7 @@ _SETS: dict[str, str] = {
     "not_after_place": "places.not_after_place",
     "lives": "casualties.missing.lives",
     "succumb": "casualties.killed.succumb",
+    "bodies": "casualties.killed.bodies",
     "own_people": "casualties.missing.own_people",
     "tally_since": "tallies.since",
     "pronoun_suffixes": "cues.pronoun_suffixes",

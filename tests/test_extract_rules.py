@@ -1979,3 +1979,19 @@ def test_captured_and_apprehended_people_are_arrested(nlp_en, text: str,
 def test_missing_men_of_a_side_are_still_missing(nlp_ar) -> None:  # type: ignore[no-untyped-def]
     report = run(nlp_ar, "هاجم داعش نقطة في منبج، ولا يزال ثلاثة مفقودين من عناصرها.")
     assert ("missing", 3) in {(s, n) for s, n, _ in casualties(report)}
+
+
+def test_bodies_found_are_people_killed(nlp_ar) -> None:  # type: ignore[no-untyped-def]
+    report = run(nlp_ar, "خطف مسلحون مجهولون خمسة مدنيين في منبج، فيما عثر على جثتي اثنتين "
+                         "أخريين قرب البلدة.")
+    assert casualties(report) == {("abducted", 5, "مدنيين"), ("killed", 2, "مدنيين")}
+    report = run(nlp_ar, "هاجم داعش نقطة في منبج، وسحبت قوات سوريا الديمقراطية جثث 4 مقاتلين "
+                         "من داعش.")
+    assert ("killed", 4, "actor:isis") in casualties(report)
+    # a body found makes no event by itself
+    assert run(nlp_ar, "عثر الأهالي على جثة شاب في منبج.").events == []
+
+
+def test_feminine_others_are_people(nlp_ar) -> None:  # type: ignore[no-untyped-def]
+    report = run(nlp_ar, "قصفت قوات النظام بلدة منبج ما أدى لمقتل ثلاثة مدنيين وإصابة أخريات.")
+    assert casualties(report) == {("killed", 3, "مدنيين"), ("injured", None, "مدنيين")}
