@@ -434,6 +434,8 @@ _SETS: dict[str, str] = {
     "succumb": "casualties.killed.succumb",
     "bodies": "casualties.killed.bodies",
     "own_people": "casualties.missing.own_people",
+    "loss_only": "casualties.missing.loss_only",
+    "own_pronouns": "casualties.missing.own_pronouns",
     "tally_since": "tallies.since",
     "pronoun_suffixes": "cues.pronoun_suffixes",
     "source_openers": "attribution.source_openers",

@@ -1995,3 +1995,24 @@ def test_bodies_found_are_people_killed(nlp_ar) -> None:  # type: ignore[no-unty
 def test_feminine_others_are_people(nlp_ar) -> None:  # type: ignore[no-untyped-def]
     report = run(nlp_ar, "قصفت قوات النظام بلدة منبج ما أدى لمقتل ثلاثة مدنيين وإصابة أخريات.")
     assert casualties(report) == {("killed", 3, "مدنيين"), ("injured", None, "مدنيين")}
+
+
+def test_a_side_that_lost_its_own_men_is_theirs(nlp_ar, nlp_en) -> None:  # type: ignore[no-untyped-def]
+    # the side that lost them, not the one named before it
+    report = run(nlp_ar, "هاجم داعش نقطة في منبج، وفقدت قوات سوريا الديمقراطية خمسة من مقاتليها.")
+    assert casualties(report) == {("killed", 5, "actor:sdf")}
+    report = run(nlp_en, "Gunmen attacked Raqqa. The SDF lost five of its fighters in the attack.")
+    assert casualties(report) == {("killed", 5, "actor:sdf")}
+    report = run(nlp_en, "\"We lost two of our comrades in the attack on Raqqa,\" the SDF said.")
+    assert {(s, n) for s, n, _ in casualties(report)} == {("killed", 2)}
+    # a town or positions lost are no casualty
+    for text in ("Gunmen attacked Raqqa and the SDF lost control of two villages.",
+                 "Gunmen attacked Raqqa and the SDF lost two of its positions near the town."):
+        assert casualties(run(nlp_en, text)) == set()
+
+
+def test_english_bodies_found_are_people_killed(nlp_en) -> None:  # type: ignore[no-untyped-def]
+    report = run(nlp_en, "The SDF recovered the bodies of five fighters killed in a "
+                         "coalition strike on Raqqa.")
+    assert {(s, n) for s, n, _ in casualties(report)} == {("killed", 5)}
+    assert run(nlp_en, "The bodies of three men were found in Raqqa.").events == []
