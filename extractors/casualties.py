@@ -50,6 +50,10 @@ _AUXILIARIES = frozenset({"were", "was", "been", "have", "had", "are", "is", "be
 ACCUSED_WINDOW = 12
 #: How far after "lost" (فقد) the word "life" makes it a death.
 LIFE_WINDOW = 12
+#: How far before a wound word a word of dying of wounds stands ("died of his wounds").
+SUCCUMB_WINDOW = 3
+#: How far after a verb of losing its own men stand ("فقدت قسد أمس خمسة من عناصرها").
+OWN_WINDOW = 8
 #: How far after a status cue a count may stand, and how far after the people noun
 #: an affiliation may stand.
 COUNT_WINDOW = 5
@@ -224,6 +228,14 @@ class CasualtyFinder:
             return j + 1, None
         return None
 
+    def _own_men(self, st: DocState, k: int) -> bool:
+        """Whether the men of a side's own stand at ``k`` ("عناصرها", "its fighters")."""
+        lex = self.lex
+        if st.forms[k] & lex.sets["own_people"]:
+            return True
+        return bool(st.forms[k] & lex.sets["own_pronouns"]) and k + 1 < len(st.norms) \
+            and self._people(st, k + 1) is not None
+
     def find(self, st: DocState) -> list[CasualtyHit]:
         """All casualties, left to right."""
         lex = self.lex
@@ -247,9 +259,30 @@ class CasualtyFinder:
             if status == "missing" and any(st.forms[k] & lex.sets["lives"]
                                            for k in range(end, min(n, end + LIFE_WINDOW))):
                 status = "killed"  # "فقد عنصران من قسد حياتهما": they lost their lives
+            own = next((k for k in range(end, min(n, end + OWN_WINDOW))
+                        if self._own_men(st, k)), None) if status == "missing" else None
+            loser: MentionHit | None = None
+            if own is not None and (lex.tables["casualty_verbs"].first(st.keys, i)
+                                    or st.forms[i] & lex.sets["loss_only"]):
+                # "فقدت قسد خمسة من عناصرها": a side lost its own men, dead (not the
+                # noun: "ثلاثة مفقودين من عناصرها" are missing); they are of that side
+                status = "killed"
+                s_start = st.sentences[st.sentence_of[i]][0] if st.sentences else 0
+                sides = [h for h in mention_at.values()
+                         if s_start <= h.start and h.end <= own and h.mention.kind == "actor"]
+                loser = max(sides, key=lambda h: h.start) if sides else None
+            if status == "missing" and st.forms[i] & lex.sets["loss_only"]:
+                i = end  # "lost control of the town": no one lost
+                continue
+            if status == "injured" and any(st.forms[k] & lex.sets["succumb"]
+                                           for k in range(max(0, i - SUCCUMB_WINDOW), i)):
+                i = end  # "توفي متأثراً بجروحه", "died of his wounds": a death, no injured toll
+                continue
             previous = out[-1] if out else None
             floor = previous.end if previous is not None else 0
             hit = self._read(st, i, end, str(status), mention_at, floor)
+            if hit is not None and loser is not None:
+                hit.affiliation = loser  # the side that lost them, not one named before
             if hit is not None and status != "missing" and self._negated(st, i):
                 hit = None  # "دون أن يسفر الحادث عن إصابات", "no one was hurt"
             if hit is None and self._shares_people(st, end):

@@ -2017,3 +2017,104 @@ def test_the_source_of_shelling_carried_it_out(nlp_ar) -> None:  # type: ignore[
     found = roles(run(nlp_ar, "أصيب مدني جراء قصف مدفعي مصدره قوات النظام على قرية في منبج."))
     assert ("actor:saa", "perpetrator") in found
     assert ("actor:saa", "target") not in found
+
+
+# --------------------------------------------------------------------------- statuses (stat8)
+
+
+@pytest.mark.parametrize("text", [
+    "ارتقى ثلاثة مدنيين جراء قصف قوات النظام على منبج.",
+    "توفي ثلاثة مدنيين جراء قصف قوات النظام على منبج.",
+])
+def test_arabic_verbs_of_dying(nlp_ar, text: str) -> None:  # type: ignore[no-untyped-def]
+    assert casualties(run(nlp_ar, text)) == {("killed", 3, "مدنيين")}
+
+
+@pytest.mark.parametrize("text", [
+    "توفي مدني متأثراً بجروحه جراء قصف قوات النظام على منبج أمس.",
+    "استشهد مدني متأثرا بجراحه التي أصيب بها بقصف قوات النظام على منبج.",
+])
+def test_a_death_of_wounds_is_no_injured_toll(nlp_ar, text: str) -> None:  # type: ignore[no-untyped-def]
+    assert casualties(run(nlp_ar, text)) == {("killed", 1, "مدني")}
+
+
+@pytest.mark.parametrize(("text", "count"), [
+    ("A civilian succumbed to his wounds after shelling on Raqqa.", 1),
+    ("Two civilians died of their injuries after shelling on Raqqa.", 2),
+    ("A civilian died from injuries sustained in shelling on Raqqa.", 1),
+])
+def test_english_deaths_of_wounds(nlp_en, text: str, count: int) -> None:  # type: ignore[no-untyped-def]
+    assert {(s, n) for s, n, _ in casualties(run(nlp_en, text))} == {("killed", count)}
+
+
+def test_a_side_that_lost_its_own_men_lost_them_dead(nlp_ar) -> None:  # type: ignore[no-untyped-def]
+    report = run(nlp_ar, "هاجم داعش نقطة في منبج، وفقدت قوات سوريا الديمقراطية خمسة من مقاتليها.")
+    assert {(s, n) for s, n, _ in casualties(report)} == {("killed", 5)}
+    report = run(nlp_ar, "هاجم داعش نقطة في منبج، وكانت قوات سوريا الديمقراطية قد فقدت أمس "
+                         "خمسة من عناصرها.")
+    assert casualties(report) == {("killed", 5, "actor:sdf")}
+    # people gone missing are still missing
+    report = run(nlp_ar, "قصفت قوات النظام بلدة منبج، وفُقد ثلاثة مدنيين.")
+    assert ("missing", 3, "مدنيين") in casualties(report)
+
+
+@pytest.mark.parametrize("text", [
+    "Masked gunmen killed a woman in Raqqa on Monday while her husband was wounded.",
+    "Gunmen killed a man in Raqqa and wounded his brother.",
+])
+def test_a_relative_of_a_victim_is_one_civilian(nlp_en, text: str) -> None:  # type: ignore[no-untyped-def]
+    assert ("injured", 1) in {(s, n) for s, n, _ in casualties(run(nlp_en, text))}
+
+
+@pytest.mark.parametrize(("text", "count"), [
+    ("SDF forces raided a house in Raqqa and captured three gunmen.", 3),
+    ("SDF forces raided a house in Raqqa and apprehended two suspects.", 2),
+])
+def test_captured_and_apprehended_people_are_arrested(nlp_en, text: str,
+                                                      count: int) -> None:  # type: ignore[no-untyped-def]
+    assert {(s, n) for s, n, _ in casualties(run(nlp_en, text))} == {("arrested", count)}
+    # a captured village is no casualty
+    report = run(nlp_en, "The SDF captured the village near Raqqa after clashes.")
+    assert casualties(report) == set()
+
+
+def test_missing_men_of_a_side_are_still_missing(nlp_ar) -> None:  # type: ignore[no-untyped-def]
+    report = run(nlp_ar, "هاجم داعش نقطة في منبج، ولا يزال ثلاثة مفقودين من عناصرها.")
+    assert ("missing", 3) in {(s, n) for s, n, _ in casualties(report)}
+
+
+def test_bodies_found_are_people_killed(nlp_ar) -> None:  # type: ignore[no-untyped-def]
+    report = run(nlp_ar, "خطف مسلحون مجهولون خمسة مدنيين في منبج، فيما عثر على جثتي اثنتين "
+                         "أخريين قرب البلدة.")
+    assert casualties(report) == {("abducted", 5, "مدنيين"), ("killed", 2, "مدنيين")}
+    report = run(nlp_ar, "هاجم داعش نقطة في منبج، وسحبت قوات سوريا الديمقراطية جثث 4 مقاتلين "
+                         "من داعش.")
+    assert ("killed", 4, "actor:isis") in casualties(report)
+    # a body found makes no event by itself
+    assert run(nlp_ar, "عثر الأهالي على جثة شاب في منبج.").events == []
+
+
+def test_feminine_others_are_people(nlp_ar) -> None:  # type: ignore[no-untyped-def]
+    report = run(nlp_ar, "قصفت قوات النظام بلدة منبج ما أدى لمقتل ثلاثة مدنيين وإصابة أخريات.")
+    assert casualties(report) == {("killed", 3, "مدنيين"), ("injured", None, "مدنيين")}
+
+
+def test_a_side_that_lost_its_own_men_is_theirs(nlp_ar, nlp_en) -> None:  # type: ignore[no-untyped-def]
+    # the side that lost them, not the one named before it
+    report = run(nlp_ar, "هاجم داعش نقطة في منبج، وفقدت قوات سوريا الديمقراطية خمسة من مقاتليها.")
+    assert casualties(report) == {("killed", 5, "actor:sdf")}
+    report = run(nlp_en, "Gunmen attacked Raqqa. The SDF lost five of its fighters in the attack.")
+    assert casualties(report) == {("killed", 5, "actor:sdf")}
+    report = run(nlp_en, "\"We lost two of our comrades in the attack on Raqqa,\" the SDF said.")
+    assert {(s, n) for s, n, _ in casualties(report)} == {("killed", 2)}
+    # a town or positions lost are no casualty
+    for text in ("Gunmen attacked Raqqa and the SDF lost control of two villages.",
+                 "Gunmen attacked Raqqa and the SDF lost two of its positions near the town."):
+        assert casualties(run(nlp_en, text)) == set()
+
+
+def test_english_bodies_found_are_people_killed(nlp_en) -> None:  # type: ignore[no-untyped-def]
+    report = run(nlp_en, "The SDF recovered the bodies of five fighters killed in a "
+                         "coalition strike on Raqqa.")
+    assert {(s, n) for s, n, _ in casualties(report)} == {("killed", 5)}
+    assert run(nlp_en, "The bodies of three men were found in Raqqa.").events == []

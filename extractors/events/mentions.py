@@ -283,6 +283,8 @@ class MentionFinder:
                 continue
             cue = next((k for k in range(cas.start, cas.end)
                         if self.lex.tables["casualties"].first(st.keys, k)), cas.start)
+            if st.forms[cue] & self.lex.sets["bodies"]:
+                continue  # "عثر على جثة شاب": a body found makes no event by itself
             kind = "verb" if verbs.first(st.keys, cue, cue + 1) else "noun"
             return [TriggerHit(cue, cue + 1, "Attack", kind, FALLBACK_CONFIDENCE)]
         return []
