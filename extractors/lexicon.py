@@ -364,6 +364,7 @@ _SETS: dict[str, str] = {
     "attribution_fillers": "attribution.fillers",
     "as_clause": "attribution.as_clause",
     "description_stops": "attribution.description_stops",
+    "belonging": "attribution.belonging",
     "combatants": "people.combatants",
     "soldiers": "people.soldiers",
     "hostile": "people.hostile",

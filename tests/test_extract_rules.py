@@ -2118,3 +2118,72 @@ def test_english_bodies_found_are_people_killed(nlp_en) -> None:  # type: ignore
                          "coalition strike on Raqqa.")
     assert {(s, n) for s, n, _ in casualties(report)} == {("killed", 5)}
     assert run(nlp_en, "The bodies of three men were found in Raqqa.").events == []
+
+
+# --------------------------------------------------------------------------- who says so
+
+
+@pytest.mark.parametrize(("text", "source"), [
+    # where or whom the source is from runs to the verb
+    ("A local source in the town told reporters that gunmen killed two fighters in Raqqa "
+     "on Sunday.", "A local source in the town"),
+    ("An SDF military source from the village said that gunmen killed a fighter in Raqqa "
+     "on Sunday.", "An SDF military source from the village"),
+    # the words of the description before the source word, after "according to"/"citing"
+    ("Gunmen killed two SDF fighters in Raqqa on Sunday, according to local sources.",
+     "local sources"),
+    ("Gunmen killed two SDF fighters in Raqqa on Sunday, citing a security source.",
+     "a security source"),
+])
+def test_an_english_source_described_as_written(nlp_en, text: str, source: str) -> None:  # type: ignore[no-untyped-def]
+    report = run(nlp_en, text)
+    assert sources(report) == {source}
+    assert ("actor:sdf", "perpetrator") not in roles(report)  # whose source it is
+
+
+@pytest.mark.parametrize(("text", "source"), [
+    # a preposition first: نقلا عن is no verb نقل
+    ("قتل مسلحون عنصرين في الرقة يوم الأحد، نقلاً عن مصدر أمني.", "مصدر أمني"),
+    # a verb after a comma whose speaker closes the sentence
+    ("قتل مسلحون عنصرين في الرقة يوم الأحد، أفادت مصادر محلية.", "مصادر محلية"),
+    # where and whom the source is from, before and after its verb
+    ("مصدر عسكري في قوات سوريا الديمقراطية من مدينة منبج قال إن مسلحين قتلوا عنصرين في "
+     "الرقة.", "مصدر عسكري في قوات سوريا الديمقراطية من مدينة منبج"),
+    ("قال مصدر عسكري في قوات سوريا الديمقراطية من مدينة منبج إن مسلحين قتلوا عنصرين في "
+     "الرقة.", "مصدر عسكري في قوات سوريا الديمقراطية من مدينة منبج"),
+])
+def test_an_arabic_source_read_where_it_stands(nlp_ar, text: str, source: str) -> None:  # type: ignore[no-untyped-def]
+    report = run(nlp_ar, text)
+    assert sources(report) == {source}
+    assert ("actor:sdf", "perpetrator") not in roles(report)
+
+
+def test_belonging_is_no_speech_verb(nlp_ar) -> None:  # type: ignore[no-untyped-def]
+    # تابعة لـ says whose the artillery is (no verb تابع): the owner is the perpetrator
+    report = run(nlp_ar, "قصفت مدفعية تابعة لقوات النظام بلدة منبج يوم الأحد.")
+    assert sources(report) == set()
+    assert ("actor:saa", "perpetrator") in roles(report)
+
+
+@pytest.mark.parametrize("text", [
+    "وقال مدير الناحية لوكالة أنباء الإعلام العراقي (واع) إن مسلحين قتلوا عنصرين قرب "
+    "الموصل.",
+    "قتل مسلحون عنصرين قرب الموصل يوم الأحد، أفادت وكالة الأنباء العراقية (واع).",
+])
+def test_a_short_form_in_brackets_is_no_second_source(nlp_kb, text: str) -> None:  # type: ignore[no-untyped-def]
+    report = run(nlp_kb, text)
+    assert [[m.entity for m in e.according_to] for e in report.events] == [
+        ["outlet:iraqi_news_agency"]]
+
+
+def test_a_speaker_with_its_short_form_before_the_verb(nlp_kb_en) -> None:  # type: ignore[no-untyped-def]
+    report = run(nlp_kb_en, "Gunmen killed two soldiers near Mosul on Sunday, the Iraqi News "
+                            "Agency (INA) reported.")
+    assert [[m.entity for m in e.according_to] for e in report.events] == [
+        ["outlet:iraqi_news_agency"]]
+
+
+def test_a_speaker_after_what_it_said_with_a_pronoun(nlp_kb) -> None:  # type: ignore[no-untyped-def]
+    report = run(nlp_kb, "قتل مسلحون عنصرين في الرقة يوم الأحد، أفاد بذلك المرصد السوري "
+                         "لحقوق الإنسان.")
+    assert {m.entity for e in report.events for m in e.according_to} == {"actor:sohr"}
