@@ -115,13 +115,13 @@ class AttributionFinder:
                     told = [h for h in speakers if h.start >= anonymous.end
                             and st.starts[h.start] < h.mention.span.start]
                     speakers, part_end = [anonymous, *told], max(part_end, anonymous.end)
-                if postposed and i - s_start > 4 and named_before is None \
-                        and not self._before_complementizer(st, i, s_end) \
-                        and not (speakers and self._closes(st, part_end, s_end)):
+                closing = postposed and bool(speakers) and self._closes(st, part_end, s_end)
+                if postposed and not closing and i - s_start > 4 and named_before is None \
+                        and not self._before_complementizer(st, i, s_end):
                     continue
                 if speakers:
                     last = speakers
-                    scope = s_start if is_prep or as_clause or postposed \
+                    scope = s_start if is_prep or as_clause or closing \
                         or i - s_start <= 2 else i
                     out.append(SpeakerHit(index, i, part_end, speakers, scope=scope))
                 elif not is_prep and named_before is not None:
