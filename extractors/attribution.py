@@ -108,7 +108,8 @@ class AttributionFinder:
                     speakers, part_end = [anonymous], anonymous.end
                 elif anonymous is not None and anonymous.start < speakers[0].start \
                         and not st.forms[anonymous.start] & lex.sets["reporters"] \
-                        and not self._genitive(st, anonymous, speakers[0]):
+                        and not (self.lex.lang != "en"
+                                 and self._genitive(st, anonymous, speakers[0])):
                     # "أكدت مصادر خاصة لكوردستريت أن …": the sources speak, with the
                     # outlet they told (a reporter of an outlet is the outlet: مراسل
                     # شبكة …; the sources of a party are the party: مصادر المرصد)
@@ -158,7 +159,11 @@ class AttributionFinder:
         told = {t.start for t in st.triggers} | {c.start for c in st.casualties} \
             | {t.start for t in st.times}
         end = head + 1
-        while end < min(s_end, head + ANONYMOUS_WORDS) and st.norms[end] not in _BREAKS \
+        # "according to security sources the commander …": an English description stands
+        # before the source word; after it, only where or whom it is from
+        closed = head > j and end < s_end and st.norms[end] not in self.lex.sets["source_links"]
+        while not closed and end < min(s_end, head + ANONYMOUS_WORDS) \
+                and st.norms[end] not in _BREAKS \
                 and st.norms[end] not in stops and end not in told \
                 and st.mention_at(end) is None and not self._ends_description(st, end):
             end += 1

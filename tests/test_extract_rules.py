@@ -2134,6 +2134,9 @@ def test_english_bodies_found_are_people_killed(nlp_en) -> None:  # type: ignore
      "local sources"),
     ("Gunmen killed two SDF fighters in Raqqa on Sunday, citing a security source.",
      "a security source"),
+    # with no comma after it the description ends at the source word
+    ("According to local sources gunmen killed two SDF fighters in Raqqa on Sunday.",
+     "local sources"),
 ])
 def test_an_english_source_described_as_written(nlp_en, text: str, source: str) -> None:  # type: ignore[no-untyped-def]
     report = run(nlp_en, text)
@@ -2187,3 +2190,10 @@ def test_a_speaker_after_what_it_said_with_a_pronoun(nlp_kb) -> None:  # type: i
     report = run(nlp_kb, "قتل مسلحون عنصرين في الرقة يوم الأحد، أفاد بذلك المرصد السوري "
                          "لحقوق الإنسان.")
     assert {m.entity for e in report.events for m in e.according_to} == {"actor:sohr"}
+
+
+def test_according_to_the_source_is_the_source_already_told(nlp_en) -> None:  # type: ignore[no-untyped-def]
+    report = run(nlp_en, "A local source said gunmen shot dead an SDF fighter in Raqqa on "
+                         "Sunday. The gunmen fled after the attack, according to the source.")
+    assert [[m.name or m.span.text for m in e.according_to] for e in report.events] == [
+        ["A local source"]]
