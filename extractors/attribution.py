@@ -175,9 +175,11 @@ class AttributionFinder:
             named = st.mention_at(end)
             if named is not None and named.start == end:
                 end = named.end
-        while end > head + 1 and st.norms[end - 1] in links:
-            # "مصادر محلية في بلدة الهامة", "مصدر عسكري من قسد": where or whom the source
-            # is from goes with it; a link word with nothing after it does not
+        while end > head + 1 and (st.norms[end - 1] in links
+                                  or self._belonging(st, end - 1, s_end)):
+            # "مصادر محلية في بلدة الهامة", "مصدر عسكري من قسد", "وسائل إعلام تابعة
+            # لقسد": where or whom the source is from goes with it; a link word with
+            # nothing after it does not
             named = st.mention_at(end) if end < s_end else None
             if named is not None and named.start == end:
                 end = self._further_links(st, named.end, s_end)

@@ -2166,6 +2166,10 @@ def test_belonging_is_no_speech_verb(nlp_ar) -> None:  # type: ignore[no-untyped
     report = run(nlp_ar, "قصفت مدفعية تابعة لقوات النظام بلدة منبج يوم الأحد.")
     assert sources(report) == set()
     assert ("actor:saa", "perpetrator") in roles(report)
+    # the owner of an anonymous source goes with its description, no second source
+    report = run(nlp_ar, "قالت وسائل إعلام تابعة لقوات سوريا الديمقراطية إن مسلحين قتلوا "
+                         "عنصرين في الرقة.")
+    assert sources(report) == {"وسائل إعلام تابعة لقوات سوريا الديمقراطية"}
 
 
 @pytest.mark.parametrize("text", [
