@@ -2201,3 +2201,10 @@ def test_according_to_the_source_is_the_source_already_told(nlp_en) -> None:  # 
                          "Sunday. The gunmen fled after the attack, according to the source.")
     assert [[m.name or m.span.text for m in e.according_to] for e in report.events] == [
         ["A local source"]]
+
+
+def test_one_name_written_twice_is_one_source(nlp_kb) -> None:  # type: ignore[no-untyped-def]
+    report = run(nlp_kb, 'وأعلنت وكالة "سانا" مقتل ثلاثة أشخاص بتفجير في حي الميدان بدمشق. '
+                         "وقال مصدر في الشرطة لـ سانا إن التفجير نفذه انتحاري في حي الميدان.")
+    assert all(len(e.according_to) == len({m.name for m in e.according_to})
+               for e in report.events)

@@ -193,7 +193,18 @@ def sources(st: DocState, d: EventDraft) -> list[Mention]:
     """Who the event is according to: its speakers; where none is named, or only
     anonymous ones (مصادر محلية، ناشطون), also the outlet that published the report —
     the text is then in the outlet's own voice, or the outlet vouches for its sources."""
-    named = [h.mention for h in d.speakers.values()]
+    named: list[Mention] = []
+    seen: dict[str, int] = {}
+    for hit in d.speakers.values():
+        # one name written twice (وكالة "سانا" … لـ سانا), once linked and once not, is
+        # one source: the linked one stands for both
+        key = normalize_text(hit.mention.name or hit.mention.span.text)
+        if key in seen:
+            if named[seen[key]].entity is None and hit.mention.entity:
+                named[seen[key]] = hit.mention
+            continue
+        seen[key] = len(named)
+        named.append(hit.mention)
     if st.source and all(m.label == ANONYMOUS for m in named):
         # the feed names the outlet; the text does not, so the mention has no span
         named.append(Mention(span=Span(0, 0, ""), kind="outlet", label="NewsOutlet",
