@@ -288,23 +288,6 @@ def test_shortened_label_of_a_foreign_state_force_stays_nil() -> None:
     assert entity is not None and entity.key == "actor:iraqi_security_forces"
 
 
-def test_a_nationality_adjective_keeps_its_forces_where_the_country_is_not_named() -> None:
-    kb = load_kb()
-    text = "A woman was hurt in Turkish shelling of a village north of Hasakah."
-    start = text.index("Turkish")
-    linker = Linker(kb, text)
-    entity, _ = linker.resolve("Turkish", "actor", label="StateForce", start=start,
-                               end=start + 7, hint="actor:turkish_armed_forces")
-    assert entity is not None and entity.key == "actor:turkish_armed_forces"
-    arabic = "في ريف الحسكة قصفت القوات التركية قرية"
-    entity, _ = resolve_name("القوات التركية", "actor", arabic, kb=kb)
-    assert entity is not None and entity.key == "actor:turkish_armed_forces"
-    # a generic shortened label still needs its country nearby
-    syria = "في ريف دير الزور ردت القوات الأمنية على مصادر النيران"
-    assert Linker(kb, syria).resolve("القوات الأمنية", "actor",
-                                     hint="actor:iraqi_security_forces") == (None, 0.0)
-
-
 @pytest.mark.parametrize(("name", "key"), [
     ("Autonomous Administration", "place:aanes"),
     ("Hashd", "actor:pmf"),
@@ -359,6 +342,19 @@ def test_a_nationality_adjective_names_its_state_force_where_the_country_is_not_
     # a generic word of another country's force still stays unlinked
     assert resolve_name("القوات الأمنية", "actor", syria_ar.format("القوات الأمنية"),
                         kb=kb) == (None, 0.0)
+    # the linker's own label, and a sentence that names no country at all
+    text = "A woman was hurt in Turkish shelling of a village north of Hasakah."
+    start = text.index("Turkish")
+    entity, _ = Linker(kb, text).resolve("Turkish", "actor", label="StateForce", start=start,
+                                         end=start + 7, hint="actor:turkish_armed_forces")
+    assert entity is not None and entity.key == "actor:turkish_armed_forces"
+    arabic = "في ريف الحسكة قصفت القوات التركية قرية"
+    entity, _ = resolve_name("القوات التركية", "actor", arabic, kb=kb)
+    assert entity is not None and entity.key == "actor:turkish_armed_forces"
+    # a generic shortened label still needs its country nearby
+    syria_dz = "في ريف دير الزور ردت القوات الأمنية على مصادر النيران"
+    assert Linker(kb, syria_dz).resolve("القوات الأمنية", "actor",
+                                        hint="actor:iraqi_security_forces") == (None, 0.0)
 
 
 def test_extractor_hint_is_preferred_and_kept_when_the_name_finds_nothing(
